@@ -1,0 +1,3 @@
+from stancecli.cli.app import main
+
+main()

@@ -1,0 +1,52 @@
+"""The `stancecli` command: a thin Typer layer over the library."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from stancecli import __version__
+from stancecli.cli import compare, evidence, listings, show, sides, validate
+
+app = typer.Typer(
+    name="stancecli",
+    help="Where organisations stand on NAV labour-market policy, proved with their own words.\n\n"
+         "Exit codes: 0 results, 1 no results (like grep), 2 usage or data error.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"stancecli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    pass
+
+
+for module in (compare, sides, evidence, listings, show, validate):
+    module.register(app)
+
+
+def main() -> None:
+    try:
+        app()
+    except BrokenPipeError:
+        # The reader (head, less) went away: end quietly, like grep does.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,202 @@
+"""What every command shares: options, loading, errors, exit codes and output."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from enum import Enum, IntEnum
+from pathlib import Path
+from typing import Annotated, Callable, Optional
+
+import typer
+
+from stancecli.records import Listing
+
+
+class ExitStatus(IntEnum):
+    OK = 0  # results printed
+    NO_RESULTS = 1  # nothing matched, like grep
+    ERROR = 2  # bad usage or bad data
+    INTERRUPTED = 130
+
+
+class Format(str, Enum):
+    table = "table"
+    tsv = "tsv"
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+    markdown = "markdown"
+
+
+class Color(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+class Lang(str, Enum):
+    nb = "nb"
+    en = "en"
+
+
+def _complete_issue(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    ds = _dataset_for_completion(ctx)
+    if ds is None:
+        return []
+    from stancecli.names import fold
+
+    want = fold(incomplete)
+    return [(k, i.title.en) for k, i in ds.issues.items() if fold(k).startswith(want)]
+
+
+def _complete_org(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    ds = _dataset_for_completion(ctx)
+    if ds is None:
+        return []
+    from stancecli.names import fold
+
+    want = fold(incomplete)
+    return [(k, o.name) for k, o in ds.organisations.items() if fold(k).startswith(want)]
+
+
+def _complete_doc(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    ds = _dataset_for_completion(ctx)
+    if ds is None:
+        return []
+    return [(k, d.title) for k, d in ds.documents.items() if k.startswith(incomplete.lower())]
+
+
+def _dataset_for_completion(ctx: typer.Context):
+    from stancecli.loading import DataError, load_dataset, resolve_data_path
+
+    try:
+        return load_dataset(resolve_data_path((ctx.params or {}).get("data")))[0]
+    except (DataError, OSError):
+        return None
+
+
+DataOpt = Annotated[
+    Optional[Path],
+    typer.Option("--data", help="Dataset file (or its folder). Default: $STANCECLI_DATA, else the bundled dataset.",
+                 show_default=False),
+]
+FormatOpt = Annotated[
+    Optional[Format],
+    typer.Option("--format", "-f", help="Output format. Default: table in a terminal, tsv in a pipe.",
+                 show_default=False, case_sensitive=False),
+]
+ColorOpt = Annotated[
+    Color, typer.Option("--color", help="Colour in the terminal table (NO_COLOR is honoured).",
+                        case_sensitive=False),
+]
+LangOpt = Annotated[
+    Lang, typer.Option("--lang", envvar="STANCECLI_LANG", help="Language of titles and summaries.",
+                       case_sensitive=False),
+]
+IssueArg = Annotated[str, typer.Argument(help="Issue key, alias or title.", autocompletion=_complete_issue,
+                                         show_default=False)]
+OrgArg = Annotated[str, typer.Argument(help="Organisation id or name.", autocompletion=_complete_org,
+                                       show_default=False)]
+DocArg = Annotated[str, typer.Argument(help="Document id.", autocompletion=_complete_doc, show_default=False)]
+
+
+# ---------------------------------------------------------------- errors
+
+def fail(message: str, status: ExitStatus = ExitStatus.ERROR) -> None:
+    """A clear one-line message on stderr, then the exit code."""
+    sys.stderr.write(f"stancecli: {message}\n")
+    raise typer.Exit(int(status))
+
+
+def guarded(fn: Callable) -> Callable:
+    """Turn the library's expected failures into a message and exit 2, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from stancecli.corpus import SourceError
+        from stancecli.loading import DataError
+        from stancecli.names import UnknownName
+
+        try:
+            return fn(*args, **kwargs)
+        except DataError as exc:
+            for problem in exc.problems[:50]:
+                sys.stderr.write(f"{problem}\n")
+            if len(exc.problems) > 50:
+                sys.stderr.write(f"... and {len(exc.problems) - 50} more\n")
+            sys.stderr.write("stancecli: the dataset has errors; run 'stancecli validate' for all of them\n")
+            raise typer.Exit(int(ExitStatus.ERROR)) from None
+        except (UnknownName, SourceError) as exc:
+            fail(str(exc))
+        except MemoryError:
+            fail("out of memory")
+
+    return wrapper
+
+
+# ---------------------------------------------------------------- loading
+
+def load(data: Optional[Path]):
+    from stancecli.loading import load_or_fail, resolve_data_path
+
+    return load_or_fail(resolve_data_path(data))
+
+
+# ---------------------------------------------------------------- output
+
+def stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def resolve_format(fmt: Optional[Format]) -> str:
+    if fmt is not None:
+        return fmt.value
+    return "table" if stdout_is_terminal() else "tsv"
+
+
+def make_console(color: Color = Color.auto, stderr: bool = False):
+    from rich.console import Console
+
+    no_color = color == Color.never or (color == Color.auto and bool(os.environ.get("NO_COLOR")))
+    force = True if color == Color.always else None
+    width = None
+    if not stdout_is_terminal() and not stderr:
+        # A table asked for in a pipe: don't squeeze it into 80 columns.
+        width = int(os.environ.get("COLUMNS", "0") or 0) or 160
+    return Console(stderr=stderr, no_color=no_color, force_terminal=force, highlight=False,
+                   emoji=False, markup=False, width=width)
+
+
+def write_lines(lines) -> None:
+    out = sys.stdout
+    for line in lines:
+        out.write(line)
+        out.write("\n")
+    out.flush()
+
+
+def emit(listing: Listing, fmt: Optional[Format], color: Color = Color.auto,
+         hide: tuple[str, ...] = (), empty_message: str | None = None) -> None:
+    """Print a listing in the chosen format; exit 1 when it holds no result."""
+    chosen = resolve_format(fmt)
+    if chosen == "table":
+        from stancecli.output.table import build_table
+
+        console = make_console(color)
+        if listing.rows:
+            console.print(build_table(listing, hide))
+        for note in listing.notes:
+            console.print(note, style="dim")
+    else:
+        from stancecli.output.text import render
+
+        write_lines(render(listing, chosen))
+    if not listing.found:
+        if empty_message:
+            sys.stderr.write(f"stancecli: {empty_message}\n")
+        raise typer.Exit(int(ExitStatus.NO_RESULTS))

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from typing import Annotated, List
+
+import typer
+
+from stancecli.cli.common import (
+    ColorOpt, DataOpt, FormatOpt, LangOpt, Color, Lang, emit, guarded, load, _complete_issue,
+)
+
+HELP = """Where every organisation stands on one or more issues, in its own words.
+
+One row per position: organisation, document (year), stance, summary and the
+first quote with file:line; documents that did not address the issue follow.
+
+Examples:
+
+  stancecli compare anbud
+
+  stancecli compare anbud egenregi --quotes
+
+  stancecli compare anbud --format json | jq '.[] | select(.score < 0) | .organisation'
+"""
+
+
+def compare(
+    issues: Annotated[List[str], typer.Argument(help="Issue keys, aliases or titles.",
+                                                autocompletion=_complete_issue, show_default=False)],
+    quotes: Annotated[bool, typer.Option("--quotes", help="Show every quote, not only the first.")] = False,
+    by: Annotated[str, typer.Option("--by", help="Rows per 'position' or aggregated per organisation 'kind'.")] = "position",
+    data: DataOpt = None,
+    fmt: FormatOpt = None,
+    color: ColorOpt = Color.auto,
+    lang: LangOpt = Lang.nb,
+) -> None:
+    from stancecli.names import resolve_issue
+    from stancecli.queries import compare as run
+
+    ds = load(data)
+    keys = list(dict.fromkeys(resolve_issue(ds, name) for name in issues))
+    if by == "kind":
+        from stancecli.analysis import by_kind
+
+        emit(by_kind(ds, keys, lang.value), fmt, color)
+        return
+    if by != "position":
+        from stancecli.cli.common import fail
+
+        fail(f"--by must be 'position' or 'kind', not '{by}'")
+    listing = run(ds, keys, lang.value, all_quotes=quotes)
+    hide = ("issue",) if len(keys) == 1 else ()
+    emit(listing, fmt, color, hide=hide + ("score", "year"))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("compare", help=HELP)(guarded(compare))

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from stancecli.cli.common import (
+    ColorOpt, DataOpt, FormatOpt, IssueArg, LangOpt, Color, Lang, _complete_org, emit, guarded, load,
+    make_console, resolve_format, write_lines, ExitStatus,
+)
+
+HELP = """The quotes on an issue with full citations (document title, year, file:line).
+
+With -C N, N lines of source context around each quote, as grep -C does: in a
+pipe, 'file:line:text' for quoted lines and 'file-line-text' for context.
+
+Examples:
+
+  stancecli evidence anbud
+
+  stancecli evidence anbud ntl -C 2
+
+  stancecli evidence egenregi --format jsonl | jq -r '.source + ":" + (.line_start|tostring)'
+"""
+
+
+def evidence(
+    issue: IssueArg,
+    org: Annotated[Optional[str], typer.Argument(help="Only this organisation.", autocompletion=_complete_org,
+                                                 show_default=False)] = None,
+    context: Annotated[int, typer.Option("-C", "--context", min=0, max=50,
+                                         help="Lines of source context around each quote.")] = 0,
+    data: DataOpt = None,
+    fmt: FormatOpt = None,
+    color: ColorOpt = Color.auto,
+    lang: LangOpt = Lang.nb,
+) -> None:
+    from stancecli.names import resolve_issue, resolve_org
+    from stancecli.queries import evidence as run
+
+    ds = load(data)
+    key = resolve_issue(ds, issue)
+    org_id = resolve_org(ds, org) if org else None
+    listing = run(ds, key, org_id, context, lang.value)
+    chosen = resolve_format(fmt)
+    if chosen == "table" and listing.rows:
+        from stancecli.output.evidence import print_blocks
+
+        print_blocks(listing, make_console(color))
+    elif chosen == "tsv" and context and listing.rows:
+        from stancecli.output.evidence import grep_lines
+
+        write_lines(grep_lines(listing))
+    else:
+        emit(listing, fmt, color, empty_message=f"no quotes on '{key}'" + (f" from {org_id}" if org_id else ""))
+    if not listing.rows:
+        raise typer.Exit(int(ExitStatus.NO_RESULTS))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("evidence", help=HELP)(guarded(evidence))

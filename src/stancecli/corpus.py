@@ -1,0 +1,264 @@
+"""Source texts: decoding, line bookkeeping and locating verbatim quotes.
+
+Sources are PDF-extracted text: lines wrap mid-sentence and words are hyphenated
+at line ends. A quote matches its source when the two differ only in whitespace
+(including line breaks) and in a hyphen that ends a source line.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+MAX_SOURCE_BYTES = 64 * 1024 * 1024
+
+_CHUNK = re.compile(r"[^\s\-\u00ad]+")
+_HYPHENS = "-\u00ad"
+
+
+class SourceError(Exception):
+    """A source file that cannot be read as text."""
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a quote stands in its source: 1-based lines, 0-based offsets."""
+
+    start: int
+    end: int
+    line_start: int
+    line_end: int
+    col: int
+
+
+@dataclass
+class Source:
+    path: Path
+    text: str
+    line_starts: list[int] = field(repr=False)
+
+    @classmethod
+    def from_text(cls, path: Path, text: str) -> "Source":
+        text = normalise_text(text)
+        starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        return cls(path=path, text=text, line_starts=starts)
+
+    @property
+    def line_count(self) -> int:
+        return len(self.line_starts) - (1 if self.text.endswith("\n") else 0)
+
+    def line_of(self, offset: int) -> int:
+        """1-based line number of a character offset."""
+        return bisect.bisect_right(self.line_starts, offset)
+
+    def line(self, number: int) -> str:
+        start = self.line_starts[number - 1]
+        end = self.line_starts[number] - 1 if number < len(self.line_starts) else len(self.text)
+        return self.text[start:end]
+
+    @cached_property
+    def _skeleton(self) -> tuple[str, list[int], list[int]]:
+        chunks, skel_starts, orig_starts, pos = [], [], [], 0
+        for m in _CHUNK.finditer(self.text):
+            chunks.append(m.group())
+            skel_starts.append(pos)
+            orig_starts.append(m.start())
+            pos += m.end() - m.start()
+        return "".join(chunks), skel_starts, orig_starts
+
+    def _orig_offset(self, skel_index: int) -> int:
+        _, skel_starts, orig_starts = self._skeleton
+        k = bisect.bisect_right(skel_starts, skel_index) - 1
+        return orig_starts[k] + (skel_index - skel_starts[k])
+
+    def find(self, quote: str) -> Span | None:
+        """The first place where `quote` stands, or None."""
+        # A leading bullet dash or a trailing hyphen is layout, not content.
+        quote = unicodedata.normalize("NFC", quote).strip(" \t\n-\u00ad")
+        key = skeleton(quote)
+        if not key:
+            return None
+        skel = self._skeleton[0]
+        i = skel.find(key)
+        while i != -1:
+            start = self._orig_offset(i)
+            end = self._orig_offset(i + len(key) - 1) + 1
+            if _same_modulo_layout(quote, self.text[start:end]):
+                line_start = self.line_of(start)
+                return Span(
+                    start=start,
+                    end=end,
+                    line_start=line_start,
+                    line_end=self.line_of(end - 1),
+                    col=start - self.line_starts[line_start - 1] + 1,
+                )
+            i = skel.find(key, i + 1)
+        return None
+
+
+def skeleton(text: str) -> str:
+    """The text without whitespace and hyphens: what must match exactly."""
+    return "".join(_CHUNK.findall(text))
+
+
+def normalise_text(text: str) -> str:
+    """BOM, CRLF/CR line ends and NFD-composed letters made uniform."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def _same_modulo_layout(quote: str, found: str) -> bool:
+    """True when quote and found differ only in whitespace and line-end hyphens.
+
+    A whitespace run must face a whitespace run, except where the source
+    hyphenates a word at a line end ("anbuds-\\nutsetting"): there the quote may
+    keep the hyphen, drop it, or keep it followed by a space.
+    """
+    q, f, nq, nf = 0, 0, len(quote), len(found)
+    while q < nq and f < nf:
+        qc, fc = quote[q], found[f]
+        if qc.isspace() and fc.isspace():
+            q, f = _skip_space(quote, q), _skip_space(found, f)
+        elif fc in _HYPHENS and _breaks_line(found, f + 1):
+            f = _skip_space(found, f + 1)
+            if qc == fc:
+                q = _skip_space(quote, q + 1)
+        elif qc == fc:
+            q, f = q + 1, f + 1
+        else:
+            return False
+    return q == nq and f == nf
+
+
+def _skip_space(s: str, i: int) -> int:
+    while i < len(s) and s[i].isspace():
+        i += 1
+    return i
+
+
+def _breaks_line(s: str, i: int) -> bool:
+    """Whether the whitespace starting at s[i] holds a line break."""
+    j = i
+    while j < len(s) and s[j].isspace():
+        if s[j] == "\n":
+            return True
+        j += 1
+    return False
+
+
+def read_source(path: Path) -> Source:
+    """Read a UTF-8 source; a clear SourceError for anything else."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise SourceError(f"{path}: source file not found") from None
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read source: {exc.strerror}") from None
+    if path.is_dir():
+        raise SourceError(f"{path}: is a folder, not a text file")
+    if size > MAX_SOURCE_BYTES:
+        raise SourceError(
+            f"{path}: source is {size // (1024 * 1024)} MiB, over the limit of "
+            f"{MAX_SOURCE_BYTES // (1024 * 1024)} MiB"
+        )
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(
+            f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "convert it, e.g. iconv -f latin1 -t utf-8"
+        ) from None
+    if "\x00" in text:
+        raise SourceError(f"{path}: contains NUL bytes; is it a binary file?")
+    return Source.from_text(path, text)
+
+
+class Sources:
+    """Sources read once per run, by resolved path."""
+
+    def __init__(self) -> None:
+        self._cache: dict[Path, Source | SourceError] = {}
+
+    def get(self, path: Path) -> Source:
+        found = self._cache.get(path)
+        if found is None:
+            try:
+                found = read_source(path)
+            except SourceError as exc:
+                found = exc
+            self._cache[path] = found
+        if isinstance(found, SourceError):
+            raise found
+        return found
+
+
+def nearest_passage(source: Source, quote: str) -> tuple[int, str, float] | None:
+    """The line, text and similarity (0-100) of the passage most like `quote`."""
+    from rapidfuzz import fuzz
+
+    key = skeleton(unicodedata.normalize("NFC", quote))
+    skel = source._skeleton[0]
+    if not key or not skel:
+        return None
+    found = fuzz.partial_ratio_alignment(key, skel)
+    if found is None:
+        return None
+    start = source._orig_offset(found.dest_start)
+    end = source._orig_offset(max(found.dest_start, found.dest_end - 1)) + 1
+    passage = " ".join(source.text[start:end].split())
+    return source.line_of(start), passage, found.score
+
+
+# ---------------------------------------------------------------- paragraphs
+
+_BULLET = re.compile(r"^\s*(?:[-–•*▪]\s|\d{1,2}[.)]?\s+\S)")
+_CLOSING = re.compile(r"^\s*(?:med\s+(?:vennlig\s+)?hilsen|vennlig\s+hilsen)\b", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
+_SENTENCE_END = re.compile(r"[.!?:»\"]\s*$|[.!?]\s")
+
+
+def paragraphs(source: Source) -> list[tuple[int, int]]:
+    """Paragraphs as (first line, last line), 1-based.
+
+    PDF text comes single- or double-spaced: in a document where most lines are
+    followed by a blank line, one blank line is only line spacing and a paragraph
+    ends at two or more. Bullets and numbered items start paragraphs of their own;
+    stray page numbers count as blank.
+    """
+    texts = [source.line(n) for n in range(1, source.line_count + 1)]
+    filled = [n for n, t in enumerate(texts, 1) if t.strip() and not _PAGE_NUMBER.match(t)]
+    if not filled:
+        return []
+    gaps = [b - a - 1 for a, b in zip(filled, filled[1:])]
+    double_spaced = sum(g >= 1 for g in gaps) > len(gaps) / 2
+    threshold = 2 if double_spaced else 1
+    out, start = [], filled[0]
+    for prev, n, gap in zip(filled, filled[1:], gaps):
+        if gap >= threshold or _BULLET.match(texts[n - 1]):
+            out.append((start, prev))
+            start = n
+    out.append((start, filled[-1]))
+    return out
+
+
+def substantive_paragraphs(source: Source) -> list[tuple[int, int]]:
+    """Paragraphs that argue something: six words or more, a sentence (or twelve
+    words), not shouted headings, and nothing from the closing formula on."""
+    out = []
+    for first, last in paragraphs(source):
+        text = " ".join(source.line(n).strip() for n in range(first, last + 1))
+        if _CLOSING.match(text):
+            break
+        words = text.split()
+        letters = [c for c in text if c.isalpha()]
+        shouted = letters and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+        if len(words) >= 6 and not shouted and (_SENTENCE_END.search(text) or len(words) >= 12):
+            out.append((first, last))
+    return out

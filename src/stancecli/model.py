@@ -1,0 +1,148 @@
+"""The dataset's model: organisations, documents, issues and positions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from stancecli.corpus import Span
+
+# The codebook's five-point scale, strongest "for" first.
+STANCES: dict[str, int] = {
+    "strongly-for": 2,
+    "for": 1,
+    "mixed": 0,
+    "against": -1,
+    "strongly-against": -2,
+}
+SYMBOLS: dict[str, str] = {
+    "strongly-for": "++",
+    "for": "+",
+    "mixed": "±",
+    "against": "-",
+    "strongly-against": "--",
+}
+ABSENT = "not-addressed"
+ABSENT_SYMBOL = "·"
+CONFIDENCES = ("high", "medium", "low")
+ORG_KINDS = ("union", "municipality", "employer-organisation", "state-agency", "ngo", "other")
+LANGS = ("nb", "en")
+
+
+@dataclass
+class Text:
+    """A text in Norwegian bokmål and English."""
+
+    nb: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.nb
+
+
+@dataclass
+class Organisation:
+    id: str
+    name: str
+    short: str
+    kind: str
+    members: str | None = None
+    description: str | None = None
+    line: int = 0
+
+    @property
+    def label(self) -> str:
+        return self.short or self.name
+
+
+@dataclass
+class Signatory:
+    name: str
+    role: str | None = None
+
+
+@dataclass
+class Document:
+    id: str
+    organisation: str
+    title: str
+    hearing: str
+    year: int
+    source: str
+    path: Path
+    date: str | None = None
+    reference: str | None = None
+    signatories: list[Signatory] = field(default_factory=list)
+    line: int = 0
+
+
+@dataclass
+class Issue:
+    key: str
+    title: Text
+    proposal: Text
+    aliases: list[str] = field(default_factory=list)
+    codebook: bool = False
+    line: int = 0
+
+
+@dataclass
+class Quote:
+    text: str
+    line: int = 0
+    span: "Span | None" = None
+    resolved: bool = False
+
+
+@dataclass
+class Position:
+    issue: str
+    organisation: str
+    stance: str
+    summary: Text
+    quotes: list[Quote]
+    document: str | None = None
+    reported_by: str | None = None
+    confidence: str | None = None
+    note: str | None = None
+    line: int = 0
+    index: int = 0
+
+    @property
+    def score(self) -> int:
+        return STANCES[self.stance]
+
+    @property
+    def source_document(self) -> str:
+        """The document the position's words come from."""
+        return self.document or self.reported_by or ""
+
+    @property
+    def is_reported(self) -> bool:
+        return self.reported_by is not None
+
+
+@dataclass
+class Dataset:
+    path: Path
+    organisations: dict[str, Organisation]
+    documents: dict[str, Document]
+    issues: dict[str, Issue]
+    positions: list[Position]
+    not_addressed: dict[str, list[str]]
+    not_addressed_lines: dict[str, int] = field(default_factory=dict)
+
+    def positions_on(self, issue: str) -> list[Position]:
+        return [p for p in self.positions if p.issue == issue]
+
+    def positions_of(self, org: str) -> list[Position]:
+        return [p for p in self.positions if p.organisation == org]
+
+    def documents_of(self, org: str) -> list[Document]:
+        return [d for d in self.documents.values() if d.organisation == org]
+
+    def document_year(self, doc_id: str) -> int | None:
+        doc = self.documents.get(doc_id)
+        return doc.year if doc else None

@@ -1,0 +1,84 @@
+"""Rich tables for a terminal. Data never passes through Rich markup: cells are Text objects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from stancecli.model import ABSENT, ABSENT_SYMBOL, SYMBOLS
+from stancecli.output.text import clean
+from stancecli.records import Listing
+
+STANCE_STYLES = {
+    "strongly-for": "bold green",
+    "for": "green",
+    "mixed": "yellow",
+    "against": "red",
+    "strongly-against": "bold red",
+    ABSENT: "dim",
+}
+
+
+def stance_text(stance: str):
+    from rich.text import Text
+
+    symbol = SYMBOLS.get(stance, ABSENT_SYMBOL)
+    label = "not addressed" if stance == ABSENT else stance
+    return Text(f"{symbol} {label}", style=STANCE_STYLES.get(stance, ""))
+
+
+def proximity_style(value: float) -> str:
+    """Heat from red (far apart) through yellow to green (close)."""
+    if value >= 0.85:
+        return "bold black on green"
+    if value >= 0.7:
+        return "black on dark_sea_green"
+    if value >= 0.5:
+        return "black on yellow"
+    if value >= 0.3:
+        return "black on dark_orange"
+    return "white on red"
+
+
+def cell(kind: str, value: Any):
+    from rich.text import Text
+
+    if kind == "stance" and isinstance(value, str):
+        return stance_text(value)
+    if kind == "quote" and value:
+        return Text(f"\u00ab{clean(value)}\u00bb", style="italic")
+    if kind == "location":
+        # A terminal has no room for full paths: file name and lines (pipes and JSON keep the path).
+        parts = [part.rsplit("/", 1)[-1] for part in clean(value).split(" | ")]
+        return Text("\n".join(parts), style="cyan")
+    if kind == "score" and isinstance(value, int):
+        return Text(f"{value:+d}", style=STANCE_STYLES.get(_label(value), ""))
+    if kind == "percent" and isinstance(value, (int, float)):
+        return Text(f"{value:.0%}", style="green" if value >= 0.75 else "yellow")
+    if kind == "proximity":
+        if isinstance(value, (int, float)) and value == value:
+            return Text(f"{value:.2f}", style=proximity_style(float(value)))
+        return Text("n/a", style="dim")
+    return Text(clean(value))
+
+
+def _label(score: int) -> str:
+    return {2: "strongly-for", 1: "for", 0: "mixed", -1: "against", -2: "strongly-against"}[score]
+
+
+def build_table(listing: Listing, hide: tuple[str, ...] = ()):
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    # Columns hidden on request or empty in every row (e.g. "reported by") only take room.
+    columns = [c for c in listing.columns if c.key not in hide
+               and any(row.get(c.key) not in (None, "", []) for row in listing.rows)]
+    table = Table(title=Text(clean(listing.title)) if listing.title else None, box=box.SIMPLE_HEAD,
+                  show_lines=False, header_style="bold", title_justify="left", expand=False)
+    for col in columns:
+        numeric = col.kind in ("number", "score", "percent", "proximity")
+        table.add_column(col.header, justify="right" if numeric else "left",
+                         overflow="fold", no_wrap=col.kind in ("stance", "score", "number"))
+    for row in listing.rows:
+        table.add_row(*(cell(c.kind, row.get(c.key)) for c in columns))
+    return table

@@ -1,0 +1,357 @@
+"""The everyday questions: who stands where on an issue, and in which words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from stancecli.corpus import Sources, SourceError
+from stancecli.loading import display_path
+from stancecli.model import ABSENT, STANCES, SYMBOLS, Dataset, Position, Quote
+from stancecli.records import Column, Listing
+
+FOR = ("strongly-for", "for")
+AGAINST = ("strongly-against", "against")
+
+
+# ---------------------------------------------------------------- quotes and citations
+
+def locate(ds: Dataset, position: Position, sources: Sources) -> None:
+    """Resolve the line span of each quote of a position (once)."""
+    doc = ds.documents.get(position.source_document)
+    for quote in position.quotes:
+        if quote.resolved or doc is None:
+            continue
+        quote.resolved = True
+        try:
+            quote.span = sources.get(doc.path).find(quote.text)
+        except SourceError:
+            quote.span = None
+
+
+def quote_record(ds: Dataset, position: Position, quote: Quote) -> dict[str, Any]:
+    doc = ds.documents.get(position.source_document)
+    path = doc.path if doc else Path("")
+    span = quote.span
+    return {
+        "text": quote.text,
+        "source": display_path(path),
+        "file": path.name,
+        "line_start": span.line_start if span else None,
+        "line_end": span.line_end if span else None,
+    }
+
+
+def citation(record: dict[str, Any], short: bool = False) -> str:
+    """'file:12' or 'file:12-14'; '?' where the quote was not found."""
+    name = record["file"] if short else record["source"]
+    start, end = record["line_start"], record["line_end"]
+    if start is None:
+        return f"{name}:?"
+    return f"{name}:{start}" if start == end else f"{name}:{start}-{end}"
+
+
+# ---------------------------------------------------------------- position records
+
+def position_record(ds: Dataset, p: Position, lang: str, sources: Sources) -> dict[str, Any]:
+    """The documented JSON record of one position."""
+    locate(ds, p, sources)
+    org = ds.organisations.get(p.organisation)
+    doc = ds.documents.get(p.source_document)
+    return {
+        "issue": p.issue,
+        "organisation": p.organisation,
+        "organisation_name": org.name if org else p.organisation,
+        "kind": org.kind if org else None,
+        "document": p.source_document,
+        "year": doc.year if doc else None,
+        "reported_by": p.reported_by,
+        "stance": p.stance,
+        "score": p.score,
+        "confidence": p.confidence,
+        "note": p.note,
+        "summary": p.summary.get(lang),
+        "quotes": [quote_record(ds, p, q) for q in p.quotes],
+    }
+
+
+def _org_label(ds: Dataset, org_id: str) -> str:
+    org = ds.organisations.get(org_id)
+    return org.label if org else org_id
+
+
+def _flat(ds: Dataset, rec: dict[str, Any], all_quotes: bool) -> dict[str, Any]:
+    quotes = rec["quotes"] if all_quotes else rec["quotes"][:1]
+    return {
+        "issue": rec["issue"],
+        "organisation": _org_label(ds, rec["organisation"]),
+        "document": rec["document"],
+        "year": rec["year"],
+        "stance": rec["stance"],
+        "score": rec["score"],
+        "reported_by": rec["reported_by"] or "",
+        "summary": rec["summary"],
+        "quote": " | ".join(q["text"] for q in quotes),
+        "location": " | ".join(citation(q) for q in quotes),
+        "quotes": quotes,
+    }
+
+
+def _sorted(positions: list[Position], ds: Dataset) -> list[Position]:
+    return sorted(positions, key=lambda p: (-p.score, _org_label(ds, p.organisation).casefold(),
+                                            ds.document_year(p.source_document) or 0))
+
+
+# ---------------------------------------------------------------- compare
+
+COMPARE_COLUMNS = [
+    Column("issue", "Issue"),
+    Column("organisation", "Organisation"),
+    Column("document", "Document"),
+    Column("year", "Year", "number"),
+    Column("stance", "Stance", "stance"),
+    Column("score", "Score", "score"),
+    Column("reported_by", "Reported by"),
+    Column("summary", "Summary"),
+    Column("quote", "Quote", "quote"),
+    Column("location", "Location", "location"),
+]
+
+
+def compare(ds: Dataset, issues: list[str], lang: str = "nb", all_quotes: bool = False,
+            sources: Sources | None = None) -> Listing:
+    """One row per position on each issue, then the documents that did not address it."""
+    sources = sources or Sources()
+    rows: list[dict[str, Any]] = []
+    records: list[dict[str, Any]] = []
+    found = 0
+    for issue in issues:
+        positions = _sorted(ds.positions_on(issue), ds)
+        for p in positions:
+            rec = position_record(ds, p, lang, sources)
+            records.append(rec)
+            rows.append(_flat(ds, rec, all_quotes))
+        found += len(positions)
+        for doc in _silent_documents(ds, issue, positions):
+            rows.append(_absent_row(ds, issue, doc))
+            records.append(_absent_record(ds, issue, doc))
+    title = ", ".join(f"{ds.issues[i].title.get(lang)} ({i})" for i in issues)
+    return Listing(COMPARE_COLUMNS, rows, records, title=title, result_count=found)
+
+
+def _silent_documents(ds: Dataset, issue: str, positions: list[Position]):
+    spoken = {p.source_document for p in positions if not p.is_reported}
+    return [d for d in sorted(ds.documents.values(), key=lambda d: (d.year, d.id)) if d.id not in spoken]
+
+
+def _absent_row(ds: Dataset, issue: str, doc) -> dict[str, Any]:
+    return {
+        "issue": issue, "organisation": _org_label(ds, doc.organisation), "document": doc.id,
+        "year": doc.year, "stance": ABSENT, "score": "", "reported_by": "",
+        "summary": "", "quote": "", "location": "", "quotes": [],
+    }
+
+
+def _absent_record(ds: Dataset, issue: str, doc) -> dict[str, Any]:
+    org = ds.organisations.get(doc.organisation)
+    return {
+        "issue": issue, "organisation": doc.organisation,
+        "organisation_name": org.name if org else doc.organisation,
+        "kind": org.kind if org else None, "document": doc.id, "year": doc.year,
+        "reported_by": None, "stance": ABSENT, "score": None, "confidence": None,
+        "note": None, "summary": None, "quotes": [],
+    }
+
+
+# ---------------------------------------------------------------- who supports / opposes
+
+SIDE_COLUMNS = [
+    Column("organisation", "Organisation"),
+    Column("stance", "Stance", "stance"),
+    Column("score", "Score", "score"),
+    Column("document", "Document"),
+    Column("year", "Year", "number"),
+    Column("reported_by", "Reported by"),
+    Column("summary", "Summary"),
+    Column("location", "Location", "location"),
+]
+
+
+def side(ds: Dataset, issue: str, against: bool = False, strong: bool = False,
+         lang: str = "nb", sources: Sources | None = None) -> Listing:
+    """Organisations for (or against) an issue; --strong keeps only the strong label."""
+    sources = sources or Sources()
+    wanted = AGAINST if against else FOR
+    if strong:
+        wanted = wanted[:1]
+    positions = [p for p in ds.positions_on(issue) if p.stance in wanted]
+    positions = sorted(positions, key=lambda p: (-abs(p.score), _org_label(ds, p.organisation).casefold(),
+                                                 ds.document_year(p.source_document) or 0))
+    records = [position_record(ds, p, lang, sources) for p in positions]
+    rows = [_flat(ds, r, False) for r in records]
+    verb = "oppose" if against else "support"
+    title = f"Who {verb}s: {ds.issues[issue].title.get(lang)} ({issue})"
+    return Listing(SIDE_COLUMNS, rows, records, title=title)
+
+
+# ---------------------------------------------------------------- evidence
+
+EVIDENCE_COLUMNS = [
+    Column("organisation", "Organisation"),
+    Column("document", "Document"),
+    Column("stance", "Stance", "stance"),
+    Column("quote", "Quote", "quote"),
+    Column("location", "Location", "location"),
+    Column("title", "Title"),
+]
+
+
+def evidence(ds: Dataset, issue: str, org: str | None = None, context: int = 0, lang: str = "nb",
+             sources: Sources | None = None) -> Listing:
+    """Every quote on an issue with its citation and, with context > 0, source lines around it."""
+    sources = sources or Sources()
+    positions = _sorted([p for p in ds.positions_on(issue) if org in (None, p.organisation)], ds)
+    rows, records = [], []
+    for p in positions:
+        rec = position_record(ds, p, lang, sources)
+        doc = ds.documents[p.source_document]
+        for q in rec["quotes"]:
+            lines = _context_lines(ds, p, q, context, sources)
+            row = {
+                "issue": issue, "organisation": _org_label(ds, p.organisation), "document": doc.id,
+                "year": doc.year, "stance": p.stance, "reported_by": p.reported_by or "",
+                "quote": q["text"], "location": citation(q), "title": doc.title,
+                "source": q["source"], "line_start": q["line_start"], "line_end": q["line_end"],
+                "context": lines,
+            }
+            rows.append(row)
+            records.append({**{k: rec[k] for k in ("issue", "organisation", "document", "year",
+                                                    "reported_by", "stance", "score")},
+                            "title": doc.title, **q, "context": lines})
+    title = f"Evidence: {ds.issues[issue].title.get(lang)} ({issue})"
+    return Listing(EVIDENCE_COLUMNS, rows, records, title=title)
+
+
+def _context_lines(ds: Dataset, p: Position, q: dict, context: int, sources: Sources) -> list[dict]:
+    """grep -C style: the quote's lines and `context` lines either side, each marked."""
+    if q["line_start"] is None:
+        return []
+    try:
+        source = sources.get(ds.documents[p.source_document].path)
+    except SourceError:
+        return []
+    first = max(1, q["line_start"] - context)
+    last = min(source.line_count, q["line_end"] + context)
+    return [{"line": n, "text": source.line(n), "match": q["line_start"] <= n <= q["line_end"]}
+            for n in range(first, last + 1)]
+
+
+# ---------------------------------------------------------------- listings
+
+def list_issues(ds: Dataset, lang: str = "nb") -> Listing:
+    cols = [Column("key", "Key"), Column("title", "Title"), Column("codebook", "Codebook"),
+            Column("positions", "Positions", "number"), Column("for", "For", "number"),
+            Column("mixed", "Mixed", "number"), Column("against", "Against", "number"),
+            Column("not_addressed", "Not addressed", "number"), Column("proposal", "Proposal")]
+    rows = []
+    for issue in ds.issues.values():
+        ps = ds.positions_on(issue.key)
+        rows.append({
+            "key": issue.key, "title": issue.title.get(lang), "codebook": "yes" if issue.codebook else "",
+            "positions": len(ps), "for": sum(p.score > 0 for p in ps),
+            "mixed": sum(p.score == 0 for p in ps), "against": sum(p.score < 0 for p in ps),
+            "not_addressed": sum(issue.key in keys for keys in ds.not_addressed.values()),
+            "proposal": issue.proposal.get(lang),
+        })
+    return Listing(cols, rows, title="Issues")
+
+
+def list_orgs(ds: Dataset) -> Listing:
+    cols = [Column("id", "Id"), Column("short", "Short"), Column("name", "Name"), Column("kind", "Kind"),
+            Column("documents", "Documents", "number"), Column("positions", "Positions", "number"),
+            Column("reported", "Reported", "number")]
+    rows = []
+    for org in ds.organisations.values():
+        ps = ds.positions_of(org.id)
+        rows.append({"id": org.id, "short": org.short, "name": org.name, "kind": org.kind,
+                     "documents": len(ds.documents_of(org.id)), "positions": len(ps),
+                     "reported": sum(p.is_reported for p in ps)})
+    return Listing(cols, rows, title="Organisations")
+
+
+def list_docs(ds: Dataset, coverage: dict[str, "Coverage"] | None = None) -> Listing:
+    cols = [Column("id", "Id"), Column("organisation", "Organisation"), Column("year", "Year", "number"),
+            Column("title", "Title"), Column("positions", "Positions", "number"),
+            Column("quotes", "Quotes", "number"), Column("source", "Source", "location")]
+    if coverage is not None:
+        cols += [Column("paragraphs", "Paragraphs", "number"), Column("cited", "Cited", "number"),
+                 Column("coverage", "Coverage", "percent")]
+    rows = []
+    for doc in sorted(ds.documents.values(), key=lambda d: (d.year, d.id)):
+        ps = [p for p in ds.positions if p.source_document == doc.id]
+        row = {"id": doc.id, "organisation": _org_label(ds, doc.organisation), "year": doc.year,
+               "title": doc.title, "positions": len(ps), "quotes": sum(len(p.quotes) for p in ps),
+               "source": display_path(doc.path)}
+        if coverage is not None:
+            c = coverage[doc.id]
+            row.update({"paragraphs": c.paragraphs, "cited": c.cited, "coverage": round(c.share, 3)})
+        rows.append(row)
+    return Listing(cols, rows, title="Documents")
+
+
+# ---------------------------------------------------------------- one organisation
+
+def show_org(ds: Dataset, org: str, lang: str = "nb", sources: Sources | None = None) -> Listing:
+    sources = sources or Sources()
+    order = {k: i for i, k in enumerate(ds.issues)}
+    positions = sorted(ds.positions_of(org), key=lambda p: (order.get(p.issue, 0),
+                                                            ds.document_year(p.source_document) or 0))
+    records = [position_record(ds, p, lang, sources) for p in positions]
+    rows = [_flat(ds, r, False) for r in records]
+    o = ds.organisations[org]
+    docs = ", ".join(f"{d.id} ({d.year})" for d in ds.documents_of(org)) or "none"
+    title = f"{o.name} ({o.short}, {o.kind}) — documents: {docs}"
+    cols = [Column("issue", "Issue"), Column("document", "Document"), Column("year", "Year", "number"),
+            Column("stance", "Stance", "stance"), Column("score", "Score", "score"),
+            Column("reported_by", "Reported by"), Column("summary", "Summary"),
+            Column("quote", "Quote", "quote"), Column("location", "Location", "location")]
+    return Listing(cols, rows, records, title=title)
+
+
+# ---------------------------------------------------------------- paragraph coverage
+
+class Coverage:
+    def __init__(self, paragraphs: int, cited: int, uncited: list[tuple[int, int]]):
+        self.paragraphs = paragraphs
+        self.cited = cited
+        self.uncited = uncited
+
+    @property
+    def share(self) -> float:
+        return self.cited / self.paragraphs if self.paragraphs else 0.0
+
+
+def coverage(ds: Dataset, sources: Sources | None = None) -> dict[str, Coverage]:
+    """Per document: how many substantive paragraphs some quote touches."""
+    from stancecli.corpus import substantive_paragraphs
+
+    sources = sources or Sources()
+    out = {}
+    for doc in ds.documents.values():
+        spans = []
+        for p in ds.positions:
+            if p.source_document == doc.id:
+                locate(ds, p, sources)
+                spans += [(q.span.line_start, q.span.line_end) for q in p.quotes if q.span]
+        try:
+            paras = substantive_paragraphs(sources.get(doc.path))
+        except SourceError:
+            paras = []
+        touched = [any(s <= b and e >= a for s, e in spans) for a, b in paras]
+        out[doc.id] = Coverage(len(paras), sum(touched),
+                               [para for para, t in zip(paras, touched) if not t])
+    return out
+
+
+def stance_symbol(stance: str) -> str:
+    return SYMBOLS.get(stance, "·") if stance in STANCES else "·"

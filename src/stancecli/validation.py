@@ -1,0 +1,189 @@
+"""Every check of a dataset: references, sources, verbatim quotes and codebook coverage."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from stancecli.corpus import Sources, SourceError, nearest_passage
+from stancecli.loading import Problem, display_path, load_dataset
+from stancecli.model import Dataset, Position
+from stancecli.names import fold
+
+
+@dataclass
+class Report:
+    """What `validate` found, with the counts it summarises."""
+
+    dataset: Dataset | None
+    problems: list[Problem] = field(default_factory=list)
+    quotes: int = 0
+    quotes_located: int = 0
+    pairs_total: int = 0
+    pairs_decided: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def validate_path(path) -> Report:
+    dataset, problems = load_dataset(path)
+    report = Report(dataset, list(problems))
+    check(dataset, report)
+    report.problems.sort(key=lambda p: (p.severity != "error", p.file, p.line))
+    return report
+
+
+def check(dataset: Dataset, report: Report, sources: Sources | None = None) -> None:
+    file = display_path(dataset.path)
+    add = lambda line, where, msg, sev="error": report.problems.append(Problem(file, line, where, msg, sev))  # noqa: E731
+    sources = sources or Sources()
+    _check_references(dataset, add)
+    _check_sources(dataset, add, sources)
+    _check_quotes(dataset, add, sources, report)
+    _check_duplicates(dataset, add)
+    _check_names(dataset, add)
+    _check_coverage(dataset, add, report)
+    _check_unused(dataset, add)
+
+
+def _check_references(ds: Dataset, add) -> None:
+    for doc in ds.documents.values():
+        if doc.organisation not in ds.organisations:
+            add(doc.line, f"documents[{doc.id}].organisation",
+                f"unknown organisation '{doc.organisation}'{_did_you_mean(doc.organisation, ds.organisations)}")
+    for p in ds.positions:
+        where = f"positions[{p.index}]"
+        if p.issue not in ds.issues:
+            add(p.line, where + ".issue", f"unknown issue '{p.issue}'{_did_you_mean(p.issue, ds.issues)}")
+        if p.document and p.document not in ds.documents:
+            add(p.line, where + ".document",
+                f"unknown document '{p.document}'{_did_you_mean(p.document, ds.documents)}")
+        if p.reported_by:
+            if p.reported_by not in ds.documents:
+                add(p.line, where + ".reported_by",
+                    f"unknown document '{p.reported_by}'{_did_you_mean(p.reported_by, ds.documents)}")
+            elif ds.documents[p.reported_by].organisation == p.organisation:
+                add(p.line, where, f"'{p.reported_by}' is {p.organisation}'s own document: "
+                                   "record it with 'document', not as a reported position")
+        if p.organisation and p.organisation not in ds.organisations:
+            add(p.line, where + ".organisation",
+                f"unknown organisation '{p.organisation}'{_did_you_mean(p.organisation, ds.organisations)}")
+    for doc_id, keys in ds.not_addressed.items():
+        line = ds.not_addressed_lines.get(doc_id, 0)
+        if doc_id not in ds.documents:
+            add(line, f"not_addressed.{doc_id}", f"unknown document '{doc_id}'{_did_you_mean(doc_id, ds.documents)}")
+        for key in keys:
+            if key not in ds.issues:
+                add(line, f"not_addressed.{doc_id}", f"unknown issue '{key}'{_did_you_mean(key, ds.issues)}")
+
+
+def _check_sources(ds: Dataset, add, sources: Sources) -> None:
+    for doc in ds.documents.values():
+        try:
+            sources.get(doc.path)
+        except SourceError as exc:
+            add(doc.line, f"documents[{doc.id}].source", str(exc))
+
+
+def _check_quotes(ds: Dataset, add, sources: Sources, report: Report) -> None:
+    for p in ds.positions:
+        doc = ds.documents.get(p.source_document)
+        if doc is None:
+            continue
+        try:
+            source = sources.get(doc.path)
+        except SourceError:
+            continue  # reported once, by _check_sources
+        for i, quote in enumerate(p.quotes):
+            report.quotes += 1
+            quote.span = source.find(quote.text)
+            quote.resolved = True
+            if quote.span:
+                report.quotes_located += 1
+                continue
+            hint = ""
+            near = nearest_passage(source, quote.text)
+            if near and near[2] >= 60:
+                hint = f"; did you mean line {near[0]}: \u201c{_clip(near[1])}\u201d"
+            add(quote.line, f"positions[{p.index}].quotes[{i}]",
+                f"quote not found in {doc.source}: \u201c{_clip(quote.text)}\u201d{hint}")
+
+
+def _check_duplicates(ds: Dataset, add) -> None:
+    seen: dict[tuple, Position] = {}
+    for p in ds.positions:
+        key = (p.issue, p.document) if p.document else (p.issue, p.organisation, p.reported_by)
+        if key in seen:
+            add(p.line, f"positions[{p.index}]",
+                f"duplicate position on '{p.issue}' for {p.document or p.organisation} "
+                f"(first at line {seen[key].line})")
+        else:
+            seen[key] = p
+    decided = {(p.document, p.issue) for p in ds.positions if p.document}
+    for doc_id, keys in ds.not_addressed.items():
+        for key, n in Counter(keys).items():
+            if n > 1:
+                add(ds.not_addressed_lines.get(doc_id, 0), f"not_addressed.{doc_id}",
+                    f"'{key}' is listed {n} times")
+            if (doc_id, key) in decided:
+                add(ds.not_addressed_lines.get(doc_id, 0), f"not_addressed.{doc_id}",
+                    f"'{key}' is listed as not addressed, but {doc_id} has a position on it")
+
+
+def _check_names(ds: Dataset, add) -> None:
+    """Every key and alias must name one issue only, or name resolution is a lottery."""
+    owner: dict[str, str] = {}
+    for issue in ds.issues.values():
+        for name in [issue.key, *issue.aliases]:
+            folded = fold(name)
+            other = owner.setdefault(folded, issue.key)
+            if other != issue.key:
+                add(issue.line, f"issues[{issue.key}].aliases",
+                    f"'{name}' also names issue '{other}'; an alias must name one issue")
+
+
+def _check_coverage(ds: Dataset, add, report: Report) -> None:
+    codebook = [k for k, i in ds.issues.items() if i.codebook]
+    decided = {(p.document, p.issue) for p in ds.positions if p.document}
+    for doc_id, keys in ds.not_addressed.items():
+        decided.update((doc_id, k) for k in keys)
+    for doc_id, doc in ds.documents.items():
+        missing = [k for k in codebook if (doc_id, k) not in decided]
+        report.pairs_total += len(codebook)
+        report.pairs_decided += len(codebook) - len(missing)
+        if missing:
+            add(doc.line, f"documents[{doc_id}]",
+                f"codebook issues not decided (give a position or list them under "
+                f"not_addressed.{doc_id}): {', '.join(missing)}")
+
+
+def _check_unused(ds: Dataset, add) -> None:
+    cited = {p.source_document for p in ds.positions}
+    for doc in ds.documents.values():
+        if doc.id not in cited:
+            add(doc.line, f"documents[{doc.id}]", "no position cites this document", "warning")
+    with_positions = {p.issue for p in ds.positions}
+    for issue in ds.issues.values():
+        if issue.key not in with_positions:
+            add(issue.line, f"issues[{issue.key}]", "no position on this issue", "warning")
+
+
+def _did_you_mean(word: str, options) -> str:
+    from difflib import get_close_matches
+
+    close = get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _clip(text: str, width: int = 90) -> str:
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
