@@ -230,7 +230,8 @@ def paragraphs(source: Source) -> list[tuple[int, int]]:
     PDF text comes single- or double-spaced: in a document where most lines are
     followed by a blank line, one blank line is only line spacing and a paragraph
     ends at two or more. Bullets and numbered items start paragraphs of their own;
-    stray page numbers count as blank.
+    stray page numbers count as blank, and a sentence that goes on in lower case
+    after a blank line stays in its paragraph.
     """
     texts = [source.line(n) for n in range(1, source.line_count + 1)]
     filled = [n for n, t in enumerate(texts, 1) if t.strip() and not _PAGE_NUMBER.match(t)]
@@ -241,7 +242,9 @@ def paragraphs(source: Source) -> list[tuple[int, int]]:
     threshold = 2 if double_spaced else 1
     out, start = [], filled[0]
     for prev, n, gap in zip(filled, filled[1:], gaps):
-        if gap >= threshold or _BULLET.match(texts[n - 1]):
+        # A sentence cut by a blank line (a PDF page or column break) goes on in lower case.
+        continues = not texts[prev - 1].rstrip().endswith((".", "!", "?", ":")) and texts[n - 1].lstrip()[:1].islower()
+        if (gap >= threshold and not continues) or _BULLET.match(texts[n - 1]):
             out.append((start, prev))
             start = n
     out.append((start, filled[-1]))

@@ -65,6 +65,22 @@ def _label(score: int) -> str:
     return {2: "strongly-for", 1: "for", 0: "mixed", -1: "against", -2: "strongly-against"}[score]
 
 
+def _evidence_cell(row: dict[str, Any]):
+    """Summary, quote and citation stacked in one cell: the reading order of a position."""
+    from rich.text import Text
+
+    out = Text()
+    if row.get("summary"):
+        out.append(clean(row["summary"]))
+    quotes = row.get("quotes") or ([{"text": row["quote"]}] if row.get("quote") else [])
+    locations = [part.rsplit("/", 1)[-1] for part in clean(row.get("location")).split(" | ") if part]
+    for i, quote in enumerate(quotes):
+        out.append("\n\u00ab" + clean(quote["text"]) + "\u00bb", style="italic")
+        if i < len(locations):
+            out.append(" " + locations[i], style="cyan")
+    return out
+
+
 def build_table(listing: Listing, hide: tuple[str, ...] = ()):
     from rich import box
     from rich.table import Table
@@ -73,12 +89,19 @@ def build_table(listing: Listing, hide: tuple[str, ...] = ()):
     # Columns hidden on request or empty in every row (e.g. "reported by") only take room.
     columns = [c for c in listing.columns if c.key not in hide
                and any(row.get(c.key) not in (None, "", []) for row in listing.rows)]
+    keys = {c.key for c in columns}
+    stacked = {"summary", "quote", "location"} <= keys
+    if stacked:
+        columns = [c for c in columns if c.key not in ("quote", "location")]
     table = Table(title=Text(clean(listing.title)) if listing.title else None, box=box.SIMPLE_HEAD,
-                  show_lines=False, header_style="bold", title_justify="left", expand=False)
+                  show_lines=stacked, header_style="bold", title_justify="left", expand=False)
     for col in columns:
         numeric = col.kind in ("number", "score", "percent", "proximity")
-        table.add_column(col.header, justify="right" if numeric else "left",
-                         overflow="fold", no_wrap=col.kind in ("stance", "score", "number"))
+        wide = col.kind in ("quote",) or col.key in ("summary", "title", "proposal", "name")
+        header = "Position and evidence" if stacked and col.key == "summary" else col.header
+        table.add_column(header, justify="right" if numeric else "left", overflow="fold",
+                         no_wrap=not wide, ratio=1 if wide else None, min_width=24 if wide else None)
     for row in listing.rows:
-        table.add_row(*(cell(c.kind, row.get(c.key)) for c in columns))
+        table.add_row(*(_evidence_cell(row) if stacked and c.key == "summary" else cell(c.kind, row.get(c.key))
+                        for c in columns))
     return table

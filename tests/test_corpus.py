@@ -1,0 +1,93 @@
+"""Quotes are found verbatim in PDF-wrapped text, and located by line."""
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from conftest import SEEDS
+from stancecli.corpus import Source, SourceError, paragraphs, read_source, substantive_paragraphs
+
+NTL_2012 = SEEDS / "001_37ab94ba59815dd1.txt"
+FO_2016 = SEEDS / "002_d156005e0f5764e6.txt"
+NTL_2015 = SEEDS / "003_7e837691441a8617.txt"
+
+
+def test_quote_spanning_wrapped_lines_gets_its_line_span():
+    span = read_source(NTL_2012).find("Ingen anbudsutsetting av oppfølgings-, avklarings- og arbeidstreningstiltak.")
+    assert (span.line_start, span.line_end) == (12, 14)
+
+
+def test_word_hyphenated_at_line_end_may_be_quoted_joined_or_with_its_hyphen():
+    source = read_source(FO_2016)  # "mellom NAV-" / "kontorene og forvaltningen." on lines 23-24
+    with_hyphen = source.find("tette skottene som er mellom NAV-kontorene og forvaltningen")
+    assert (with_hyphen.line_start, with_hyphen.line_end) == (23, 24)
+    assert source.find("tette skottene som er mellom NAVkontorene og forvaltningen") is not None
+
+
+def test_a_hyphen_inside_a_line_is_content_not_layout():
+    source = read_source(FO_2016)
+    assert source.find("Det blir gitt mer myndighet til de lokale NAV-kontorene.") is not None
+    assert source.find("Det blir gitt mer myndighet til de lokale NAVkontorene.") is None
+
+
+def test_a_changed_word_is_not_found():
+    source = read_source(NTL_2012)
+    assert source.find("Ingen anbudsutsetting av oppfølgings-, avklarings- og arbeidsrettede tiltak.") is None
+
+
+def test_whitespace_may_differ_but_not_disappear_between_words():
+    source = read_source(NTL_2012)
+    assert source.find("Ingen   anbudsutsetting\n av oppfølgings-, avklarings- og arbeidstreningstiltak.")
+    assert source.find("Ingenanbudsutsetting av oppfølgings-, avklarings- og arbeidstreningstiltak.") is None
+
+
+def test_blank_lines_of_double_spaced_pdf_text_are_bridged():
+    span = read_source(NTL_2015).find(
+        "Vi mener det er viktig at det raskt kommer endringer som gjør at NAV-kontorene overtar "
+        "tiltaksarbeidet i egenregi og at detaljstyringen av tiltak opphører.")
+    assert (span.line_start, span.line_end) == (37, 41)
+
+
+def test_bom_crlf_and_nfd_sources_match_nfc_quotes(tmp_path):
+    text = "Første linje\r\nFO er imot økonomiske\r\nsanksjoner.\r\n"
+    path = tmp_path / "nfd.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + unicodedata.normalize("NFD", text).encode("utf-8"))
+    source = read_source(path)
+    span = source.find("FO er imot økonomiske sanksjoner.")
+    assert (span.line_start, span.line_end) == (2, 3)
+    assert source.line(1) == "Første linje"
+
+
+def test_non_utf8_source_is_named_with_the_byte_offset(tmp_path):
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("Høring".encode("latin-1"))
+    with pytest.raises(SourceError, match=r"latin1.txt: not UTF-8 text \(byte 0xf8 at offset 1\)"):
+        read_source(path)
+
+
+def test_missing_source_is_a_clear_error(tmp_path):
+    with pytest.raises(SourceError, match="source file not found"):
+        read_source(tmp_path / "nope.txt")
+
+
+def test_paragraphs_of_double_spaced_text_are_not_single_lines():
+    paras = paragraphs(read_source(NTL_2015))
+    # "Tiltaksplasser" (heading on line 13, text on 15-23): one paragraph despite a blank
+    # line after every line; the next paragraph starts at line 27.
+    assert any(a <= 15 and b == 23 for a, b in paras)
+    assert any(a == 27 for a, _ in paras)
+
+
+def test_substantive_paragraphs_skip_headings_and_signature():
+    paras = substantive_paragraphs(read_source(NTL_2012))
+    starts = [a for a, _ in paras]
+    assert 1 not in starts  # the shouted title
+    assert all(a < 267 for a in starts)  # nothing from "Med hilsen" on
+    assert any(a <= 12 <= b for a, b in paras)  # the bullet "- Ingen anbudsutsetting ..."
+
+
+def test_line_of_maps_offsets_to_lines():
+    source = Source.from_text(Path("x.txt"), "a\nbc\n\nd")
+    assert [source.line_of(i) for i in (0, 2, 3, 5, 6)] == [1, 2, 2, 3, 4]
+    assert source.line_count == 4
