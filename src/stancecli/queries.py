@@ -173,6 +173,7 @@ SIDE_COLUMNS = [
     Column("year", "Year", "number"),
     Column("reported_by", "Reported by"),
     Column("summary", "Summary"),
+    Column("quote", "Quote", "quote"),
     Column("location", "Location", "location"),
 ]
 
@@ -284,7 +285,7 @@ def list_docs(ds: Dataset, coverage: dict[str, "Coverage"] | None = None) -> Lis
             Column("title", "Title"), Column("positions", "Positions", "number"),
             Column("quotes", "Quotes", "number"), Column("source", "Source", "location")]
     if coverage is not None:
-        cols += [Column("paragraphs", "Paragraphs", "number"), Column("cited", "Cited", "number"),
+        cols += [Column("paragraphs", "Paras", "number"), Column("cited", "Cited", "number"),
                  Column("coverage", "Coverage", "percent")]
     rows = []
     for doc in sorted(ds.documents.values(), key=lambda d: (d.year, d.id)):

@@ -46,7 +46,7 @@ def evidence(
     if chosen == "table" and listing.rows:
         from stancecli.output.evidence import print_blocks
 
-        print_blocks(listing, make_console(color))
+        print_blocks(listing, make_console(color), context=context > 0)
     elif chosen == "tsv" and context and listing.rows:
         from stancecli.output.evidence import grep_lines
 

@@ -52,7 +52,7 @@ def docs(
     from stancecli.queries import list_docs
 
     ds = load(data)
-    emit(list_docs(ds, measure(ds) if coverage else None), fmt, color)
+    emit(list_docs(ds, measure(ds) if coverage else None), fmt, color, hide=("source",) if coverage else ())
 
 
 def register(app: typer.Typer) -> None:

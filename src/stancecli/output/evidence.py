@@ -21,7 +21,7 @@ def grep_lines(listing: Listing) -> Iterable[str]:
             yield f"{row['source']}{sep}{line['line']}{sep}{clean(line['text'])}"
 
 
-def print_blocks(listing: Listing, console) -> None:
+def print_blocks(listing: Listing, console, context: bool = False) -> None:
     from rich.text import Text
 
     from stancecli.output.table import stance_text
@@ -37,7 +37,7 @@ def print_blocks(listing: Listing, console) -> None:
             head.append(f"  reported by {row['reported_by']}", style="magenta")
         console.print()
         console.print(head)
-        if row["context"]:
+        if context and row["context"]:
             for line in row["context"]:
                 style = "" if line["match"] else "dim"
                 mark = "\u2502" if line["match"] else " "

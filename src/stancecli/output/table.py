@@ -99,8 +99,9 @@ def build_table(listing: Listing, hide: tuple[str, ...] = ()):
         numeric = col.kind in ("number", "score", "percent", "proximity")
         wide = col.kind in ("quote",) or col.key in ("summary", "title", "proposal", "name")
         header = "Position and evidence" if stacked and col.key == "summary" else col.header
+        fixed = col.kind in ("stance", "score", "number", "percent", "proximity", "location")
         table.add_column(header, justify="right" if numeric else "left", overflow="fold",
-                         no_wrap=not wide, ratio=1 if wide else None, min_width=24 if wide else None)
+                         no_wrap=fixed, ratio=1 if wide else None, min_width=20 if wide else None)
     for row in listing.rows:
         table.add_row(*(_evidence_cell(row) if stacked and c.key == "summary" else cell(c.kind, row.get(c.key))
                         for c in columns))

@@ -1,0 +1,151 @@
+"""Norwegian-aware text handling for search: folding, tokens, stems, display.
+
+Every function here keeps character offsets meaningful: `prepare` returns a
+string as long as its input, so a token found in the prepared text stands at
+the same offsets in the source.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Letters a user may type in ASCII: æ as ae, ø as o, å as aa; other accents drop.
+_FOLD = str.maketrans(
+    {
+        "æ": "ae", "ø": "o", "å": "aa", "ä": "ae", "ö": "o", "ü": "u", "ß": "ss",
+        "é": "e", "è": "e", "ê": "e", "ë": "e", "á": "a", "à": "a", "â": "a",
+        "ó": "o", "ò": "o", "ô": "o", "í": "i", "ì": "i", "î": "i", "ï": "i",
+        "ú": "u", "ù": "u", "û": "u", "ç": "c", "ñ": "n",
+    }
+)
+
+JOINER = "\x01"
+# A word, possibly broken by a joiner that `prepare` put where a line-end hyphen was.
+TOKEN_RE = re.compile(r"[^\W_]+(?:\x01+[^\W_]+)*")
+
+# "anbuds-\nutsetting", also with a blank line between (double-spaced PDF text).
+_LINE_HYPHEN = re.compile(r"(?<=[^\W\d_])[-\u00ad][ \t]*\n(?:[ \t]*\n)?[ \t]*(?=[^\W\d_])")
+_SOFT_HYPHEN = re.compile(r"(?<=[^\W_])\u00ad+(?=[^\W_])")
+_WORD_AFTER = re.compile(r"[^\W_]+")
+_WORD_BEFORE = re.compile(r"[^\W_]+$")
+# "sosial-\nog helse": a suspended compound, not a word split by the layout.
+_CONJUNCTIONS = frozenset({"og", "eller", "samt", "enn", "til", "som"})
+
+STOPWORDS = frozenset(
+    "og i av for til som paa er det en et at aa med de den har ikke om vi kan skal "
+    "ved fra eller men seg sin sitt sine ogsaa ble blir vil vaere var hva her der da "
+    "saa mot inn ut etter under over mer enn noe nok bare alle andre disse dette denne".split()
+)
+
+# Endings that leave a word's meaning intact: bruker+e, bruker+ne, tiltak+ene.
+INFLECTIONS = frozenset(
+    "e en et ene er erne eren erens ers es ets ens enes ne ns s t te ede ende a ar "
+    "ere est este ast".split()
+)
+
+
+def fold(text: str) -> str:
+    """Lower case with æ/ø/å and accents spelt as a user types them in ASCII."""
+    return text.lower().translate(_FOLD)
+
+
+def prepare(text: str) -> str:
+    """The text with line-end hyphenation marked as joiners, offsets unchanged."""
+    if "-" not in text and "\u00ad" not in text:
+        return text
+    if "\u00ad" in text:
+        text = _SOFT_HYPHEN.sub(lambda m: JOINER * len(m.group()), text)
+    return _LINE_HYPHEN.sub(lambda m: _join_or_keep(text, m), text)
+
+
+def _join_or_keep(text: str, m: re.Match[str]) -> str:
+    before = _WORD_BEFORE.search(text, 0, m.start())
+    after = _WORD_AFTER.match(text, m.end())
+    head = before.group() if before else ""
+    tail = after.group() if after else ""
+    # NAV-kontoret keeps its hyphen; so do "mål- og" and "Arbeids-\nDepartementet".
+    if (len(head) > 1 and head.isupper()) or not tail[:1].islower() or tail in _CONJUNCTIONS:
+        return m.group()
+    return JOINER * len(m.group())
+
+
+def tokens(prepared: str) -> list[str]:
+    """Folded word tokens of a prepared text."""
+    found = TOKEN_RE.findall(fold(prepared))
+    if JOINER in prepared:
+        found = [t.replace(JOINER, "") if JOINER in t else t for t in found]
+    return found
+
+
+def token_spans(prepared: str) -> list[tuple[int, int, str]]:
+    """(start, end, folded token) for each word of a prepared text."""
+    return [(m.start(), m.end(), fold(m.group()).replace(JOINER, "")) for m in TOKEN_RE.finditer(prepared)]
+
+
+def query_terms(query: str) -> list[str]:
+    """The folded words of a query as typed."""
+    return tokens(prepare(query.replace("-", " ")))
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("norwegian")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Snowball Norwegian stem of a folded word; always a prefix of the word."""
+    stemmed = _stemmer().stemWord(word)
+    return stemmed if word.startswith(stemmed) else word
+
+
+def stem_all(words: list[str]) -> list[str]:
+    stemmer = _stemmer()
+    out = stemmer.stemWords(words)
+    return [s if w.startswith(s) else w for w, s in zip(words, out)]
+
+
+def is_inflection(term: str, base: str) -> bool:
+    """Whether `term` is `base` plus an inflectional ending."""
+    return term.startswith(base) and term[len(base):] in INFLECTIONS
+
+
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def one_line(text: str) -> tuple[str, list[int]]:
+    """Text with layout removed, and where each input offset lands in it.
+
+    Whitespace runs become one space, joiners (hyphenation) vanish and a kept
+    line-end hyphen loses the break after it ("NAV-\\nkontoret" -> "NAV-kontoret").
+    Returns the new text and a list of len(text)+1 positions into it.
+    """
+    out: list[str] = []
+    where: list[int] = []
+    pos = 0
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == JOINER or (ch == "\u00ad"):
+            where.append(pos)
+            i += 1
+        elif ch.isspace():
+            m = _SPACE_RUN.match(text, i)
+            assert m is not None
+            glue = "" if (out and out[-1] == "-" and "\n" in m.group() and m.end() < n) else " "
+            if not out or m.end() == n:
+                glue = ""
+            where.extend([pos] * (m.end() - i))
+            out.append(glue)
+            pos += len(glue)
+            i = m.end()
+        else:
+            where.append(pos)
+            out.append(ch)
+            pos += 1
+            i += 1
+    where.append(pos)
+    return "".join(out), where

@@ -1,0 +1,41 @@
+"""`evidence`: quotes with citations, and grep-style context."""
+
+import json
+
+
+def test_pipe_lists_quotes_with_file_and_line(cli):
+    rows = [r.split("\t") for r in cli("evidence", "anbud", "ntl").stdout.splitlines()]
+    assert rows[0][0] == "NTL"
+    assert rows[0][3] == "Ingen anbudsutsetting av oppfølgings-, avklarings- og arbeidstreningstiltak."
+    assert rows[0][4] == "seeds/001_37ab94ba59815dd1.txt:12-14"
+    assert rows[0][5] == "Høringssvar NOU 2012:6 Arbeidsrettede tiltak"
+    assert {r[0] for r in rows} == {"NTL"}
+
+
+def test_context_is_printed_like_grep(cli):
+    out = cli("evidence", "anbud", "ntl", "-C", "1").stdout.splitlines()
+    first_group = out[: out.index("--")]
+    assert first_group[0] == "seeds/001_37ab94ba59815dd1.txt-11-arbeidsgivere. "
+    assert first_group[1] == "seeds/001_37ab94ba59815dd1.txt:12:- Ingen anbudsutsetting av oppfølgings-, avklarings- og "
+    assert first_group[-1] == "seeds/001_37ab94ba59815dd1.txt-15-- Der det er behov for tiltaksarrangører utføres disse av attføringsbedrifter "
+
+
+def test_json_carries_the_context_lines(cli):
+    records = json.loads(cli("evidence", "anbud", "ntl", "-C", "1", "--format", "json").stdout)
+    first = records[0]
+    assert (first["line_start"], first["line_end"]) == (12, 14)
+    assert [(c["line"], c["match"]) for c in first["context"]] == [
+        (11, False), (12, True), (13, True), (14, True), (15, False)]
+
+
+def test_terminal_shows_blocks_with_citation(cli, terminal):
+    out = cli("evidence", "anbud", "ntl", "--color", "never").stdout
+    assert "NTL  ntl-2012 (2012)" in out
+    assert "«Ingen anbudsutsetting av oppfølgings-, avklarings- og arbeidstreningstiltak.»" in out
+    assert "— Høringssvar NOU 2012:6 Arbeidsrettede tiltak, 2012, seeds/001_37ab94ba59815dd1.txt:12-14" in out
+
+
+def test_no_quotes_from_that_organisation_exits_1(cli):
+    result = cli("evidence", "anbud", "fo")
+    assert result.exit_code == 1
+    assert "no quotes on 'anbud' from fo" in result.stderr

@@ -1,0 +1,78 @@
+"""The real program in real processes: pipes closing early, other folders, the entry point."""
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+BIN = Path(sys.executable).parent
+STANCECLI = shutil.which("stancecli", path=str(BIN)) or shutil.which("stancecli")
+
+
+def run(cmd: str, cwd=None, **env) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("STANCECLI_")}
+    environ.update(env)
+    environ["PATH"] = f"{BIN}{os.pathsep}{environ.get('PATH', '')}"
+    return subprocess.run(["bash", "-c", cmd], cwd=cwd, env=environ, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_head_closing_the_pipe_ends_quietly():
+    result = run("set -o pipefail; stancecli compare anbud egenregi ordinaert-arbeidsliv --quotes | head -1")
+    assert len(result.stdout.splitlines()) == 1
+    assert result.stderr == ""
+
+
+def test_json_through_a_pipe_is_valid(tmp_path):
+    result = run(f"stancecli compare anbud --format json | {sys.executable} -c 'import json,sys; print(len(json.load(sys.stdin)))'")
+    assert result.stdout.strip() == "6"
+
+
+def test_entry_point_works_outside_the_repository(tmp_path):
+    assert STANCECLI, "the stancecli console script is not installed"
+    result = run("stancecli compare anbud", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 6
+    assert "Ingen anbudsutsetting av oppfølgings-, avklarings- og arbeidstreningstiltak." in result.stdout
+
+
+def test_python_dash_m_and_version():
+    result = run(f"{sys.executable} -m stancecli --version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("stancecli ")
+
+
+def test_unknown_issue_has_no_traceback():
+    result = run("stancecli compare anbd")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "did you mean anbud" in result.stderr
+
+
+def test_shell_completion_offers_issue_keys():
+    result = run("stancecli compare anb", _STANCECLI_COMPLETE="complete_bash", COMP_WORDS="stancecli compare anb",
+                 COMP_CWORD="2")
+    assert "anbud" in result.stdout.split()
+    assert "anbudskriterier" in result.stdout.split()
+
+
+def test_shell_completion_offers_organisation_ids():
+    result = run("stancecli show n", _STANCECLI_COMPLETE="complete_bash", COMP_WORDS="stancecli show n",
+                 COMP_CWORD="2")
+    assert set(result.stdout.split()) == {"ntl", "nho"}
+
+
+def test_wheel_carries_the_dataset_and_sources(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
+                             "-w", str(tmp_path), str(REPO)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    wheel = next(tmp_path.glob("stancecli-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "stancecli/bundled/data/stances.yaml" in names
+    assert {f"stancecli/bundled/seeds/{p.name}" for p in (REPO / "seeds").glob("*.txt")} <= names
