@@ -14,6 +14,12 @@ DATA = REPO / "data" / "stances.yaml"
 SEEDS = REPO / "seeds"
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory, monkeypatch):
+    """Each test gets its own cache directory: no test sees another's snapshots or indexes."""
+    monkeypatch.setenv("STANCECLI_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

@@ -147,24 +147,24 @@ def document_profiles(ds: Dataset, reported: bool = True,
                       issues: Iterable[str] | None = None) -> list[Profile]:
     """Every document its own side; a reported view is a side of its own (e.g. 'lo@bergen-2014')."""
     groups: dict[str, Profile] = {}
+    years: dict[str, int] = {}
     for p in _wanted(ds, reported, issues):
-        doc = ds.documents.get(p.source_document)
         key = p.source_document if not p.is_reported else f"{p.organisation}@{p.source_document}"
         if key not in groups:
-            groups[key] = Profile(key, _document_label(ds, p, doc), _kind_of(ds, p.organisation))
+            groups[key] = Profile(key, _document_label(ds, p), _kind_of(ds, p.organisation))
+            years[key] = ds.document_year(p.source_document) or 0
         groups[key].scores[p.issue] = float(p.score)
         groups[key].positions[p.issue] = [p]
-    years = {k: (ds.document_year(g.positions[next(iter(g.positions))][0].source_document) or 0)
-             for k, g in groups.items()}
     return sorted(groups.values(), key=lambda g: (years[g.key], "@" in g.key, g.key))
 
 
-def _document_label(ds: Dataset, p: Position, doc) -> str:
+def _document_label(ds: Dataset, p: Position) -> str:
+    """'NTL 2012' for a document's own positions, 'LO via Bergen 2014' for a reported view."""
+    doc = ds.documents.get(p.source_document)
     year = f" {doc.year}" if doc else ""
     if not p.is_reported:
         return f"{_org_label(ds, p.organisation)}{year}"
-    source = ds.organisations.get(doc.organisation).label if doc and doc.organisation in ds.organisations \
-        else p.source_document
+    source = _org_label(ds, doc.organisation) if doc else p.source_document
     return f"{_org_label(ds, p.organisation)} via {source}{year}"
 
 
@@ -226,17 +226,22 @@ def proximity_cells(sides: list[Profile]) -> dict[tuple[str, str], Proximity]:
     return {(a.key, b.key): proximity(a.scores, b.scores) for a in sides for b in sides}
 
 
+def _evidence_weighted(p: Proximity, weight: float = 1.0) -> float:
+    """Proximity pulled towards 0.5 when few issues are shared: for ordering only, never shown."""
+    return (p.value * p.shared + 0.5 * weight) / (p.shared + weight) if p.defined else -1.0
+
+
 def similarity_order(sides: list[Profile], cells: dict[tuple[str, str], Proximity]) -> list[Profile]:
     """A chain from the most peripheral side, each next the closest to the last placed.
 
-    Sides sharing no issue with any other go last.
+    Closeness is the proximity weighted by the number of shared issues, so that agreeing on
+    one issue does not outrank agreeing on ten. Sides sharing no issue with any other go last.
     """
     def close(a: Profile, b: Profile) -> float:
-        p = cells[(a.key, b.key)]
-        return p.value if p.defined else -1.0
+        return _evidence_weighted(cells[(a.key, b.key)])
 
     def others(a: Profile) -> list[float]:
-        return [cells[(a.key, b.key)].value for b in sides if b is not a and cells[(a.key, b.key)].defined]
+        return [close(a, b) for b in sides if b is not a and cells[(a.key, b.key)].defined]
 
     index = {s.key: i for i, s in enumerate(sides)}
     linked = [s for s in sides if others(s)]

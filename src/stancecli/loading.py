@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from stancecli.datapath import ENV_DATA, default_data_path, display_path, resolve_data_path  # noqa: F401
 from stancecli.model import (
     CONFIDENCES,
     ORG_KINDS,
@@ -23,9 +24,9 @@ from stancecli.model import (
     Text,
 )
 
-ENV_DATA = "STANCECLI_DATA"
 MAX_YAML_BYTES = 32 * 1024 * 1024
 MAX_NODES = 2_000_000
+SCHEMA_VERSION = 1
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 TOP_KEYS = ("version", "organisations", "documents", "issues", "positions", "not_addressed")
@@ -52,7 +53,17 @@ class Problem:
         loc = f"{self.file}:{self.line}" if self.line else self.file
         where = f" {self.where}:" if self.where else ""
         label = "" if self.severity == "error" else " warning:"
-        return f"{loc}:{label}{where} {self.message}"
+        return printable(f"{loc}:{label}{where} {self.message}")
+
+
+# C0/C1 controls (ESC starts terminal sequences), line breaks and bidi overrides in data.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text safe for a terminal, control characters shown as escapes: ESC becomes \\x1b."""
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                            else f"\\u{ord(m.group()):04x}", text)
 
 
 class DataError(Exception):
@@ -65,32 +76,20 @@ class DataError(Exception):
 
 # ---------------------------------------------------------------- locating
 
-def default_data_path() -> Path:
-    """The bundled dataset: inside the installed package, or in a source checkout."""
-    here = Path(__file__).resolve().parent
-    bundled = here / "bundled" / "data" / "stances.yaml"
-    if bundled.is_file():
-        return bundled
-    return here.parents[1] / "data" / "stances.yaml"
-
-
-def resolve_data_path(option: str | os.PathLike | None) -> Path:
-    """--data wins over STANCECLI_DATA, which wins over the bundled dataset."""
-    chosen = option or os.environ.get(ENV_DATA)
-    if chosen:
-        path = Path(chosen).expanduser()
-        return path / "stances.yaml" if path.is_dir() else path
-    return default_data_path()
-
-
 # ---------------------------------------------------------------- YAML with lines
+
+MAX_DEPTH = 64
+_STR_TAG = "tag:yaml.org,2002:str"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
 
 class _Tree:
     """Constructed YAML data plus the line of every mapping key and sequence item."""
 
-    def __init__(self, data: Any, lines: dict[tuple, int]):
+    def __init__(self, data: Any, lines: dict[tuple, int], problems: list[Problem] | None = None):
         self.data = data
         self.lines = lines
+        self.problems = problems or []
 
     def line(self, path: tuple) -> int:
         while path:
@@ -108,54 +107,144 @@ def _yaml_loader(text: str):
 
 
 def parse_yaml(text: str, file: str) -> _Tree:
-    """safe_load semantics, refusing anchors/aliases (and so alias bombs)."""
+    """safe_load semantics, refusing anchors/aliases (and so alias bombs), explicit tags
+    and deep nesting; every YAML error becomes a DataError with file:line:col."""
+    import yaml
+
+    try:
+        _scan_events(text, file)
+        loader = _yaml_loader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                raise DataError([Problem(file, 1, "", "the file is empty; expected a mapping with "
+                                         "organisations, documents, issues and positions")])
+            walker = _Walker(file)
+            walker.walk(node, ())
+            data = _construct(loader, node, file)
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        raise _malformed(file, exc.problem_mark or exc.context_mark,
+                         " ".join(x for x in (exc.context, exc.problem) if x)) from None
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(text, file, exc) from None
+    except yaml.YAMLError as exc:
+        raise DataError([Problem(file, 1, "", f"malformed YAML: {exc}")]) from None
+    except (UnicodeError, RecursionError) as exc:
+        raise DataError([Problem(file, 1, "", f"malformed YAML: {type(exc).__name__}")]) from None
+    return _Tree(data, walker.lines, walker.problems)
+
+
+def _malformed(file: str, mark, what: str) -> DataError:
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return DataError([Problem(f"{file}:{line}", col, "", f"malformed YAML: {what}")])
+
+
+def _reader_error(text: str, file: str, exc) -> DataError:
+    """A character YAML does not allow (libyaml counts its position in UTF-8 bytes)."""
+    import yaml
+
+    if getattr(yaml, "__with_libyaml__", False):
+        raw = text.encode("utf-8", "surrogatepass")
+        pos = min(max(exc.position, 0), len(raw))
+        before = raw[:pos].decode("utf-8", "replace")
+    else:
+        before = text[: max(exc.position, 0)]
+    line = before.count("\n") + 1
+    col = len(before) - (before.rfind("\n") + 1) + 1
+    char = exc.character
+    code = f"#x{ord(char):04x}" if isinstance(char, str) else f"#x{char:04x}"
+    return DataError([Problem(f"{file}:{line}", col, "", f"malformed YAML: {exc.reason} (character {code})")])
+
+
+def _scan_events(text: str, file: str) -> None:
+    """One pass over the parser's events, before anything is built: refuse what a
+    dataset never needs and what could make building it expensive."""
     import yaml
 
     loader = _yaml_loader(text)
+    depth = 0
     try:
-        node = loader.get_single_node()
-        if node is None:
-            raise DataError([Problem(file, 1, "", "the file is empty; expected a mapping with "
-                                     "organisations, documents, issues and positions")])
-        lines: dict[tuple, int] = {}
-        _walk(node, (), lines, set(), file)
-        data = loader.construct_document(node)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = " ".join(x for x in (exc.context, exc.problem) if x)
-        raise DataError([Problem(f"{file}:{line}", col, "", f"malformed YAML: {what}")]) from None
-    except yaml.YAMLError as exc:
-        raise DataError([Problem(file, 1, "", f"malformed YAML: {exc}")]) from None
+        while loader.check_event():
+            event = loader.get_event()
+            mark = event.start_mark
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise _refused(file, mark, "YAML anchors and aliases (&, *, <<) are not allowed in a dataset")
+            tag = getattr(event, "tag", None)
+            if tag and tag != _STR_TAG and not _implicit(event):
+                raise _refused(file, mark, f"YAML tags ({tag.replace('tag:yaml.org,2002:', '!!')}) are "
+                                           "not allowed in a dataset")
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _refused(file, mark, f"nested more than {MAX_DEPTH} levels deep")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
     finally:
         loader.dispose()
-    return _Tree(data, lines)
 
 
-def _walk(node, path: tuple, lines: dict, seen: set, file: str) -> None:
-    import yaml
+def _implicit(event) -> bool:
+    implicit = getattr(event, "implicit", None)
+    return any(implicit) if isinstance(implicit, tuple) else bool(implicit)
 
-    if id(node) in seen:
-        raise DataError([Problem(file, node.start_mark.line + 1, _dotted(path),
-                                 "YAML anchors and aliases (&, *, <<) are not allowed in a dataset")])
-    seen.add(id(node))
-    if len(seen) > MAX_NODES:
-        raise DataError([Problem(file, node.start_mark.line + 1, "", "the file is too large to check")])
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
+
+def _refused(file: str, mark, message: str) -> DataError:
+    return DataError([Problem(f"{file}:{mark.line + 1}", mark.column + 1, "", message)])
+
+
+def _construct(loader, node, file: str) -> Any:
+    try:
+        return loader.construct_document(node)
+    except (ValueError, TypeError, OverflowError, AttributeError) as exc:
+        raise DataError([Problem(file, node.start_mark.line + 1, "",
+                                 f"malformed YAML: a value cannot be read ({exc})")]) from None
+
+
+class _Walker:
+    """Records the line of every key and item; notes duplicate keys; dates stay text."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.lines: dict[tuple, int] = {}
+        self.problems: list[Problem] = []
+        self.count = 0
+
+    def walk(self, node, path: tuple) -> None:
+        import yaml
+
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise DataError([Problem(self.file, node.start_mark.line + 1, "", "the file is too large to check")])
+        self.lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            self._mapping(node, path)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                self.walk(item, path + (i,))
+        elif node.tag == _TIMESTAMP_TAG:
+            node.tag = _STR_TAG  # checked as text by the builder: '2014-02-30' is a problem, not a crash
+
+    def _mapping(self, node, path: tuple) -> None:
+        import yaml
+
+        first: dict[str, int] = {}
         for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
-                raise DataError([Problem(file, key_node.start_mark.line + 1, _dotted(path),
-                                         "mapping keys must be plain text")])
+                raise DataError([Problem(self.file, line, _dotted(path), "mapping keys must be plain text")])
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise DataError([Problem(file, key_node.start_mark.line + 1, _dotted(path),
+                raise DataError([Problem(self.file, line, _dotted(path),
                                          "YAML merge keys (<<) are not allowed in a dataset")])
             child = path + (key_node.value,)
-            _walk(value_node, child, lines, seen, file)
-            lines[child] = key_node.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _walk(item, path + (i,), lines, seen, file)
+            if key_node.value in first:
+                self.problems.append(Problem(self.file, line, _dotted(child),
+                                             f"duplicate key (first at line {first[key_node.value]}); "
+                                             "YAML keeps only the last one"))
+            first.setdefault(key_node.value, line)
+            self.walk(value_node, child)
+            self.lines[child] = line
 
 
 def _dotted(path: tuple) -> str:
@@ -234,6 +323,11 @@ class _Builder:
         return Text(self.text(sub, "nb", path + (key,)) or "", self.text(sub, "en", path + (key,)) or "")
 
     # -- sections ----------------------------------------------------------
+    def version(self, value: Any) -> None:
+        if value is not None and (isinstance(value, bool) or value != SCHEMA_VERSION):
+            self.problem(("version",), f"'{value}' is not a supported version (this stancecli reads "
+                                       f"version {SCHEMA_VERSION})")
+
     def organisations(self, raw: Any) -> dict[str, Organisation]:
         out: dict[str, Organisation] = {}
         for i, item in enumerate(self.seq(raw, ("organisations",))):
@@ -289,14 +383,15 @@ class _Builder:
         if raw_date is not None:
             if isinstance(raw_date, _dt.date):
                 date = raw_date.isoformat()
-            elif isinstance(raw_date, str) and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", raw_date):
+            elif isinstance(raw_date, str) and _is_date(raw_date):
                 date = raw_date
             else:
                 self.problem(path + ("date",), f"'{raw_date}' is not a date (YYYY-MM-DD)")
         if year is None and date:
             year = int(date[:4])
         if year is None:
-            self.problem(path, "missing required key 'year' (or 'date')")
+            if raw_date is None:
+                self.problem(path, "missing required key 'year' (or 'date')")
             return None, date
         if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100:
             self.problem(path + ("year",), f"'{year}' is not a year")
@@ -306,13 +401,14 @@ class _Builder:
         return year, date
 
     def _source_path(self, source: str, path: tuple) -> Path:
-        resolved = (self.base / source).resolve()
-        root = self.base.resolve()
-        # Sources live beside the dataset: its folder or its parent (data/ and seeds/ side by side).
-        allowed = (root, root.parent)
-        if not any(resolved == a or a in resolved.parents for a in allowed):
+        try:
+            resolved = (self.base / source).resolve()
+        except (OSError, RuntimeError, ValueError) as exc:
+            self.problem(path, f"'{source}' is not a usable path ({exc})")
+            return Path(self.base.resolve().anchor)  # refused: never read
+        if not source_allowed(self.base, resolved):
             self.problem(path, f"'{source}' leaves the dataset's folder; sources must be inside "
-                               f"{root.parent}")
+                               f"{self.base.resolve().parent}")
         return resolved
 
     def _signatories(self, raw: Any, path: tuple) -> list[Signatory]:
@@ -336,8 +432,7 @@ class _Builder:
             key = self.ident(m, "key", path)
             title = self.bilingual(m, "title", path)
             proposal = self.bilingual(m, "proposal", path)
-            aliases = [str(a) for a in self.seq(m.get("aliases"), path + ("aliases",))
-                       if a is not None and not isinstance(a, (dict, list))]
+            aliases = self._aliases(m.get("aliases"), path + ("aliases",))
             codebook = m.get("codebook", False)
             if not isinstance(codebook, bool):
                 self.problem(path + ("codebook",), "expected true or false")
@@ -348,6 +443,15 @@ class _Builder:
                 self.problem(path + ("key",), f"duplicate issue key '{key}' (first at line {out[key].line})")
                 continue
             out[key] = Issue(key, title, proposal, aliases, codebook, self.tree.line(path))
+        return out
+
+    def _aliases(self, raw: Any, path: tuple) -> list[str]:
+        out = []
+        for i, alias in enumerate(self.seq(raw, path)):
+            if alias is None or isinstance(alias, (bool, dict, list)) or not str(alias).strip():
+                self.problem(path + (i,), f"an alias must be non-empty text, got {_kind(alias)}")
+                continue
+            out.append(str(alias))
         return out
 
     def positions(self, raw: Any, documents: dict[str, Document]) -> list[Position]:
@@ -402,6 +506,7 @@ class _Builder:
         out = []
         for i, item in enumerate(items):
             if isinstance(item, dict) and "text" in item:  # tolerate {text: ...}
+                self.mapping(item, path + (i,), ("text",))
                 item = item["text"]
             if not isinstance(item, str) or not item.strip():
                 self.problem(path + (i,), "a quote must be non-empty text")
@@ -422,16 +527,37 @@ class _Builder:
         for doc, keys in raw.items():
             path = ("not_addressed", doc)
             items = self.seq(keys, path)
-            out[str(doc)] = [str(k) for k in items if isinstance(k, (str, int))]
+            for j, k in enumerate(items):
+                if not isinstance(k, str) or not k.strip():
+                    self.problem(path + (j,), f"expected an issue key, got {_kind(k)}")
+            out[str(doc)] = [k for k in items if isinstance(k, str) and k.strip()]
             lines[str(doc)] = self.tree.line(path)
         return out, lines
+
+
+def _is_date(text: str) -> bool:
+    """YYYY, YYYY-MM or YYYY-MM-DD, and a real day of the calendar."""
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+        return False
+    parts = [int(x) for x in text.split("-")] + [1, 1]
+    try:
+        _dt.date(parts[0], parts[1], parts[2])
+    except ValueError:
+        return False
+    return True
+
+
+def source_allowed(base: Path, resolved: Path) -> bool:
+    """Sources live beside the dataset: its folder or its parent (data/ and seeds/ side by side)."""
+    root = base.resolve().parent
+    return resolved == root or root in resolved.parents
 
 
 def _kind(value: Any) -> str:
     if value is None:
         return "nothing"
-    return {dict: "a mapping", list: "a list", str: f"text '{value}'", bool: f"'{value}'"}.get(
-        type(value), f"'{value}'")
+    shown = str(value) if len(str(value)) <= 60 else str(value)[:59] + "\u2026"
+    return {dict: "a mapping", list: "a list", str: f"text '{shown}'"}.get(type(value), f"'{shown}'")
 
 
 def _suggest(word: str, options: tuple[str, ...]) -> str:
@@ -441,33 +567,35 @@ def _suggest(word: str, options: tuple[str, ...]) -> str:
     return f"; did you mean '{close[0]}'?" if close else f" (expected one of {', '.join(options)})"
 
 
-def display_path(path: Path) -> str:
-    """A path as the user would type it: relative to the working folder when inside it."""
+def read_dataset_text(path: Path, file: str) -> str:
+    """The dataset file as text: UTF-8 (a BOM allowed), at most 32 MiB."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+        if not path.exists():
+            raise DataError([Problem(file, 0, "", "dataset not found (give --data PATH or set STANCECLI_DATA)")])
+        if path.is_dir():
+            raise DataError([Problem(file, 0, "", "is a folder; expected a stances.yaml file")])
+        if path.stat().st_size > MAX_YAML_BYTES:
+            raise DataError([Problem(file, 0, "", "dataset file is larger than 32 MiB")])
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError([Problem(file, 0, "", f"cannot read the dataset: {exc.strerror or exc}")]) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError([Problem(file, raw.count(b"\n", 0, exc.start) + 1, "",
+                                 f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})")]) from None
 
 
 def load_dataset(path: Path) -> tuple[Dataset, list[Problem]]:
     """Read and build a dataset. Raises DataError when it cannot be used at all."""
     file = display_path(path)
-    if not path.exists():
-        raise DataError([Problem(file, 0, "", "dataset not found (give --data PATH or set STANCECLI_DATA)")])
-    if path.is_dir():
-        raise DataError([Problem(file, 0, "", "is a folder; expected a stances.yaml file")])
-    if path.stat().st_size > MAX_YAML_BYTES:
-        raise DataError([Problem(file, 0, "", "dataset file is larger than 32 MiB")])
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError([Problem(file, raw.count(b"\n", 0, exc.start) + 1, "",
-                                 f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})")]) from None
+    text = read_dataset_text(path, file)
     tree = parse_yaml(text, file)
     if not isinstance(tree.data, dict):
         raise DataError([Problem(file, 1, "", f"expected a mapping at the top level, got {_kind(tree.data)}")])
     builder = _Builder(tree, file, path.parent)
+    builder.problems.extend(tree.problems)
+    builder.version(tree.data.get("version"))
     for key in tree.data:
         if key not in TOP_KEYS:
             builder.problem((key,), f"unknown top-level key{_suggest(str(key), TOP_KEYS)}")

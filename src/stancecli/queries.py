@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from stancecli.corpus import Sources, SourceError
-from stancecli.loading import display_path
+from stancecli.datapath import display_path
 from stancecli.model import ABSENT, STANCES, SYMBOLS, Dataset, Position, Quote
 from stancecli.records import Column, Listing
+
+if TYPE_CHECKING:
+    from stancecli.corpus import Sources
 
 FOR = ("strongly-for", "for")
 AGAINST = ("strongly-against", "against")
 
 
 # ---------------------------------------------------------------- quotes and citations
+
+def _sources() -> "Sources":
+    from stancecli.corpus import Sources
+
+    return Sources()
+
 
 def locate(ds: Dataset, position: Position, sources: Sources) -> None:
     """Resolve the line span of each quote of a position (once)."""
@@ -23,6 +31,8 @@ def locate(ds: Dataset, position: Position, sources: Sources) -> None:
         if quote.resolved or doc is None:
             continue
         quote.resolved = True
+        from stancecli.corpus import SourceError
+
         try:
             quote.span = sources.get(doc.path).find(quote.text)
         except SourceError:
@@ -121,7 +131,7 @@ COMPARE_COLUMNS = [
 def compare(ds: Dataset, issues: list[str], lang: str = "nb", all_quotes: bool = False,
             sources: Sources | None = None) -> Listing:
     """One row per position on each issue, then the documents that did not address it."""
-    sources = sources or Sources()
+    sources = sources or _sources()
     rows: list[dict[str, Any]] = []
     records: list[dict[str, Any]] = []
     found = 0
@@ -181,7 +191,7 @@ SIDE_COLUMNS = [
 def side(ds: Dataset, issue: str, against: bool = False, strong: bool = False,
          lang: str = "nb", sources: Sources | None = None) -> Listing:
     """Organisations for (or against) an issue; --strong keeps only the strong label."""
-    sources = sources or Sources()
+    sources = sources or _sources()
     wanted = AGAINST if against else FOR
     if strong:
         wanted = wanted[:1]
@@ -210,7 +220,7 @@ EVIDENCE_COLUMNS = [
 def evidence(ds: Dataset, issue: str, org: str | None = None, context: int = 0, lang: str = "nb",
              sources: Sources | None = None) -> Listing:
     """Every quote on an issue with its citation and, with context > 0, source lines around it."""
-    sources = sources or Sources()
+    sources = sources or _sources()
     positions = _sorted([p for p in ds.positions_on(issue) if org in (None, p.organisation)], ds)
     rows, records = [], []
     for p in positions:
@@ -237,6 +247,8 @@ def _context_lines(ds: Dataset, p: Position, q: dict, context: int, sources: Sou
     """grep -C style: the quote's lines and `context` lines either side, each marked."""
     if q["line_start"] is None:
         return []
+    from stancecli.corpus import SourceError
+
     try:
         source = sources.get(ds.documents[p.source_document].path)
     except SourceError:
@@ -303,7 +315,7 @@ def list_docs(ds: Dataset, coverage: dict[str, "Coverage"] | None = None) -> Lis
 # ---------------------------------------------------------------- one organisation
 
 def show_org(ds: Dataset, org: str, lang: str = "nb", sources: Sources | None = None) -> Listing:
-    sources = sources or Sources()
+    sources = sources or _sources()
     order = {k: i for i, k in enumerate(ds.issues)}
     positions = sorted(ds.positions_of(org), key=lambda p: (order.get(p.issue, 0),
                                                             ds.document_year(p.source_document) or 0))
@@ -336,7 +348,7 @@ def coverage(ds: Dataset, sources: Sources | None = None) -> dict[str, Coverage]
     """Per document: how many substantive paragraphs some quote touches."""
     from stancecli.corpus import substantive_paragraphs
 
-    sources = sources or Sources()
+    sources = sources or _sources()
     out = {}
     for doc in ds.documents.values():
         spans = []
@@ -344,6 +356,8 @@ def coverage(ds: Dataset, sources: Sources | None = None) -> dict[str, Coverage]
             if p.source_document == doc.id:
                 locate(ds, p, sources)
                 spans += [(q.span.line_start, q.span.line_end) for q in p.quotes if q.span]
+        from stancecli.corpus import SourceError
+
         try:
             paras = substantive_paragraphs(sources.get(doc.path))
         except SourceError:

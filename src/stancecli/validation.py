@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from stancecli.corpus import Sources, SourceError, nearest_passage
-from stancecli.loading import Problem, display_path, load_dataset
+from stancecli.loading import Problem, display_path, load_dataset, source_allowed
 from stancecli.model import Dataset, Position
 from stancecli.names import fold
 
@@ -87,8 +87,14 @@ def _check_references(ds: Dataset, add) -> None:
                 add(line, f"not_addressed.{doc_id}", f"unknown issue '{key}'{_did_you_mean(key, ds.issues)}")
 
 
+def _readable_documents(ds: Dataset):
+    """Documents whose source may be read: never one that leaves the dataset's folder."""
+    base = ds.path.parent
+    return [doc for doc in ds.documents.values() if source_allowed(base, doc.path)]
+
+
 def _check_sources(ds: Dataset, add, sources: Sources) -> None:
-    for doc in ds.documents.values():
+    for doc in _readable_documents(ds):
         try:
             sources.get(doc.path)
         except SourceError as exc:
@@ -96,9 +102,10 @@ def _check_sources(ds: Dataset, add, sources: Sources) -> None:
 
 
 def _check_quotes(ds: Dataset, add, sources: Sources, report: Report) -> None:
+    readable = {doc.id for doc in _readable_documents(ds)}
     for p in ds.positions:
         doc = ds.documents.get(p.source_document)
-        if doc is None:
+        if doc is None or doc.id not in readable:
             continue
         try:
             source = sources.get(doc.path)
@@ -172,6 +179,11 @@ def _check_unused(ds: Dataset, add) -> None:
     for doc in ds.documents.values():
         if doc.id not in cited:
             add(doc.line, f"documents[{doc.id}]", "no position cites this document", "warning")
+    used = {p.organisation for p in ds.positions} | {d.organisation for d in ds.documents.values()}
+    for org in ds.organisations.values():
+        if org.id not in used:
+            add(org.line, f"organisations[{org.id}]", "no document or position names this organisation",
+                "warning")
     with_positions = {p.issue for p in ds.positions}
     for issue in ds.issues.values():
         if issue.key not in with_positions:

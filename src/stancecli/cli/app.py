@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from stancecli import __version__
-from stancecli.cli import compare, evidence, listings, show, sides, validate
+from stancecli.cli import (agree, compare, conflicts, evidence, listings, matrix, posmap, report, show, sides,
+                           timeline, validate)
 
 app = typer.Typer(
     name="stancecli",
@@ -36,7 +37,7 @@ def _root(
     pass
 
 
-for module in (compare, sides, evidence, listings, show, validate):
+for module in (compare, sides, evidence, listings, show, validate, matrix, agree, posmap, timeline, conflicts, report):
     module.register(app)
 
 

@@ -110,28 +110,37 @@ def fail(message: str, status: ExitStatus = ExitStatus.ERROR) -> None:
     raise typer.Exit(int(status))
 
 
+def _report_problems(problems) -> None:
+    for problem in problems[:50]:
+        sys.stderr.write(f"{problem}\n")
+    if len(problems) > 50:
+        sys.stderr.write(f"... and {len(problems) - 50} more\n")
+    sys.stderr.write("stancecli: the dataset has errors; run 'stancecli validate' for all of them\n")
+
+
 def guarded(fn: Callable) -> Callable:
     """Turn the library's expected failures into a message and exit 2, never a traceback."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        from stancecli.corpus import SourceError
-        from stancecli.loading import DataError
-        from stancecli.names import UnknownName
-
         try:
             return fn(*args, **kwargs)
-        except DataError as exc:
-            for problem in exc.problems[:50]:
-                sys.stderr.write(f"{problem}\n")
-            if len(exc.problems) > 50:
-                sys.stderr.write(f"... and {len(exc.problems) - 50} more\n")
-            sys.stderr.write("stancecli: the dataset has errors; run 'stancecli validate' for all of them\n")
-            raise typer.Exit(int(ExitStatus.ERROR)) from None
-        except (UnknownName, SourceError) as exc:
-            fail(str(exc))
+        except typer.Exit:
+            raise
         except MemoryError:
             fail("out of memory")
+        except Exception as exc:
+            # Imported only on failure: the happy path pays nothing for them.
+            from stancecli.corpus import SourceError
+            from stancecli.loading import DataError
+            from stancecli.names import UnknownName
+
+            if isinstance(exc, DataError):
+                _report_problems(exc.problems)
+                raise typer.Exit(int(ExitStatus.ERROR)) from None
+            if isinstance(exc, (UnknownName, SourceError)):
+                fail(str(exc))
+            raise
 
     return wrapper
 
@@ -139,9 +148,23 @@ def guarded(fn: Callable) -> Callable:
 # ---------------------------------------------------------------- loading
 
 def load(data: Optional[Path]):
-    from stancecli.loading import load_or_fail, resolve_data_path
+    """The dataset for a read command: from the cache snapshot when fresh, else loaded and located."""
+    from stancecli import cache
+    from stancecli.datapath import resolve_data_path
 
-    return load_or_fail(resolve_data_path(data))
+    path = resolve_data_path(data)
+    dataset = cache.load(path)
+    if dataset is None:
+        from stancecli.corpus import Sources
+        from stancecli.loading import load_or_fail
+        from stancecli.queries import locate
+
+        dataset = load_or_fail(path)
+        sources = Sources()
+        for position in dataset.positions:
+            locate(dataset, position, sources)
+        cache.store(path, dataset)
+    return dataset
 
 
 # ---------------------------------------------------------------- output

@@ -27,7 +27,7 @@ def validate(
     data: DataOpt = None,
     warnings: Annotated[bool, typer.Option("--warnings/--no-warnings", help="List warnings too.")] = True,
 ) -> None:
-    from stancecli.loading import display_path, resolve_data_path
+    from stancecli.datapath import display_path, resolve_data_path
     from stancecli.validation import validate_path
 
     path = resolve_data_path(data)

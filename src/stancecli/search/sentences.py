@@ -13,7 +13,7 @@ import re
 NEVER_FINAL = frozenset(
     """bl.a f.eks eks jfr jf kap nr pkt ca dvs evt mht iht ifm vedr ang ref inkl ekskl
     mill mrd kr pr tlf st meld prop innst ot s d f.o.m t.o.m o.a bl.annet avd adr
-    dept hhv vha iflg ifølge mnd kl ibid vs""".split()
+    dept hhv vha iflg ifølge mnd kl ibid vs bla""".split()
 )
 # Abbreviations that end a sentence only before a capital ("tiltak mv. Dette ...").
 MAYBE_FINAL = frozenset("mv m.m osv etc m.fl e.l o.l mfl".split())
@@ -76,9 +76,12 @@ def _blocks(text: str):
             blanks += 1
             continue
         bullet = _BULLET.match(line)
-        new_block = start is None or blanks >= blank_gap or bullet is not None
-        if not new_block and _looks_like_heading(prev_line, line, wide):
+        if start is None or bullet is not None:
             new_block = True
+        elif blanks >= blank_gap:
+            new_block = not _continues(prev_line, line, wide)
+        else:
+            new_block = _looks_like_heading(prev_line, line, wide)
         if new_block:
             if start is not None:
                 yield start, prev_end
@@ -86,6 +89,16 @@ def _blocks(text: str):
         prev_end, prev_line, blanks = e, line, 0
     if start is not None:
         yield start, prev_end
+
+
+def _continues(prev: str, line: str, wide: int) -> bool:
+    """Whether a line after a blank line goes on with the sentence before it."""
+    if line.lstrip()[:1].islower():
+        return True
+    body = prev.rstrip()
+    if not body or body[-1] in ".!?:;":
+        return False
+    return len(body) >= 0.75 * wide
 
 
 def _looks_like_heading(prev: str, line: str, wide: int) -> bool:
@@ -118,7 +131,8 @@ def _is_boundary(text: str, sent_start: int, m: re.Match[str]) -> bool:
     if before is None:
         return True
     word = before.group().lower()
-    if word in NEVER_FINAL or (len(word) == 1 and word.isalpha()):
+    last = word.rsplit(".", 1)[-1]
+    if word in NEVER_FINAL or last in NEVER_FINAL or (len(word) == 1 and word.isalpha()):
         return False
     if word in MAYBE_FINAL:
         return True

@@ -149,3 +149,8 @@ def one_line(text: str) -> tuple[str, list[int]]:
             i += 1
     where.append(pos)
     return "".join(out), where
+
+
+def typed_words(query: str) -> list[str]:
+    """The words of a query in lower case but not folded: for --exact."""
+    return [w.lower() for w in TOKEN_RE.findall(query.replace("-", " "))]

@@ -1,0 +1,72 @@
+"""Options shared by the analysis commands (matrix, map, agree, conflicts, timeline, diff, report)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from enum import Enum
+from typing import Annotated, Iterator, List, Optional
+
+import typer
+
+from stancecli.cli.common import _complete_issue, fail
+
+
+class By(str, Enum):
+    organisation = "organisation"
+    document = "document"
+    kind = "kind"
+
+
+class ChangeKind(str, Enum):
+    changed = "changed"
+    new = "new"
+    dropped = "dropped"
+    kept = "kept"
+
+
+ByOpt = Annotated[By, typer.Option(
+    "--by", case_sensitive=False,
+    help="One row per 'organisation' (its latest document per issue), per 'document', "
+         "or per organisation 'kind' (the mean of its members).")]
+IssuesOpt = Annotated[Optional[List[str]], typer.Option(
+    "--issues", "-i", autocompletion=_complete_issue, show_default=False,
+    help="Only these issues: keys, aliases or titles, comma-separated or repeated.")]
+ReportedOpt = Annotated[bool, typer.Option(
+    "--reported/--no-reported",
+    help="Count positions that another organisation's document reports (e.g. LO and NHO in Bergen's).")]
+OnlyOpt = Annotated[Optional[List[ChangeKind]], typer.Option(
+    "--only", case_sensitive=False, show_default=False,
+    help="Only these changes: changed, new, dropped, kept (repeat the option for several).")]
+
+
+def resolve_issues(ds, names: Optional[List[str]]) -> list[str] | None:
+    """--issues a,b --issues c -> the issue keys, in the order given; None when not given."""
+    if not names:
+        return None
+    from stancecli.names import resolve_issue
+
+    parts = [part.strip() for name in names for part in name.split(",")]
+    if not any(parts):
+        fail("--issues needs at least one issue key")
+    return list(dict.fromkeys(resolve_issue(ds, part) for part in parts if part))
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """The analysis library's AnalysisError becomes a one-line message and exit 2."""
+    from stancecli.analysis import AnalysisError
+
+    try:
+        yield
+    except AnalysisError as exc:
+        fail(str(exc))
+
+
+def no_results(message: str) -> None:
+    """A clear message on stderr and exit 1, like grep finding nothing."""
+    import sys
+
+    from stancecli.cli.common import ExitStatus
+
+    sys.stderr.write(f"stancecli: {message}\n")
+    raise typer.Exit(int(ExitStatus.NO_RESULTS))

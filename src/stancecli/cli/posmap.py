@@ -1,0 +1,76 @@
+"""`stancecli map` (the module is not named map.py so as not to shadow the builtin)."""
+
+from __future__ import annotations
+
+import typer
+
+from stancecli.cli.analysis_opts import By, ByOpt, IssuesOpt, ReportedOpt, no_results, resolve_issues, user_errors
+from stancecli.cli.common import (
+    Color, ColorOpt, DataOpt, FormatOpt, Lang, LangOpt, emit, guarded, load, make_console, resolve_format,
+    write_lines,
+)
+
+HELP = """The position map: every issue against every organisation, one symbol per cell.
+
+++ strongly for, + for, ± mixed, - against, -- strongly against, · not addressed.
+Organisations stand next to those they agree with most (by proximity, weighted by
+how many issues they share); issues come most divided first, so blocs and lines
+of conflict stand out. Agreement is 1 - the mean gap between the positions on
+that issue / 4 (n/a with a single position); 'split' means some are for and some
+against.
+
+A terminal shows the coloured grid, markdown the same grid; tsv, csv and jsonl
+give one row per cell (issue, organisation, stance, score), json one record per
+issue with its cells.
+
+Examples:
+
+  stancecli map
+
+  stancecli map --by document
+
+  stancecli map --issues anbud,egenregi,utbytteforbud --format markdown
+
+  stancecli map --format tsv | awk -F'\\t' '$3 == "strongly-against"'
+"""
+
+
+def _title(pm) -> str:
+    return f"Position map by {pm.by}: {len(pm.issues)} issues, most divided first"
+
+
+def position_map(
+    issues: IssuesOpt = None,
+    by: ByOpt = By.organisation,
+    reported: ReportedOpt = True,
+    data: DataOpt = None,
+    fmt: FormatOpt = None,
+    color: ColorOpt = Color.auto,
+    lang: LangOpt = Lang.nb,
+) -> None:
+    from stancecli import analysis
+
+    ds = load(data)
+    keys = resolve_issues(ds, issues)
+    with user_errors():
+        pm = analysis.position_map(ds, by.value, reported, keys)
+    if not pm.profiles or not any(s.positions for s in pm.issues):
+        no_results("no positions on the chosen issues")
+    chosen = resolve_format(fmt)
+    if chosen == "table":
+        from stancecli.output.grids import map_table
+
+        console = make_console(color)
+        console.print(map_table(pm, _title(pm)))
+        if pm.unaddressed:
+            console.print(f"No one addressed: {', '.join(pm.unaddressed)}", style="dim")
+    elif chosen == "markdown":
+        from stancecli.output.grids import map_markdown
+
+        write_lines(map_markdown(pm, _title(pm)))
+    else:
+        emit(analysis.map_listing(pm, ds, lang.value), fmt, color)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("map", help=HELP)(guarded(position_map))

@@ -1,0 +1,78 @@
+"""`stancecli timeline ORG` and `stancecli diff DOC_A DOC_B`: how positions moved between documents."""
+
+from __future__ import annotations
+
+import typer
+
+from stancecli.cli.analysis_opts import OnlyOpt, no_results, user_errors
+from stancecli.cli.common import (
+    Color, ColorOpt, DataOpt, DocArg, FormatOpt, Lang, LangOpt, OrgArg, emit, guarded, load,
+)
+
+TIMELINE_HELP = """How one organisation's positions moved from each of its documents to the next.
+
+For every pair of consecutive documents (by year) each issue is: changed (with
+the direction: toward-for or toward-against, 'reversed' when it crossed sides),
+new (taken in the later document), dropped (not addressed in the later one) or
+kept; each with its quotes and file:line. Exit 1 when the organisation has fewer
+than two documents.
+
+Examples:
+
+  stancecli timeline ntl
+
+  stancecli timeline ntl --only changed
+
+  stancecli timeline ntl --format json | jq '.[] | select(.change == "changed")'
+"""
+
+DIFF_HELP = """What changed between two documents: changed, new, dropped and kept positions.
+
+Each row has both stances, the direction of a change (toward-for / toward-against;
+'reversed' when it crossed from for to against or back), and the quotes from
+each document with file:line. Only a document's own positions count (not the
+views it reports of other organisations). Meant for two documents of one
+organisation; for two organisations it says so.
+
+Examples:
+
+  stancecli diff ntl-2012 ntl-2015
+
+  stancecli diff ntl-2012 ntl-2015 --only changed --only kept
+
+  stancecli diff ntl-2012 ntl-2015 --format tsv | cut -f1,2 | sort | uniq -c
+"""
+
+
+def timeline(org: OrgArg, only: OnlyOpt = None, data: DataOpt = None, fmt: FormatOpt = None,
+             color: ColorOpt = Color.auto, lang: LangOpt = Lang.nb) -> None:
+    from stancecli.analysis import timeline as run
+    from stancecli.analysis import timeline_documents
+    from stancecli.names import resolve_org
+
+    ds = load(data)
+    org_id = resolve_org(ds, org)
+    docs = timeline_documents(ds, org_id)
+    if len(docs) < 2:
+        which = f"one document ({docs[0]})" if docs else "no document of its own"
+        no_results(f"{org_id} has {which}; a timeline needs two. Try: stancecli show {org_id}")
+    with user_errors():
+        listing = run(ds, org_id, [o.value for o in only] if only else None, lang.value)
+    emit(listing, fmt, color, hide=("delta",), empty_message=f"no such changes for {org_id}")
+
+
+def diff(doc_a: DocArg, doc_b: DocArg, only: OnlyOpt = None, data: DataOpt = None, fmt: FormatOpt = None,
+         color: ColorOpt = Color.auto, lang: LangOpt = Lang.nb) -> None:
+    from stancecli.analysis import diff as run
+    from stancecli.names import resolve_doc
+
+    ds = load(data)
+    a, b = resolve_doc(ds, doc_a), resolve_doc(ds, doc_b)
+    with user_errors():
+        listing = run(ds, a, b, [o.value for o in only] if only else None, lang.value)
+    emit(listing, fmt, color, hide=("delta",), empty_message=f"no such changes from {a} to {b}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("timeline", help=TIMELINE_HELP)(guarded(timeline))
+    app.command("diff", help=DIFF_HELP)(guarded(diff))

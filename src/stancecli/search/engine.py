@@ -1,0 +1,528 @@
+"""Query planning and ranking over an index snapshot; hits as plain dataclasses.
+
+A query word matches, best first: the same folded word (100), an inflection of
+it (95), a compound that holds it (76-90), a word one or two edits away (about
+70-85). A query of several words scores each sentence by the best chain of
+matched words in query order, where every word the sentence puts in between
+costs a little: words that stand close score higher.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import os
+from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
+from typing import Callable, Collection, Mapping, Sequence
+
+from stancecli.search import text
+from stancecli.search.index import (
+    IndexStore,
+    Progress,
+    Segment,
+    Snapshot,
+    SourceFile,
+    Vocab,
+    collect,
+    default_index_dir,
+    memory_snapshot,
+)
+
+# Below this much text, searching without an on-disk index is quick enough
+# (measured: see docs/benchmarks.md, "Brute force or index").
+BRUTE_FORCE_BYTES = 256 * 1024
+GAP_COST = 2.0  # characters of credit lost per extra word between two matched words
+LOOSE_SHARE = 0.25  # credit for a matched word that stands outside the best chain
+MAX_EXPANSIONS = 300
+
+
+class SearchError(Exception):
+    """A search that cannot run: an empty query, missing sources."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One matching sentence.
+
+    `line`/`col` point at the first matched character, `end_line`/`end_col` at
+    the last one (1-based, columns in characters). `match_spans` are
+    [start, end) offsets into `sentence`, the sentence on one line.
+    """
+
+    score: float
+    path: Path
+    doc_id: str | None
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    sentence: str
+    match_spans: tuple[tuple[int, int], ...]
+    context_before: tuple[str, ...] = ()
+    context_after: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "score": round(self.score, 1),
+            "path": str(self.path),
+            "doc": self.doc_id,
+            "line": self.line,
+            "col": self.col,
+            "end_line": self.end_line,
+            "end_col": self.end_col,
+            "sentence": self.sentence,
+            "matches": [
+                {"start": a, "end": b, "text": self.sentence[a:b]} for a, b in self.match_spans
+            ],
+            "context_before": list(self.context_before),
+            "context_after": list(self.context_after),
+        }
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    mode: str  # "index" or "memory"
+    documents: int
+    errors: dict[str, str] = field(default_factory=dict)  # unreadable source -> why
+    indexed: int = 0  # documents (re)indexed by this search
+
+
+@dataclass
+class Term:
+    text: str
+    weight: float
+    stop: bool
+    expansions: list[tuple[int, float]]  # (term id, quality), best first
+
+    @property
+    def best(self) -> float:
+        return self.expansions[0][1] if self.expansions else 0.0
+
+
+@dataclass(order=True)
+class _Ranked:
+    score: float
+    order: tuple[int, int]  # (segment, sentence); earlier wins a tie
+    positions: tuple[int, ...] = field(compare=False, default=())
+
+
+# ------------------------------------------------------------------------- API
+
+
+def search(
+    query: str,
+    paths: Sequence[Path],
+    *,
+    limit: int = 20,
+    min_score: float = 0.0,
+    exact: bool = False,
+    context: int = 0,
+    index_dir: Path | None = None,
+    use_index: bool | None = None,
+    only: Collection[Path] | None = None,
+    doc_ids: Mapping[Path, str] | None = None,
+    progress: Progress | None = None,
+) -> SearchResult:
+    """Rank the sentences of the sources under `paths` against `query`.
+
+    `limit` 0 means no limit. `only` keeps hits in those files. An index is
+    used (and kept fresh) when `index_dir` is given, when `use_index` is True,
+    or when the sources hold more than BRUTE_FORCE_BYTES of text.
+    """
+    words = text.query_terms(query)
+    if not words:
+        raise SearchError("the query has no words to search for")
+    try:
+        files = collect(paths)
+    except FileNotFoundError as exc:
+        raise SearchError(str(exc)) from None
+    if not files:
+        raise SearchError("no .txt sources to search in " + ", ".join(map(str, paths)))
+    snap, mode, indexed = _snapshot(files, paths, index_dir, use_index, progress)
+    keep = _allowed_slots(snap, only) if only is not None else None
+    typed = text.typed_words(query) if exact else []
+    hits = _ranked_hits(words, typed, snap, files, limit, min_score, exact, context, keep, doc_ids)
+    return SearchResult(hits, mode, len(files), dict(snap.errors), indexed)
+
+
+def _snapshot(files, paths, index_dir, use_index, progress) -> tuple[Snapshot, str, int]:
+    big = sum(f.size for f in files) > BRUTE_FORCE_BYTES
+    if index_dir is None and not use_index and (use_index is False or not big):
+        return memory_snapshot(files), "memory", len(files)
+    store = IndexStore(index_dir or default_index_dir([str(p) for p in paths]))
+    snap = store.sync(files, progress)
+    return snap, "index", store.last_sync.indexed
+
+
+def _allowed_slots(snap: Snapshot, only: Collection[Path]) -> dict[int, set[int]]:
+    wanted = {os.path.abspath(p) for p in only}
+    return {
+        id(seg): {slot for slot, p in enumerate(seg.paths) if p in wanted} for seg in snap.segments
+    }
+
+
+def _ranked_hits(words, typed, snap, files, limit, min_score, exact, context, keep, doc_ids) -> list[Hit]:
+    shown = {f.key: f.shown for f in files}
+    ids = {os.path.abspath(p): d for p, d in (doc_ids or {}).items()}
+    terms = plan(words, snap.vocab, exact)
+    want = limit if not exact or not limit else limit * 3 + 20
+    while True:
+        ranked = rank(terms, snap.segments, want, min_score, exact, keep)
+        hits = _materialise(ranked, terms, snap, shown, ids, context, typed)
+        if not exact or not limit or len(hits) >= limit or len(ranked) < want:
+            return hits[:limit] if limit else hits
+        want *= 4
+
+
+# ---------------------------------------------------------------- query planning
+
+
+def plan(words: list[str], vocab: Vocab, exact: bool = False) -> list[Term]:
+    """Each query word with the vocabulary terms it matches and how well."""
+    all_stop = all(w in text.STOPWORDS for w in words)
+    terms = []
+    for w in words:
+        stop = w in text.STOPWORDS and not all_stop
+        exps = _exact(w, vocab) if exact or stop else expand(w, vocab)
+        terms.append(Term(w, float(len(w)), stop, exps))
+    return terms
+
+
+def _exact(word: str, vocab: Vocab) -> list[tuple[int, float]]:
+    tid = vocab.lookup(word)
+    return [] if tid is None else [(tid, 1.0)]
+
+
+def expand(word: str, vocab: Vocab) -> list[tuple[int, float]]:
+    """Vocabulary terms matching `word`: itself, inflections, compounds, typos."""
+    found: dict[int, float] = dict(_exact(word, vocab))
+    own = next(iter(found), None)
+    root = vocab.stem_of(own) if own is not None else text.stem(word)
+    if len(root) >= 3:
+        for tid, term in vocab.containing(root):
+            quality = _relation(word, root, term, vocab.stem_of(tid))
+            if quality > found.get(tid, 0.0):
+                found[tid] = quality
+    if len(word) >= 5 and not any(q >= 0.93 for q in found.values()):
+        for tid, quality in _typos(word, root, vocab):
+            if quality > found.get(tid, 0.0):
+                found[tid] = quality
+    best = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
+    return best[:MAX_EXPANSIONS]
+
+
+def _relation(word: str, root: str, term: str, term_root: str) -> float:
+    if term == word:
+        return 1.0
+    if term_root == root or term == root or text.is_inflection(term, root):
+        return 0.95
+    if text.is_inflection(term, word) or text.is_inflection(word, term):
+        return 0.95
+    if len(word) < 4:
+        return 0.0
+    share = 0.10 * len(root) / len(term)
+    if term.startswith(root):
+        return 0.80 + share  # anbud -> anbudsutsetting
+    if len(root) >= 5:
+        return 0.76 + share  # konkurranse -> anbudskonkurranse
+    return 0.0
+
+
+def _typos(word: str, root: str, vocab: Vocab) -> list[tuple[int, float]]:
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    allowed = 1 if len(word) < 8 else 2
+    out: dict[int, float] = {}
+    for probe, choices in ((word, vocab.all_terms()), (root, vocab.all_stems())):
+        if len(probe) < 5:
+            continue
+        for _, dist, tid in process.extract(
+            probe, choices, scorer=Levenshtein.distance, score_cutoff=allowed, limit=None
+        ):
+            if dist == 0 and probe is root:
+                dist = 0.5  # same stem as a misspelling's stem: still not the word typed
+            quality = 0.9 * (1 - dist / max(len(probe), 1))
+            out[tid] = max(out.get(tid, 0.0), quality)
+    return list(out.items())
+
+
+# ----------------------------------------------------------------------- ranking
+
+
+def rank(
+    terms: list[Term],
+    segments: list[Segment],
+    limit: int,
+    min_score: float = 0.0,
+    exact: bool = False,
+    keep: Mapping[int, set[int]] | None = None,
+) -> list[_Ranked]:
+    """The best sentences, highest score first (ties in index order)."""
+    if len(terms) == 1 and not exact:
+        return _rank_word(terms[0], segments, limit, min_score, keep)
+    return _rank_phrase(terms, segments, limit, min_score, exact, keep)
+
+
+def _filter(seg: Segment, keep: Mapping[int, set[int]] | None) -> Callable[[int], bool] | None:
+    """A test for sentences in live, wanted documents; None when all are."""
+    wanted = keep.get(id(seg)) if keep is not None else None
+    if not seg.dead and wanted is None:
+        return None
+    slots = set(wanted if wanted is not None else range(len(seg.paths))) - seg.dead
+    ranges = sorted(seg.slot_range(s) for s in slots)
+    starts = [a for a, _ in ranges]
+
+    def ok(sid: int) -> bool:
+        k = bisect.bisect_right(starts, sid) - 1
+        return k >= 0 and sid < ranges[k][1]
+
+    return ok
+
+
+def _rank_word(term: Term, segments, limit, min_score, keep) -> list[_Ranked]:
+    """One word: walk the postings best match first; stop once `limit` are found."""
+    out: list[_Ranked] = []
+    tiers: dict[float, list[int]] = {}
+    for tid, quality in term.expansions:
+        tiers.setdefault(quality, []).append(tid)
+    filters = [_filter(seg, keep) for seg in segments]
+    seen: set[tuple[int, int]] = set()
+    for quality in sorted(tiers, reverse=True):
+        score = round(100 * quality, 1)
+        if score < min_score or (limit and len(out) >= limit):
+            break
+        for si, seg in enumerate(segments):
+            ok = filters[si]
+            lists = [seg.postings(tid) for tid in tiers[quality]]
+            stream = lists[0] if len(lists) == 1 else _merge_unique(lists)
+            for sid in stream:
+                if (ok is None or ok(sid)) and (si, sid) not in seen:
+                    seen.add((si, sid))
+                    out.append(_Ranked(score, (si, sid)))
+                    if limit and len(out) >= limit:
+                        break
+            if limit and len(out) >= limit:
+                break
+    return out
+
+
+def _merge_unique(lists):
+    last = -1
+    for sid in heapq.merge(*lists):
+        if sid != last:
+            yield sid
+            last = sid
+
+
+def _rank_phrase(terms, segments, limit, min_score, exact, keep) -> list[_Ranked]:
+    """Several words: score candidate sentences, most promising groups first.
+
+    Sentences are grouped by which content words they hold; a group's best
+    possible score bounds every sentence in it, so the search stops as soon as
+    the best sentences found so far beat the next group's bound.
+    """
+    total = sum(t.weight for t in terms)
+    emap: dict[int, list[tuple[int, float]]] = {}
+    for i, t in enumerate(terms):
+        for tid, q in t.expansions:
+            emap.setdefault(tid, []).append((i, q))
+    content = [i for i, t in enumerate(terms) if not t.stop]
+    stop_weight = sum(t.weight for t in terms if t.stop)
+    if exact and any(not t.expansions for t in terms):
+        return []
+    groups = _groups(terms, content, stop_weight, total, exact)
+    heap: list[_Ranked] = []  # the best `limit` so far, worst on top
+    memo: dict[bytes, tuple[float, tuple[int, ...]]] = {}
+    scorer = _exact_chain if exact else _chain
+    for si, seg in enumerate(segments):
+        ok = _filter(seg, keep)
+        sets: dict[int, set[int]] = {}
+        seen: set[int] = set()
+        for bound, members in groups:
+            floor = max(min_score, heap[0].score if limit and len(heap) >= limit else 0.0)
+            if bound < floor or bound <= 0:
+                break
+            for sid in _members(seg, terms, members, sets, seen):
+                if ok is not None and not ok(sid):
+                    continue
+                toks = seg.tokens(sid)
+                key = bytes(toks)
+                got = memo.get(key)
+                if got is None:
+                    got = memo[key] = scorer(toks, emap, terms, total)
+                score, positions = got
+                if score <= 0 or score < min_score:
+                    continue
+                item = _Ranked(score, (-si, -sid), positions)
+                if not limit or len(heap) < limit:
+                    heapq.heappush(heap, item)
+                elif item > heap[0]:
+                    heapq.heapreplace(heap, item)
+    ranked = sorted(heap, reverse=True)
+    return [_Ranked(r.score, (-r.order[0], -r.order[1]), r.positions) for r in ranked]
+
+
+def _groups(terms, content, stop_weight, total, exact) -> list[tuple[float, tuple[int, ...]]]:
+    """Subsets of content words, by the best score a sentence holding them could get."""
+    if exact:
+        return [(100.0, tuple(content) or tuple(range(len(terms))))]
+    k = min(len(content), 10)
+    out = []
+    for size in range(k, 0, -1):
+        for members in combinations(content[:k], size):
+            bound = sum(terms[i].weight * terms[i].best for i in members) + stop_weight
+            out.append((round(100 * min(1.0, bound / total), 1), members))
+    out.sort(key=lambda g: -g[0])
+    return out
+
+
+def _members(seg: Segment, terms, members, sets, seen) -> list[int]:
+    """Sentences of `seg` holding every word in `members` not already scored."""
+    for i in members:
+        if i not in sets:
+            s: set[int] = set()
+            for tid, _ in terms[i].expansions:
+                s.update(seg.postings(tid))
+            sets[i] = s
+    chosen = sorted((sets[i] for i in members), key=len)
+    found = chosen[0].intersection(*chosen[1:]) - seen
+    seen |= found
+    return sorted(found)
+
+
+def _chain(toks, emap, terms, total) -> tuple[float, tuple[int, ...]]:
+    """Score of the best in-order chain of matched words, and its positions."""
+    matches = []
+    for p, tid in enumerate(toks):
+        for i, q in emap.get(tid, ()):
+            matches.append((p, i, terms[i].weight * q))
+    if not matches:
+        return 0.0, ()
+    best: list[float] = []
+    back: list[int] = []
+    for k, (p, i, v) in enumerate(matches):
+        b, bj = v, -1
+        for j in range(k):
+            pj, ij, _ = matches[j]
+            if pj < p and ij < i:
+                extra = (p - pj) - (i - ij)
+                cand = best[j] + v - GAP_COST * max(0, extra)
+                if cand > b:
+                    b, bj = cand, j
+        best.append(b)
+        back.append(bj)
+    k = max(range(len(matches)), key=lambda x: (best[x], -x))
+    chain, used = [], set()
+    value = best[k]
+    while k >= 0:
+        chain.append(matches[k][0])
+        used.add(matches[k][1])
+        k = back[k]
+    loose: dict[int, float] = {}
+    for p, i, v in matches:
+        if i not in used and v > loose.get(i, 0.0):
+            loose[i] = v
+    value += LOOSE_SHARE * sum(loose.values())
+    return round(100 * min(1.0, value / total), 1), tuple(sorted(chain))
+
+
+def _exact_chain(toks, emap, terms, total) -> tuple[float, tuple[int, ...]]:
+    """100 when the words stand side by side in query order, else 0."""
+    n = len(terms)
+    first = [p for p, tid in enumerate(toks) if any(i == 0 for i, _ in emap.get(tid, ()))]
+    for p in first:
+        if p + n <= len(toks) and all(
+            any(i == k for i, _ in emap.get(toks[p + k], ())) for k in range(n)
+        ):
+            return 100.0, tuple(range(p, p + n))
+    return 0.0, ()
+
+
+# ----------------------------------------------------------------- hits to show
+
+
+def _materialise(ranked, terms, snap, shown, ids, context, typed) -> list[Hit]:
+    from stancecli.corpus import SourceError, read_source
+
+    cache: dict[str, tuple[object, str] | None] = {}
+    emap = {tid for t in terms for tid, _ in t.expansions}
+    hits = []
+    for r in ranked:
+        si, sid = r.order
+        seg = snap.segments[si]
+        key = seg.paths[seg.slot_of(sid)]
+        if key not in cache:
+            try:
+                src = read_source(Path(key))
+                cache[key] = (src, text.prepare(src.text))
+            except SourceError:
+                cache[key] = None
+        got = cache[key]
+        if got is None:
+            continue
+        src, prepared = got
+        hit = _hit(r, seg, sid, src, prepared, emap, key, shown, ids, context, typed)
+        if hit is not None:
+            hits.append(hit)
+    return hits
+
+
+def _hit(r, seg, sid, src, prepared, emap, key, shown, ids, context, typed) -> Hit | None:
+    start, end = seg.span(sid)
+    spans = text.token_spans(prepared[start:end])
+    toks = seg.tokens(sid)
+    if len(spans) != len(toks):
+        return None  # the file changed after indexing
+    positions = r.positions or tuple(p for p, tid in enumerate(toks) if tid in emap)
+    if typed and not _same_words(prepared[start:end], spans, positions, typed):
+        return None
+    marks = _merge(prepared[start:end], [(spans[p][0], spans[p][1]) for p in positions])
+    sentence, where = text.one_line(prepared[start:end])
+    first, last = start + marks[0][0], start + marks[-1][1] - 1
+    line, end_line = src.line_of(first), src.line_of(last)
+    return Hit(
+        score=r.score,
+        path=Path(shown.get(key, key)),
+        doc_id=ids.get(key),
+        line=line,
+        col=first - src.line_starts[line - 1] + 1,
+        end_line=end_line,
+        end_col=last - src.line_starts[end_line - 1] + 1,
+        sentence=sentence,
+        match_spans=tuple((where[a], where[b]) for a, b in marks),
+        context_before=_context(src, src.line_of(start), -1, context),
+        context_after=_context(src, src.line_of(end - 1), 1, context),
+    )
+
+
+def _same_words(chunk: str, spans, positions, typed: list[str]) -> bool:
+    """--exact: the words as typed, save case and layout (no æ/ø/å folding)."""
+    found = [chunk[spans[p][0]:spans[p][1]].replace(text.JOINER, "").lower() for p in positions]
+    return found == typed
+
+
+def _merge(chunk: str, marks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join marks that only layout separates, so a phrase lights up as one."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(marks):
+        if out and (not chunk[out[-1][1]:a].strip(" \t\n-" + text.JOINER)):
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def _context(src, line: int, step: int, n: int) -> tuple[str, ...]:
+    """Up to n non-blank source lines before (step -1) or after (step 1) `line`."""
+    out: list[str] = []
+    k = line + step
+    while n > 0 and len(out) < n and 1 <= k <= src.line_count:
+        body = src.line(k).rstrip()
+        if body.strip():
+            out.append(body)
+        k += step
+    return tuple(reversed(out)) if step < 0 else tuple(out)

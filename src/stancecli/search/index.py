@@ -1,0 +1,668 @@
+"""The persistent search index: vocabulary, immutable segments, a manifest.
+
+Layout of an index folder:
+
+    manifest.marshal   files (size, mtime, digest, segment, slot), segments, vocabulary size
+    vocab-G.txt/.off   folded terms, one per line, with byte offsets (append-only)
+    stems-G.txt/.off   the Snowball stem of each term, same order
+    seg-N.bin          one segment: sentences, token ids, postings (memory-mapped)
+    lock               held while the index is being changed
+
+A changed file is indexed into a new segment and its old slot marked dead;
+small segments are merged (re-read from their sources) when there are too many.
+Segment files never change once written, so a reader needs no lock.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import marshal
+import mmap
+import os
+import struct
+import sys
+import time
+from array import array
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from stancecli.corpus import SourceError, read_source
+from stancecli.search import sentences, text
+
+FORMAT = 3
+MAGIC = b"STCSEG03"
+MAX_SEGMENTS = 6
+RACY_NS = 2_000_000_000
+Progress = Callable[[int, int], None]
+
+
+class IndexError_(Exception):
+    """An index folder that cannot be used."""
+
+
+# --------------------------------------------------------------------- vocabulary
+
+
+class Vocab:
+    """Folded terms with ids; looked up in a memory-mapped or in-memory blob."""
+
+    def __init__(self, blob: bytes | mmap.mmap, offsets: Sequence[int],
+                 stem_blob: bytes | mmap.mmap | None = None, stem_offsets: Sequence[int] | None = None):
+        self._blob = blob
+        self._off = offsets
+        self._stem_blob = stem_blob
+        self._stem_off = stem_offsets
+        self._stem_cache: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self._off) - 1
+
+    def term(self, tid: int) -> str:
+        return self._blob[self._off[tid]:self._off[tid + 1] - 1].decode()
+
+    def lookup(self, term: str) -> int | None:
+        at = self._blob.find(b"\n" + term.encode() + b"\n", 0, self._off[-1])
+        if at < 0:
+            return None
+        return bisect.bisect_left(self._off, at + 1)
+
+    def containing(self, part: str) -> list[tuple[int, str]]:
+        """Ids and terms of every term with `part` inside it."""
+        needle, blob, end = part.encode(), self._blob, self._off[-1]
+        found: dict[int, str] = {}
+        at = blob.find(needle, 0, end)
+        while at >= 0:
+            tid = bisect.bisect_right(self._off, at) - 1
+            if tid not in found:
+                found[tid] = self.term(tid)
+            at = blob.find(needle, self._off[tid + 1], end) if tid + 1 < len(self._off) else -1
+        return list(found.items())
+
+    def stem_of(self, tid: int) -> str:
+        if self._stem_off is not None and tid < len(self._stem_off) - 1:
+            assert self._stem_blob is not None
+            return self._stem_blob[self._stem_off[tid]:self._stem_off[tid + 1] - 1].decode()
+        got = self._stem_cache.get(tid)
+        if got is None:
+            got = self._stem_cache[tid] = text.stem(self.term(tid))
+        return got
+
+    def all_terms(self) -> list[str]:
+        return self._blob[1:self._off[-1] - 1].decode().split("\n") if len(self) else []
+
+    def all_stems(self) -> list[str]:
+        if self._stem_off is not None and self._stem_blob is not None and len(self._stem_off) - 1 == len(self):
+            return self._stem_blob[1:self._stem_off[-1] - 1].decode().split("\n") if len(self) else []
+        return text.stem_all(self.all_terms())
+
+
+class VocabBuilder:
+    """Assigns ids to new terms while documents are indexed."""
+
+    def __init__(self, terms: list[str] | None = None):
+        self.terms: list[str] = terms or []
+        self.ids: dict[str, int] = {t: i for i, t in enumerate(self.terms)}
+        self.base = len(self.terms)
+
+    def add(self, term: str) -> int:
+        tid = self.ids.get(term)
+        if tid is None:
+            tid = self.ids[term] = len(self.terms)
+            self.terms.append(term)
+        return tid
+
+    def frozen(self) -> Vocab:
+        blob, offsets = _blob(self.terms)
+        return Vocab(blob, offsets)
+
+
+def _blob(words: list[str]) -> tuple[bytes, array]:
+    offsets = array("I", [1])
+    parts = [b"\n"]
+    pos = 1
+    for w in words:
+        b = w.encode() + b"\n"
+        parts.append(b)
+        pos += len(b)
+        offsets.append(pos)
+    return b"".join(parts), offsets
+
+
+# ----------------------------------------------------------------------- segments
+
+
+@dataclass
+class Segment:
+    """Sentences of a set of documents with their token ids and postings.
+
+    Arrays are array('I') while building and memoryviews of a mapped file once
+    written: `docs` first-sentence id per slot (+ end), `sents` start/end
+    offsets per sentence, `toff` token offsets per sentence (+ end), `fwd` the
+    token ids, `dir` offset/count of each term's postings in `post`.
+    """
+
+    docs: Sequence[int]
+    sents: Sequence[int]
+    toff: Sequence[int]
+    fwd: Sequence[int]
+    dir: Sequence[int]
+    post: Sequence[int]
+    paths: list[str]
+    dead: frozenset[int] = frozenset()
+    _dead_ranges: list[tuple[int, int]] | None = field(default=None, repr=False)
+
+    @property
+    def sentence_count(self) -> int:
+        return len(self.toff) - 1
+
+    def postings(self, tid: int) -> Sequence[int]:
+        if 2 * tid + 1 >= len(self.dir):
+            return ()
+        off = self.dir[2 * tid]
+        return self.post[off:off + self.dir[2 * tid + 1]]
+
+    def tokens(self, sid: int) -> Sequence[int]:
+        return self.fwd[self.toff[sid]:self.toff[sid + 1]]
+
+    def span(self, sid: int) -> tuple[int, int]:
+        return self.sents[2 * sid], self.sents[2 * sid + 1]
+
+    def slot_of(self, sid: int) -> int:
+        return bisect.bisect_right(self.docs, sid) - 1
+
+    def slot_range(self, slot: int) -> tuple[int, int]:
+        return self.docs[slot], self.docs[slot + 1]
+
+    def live_slots(self) -> list[int]:
+        return [s for s in range(len(self.paths)) if s not in self.dead]
+
+
+class SegmentBuilder:
+    """Collects documents into one segment."""
+
+    def __init__(self, vocab: VocabBuilder):
+        self.vocab = vocab
+        self.docs = array("I", [0])
+        self.sents = array("I")
+        self.toff = array("I", [0])
+        self.fwd = array("I")
+        self.postings: dict[int, list[int]] = {}
+        self.paths: list[str] = []
+
+    def add(self, path: str, body: str) -> None:
+        prepared = text.prepare(body)
+        get, add, post = self.vocab.ids.get, self.vocab.add, self.postings
+        sid = len(self.toff) - 1
+        sents, fwd, toff = self.sents, self.fwd, self.toff
+        for start, end in sentences.split(body):
+            toks = text.tokens(prepared[start:end])
+            if not toks:
+                continue
+            ids = [get(t) for t in toks]
+            if None in ids:
+                ids = [add(t) for t in toks]
+            sents.append(start)
+            sents.append(end)
+            fwd.extend(ids)
+            toff.append(len(fwd))
+            for tid in set(ids):
+                lst = post.get(tid)
+                if lst is None:
+                    post[tid] = [sid]
+                else:
+                    lst.append(sid)
+            sid += 1
+        self.docs.append(sid)
+        self.paths.append(path)
+
+    def finish(self) -> Segment:
+        directory = array("I", bytes(8 * len(self.vocab.terms)))
+        post = array("I")
+        for tid in sorted(self.postings):
+            lst = self.postings[tid]
+            directory[2 * tid] = len(post)
+            directory[2 * tid + 1] = len(lst)
+            post.extend(lst)
+        return Segment(self.docs, self.sents, self.toff, self.fwd, directory, post, self.paths)
+
+
+_ARRAYS = ("docs", "sents", "toff", "fwd", "dir", "post")
+
+
+def write_segment(seg: Segment, path: Path) -> None:
+    arrays = [getattr(seg, name) for name in _ARRAYS]
+    header = len(MAGIC) + 16 * len(arrays)
+    offsets, pos = [], header
+    for arr in arrays:
+        offsets.append((pos, len(arr)))
+        pos += 4 * len(arr)
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as f:
+        f.write(MAGIC)
+        for off, n in offsets:
+            f.write(struct.pack("<QQ", off, n))
+        for arr in arrays:
+            arr.tofile(f)
+    os.replace(tmp, path)
+
+
+def read_segment(path: Path, paths: list[str], dead: Iterable[int]) -> Segment:
+    with open(path, "rb") as f:
+        mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    if mm[: len(MAGIC)] != MAGIC:
+        raise IndexError_(f"{path}: not a stancecli index segment")
+    view = memoryview(mm)
+    arrays = []
+    for k in range(len(_ARRAYS)):
+        off, n = struct.unpack_from("<QQ", mm, len(MAGIC) + 16 * k)
+        arrays.append(view[off:off + 4 * n].cast("I"))
+    return Segment(*arrays, paths=paths, dead=frozenset(dead))
+
+
+# ----------------------------------------------------------------------- manifest
+
+
+@dataclass
+class FileEntry:
+    size: int
+    mtime_ns: int
+    digest: bytes
+    segment: int  # -1 when the file could not be read
+    slot: int
+    indexed_ns: int
+    error: str = ""
+
+
+@dataclass
+class Manifest:
+    generation: int = 0
+    vocab_size: int = 0
+    next_segment: int = 0
+    segments: dict[int, list[str]] = field(default_factory=dict)  # id -> paths by slot
+    dead: dict[int, set[int]] = field(default_factory=dict)
+    files: dict[str, FileEntry] = field(default_factory=dict)
+
+    def dump(self) -> bytes:
+        return marshal.dumps(
+            {
+                "format": FORMAT,
+                "byteorder": sys.byteorder,
+                "generation": self.generation,
+                "vocab_size": self.vocab_size,
+                "next_segment": self.next_segment,
+                "segments": self.segments,
+                "dead": {k: sorted(v) for k, v in self.dead.items()},
+                "files": {p: tuple(vars(e).values()) for p, e in self.files.items()},
+            }
+        )
+
+    @classmethod
+    def load(cls, data: bytes) -> "Manifest":
+        raw = marshal.loads(data)
+        if raw.get("format") != FORMAT or raw.get("byteorder") != sys.byteorder:
+            raise IndexError_("index written by another version")
+        return cls(
+            generation=raw["generation"],
+            vocab_size=raw["vocab_size"],
+            next_segment=raw["next_segment"],
+            segments=raw["segments"],
+            dead={k: set(v) for k, v in raw["dead"].items()},
+            files={p: FileEntry(*e) for p, e in raw["files"].items()},
+        )
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A source as found on disk: the path to show and the one to key on."""
+
+    shown: str
+    key: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass
+class Snapshot:
+    """What a query reads: the vocabulary and live segments."""
+
+    vocab: Vocab
+    segments: list[Segment]
+    errors: dict[str, str]
+
+
+@dataclass
+class SyncReport:
+    indexed: int = 0
+    removed: int = 0
+    merged_segments: int = 0
+    seconds: float = 0.0
+
+
+# -------------------------------------------------------------------- the store
+
+
+class IndexStore:
+    """An index folder kept in step with a set of source files."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.last_sync = SyncReport()
+
+    # reading ---------------------------------------------------------------
+
+    def _manifest(self) -> Manifest:
+        try:
+            return Manifest.load((self.root / "manifest.marshal").read_bytes())
+        except FileNotFoundError:
+            return Manifest()
+        except (ValueError, EOFError, TypeError, KeyError, IndexError_):
+            return Manifest(generation=-1)  # unreadable: rebuild from scratch
+
+    def snapshot(self, man: Manifest) -> Snapshot:
+        vocab = self._vocab(man)
+        segs = [
+            read_segment(self._seg_path(sid), paths, man.dead.get(sid, ()))
+            for sid, paths in sorted(man.segments.items())
+        ]
+        errors = {p: e.error for p, e in man.files.items() if e.segment < 0}
+        return Snapshot(vocab, [s for s in segs if len(s.dead) < len(s.paths)], errors)
+
+    def _vocab(self, man: Manifest) -> Vocab:
+        n = man.vocab_size
+        if n == 0:
+            return Vocab(b"\n", array("I", [1]), b"\n", array("I", [1]))
+        blob, off = self._mapped("vocab", man.generation, n)
+        sblob, soff = self._mapped("stems", man.generation, n)
+        return Vocab(blob, off, sblob, soff)
+
+    def _mapped(self, kind: str, gen: int, n: int):
+        off = array("I")
+        with open(self.root / f"{kind}-{gen}.off", "rb") as f:
+            off.frombytes(f.read(4 * (n + 1)))
+        with open(self.root / f"{kind}-{gen}.txt", "rb") as f:
+            blob = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        return blob, off
+
+    def _seg_path(self, seg_id: int) -> Path:
+        return self.root / f"seg-{seg_id}.bin"
+
+    # keeping fresh -----------------------------------------------------------
+
+    def sync(self, files: list[SourceFile], progress: Progress | None = None) -> Snapshot:
+        """Bring the index in step with `files` and return what to query."""
+        man = self._manifest()
+        if not _stale(man, files):
+            self.last_sync = SyncReport()
+            return self.snapshot(man)
+        self.root.mkdir(parents=True, exist_ok=True)
+        with _Lock(self.root / "lock"):
+            man = self._manifest()
+            started = time.perf_counter()
+            report = self._update(man, files, progress)
+            report.seconds = time.perf_counter() - started
+            self.last_sync = report
+            return self.snapshot(man)
+
+    def _update(self, man: Manifest, files: list[SourceFile], progress: Progress | None) -> SyncReport:
+        report = SyncReport()
+        wanted = {f.key: f for f in files}
+        fresh = man.generation < 0
+        if fresh:
+            man = Manifest()
+        changed = [f for f in files if _differs(man.files.get(f.key), f)]
+        gone = [k for k in man.files if k not in wanted]
+        for key in gone:
+            self._forget(man, key)
+        report.removed = len(gone)
+        to_read = [f for f in changed if not self._same_content(man, f)]
+        for f in to_read:
+            self._forget(man, f.key)
+        victims = self._merge_victims(man, extra=bool(to_read))
+        if victims == set(man.segments) and victims:
+            fresh = True
+        for seg_id in victims:
+            for slot, key in enumerate(man.segments[seg_id]):
+                if slot not in man.dead.get(seg_id, set()) and key in wanted:
+                    to_read.append(wanted[key])
+        report.merged_segments = len(victims)
+        old_files = [self._seg_path(s) for s in victims]
+        for seg_id in victims:
+            del man.segments[seg_id]
+            man.dead.pop(seg_id, None)
+        if fresh:
+            old_files += [self._seg_path(s) for s in man.segments]
+            man.segments.clear()
+            man.dead.clear()
+            man.generation = max(man.generation, 0) + 1
+            man.vocab_size = 0
+            to_read = [wanted[k] for k in sorted({f.key for f in files})]
+            man.files = {}
+        to_read.sort(key=lambda f: f.key)
+        if to_read:
+            self._index(man, to_read, progress)
+        report.indexed = len(to_read)
+        self._write_manifest(man)
+        self._remove(old_files, man.generation)
+        return report
+
+    def _same_content(self, man: Manifest, f: SourceFile) -> bool:
+        """A file touched but not changed keeps its place in the index."""
+        entry = man.files.get(f.key)
+        if entry is None or entry.segment < 0 or entry.size != f.size:
+            return False
+        try:
+            digest = _digest(read_source(Path(f.key)).text)
+        except SourceError:
+            return False
+        if digest != entry.digest:
+            return False
+        entry.mtime_ns, entry.indexed_ns = f.mtime_ns, time.time_ns()
+        return True
+
+    def _forget(self, man: Manifest, key: str) -> None:
+        entry = man.files.pop(key, None)
+        if entry is not None and entry.segment >= 0:
+            man.dead.setdefault(entry.segment, set()).add(entry.slot)
+
+    def _merge_victims(self, man: Manifest, extra: bool) -> set[int]:
+        """Segments to re-read: all but the largest when there are too many."""
+        live = {
+            s: len(paths) - len(man.dead.get(s, ())) for s, paths in man.segments.items()
+        }
+        victims = {s for s, n in live.items() if n == 0}
+        rest = {s: n for s, n in live.items() if n > 0}
+        if len(rest) + extra > MAX_SEGMENTS:
+            biggest = max(rest, key=lambda s: rest[s])
+            victims |= set(rest) - {biggest}
+        for s, n in rest.items():
+            if n < len(man.segments[s]) // 2:  # mostly dead: rewrite it
+                victims.add(s)
+        return victims
+
+    def _index(self, man: Manifest, files: list[SourceFile], progress: Progress | None) -> None:
+        vocab = VocabBuilder(self._vocab(man).all_terms() if man.vocab_size else [])
+        builder = SegmentBuilder(vocab)
+        seg_id = man.next_segment
+        now = time.time_ns()
+        for n, f in enumerate(files, 1):
+            try:
+                src = read_source(Path(f.key))
+            except SourceError as exc:
+                man.files[f.key] = FileEntry(f.size, f.mtime_ns, b"", -1, -1, now, str(exc))
+            else:
+                slot = len(builder.paths)
+                builder.add(f.key, src.text)
+                man.files[f.key] = FileEntry(f.size, f.mtime_ns, _digest(src.text), seg_id, slot, now)
+            if progress is not None:
+                progress(n, len(files))
+        if not builder.paths:
+            return
+        self._append_vocab(man, vocab)
+        write_segment(builder.finish(), self._seg_path(seg_id))
+        man.segments[seg_id] = builder.paths
+        man.next_segment = seg_id + 1
+
+    def _append_vocab(self, man: Manifest, vocab: VocabBuilder) -> None:
+        new = vocab.terms[man.vocab_size:]
+        if not new and man.vocab_size:
+            return
+        stems = text.stem_all(new)
+        for kind, words in (("vocab", new), ("stems", stems)):
+            blob_path = self.root / f"{kind}-{man.generation}.txt"
+            off_path = self.root / f"{kind}-{man.generation}.off"
+            if man.vocab_size == 0:
+                blob, off = _blob(words)
+                blob_path.write_bytes(blob)
+                off_path.write_bytes(off.tobytes())
+                continue
+            base = _valid_length(off_path, man.vocab_size)
+            data = "".join(w + "\n" for w in words).encode()
+            with open(blob_path, "r+b") as f:
+                f.truncate(base)
+                f.seek(base)
+                f.write(data)
+            off = array("I")
+            pos = base
+            for w in words:
+                pos += len(w.encode()) + 1
+                off.append(pos)
+            with open(off_path, "r+b") as f:
+                f.truncate(4 * (man.vocab_size + 1))
+                f.seek(4 * (man.vocab_size + 1))
+                f.write(off.tobytes())
+        man.vocab_size = len(vocab.terms)
+
+    def _write_manifest(self, man: Manifest) -> None:
+        tmp = self.root / "manifest.tmp"
+        tmp.write_bytes(man.dump())
+        os.replace(tmp, self.root / "manifest.marshal")
+
+    def _remove(self, paths: list[Path], generation: int) -> None:
+        for p in paths:
+            p.unlink(missing_ok=True)
+        for p in self.root.glob("*-*.txt"):
+            stem = p.stem.rsplit("-", 1)
+            if len(stem) == 2 and stem[1].isdigit() and int(stem[1]) != generation:
+                p.unlink(missing_ok=True)
+                p.with_suffix(".off").unlink(missing_ok=True)
+
+
+def _valid_length(off_path: Path, n: int) -> int:
+    """Byte length of the first n terms, read from the offsets file."""
+    with open(off_path, "rb") as f:
+        f.seek(4 * n)
+        return array("I", f.read(4))[0]
+
+
+def _stale(man: Manifest, files: list[SourceFile]) -> bool:
+    if man.generation < 0 or len(man.files) != len(files):
+        return True
+    entries = man.files
+    for f in files:
+        if _differs(entries.get(f.key), f):
+            return True
+    return False
+
+
+def _differs(entry: FileEntry | None, f: SourceFile) -> bool:
+    if entry is None or entry.size != f.size or entry.mtime_ns != f.mtime_ns:
+        return True
+    # Written in the same instant it was indexed: size and mtime cannot vouch for it.
+    return entry.indexed_ns - entry.mtime_ns < RACY_NS and _racy_changed(entry, f)
+
+
+def _racy_changed(entry: FileEntry, f: SourceFile) -> bool:
+    try:
+        return _digest(read_source(Path(f.key)).text) != entry.digest
+    except SourceError:
+        return entry.segment >= 0
+
+
+def _digest(body: str) -> bytes:
+    return hashlib.blake2b(body.encode(), digest_size=16).digest()
+
+
+class _Lock:
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self):
+        self.f = open(self.path, "a+b")
+        try:
+            import fcntl
+
+            fcntl.flock(self.f.fileno(), fcntl.LOCK_EX)
+        except ImportError:  # pragma: no cover - Windows: single user, no lock
+            pass
+        return self
+
+    def __exit__(self, *exc):
+        self.f.close()
+
+
+# ----------------------------------------------------------------- source files
+
+
+def collect(paths: Sequence[Path]) -> list[SourceFile]:
+    """The .txt files under `paths` (files as given, folders searched), sorted."""
+    out: list[SourceFile] = []
+    seen: set[str] = set()
+    for p in paths:
+        shown = str(p)
+        key = os.path.abspath(shown)
+        try:
+            st = os.stat(key)
+        except OSError:
+            raise FileNotFoundError(f"{shown}: no such file or folder") from None
+        if os.path.isdir(key):
+            _walk(shown, key, out, seen)
+        elif key not in seen:
+            seen.add(key)
+            out.append(SourceFile(shown, key, st.st_size, st.st_mtime_ns))
+    return out
+
+
+def _walk(shown: str, key: str, out: list[SourceFile], seen: set[str]) -> None:
+    with os.scandir(key) as it:
+        entries = sorted(it, key=lambda e: e.name)
+    for e in entries:
+        if e.name.startswith("."):
+            continue
+        if e.is_dir():
+            _walk(os.path.join(shown, e.name), e.path, out, seen)
+        elif e.name.lower().endswith(".txt") and e.path not in seen:
+            st = e.stat()
+            seen.add(e.path)
+            out.append(SourceFile(os.path.join(shown, e.name), e.path, st.st_size, st.st_mtime_ns))
+
+
+def memory_snapshot(files: list[SourceFile]) -> Snapshot:
+    """Everything indexed in memory, nothing written: the brute-force path."""
+    vocab = VocabBuilder()
+    builder = SegmentBuilder(vocab)
+    errors: dict[str, str] = {}
+    for f in files:
+        try:
+            builder.add(f.key, read_source(Path(f.key)).text)
+        except SourceError as exc:
+            errors[f.key] = str(exc)
+    segs = [builder.finish()] if builder.paths else []
+    return Snapshot(vocab.frozen(), segs, errors)
+
+
+def default_index_dir(roots: Sequence[str]) -> Path:
+    """A folder in the user's cache directory, one per set of source roots."""
+    key = hashlib.sha1("\0".join(sorted(os.path.abspath(r) for r in roots)).encode()).hexdigest()[:16]
+    return cache_home() / "stancecli" / "search" / key
+
+
+def cache_home() -> Path:
+    if os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"])
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches"
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"])
+    return Path.home() / ".cache"
