@@ -20,12 +20,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
-from stancecli.corpus import Sources
 from stancecli.model import ABSENT, ORG_KINDS, STANCES, SYMBOLS, Dataset, Position
 from stancecli.queries import AGAINST, FOR, citation, position_record
 from stancecli.records import Column, Listing
+
+if TYPE_CHECKING:
+    from stancecli.corpus import Sources
 
 SCALE_WIDTH = 4  # from strongly-against (-2) to strongly-for (+2)
 LABELS = {score: label for label, score in STANCES.items()}
@@ -35,6 +37,12 @@ CHANGES = ("changed", "new", "dropped", "kept")
 
 class AnalysisError(ValueError):
     """Input the analysis cannot work with; the message is meant for the user."""
+
+
+def _sources() -> "Sources":
+    from stancecli.corpus import Sources
+
+    return Sources()
 
 
 # ---------------------------------------------------------------- the metric
@@ -76,6 +84,11 @@ def division(scores: Sequence[float]) -> float:
 def stance_of(score: float) -> str:
     """The label nearest to a (possibly averaged) score; halves round towards 'for'."""
     return LABELS[max(-2, min(2, math.floor(score + 0.5)))]
+
+
+def _issue_title(ds: Dataset, key: str, lang: str) -> str:
+    issue = ds.issues.get(key)
+    return issue.title.get(lang) if issue else key
 
 
 def _is_nan(value: Any) -> bool:
@@ -316,15 +329,16 @@ class IssueSpread:
 
     @property
     def verdict(self) -> str:
-        pro, _mixed, con = self.counts
+        """split (some for, some against), consensus (all alike), same side (all for or all
+        against, in different strengths), leaning (one side alongside mixed), one voice."""
+        pro, mixed, con = self.counts
         if self.positions < 2:
             return "one voice" if self.positions else "not addressed"
         if pro and con:
             return "split"
         if self.division == 0:
             return "consensus"
-        return "same side" if (pro and not con and not _mixed) or (con and not pro and not _mixed) \
-            else "leaning"
+        return "leaning" if mixed else "same side"
 
 
 def spreads(sides: list[Profile], issue_keys: Iterable[str]) -> list[IssueSpread]:
@@ -369,23 +383,20 @@ def map_listing(pm: PositionMap, ds: Dataset, lang: str = "nb") -> Listing:
     """One row per cell (issue, side) for pipes; JSON gets one record per issue."""
     cols = [Column("issue", "Issue"), Column("organisation", "Organisation"),
             Column("stance", "Stance", "stance"), Column("score", "Score", "score")]
-    rows, records = [], []
-    for spread in pm.issues:
-        cells = []
-        for side in pm.profiles:
-            stance = side.stance(spread.key)
-            score = side.scores.get(spread.key)
-            rows.append({"issue": spread.key, "organisation": side.key, "stance": stance,
-                         "score": _plain_score(score)})
-            cells.append(_cell_record(ds, pm, spread.key, side))
-        records.append({"issue": spread.key, "title": ds.issues[spread.key].title.get(lang)
-                        if spread.key in ds.issues else spread.key,
-                        "positions": spread.positions, "division": _round(spread.division),
-                        "verdict": spread.verdict, "cells": cells})
+    rows = [{"issue": spread.key, "organisation": side.key, "stance": side.stance(spread.key),
+             "score": _plain_score(side.scores.get(spread.key))}
+            for spread in pm.issues for side in pm.profiles]
+    records = [_map_record(ds, pm, spread, lang) for spread in pm.issues]
     title = f"Position map by {pm.by}: issues most divided first"
     notes = [f"No one addressed: {', '.join(pm.unaddressed)}"] if pm.unaddressed else []
     return Listing(cols, rows, records, title=title, notes=notes,
                    result_count=sum(s.positions for s in pm.issues))
+
+
+def _map_record(ds: Dataset, pm: PositionMap, spread: IssueSpread, lang: str) -> dict[str, Any]:
+    return {"issue": spread.key, "title": _issue_title(ds, spread.key, lang),
+            "positions": spread.positions, "division": _round(spread.division), "verdict": spread.verdict,
+            "cells": [_cell_record(ds, pm, spread.key, side) for side in pm.profiles]}
 
 
 def _cell_record(ds: Dataset, pm: PositionMap, issue: str, side: Profile) -> dict[str, Any]:
@@ -431,7 +442,8 @@ def conflicts(ds: Dataset, reported: bool = True, min_positions: int = 2, sort: 
         items = sorted(items, key=lambda s: -s.positions)  # stable: division breaks ties
     labels = {s.key: s.label for s in sides}
     rows = [_conflict_row(ds, s, labels, lang) for s in items]
-    title = f"Lines of conflict: {len(rows)} issues with at least {max(1, min_positions)} positions"
+    title = (f"Lines of conflict: {len(rows)} issues on which at least {max(1, min_positions)} "
+             "organisations took a position, most divided first")
     return Listing(CONFLICT_COLUMNS, rows, [_conflict_record(r, s) for r, s in zip(rows, items)],
                    title=title)
 
@@ -439,9 +451,9 @@ def conflicts(ds: Dataset, reported: bool = True, min_positions: int = 2, sort: 
 def _conflict_row(ds: Dataset, s: IssueSpread, labels: dict[str, str], lang: str) -> dict[str, Any]:
     pro, mixed, con = s.counts
     ordered = sorted(s.scores.items(), key=lambda kv: (-kv[1], labels[kv[0]].casefold()))
-    return {"issue": s.key, "title": ds.issues[s.key].title.get(lang), "positions": s.positions,
+    return {"issue": s.key, "title": _issue_title(ds, s.key, lang), "positions": s.positions,
             "for": pro, "mixed": mixed, "against": con, "mean": round(s.mean, 2),
-            "division": s.division if not _is_nan(s.division) else math.nan,
+            "division": s.division,
             "agreement": s.agreement, "verdict": s.verdict,
             "stances": ", ".join(f"{labels[k]} {SYMBOLS[stance_of(v)]}" for k, v in ordered)}
 
@@ -460,7 +472,7 @@ def agree(ds: Dataset, a: str, b: str, reported: bool = True, lang: str = "nb",
     """The issues two organisations both addressed, widest gap first, with a quote from each."""
     if a == b:
         raise AnalysisError(f"give two different organisations (both are '{a}')")
-    sources = sources or Sources()
+    sources = sources or _sources()
     latest = latest_positions(ds, reported)
     mine, theirs = latest.get(a, {}), latest.get(b, {})
     order = {k: i for i, k in enumerate(ds.issues)}
@@ -471,9 +483,9 @@ def agree(ds: Dataset, a: str, b: str, reported: bool = True, lang: str = "nb",
     for issue in shared:
         ra = position_record(ds, mine[issue], lang, sources)
         rb = position_record(ds, theirs[issue], lang, sources)
-        rows.append(_agree_row(ds, issue, ra, rb, lang))
-        records.append({"issue": issue, "gap": abs(ra["score"] - rb["score"]),
-                        "agreement": 1 - abs(ra["score"] - rb["score"]) / SCALE_WIDTH, "a": ra, "b": rb})
+        row = _agree_row(ds, issue, ra, rb, lang)
+        rows.append(row)
+        records.append({"issue": issue, "gap": row["gap"], "agreement": row["agreement"], "a": ra, "b": rb})
     prox = proximity({k: float(p.score) for k, p in mine.items()}, {k: float(p.score) for k, p in theirs.items()})
     summary = f"{prox.value:.2f}" if prox.defined else "n/a"
     title = f"{la} and {lb}: proximity {summary} over {prox.shared} shared issues (widest gap first)"
@@ -492,7 +504,7 @@ def _agree_columns(la: str, lb: str) -> list[Column]:
 def _agree_row(ds: Dataset, issue: str, ra: dict, rb: dict, lang: str) -> dict[str, Any]:
     gap = abs(ra["score"] - rb["score"])
     qa, qb = (ra["quotes"][:1] or [None])[0], (rb["quotes"][:1] or [None])[0]
-    return {"issue": issue, "title": ds.issues[issue].title.get(lang), "gap": gap,
+    return {"issue": issue, "title": _issue_title(ds, issue, lang), "gap": gap,
             "agreement": 1 - gap / SCALE_WIDTH, "stance_a": ra["stance"], "stance_b": rb["stance"],
             "document_a": ra["document"], "document_b": rb["document"],
             "quote_a": qa["text"] if qa else "", "location_a": citation(qa) if qa else "",
@@ -568,7 +580,7 @@ def diff(ds: Dataset, doc_a: str, doc_b: str, only: Iterable[str] | None = None,
             raise AnalysisError(f"unknown document '{d}'")
     if doc_a == doc_b:
         raise AnalysisError(f"give two different documents (both are '{doc_a}')")
-    sources = sources or Sources()
+    sources = sources or _sources()
     found = changes(ds, doc_a, doc_b)
     shown = [c for c in found if only is None or c.change in set(only)]
     rows = [_change_row(ds, doc_a, doc_b, c, lang, sources) for c in shown]
@@ -619,7 +631,7 @@ def timeline(ds: Dataset, org: str, only: Iterable[str] | None = None, lang: str
     """An organisation's documents in time order, each step as a diff from the one before."""
     if org not in ds.organisations:
         raise AnalysisError(f"unknown organisation '{org}'")
-    sources = sources or Sources()
+    sources = sources or _sources()
     docs = timeline_documents(ds, org)
     rows, records, steps = [], [], []
     for a, b in zip(docs, docs[1:]):
@@ -638,9 +650,9 @@ def timeline(ds: Dataset, org: str, only: Iterable[str] | None = None, lang: str
 
 KIND_COLUMNS = [
     Column("issue", "Issue"), Column("kind", "Kind"),
-    Column("organisations", "Took a position", "number"), Column("of", "Of", "number"),
-    Column("stance", "Mean stance", "stance"), Column("mean", "Mean score", "number"),
-    Column("range", "Range"), Column("members", "Organisations"), Column("silent", "Not addressed"),
+    Column("organisations", "Orgs", "number"), Column("of", "Of", "number"),
+    Column("stance", "Mean stance", "stance"), Column("mean", "Score", "number"),
+    Column("members", "Positions"), Column("silent", "Not addressed"),
 ]
 
 
@@ -672,7 +684,7 @@ def by_kind(ds: Dataset, issue_keys: list[str], lang: str) -> Listing:
             row, rec = _kind_row(ds, issue, kind, orgs, taken, silent)
             rows.append(row)
             records.append(rec)
-    title = "By kind of organisation: " + ", ".join(f"{ds.issues[i].title.get(lang)} ({i})" for i in issue_keys)
+    title = "By kind of organisation: " + ", ".join(f"{_issue_title(ds, i, lang)} ({i})" for i in issue_keys)
     return Listing(KIND_COLUMNS, rows, records, title=title, result_count=found)
 
 
@@ -683,7 +695,6 @@ def _kind_row(ds: Dataset, issue: str, kind: str, orgs: list[str], taken: list[P
     row = {"issue": issue, "kind": kind, "organisations": len(taken), "of": len(orgs),
            "stance": stance_of(mean) if mean is not None else ABSENT,
            "mean": round(mean, 2) if mean is not None else "",
-           "range": f"{SYMBOLS[LABELS[min(scores)]]} … {SYMBOLS[LABELS[max(scores)]]}" if scores else "",
            "members": ", ".join(_member_text(ds, p) for p in sorted(taken, key=lambda p: -p.score)),
            "silent": ", ".join(_org_label(ds, o) for o in silent)}
     rec = {"issue": issue, "kind": kind, "organisations": len(taken), "of": len(orgs),
@@ -722,7 +733,8 @@ def side_by_kind(ds: Dataset, issue_key: str, against: bool, strong: bool, lang:
         records.append({"kind": kind, "count": len(hits), "of": len(orgs),
                         "positions": [_kind_position(ds, p) for p in hits]})
     verb = "oppose" if against else "support"
-    title = f"Who {verb}s{' strongly' if strong else ''}, by kind: {ds.issues[issue_key].title.get(lang)} ({issue_key})"
+    strongly = " strongly" if strong else ""
+    title = f"Who {verb}s{strongly}, by kind: {_issue_title(ds, issue_key, lang)} ({issue_key})"
     return Listing(SIDE_KIND_COLUMNS, rows, records, title=title, result_count=found)
 
 
@@ -755,9 +767,9 @@ class Report:
 
 
 def report(ds: Dataset, lang: str = "nb", reported: bool = True, sources: Sources | None = None) -> Report:
-    from stancecli.loading import display_path
+    from stancecli.datapath import display_path
 
-    sources = sources or Sources()
+    sources = sources or _sources()
     pm = position_map(ds, "organisation", reported)
     return Report(
         title="Where organisations stand on NAV labour-market policy",
@@ -788,7 +800,7 @@ def _issue_section(ds: Dataset, key: str, lang: str, reported: bool, sources: So
 
 
 def _document_record(ds: Dataset, d) -> dict[str, Any]:
-    from stancecli.loading import display_path
+    from stancecli.datapath import display_path
 
     return {"id": d.id, "organisation": _org_label(ds, d.organisation), "title": d.title,
             "hearing": d.hearing, "year": d.year, "date": d.date, "reference": d.reference,

@@ -96,8 +96,8 @@ def _compose(text: str):
         loader.dispose()
 
 
-def _last_end(node):
-    """The end mark of the last thing written inside a node."""
+def _last_leaf(node):
+    """The last thing written inside a node."""
     import yaml
 
     while True:
@@ -106,10 +106,20 @@ def _last_end(node):
         elif isinstance(node, yaml.SequenceNode) and node.value:
             node = node.value[-1]
         else:
-            return node.end_mark
+            return node
 
 
-def _insertion_point(root, section: str) -> tuple[int, int] | None:
+def _after(leaf, lines: list[str], tidy: bool) -> int:
+    """The line after a node's content: blank and comment lines that follow it belong to what comes next."""
+    end = leaf.end_mark
+    at = end.line + (1 if end.column > 0 else 0)
+    floor = leaf.start_mark.line + 1
+    while tidy and at > floor and (not lines[at - 1].strip() or lines[at - 1].lstrip().startswith("#")):
+        at -= 1
+    return at
+
+
+def _insertion_point(root, section: str, lines: list[str], tidy: bool) -> tuple[int, int] | None:
     """(0-based line to insert before, column of the items' dash), or None to append the section."""
     import yaml
 
@@ -117,8 +127,7 @@ def _insertion_point(root, section: str) -> tuple[int, int] | None:
         if key.value != section:
             continue
         if isinstance(value, yaml.SequenceNode) and value.value and not value.flow_style:
-            end = _last_end(value)
-            return end.line + (1 if end.column > 0 else 0), value.start_mark.column
+            return _after(_last_leaf(value), lines, tidy), value.start_mark.column
         if isinstance(value, yaml.ScalarNode) and value.tag.endswith(":null") and value.value == "":
             return key.start_mark.line + 1, key.start_mark.column
         raise EditError(f"'{section}' is not a block list ('- ...' items) in the dataset, so a new entry "
@@ -130,25 +139,54 @@ def _insertion_point(root, section: str) -> tuple[int, int] | None:
 
 def insert(text: str, additions: list[Addition]) -> Edited:
     """The text with each addition inserted at the end of its section; nothing else changes."""
+    import yaml
+
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     body = text[len(bom):]
     eol = "\r\n" if "\r\n" in body else "\n"
-    lines = body.split("\n") if eol == "\n" else body.split("\r\n")
+    lines = body.split(eol)
     root = _compose(body)
-    import yaml
-
     if not isinstance(root, yaml.MappingNode):
         raise EditError("the dataset's top level is not a mapping, so it cannot be edited safely")
+    # Before the blank lines and comments that end a section, unless they are a value's own content.
+    for tidy in (True, False):
+        edited = _apply(lines, _points(root, additions, lines, tidy), eol, bom)
+        if _only_added(body, edited.text[len(bom):], additions):
+            return edited
+    raise EditError("inserting the entry would change other entries; add it by hand")
+
+
+def _points(root, additions: list[Addition], lines: list[str], tidy: bool) -> list[tuple[int, int, list[str]]]:
     points = []
     for n, addition in enumerate(additions):
         rendered = render_entry(addition.entry)
-        point = _insertion_point(root, addition.section)
+        point = _insertion_point(root, addition.section, lines, tidy)
         if point is None:
             points.append((len(lines), n, [f"{addition.section}:", *rendered]))
         else:
             at, column = point
             points.append((at, n, [" " * column + line for line in rendered]))
-    return _apply(lines, points, eol, bom)
+    return points
+
+
+def _only_added(old: str, new: str, additions: list[Addition]) -> bool:
+    """Whether the new text reads as the old one plus the additions, every other value the same."""
+    from stancecli.loading import DataError, parse_yaml
+
+    try:
+        before, after = parse_yaml(old, "old").data, parse_yaml(new, "new").data
+    except DataError as exc:
+        raise EditError(f"the dataset cannot be edited safely: {exc}") from None
+    for addition in reversed(additions):
+        items = after.get(addition.section)
+        if not isinstance(items, list) or not items:
+            return False
+        items.pop()
+        if not items and addition.section not in before:
+            del after[addition.section]
+        elif not items and before.get(addition.section) is None:
+            after[addition.section] = None
+    return after == before
 
 
 def _apply(lines: list[str], points: list[tuple[int, int, list[str]]], eol: str, bom: str) -> Edited:

@@ -74,8 +74,6 @@ class DataError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-# ---------------------------------------------------------------- locating
-
 # ---------------------------------------------------------------- YAML with lines
 
 MAX_DEPTH = 64
@@ -125,8 +123,7 @@ def parse_yaml(text: str, file: str) -> _Tree:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        raise _malformed(file, exc.problem_mark or exc.context_mark,
-                         " ".join(x for x in (exc.context, exc.problem) if x)) from None
+        raise _malformed(text, file, exc) from None
     except yaml.reader.ReaderError as exc:
         raise _reader_error(text, file, exc) from None
     except yaml.YAMLError as exc:
@@ -136,9 +133,33 @@ def parse_yaml(text: str, file: str) -> _Tree:
     return _Tree(data, walker.lines, walker.problems)
 
 
-def _malformed(file: str, mark, what: str) -> DataError:
+def _malformed(text: str, file: str, exc) -> DataError:
+    mark, context = exc.problem_mark or exc.context_mark, exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    return DataError([Problem(f"{file}:{line}", col, "", f"malformed YAML: {what}")])
+    what = exc.context or ""
+    if what and context is not None and context.line + 1 != line:
+        what += f" (from line {context.line + 1})"
+    what = " ".join(x for x in (what, exc.problem) if x)
+    start = context.line if context is not None and context.line < line - 1 else max(line - 40, 0)
+    hint = _unclosed_quote(text, start, line)
+    return DataError([Problem(f"{file}:{line}", col, "", f"malformed YAML: {what}{hint}")])
+
+
+_OPENING_QUOTE = re.compile(r"""(?:^|:\s|-\s)\s*(["'])""")
+
+
+def _unclosed_quote(text: str, first: int, last: int) -> str:
+    """A hint when a line in [first, last) (0-based) opens a quoted scalar it never closes."""
+    for n, line in enumerate(text.split("\n")[first:last - 1], first + 1):
+        m = _OPENING_QUOTE.search(line)
+        if m and not _closes(line[m.end():], m.group(1)):
+            return f"; is the quote opened on line {n} closed?"
+    return ""
+
+
+def _closes(rest: str, quote: str) -> bool:
+    rest = rest.replace("\\\\", "").replace('\\"', "") if quote == '"' else rest.replace("''", "")
+    return quote in rest
 
 
 def _reader_error(text: str, file: str, exc) -> DataError:
@@ -301,13 +322,13 @@ class _Builder:
     def ident(self, m: dict, key: str, path: tuple, required: bool = True) -> str | None:
         value = self.text(m, key, path, required)
         if value and not ID_PATTERN.match(value):
-            self.problem(path + (key,), f"'{value}' is not a valid id (lower-case letters, digits and '-')")
+            self.problem(path + (key,), f"'{_clip(value)}' is not a valid id (lower-case letters, digits and '-')")
         return value
 
     def choice(self, m: dict, key: str, path: tuple, options: tuple, required: bool = True) -> str | None:
         value = self.text(m, key, path, required)
         if value is not None and value not in options:
-            self.problem(path + (key,), f"'{value}' is not one of {', '.join(options)}")
+            self.problem(path + (key,), f"'{_clip(value)}' is not one of {', '.join(options)}")
             return None
         return value
 
@@ -383,10 +404,10 @@ class _Builder:
         if raw_date is not None:
             if isinstance(raw_date, _dt.date):
                 date = raw_date.isoformat()
-            elif isinstance(raw_date, str) and _is_date(raw_date):
+            elif isinstance(raw_date, str) and is_date(raw_date):
                 date = raw_date
             else:
-                self.problem(path + ("date",), f"'{raw_date}' is not a date (YYYY-MM-DD)")
+                self.problem(path + ("date",), f"'{_clip(str(raw_date))}' is not a date (YYYY-MM-DD)")
         if year is None and date:
             year = int(date[:4])
         if year is None:
@@ -394,7 +415,7 @@ class _Builder:
                 self.problem(path, "missing required key 'year' (or 'date')")
             return None, date
         if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100:
-            self.problem(path + ("year",), f"'{year}' is not a year")
+            self.problem(path + ("year",), f"'{_clip(str(year))}' is not a year")
             return None, date
         if date and int(date[:4]) != year:
             self.problem(path + ("date",), f"date {date} is not in year {year}")
@@ -404,10 +425,10 @@ class _Builder:
         try:
             resolved = (self.base / source).resolve()
         except (OSError, RuntimeError, ValueError) as exc:
-            self.problem(path, f"'{source}' is not a usable path ({exc})")
+            self.problem(path, f"'{_clip(source)}' is not a usable path ({exc})")
             return Path(self.base.resolve().anchor)  # refused: never read
         if not source_allowed(self.base, resolved):
-            self.problem(path, f"'{source}' leaves the dataset's folder; sources must be inside "
+            self.problem(path, f"'{_clip(source)}' leaves the dataset's folder; sources must be inside "
                                f"{self.base.resolve().parent}")
         return resolved
 
@@ -535,7 +556,11 @@ class _Builder:
         return out, lines
 
 
-def _is_date(text: str) -> bool:
+def _clip(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+
+def is_date(text: str) -> bool:
     """YYYY, YYYY-MM or YYYY-MM-DD, and a real day of the calendar."""
     if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
         return False
@@ -556,7 +581,7 @@ def source_allowed(base: Path, resolved: Path) -> bool:
 def _kind(value: Any) -> str:
     if value is None:
         return "nothing"
-    shown = str(value) if len(str(value)) <= 60 else str(value)[:59] + "\u2026"
+    shown = _clip(str(value))
     return {dict: "a mapping", list: "a list", str: f"text '{shown}'"}.get(type(value), f"'{shown}'")
 
 

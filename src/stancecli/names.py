@@ -16,6 +16,8 @@ def fold(name: str) -> str:
     """The form names are compared in: 'Ordinært arbeidsliv' -> 'ordinaert-arbeidsliv'."""
     name = unicodedata.normalize("NFC", name).casefold().translate(_FOLD)
     name = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    # Stripping accents can uncover an æ/ø (from Ǽ, ǿ): fold again so fold(fold(x)) == fold(x).
+    name = name.casefold().translate(_FOLD)
     return _SEPARATORS.sub("-", name).strip("-")
 
 

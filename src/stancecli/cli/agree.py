@@ -6,7 +6,8 @@ import typer
 
 from stancecli.cli.analysis_opts import ReportedOpt, user_errors
 from stancecli.cli.common import (
-    Color, ColorOpt, DataOpt, FormatOpt, Lang, LangOpt, _complete_org, emit, guarded, load,
+    Color, ColorOpt, DataOpt, FormatOpt, Lang, LangOpt, _complete_org, emit, guarded, load, make_console,
+    resolve_format,
 )
 
 HELP = """Why two organisations agree or differ: the issues both addressed, widest gap first.
@@ -21,9 +22,9 @@ Examples:
 
   stancecli agree ntl fo
 
-  stancecli agree parat bergen --format markdown
+  stancecli agree ntl bergen --format markdown
 
-  stancecli agree ntl bergen --format json | jq '.[] | select(.gap >= 2) | .issue'
+  stancecli agree parat bergen --format json | jq -r '.[] | select(.gap >= 2) | .issue'
 """
 
 OrgA = Annotated[str, typer.Argument(help="First organisation (id or name).", autocompletion=_complete_org,
@@ -48,6 +49,11 @@ def agree(
     org_a, org_b = resolve_org(ds, a), resolve_org(ds, b)
     with user_errors():
         listing = run(ds, org_a, org_b, reported, lang.value)
+    if resolve_format(fmt) == "table" and listing.rows:
+        from stancecli.output.blocks import print_agree
+
+        print_agree(listing, make_console(color))
+        return
     emit(listing, fmt, color, empty_message=f"{org_a} and {org_b} addressed no issue in common")
 
 

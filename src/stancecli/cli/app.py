@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from stancecli import __version__
+from stancecli.cli import add_document, search, suggest
 from stancecli.cli import (agree, compare, conflicts, evidence, listings, matrix, posmap, report, show, sides,
                            timeline, validate)
 
@@ -37,7 +38,8 @@ def _root(
     pass
 
 
-for module in (compare, sides, evidence, listings, show, validate, matrix, agree, posmap, timeline, conflicts, report):
+for module in (compare, sides, evidence, listings, show, validate, matrix, agree, posmap, timeline, conflicts, report,
+               add_document, suggest, search):
     module.register(app)
 
 

@@ -106,16 +106,21 @@ DocArg = Annotated[str, typer.Argument(help="Document id.", autocompletion=_comp
 
 def fail(message: str, status: ExitStatus = ExitStatus.ERROR) -> None:
     """A clear one-line message on stderr, then the exit code."""
-    sys.stderr.write(f"stancecli: {message}\n")
+    from stancecli.loading import printable
+
+    sys.stderr.write(f"stancecli: {printable(message)}\n")
     raise typer.Exit(int(status))
 
 
-def _report_problems(problems) -> None:
+def report_problems(problems, in_validate: bool = False) -> None:
     for problem in problems[:50]:
         sys.stderr.write(f"{problem}\n")
     if len(problems) > 50:
         sys.stderr.write(f"... and {len(problems) - 50} more\n")
-    sys.stderr.write("stancecli: the dataset has errors; run 'stancecli validate' for all of them\n")
+    if in_validate:
+        sys.stderr.write("stancecli: the dataset cannot be read; fix this first, then validate again\n")
+    else:
+        sys.stderr.write("stancecli: the dataset has errors; run 'stancecli validate' for all of them\n")
 
 
 def guarded(fn: Callable) -> Callable:
@@ -136,7 +141,7 @@ def guarded(fn: Callable) -> Callable:
             from stancecli.names import UnknownName
 
             if isinstance(exc, DataError):
-                _report_problems(exc.problems)
+                report_problems(exc.problems, in_validate=getattr(fn, "__name__", "") == "validate")
                 raise typer.Exit(int(ExitStatus.ERROR)) from None
             if isinstance(exc, (UnknownName, SourceError)):
                 fail(str(exc))

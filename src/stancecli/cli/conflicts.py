@@ -54,7 +54,7 @@ def conflicts(
     ds = load(data)
     with user_errors():
         listing = run(ds, reported, min_positions, sort.value, lang.value)
-    emit(listing, fmt, color, hide=("division",),
+    emit(listing, fmt, color, hide=("title", "for", "mixed", "against", "mean", "division"),
          empty_message=f"no issue on which {min_positions} or more organisations took a position")
 
 

@@ -31,7 +31,7 @@ Examples:
 
   stancecli matrix --by kind --format markdown
 
-  stancecli matrix --format tsv | sort -t$'\\t' -k3 -n | head -3
+  stancecli matrix | grep -w ntl
 """
 
 

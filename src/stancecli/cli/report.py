@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 import typer
 
 from stancecli.cli.analysis_opts import ReportedOpt, user_errors
-from stancecli.cli.common import DataOpt, Lang, LangOpt, fail, guarded, load, stdout_is_terminal
+from stancecli.cli import common
+from stancecli.cli.common import DataOpt, Lang, LangOpt, fail, guarded, load
 
 
 class ReportFormat(str, Enum):
@@ -50,7 +51,7 @@ def report(
 ) -> None:
     from stancecli.analysis import report as build
 
-    if output is None and fmt == ReportFormat.html and stdout_is_terminal():
+    if output is None and fmt == ReportFormat.html and common.stdout_is_terminal():
         fail("not writing HTML to a terminal; give -o report.html or redirect: stancecli report > report.html")
     ds = load(data)
     with user_errors():

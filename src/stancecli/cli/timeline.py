@@ -6,7 +6,8 @@ import typer
 
 from stancecli.cli.analysis_opts import OnlyOpt, no_results, user_errors
 from stancecli.cli.common import (
-    Color, ColorOpt, DataOpt, DocArg, FormatOpt, Lang, LangOpt, OrgArg, emit, guarded, load,
+    Color, ColorOpt, DataOpt, DocArg, FormatOpt, Lang, LangOpt, OrgArg, emit, guarded, load, make_console,
+    resolve_format,
 )
 
 TIMELINE_HELP = """How one organisation's positions moved from each of its documents to the next.
@@ -40,7 +41,7 @@ Examples:
 
   stancecli diff ntl-2012 ntl-2015 --only changed --only kept
 
-  stancecli diff ntl-2012 ntl-2015 --format tsv | cut -f1,2 | sort | uniq -c
+  stancecli diff ntl-2012 ntl-2015 | cut -f1 | sort | uniq -c
 """
 
 
@@ -58,7 +59,7 @@ def timeline(org: OrgArg, only: OnlyOpt = None, data: DataOpt = None, fmt: Forma
         no_results(f"{org_id} has {which}; a timeline needs two. Try: stancecli show {org_id}")
     with user_errors():
         listing = run(ds, org_id, [o.value for o in only] if only else None, lang.value)
-    emit(listing, fmt, color, hide=("delta",), empty_message=f"no such changes for {org_id}")
+    _show(listing, fmt, color, True, f"no such changes for {org_id}")
 
 
 def diff(doc_a: DocArg, doc_b: DocArg, only: OnlyOpt = None, data: DataOpt = None, fmt: FormatOpt = None,
@@ -70,7 +71,17 @@ def diff(doc_a: DocArg, doc_b: DocArg, only: OnlyOpt = None, data: DataOpt = Non
     a, b = resolve_doc(ds, doc_a), resolve_doc(ds, doc_b)
     with user_errors():
         listing = run(ds, a, b, [o.value for o in only] if only else None, lang.value)
-    emit(listing, fmt, color, hide=("delta",), empty_message=f"no such changes from {a} to {b}")
+    _show(listing, fmt, color, False, f"no such changes from {a} to {b}")
+
+
+def _show(listing, fmt, color, steps: bool, empty: str) -> None:
+    """Blocks in a terminal (two quote columns do not fit a table); the listing elsewhere."""
+    if resolve_format(fmt) == "table" and listing.rows:
+        from stancecli.output.blocks import print_changes
+
+        print_changes(listing, make_console(color), steps)
+        return
+    emit(listing, fmt, color, empty_message=empty)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,7 +8,7 @@ from typing import Iterable
 from stancecli.model import ABSENT_SYMBOL, SYMBOLS
 from stancecli.output.text import clean
 
-STANCE_LEGEND = "++ strongly for · + for · ± mixed · - against · -- strongly against · \u00b7 not addressed"
+STANCE_LEGEND = "++ strongly for, + for, ± mixed, - against, -- strongly against, \u00b7 not addressed"
 MATRIX_LEGEND = ("proximity (shared issues): 1 = the same stance on every shared issue, "
                  "0 = opposite ends of the scale on each; n/a = no issue in common")
 

@@ -25,6 +25,7 @@ th, td { border: 1px solid var(--line); padding: .25rem .5rem; vertical-align: t
 th { background: #f1f4f7; }
 table.grid td.cell { text-align: center; font-weight: 700; min-width: 3.2rem; font-family: ui-monospace, monospace; }
 table.grid th.side { writing-mode: horizontal-tb; text-align: center; }
+table.changes { width: 100%; } table.changes td.words { width: 55%; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .s2 { background: #1e7b34; color: #fff; } .s1 { background: #a6d9b0; color: #10361a; }
 .s0 { background: #f3e08a; color: #4a3d00; } .sm1 { background: #f4a9a0; color: #5a130b; }
@@ -177,12 +178,12 @@ def _changes(r) -> Iterable[str]:
         yield '<p class="note">No organisation has more than one document.</p>'
     for _org, listing in r.timelines:
         yield f"<h3>{e(listing.title)}</h3>"
-        yield ("<table><thead><tr><th>Change</th><th>Issue</th><th>Before</th><th>After</th>"
+        yield ('<table class="changes"><thead><tr><th>Change</th><th>Issue</th><th>Before</th><th>After</th>'
                "<th>Direction</th><th>In their words</th></tr></thead><tbody>")
         for row in listing.rows:
             yield (f'<tr><td>{e(row["change"])}</td><td><a href="#issue-{e(row["issue"])}">{e(row["issue"])}</a></td>'
                    f'<td>{_stance_badge(row["before"])}</td><td>{_stance_badge(row["after"])}</td>'
-                   f'<td>{e(row["direction"])}</td><td>{_change_quotes(row)}</td></tr>')
+                   f'<td>{e(row["direction"])}</td><td class="words">{_change_quotes(row)}</td></tr>')
         yield "</tbody></table>"
     yield "</section>"
 

@@ -36,6 +36,7 @@ BRUTE_FORCE_BYTES = 256 * 1024
 GAP_COST = 2.0  # characters of credit lost per extra word between two matched words
 LOOSE_SHARE = 0.25  # credit for a matched word that stands outside the best chain
 MAX_EXPANSIONS = 300
+RERANK_POOL = 4  # a phrase's best `limit` come from the word-level best 4 * limit + 40
 
 
 class SearchError(Exception):
@@ -60,8 +61,8 @@ class Hit:
     end_col: int
     sentence: str
     match_spans: tuple[tuple[int, int], ...]
-    context_before: tuple[str, ...] = ()
-    context_after: tuple[str, ...] = ()
+    context_before: tuple[tuple[int, str], ...] = ()  # (line number, source line)
+    context_after: tuple[tuple[int, str], ...] = ()
 
     def to_dict(self) -> dict:
         return {
@@ -76,8 +77,8 @@ class Hit:
             "matches": [
                 {"start": a, "end": b, "text": self.sentence[a:b]} for a, b in self.match_spans
             ],
-            "context_before": list(self.context_before),
-            "context_after": list(self.context_after),
+            "context_before": [{"line": n, "text": t} for n, t in self.context_before],
+            "context_after": [{"line": n, "text": t} for n, t in self.context_after],
         }
 
 
@@ -88,6 +89,7 @@ class SearchResult:
     documents: int
     errors: dict[str, str] = field(default_factory=dict)  # unreadable source -> why
     indexed: int = 0  # documents (re)indexed by this search
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -125,12 +127,15 @@ def search(
     only: Collection[Path] | None = None,
     doc_ids: Mapping[Path, str] | None = None,
     progress: Progress | None = None,
+    index_key: Sequence[str] | None = None,
 ) -> SearchResult:
     """Rank the sentences of the sources under `paths` against `query`.
 
     `limit` 0 means no limit. `only` keeps hits in those files. An index is
     used (and kept fresh) when `index_dir` is given, when `use_index` is True,
-    or when the sources hold more than BRUTE_FORCE_BYTES of text.
+    or when the sources hold more than BRUTE_FORCE_BYTES of text; without
+    `index_dir` it lives in the user's cache, one per `index_key` (default:
+    the paths searched). `progress(done, total)` is called while indexing.
     """
     words = text.query_terms(query)
     if not words:
@@ -141,19 +146,25 @@ def search(
         raise SearchError(str(exc)) from None
     if not files:
         raise SearchError("no .txt sources to search in " + ", ".join(map(str, paths)))
-    snap, mode, indexed = _snapshot(files, paths, index_dir, use_index, progress)
+    key = list(index_key) if index_key else [str(p) for p in paths]
+    notes: list[str] = []
+    snap, mode, indexed = _snapshot(files, key, index_dir, use_index, progress, notes)
     keep = _allowed_slots(snap, only) if only is not None else None
     typed = text.typed_words(query) if exact else []
     hits = _ranked_hits(words, typed, snap, files, limit, min_score, exact, context, keep, doc_ids)
-    return SearchResult(hits, mode, len(files), dict(snap.errors), indexed)
+    return SearchResult(hits, mode, len(files), dict(snap.errors), indexed, notes)
 
 
-def _snapshot(files, paths, index_dir, use_index, progress) -> tuple[Snapshot, str, int]:
+def _snapshot(files, key, index_dir, use_index, progress, notes) -> tuple[Snapshot, str, int]:
     big = sum(f.size for f in files) > BRUTE_FORCE_BYTES
     if index_dir is None and not use_index and (use_index is False or not big):
         return memory_snapshot(files), "memory", len(files)
-    store = IndexStore(index_dir or default_index_dir([str(p) for p in paths]))
-    snap = store.sync(files, progress)
+    store = IndexStore(index_dir or default_index_dir(key))
+    try:
+        snap = store.sync(files, progress)
+    except OSError as exc:  # a read-only or full disk: search without keeping an index
+        notes.append(f"could not write the index in {store.root} ({exc.strerror or exc}); searched without it")
+        return memory_snapshot(files), "memory", len(files)
     return snap, "index", store.last_sync.indexed
 
 
@@ -170,7 +181,7 @@ def _ranked_hits(words, typed, snap, files, limit, min_score, exact, context, ke
     terms = plan(words, snap.vocab, exact)
     want = limit if not exact or not limit else limit * 3 + 20
     while True:
-        ranked = rank(terms, snap.segments, want, min_score, exact, keep)
+        ranked = rank(terms, snap.segments, want, min_score, exact, keep, snap.vocab)
         hits = _materialise(ranked, terms, snap, shown, ids, context, typed)
         if not exact or not limit or len(hits) >= limit or len(ranked) < want:
             return hits[:limit] if limit else hits
@@ -260,11 +271,56 @@ def rank(
     min_score: float = 0.0,
     exact: bool = False,
     keep: Mapping[int, set[int]] | None = None,
+    vocab: Vocab | None = None,
 ) -> list[_Ranked]:
     """The best sentences, highest score first (ties in index order)."""
     if len(terms) == 1 and not exact:
         return _rank_word(terms[0], segments, limit, min_score, keep)
-    return _rank_phrase(terms, segments, limit, min_score, exact, keep)
+    if exact or vocab is None:
+        return _places(_rank_phrase(terms, segments, limit, min_score, exact, keep), limit)
+    pool = _rank_phrase(terms, segments, limit and limit * RERANK_POOL + 40, 0.0, False, keep)
+    return _places(_rerank(pool, terms, vocab, min_score), limit)
+
+
+@dataclass
+class _Sentence:
+    """One sentence text, scored once, and every place it stands."""
+
+    score: float
+    words: bytes  # its word ids
+    places: list[tuple[int, int]]  # (segment, sentence), in index order
+    positions: tuple[int, ...]
+    tie: float = 0.0
+
+
+def _places(found: list[_Sentence], limit: int) -> list[_Ranked]:
+    ranked = [_Ranked(f.score, place, f.positions) for f in found for place in f.places]
+    ranked.sort(key=lambda r: (-r.score, r.order))
+    return ranked[:limit] if limit else ranked
+
+
+def _rerank(pool: list[_Sentence], terms, vocab: Vocab, min_score: float) -> list[_Sentence]:
+    """Order a phrase's candidates by how closely a stretch of each sentence spells the phrase.
+
+    rapidfuzz's partial_ratio compares the query with the best-matching window of the
+    sentence, letter by letter: words standing together, in order and in the typed form
+    score highest; an inflection or a typo costs a letter or two; words apart do not fit
+    one window. The word-level score breaks ties.
+    """
+    from array import array
+
+    from rapidfuzz.fuzz import partial_ratio
+
+    query = " ".join(t.text for t in terms)
+    out = []
+    for f in pool:
+        body = " ".join(vocab.term(t) for t in array("I", f.words))
+        score = round(partial_ratio(query, body), 1) if len(body) >= len(query) else f.score
+        if score >= min_score:
+            f.tie, f.score = f.score, score
+            out.append(f)
+    out.sort(key=lambda f: (-f.score, -f.tie, f.places[0]))
+    return out
 
 
 def _filter(seg: Segment, keep: Mapping[int, set[int]] | None) -> Callable[[int], bool] | None:
@@ -318,7 +374,7 @@ def _merge_unique(lists):
             last = sid
 
 
-def _rank_phrase(terms, segments, limit, min_score, exact, keep) -> list[_Ranked]:
+def _rank_phrase(terms, segments, limit, min_score, exact, keep) -> list[_Sentence]:
     """Several words: score candidate sentences, most promising groups first.
 
     Sentences are grouped by which content words they hold; a group's best
@@ -335,35 +391,43 @@ def _rank_phrase(terms, segments, limit, min_score, exact, keep) -> list[_Ranked
     if exact and any(not t.expansions for t in terms):
         return []
     groups = _groups(terms, content, stop_weight, total, exact)
-    heap: list[_Ranked] = []  # the best `limit` so far, worst on top
+    # The best `limit` distinct sentence texts so far, worst on top, and where each stands:
+    # a sentence repeated in many documents is scored once and takes one place.
+    heap: list[tuple[float, tuple[int, int], bytes]] = []
+    where: dict[bytes, list[tuple[int, int]]] = {}
     memo: dict[bytes, tuple[float, tuple[int, ...]]] = {}
     scorer = _exact_chain if exact else _chain
     for si, seg in enumerate(segments):
         ok = _filter(seg, keep)
         sets: dict[int, set[int]] = {}
         seen: set[int] = set()
+        fwd, toff = seg.fwd, seg.toff
         for bound, members in groups:
-            floor = max(min_score, heap[0].score if limit and len(heap) >= limit else 0.0)
+            floor = max(min_score, heap[0][0] if limit and len(heap) >= limit else 0.0)
             if bound < floor or bound <= 0:
                 break
             for sid in _members(seg, terms, members, sets, seen):
                 if ok is not None and not ok(sid):
                     continue
-                toks = seg.tokens(sid)
-                key = bytes(toks)
+                key = bytes(fwd[toff[sid]:toff[sid + 1]])
+                places = where.get(key)
+                if places is not None:
+                    places.append((si, sid))
+                    continue
                 got = memo.get(key)
                 if got is None:
-                    got = memo[key] = scorer(toks, emap, terms, total)
-                score, positions = got
-                if score <= 0 or score < min_score:
+                    got = memo[key] = scorer(seg.tokens(sid), emap, terms, total)
+                if got[0] <= 0 or got[0] < min_score:
                     continue
-                item = _Ranked(score, (-si, -sid), positions)
+                item = (got[0], (-si, -sid), key)
                 if not limit or len(heap) < limit:
                     heapq.heappush(heap, item)
                 elif item > heap[0]:
-                    heapq.heapreplace(heap, item)
-    ranked = sorted(heap, reverse=True)
-    return [_Ranked(r.score, (-r.order[0], -r.order[1]), r.positions) for r in ranked]
+                    del where[heapq.heapreplace(heap, item)[2]]
+                else:
+                    continue
+                where[key] = [(si, sid)]
+    return [_Sentence(score, key, sorted(where[key]), memo[key][1]) for score, _, key in heap]
 
 
 def _groups(terms, content, stop_weight, total, exact) -> list[tuple[float, tuple[int, ...]]]:
@@ -516,13 +580,16 @@ def _merge(chunk: str, marks: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _context(src, line: int, step: int, n: int) -> tuple[str, ...]:
-    """Up to n non-blank source lines before (step -1) or after (step 1) `line`."""
-    out: list[str] = []
+def _context(src, line: int, step: int, n: int) -> tuple[tuple[int, str], ...]:
+    """Up to n non-blank source lines before (step -1) or after (step 1) `line`.
+
+    Blank lines are skipped: some PDF extractions put one after every line.
+    """
+    out: list[tuple[int, str]] = []
     k = line + step
     while n > 0 and len(out) < n and 1 <= k <= src.line_count:
         body = src.line(k).rstrip()
         if body.strip():
-            out.append(body)
+            out.append((k, body))
         k += step
     return tuple(reversed(out)) if step < 0 else tuple(out)

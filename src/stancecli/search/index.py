@@ -25,8 +25,9 @@ import sys
 import time
 from array import array
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, NamedTuple, Sequence
 
 from stancecli.corpus import SourceError, read_source
 from stancecli.search import sentences, text
@@ -34,7 +35,7 @@ from stancecli.search import sentences, text
 FORMAT = 3
 MAGIC = b"STCSEG03"
 MAX_SEGMENTS = 6
-RACY_NS = 2_000_000_000
+RACY_NS = 50_000_000  # mtime clocks tick coarsely: a write this close to indexing is suspect
 Progress = Callable[[int, int], None]
 
 
@@ -188,43 +189,42 @@ class SegmentBuilder:
         self.sents = array("I")
         self.toff = array("I", [0])
         self.fwd = array("I")
-        self.postings: dict[int, list[int]] = {}
+        # Postings by term id: a list index is cheaper than a dict lookup per token.
+        self.plists: list[list[int]] = [[] for _ in vocab.terms]
         self.paths: list[str] = []
 
     def add(self, path: str, body: str) -> None:
-        prepared = text.prepare(body)
-        get, add, post = self.vocab.ids.get, self.vocab.add, self.postings
-        sid = len(self.toff) - 1
+        spans = sentences.split(body)
+        found = text.sentence_tokens(text.prepare(body), spans)
+        ids_of, plists = self.vocab.ids, self.plists
         sents, fwd, toff = self.sents, self.fwd, self.toff
-        for start, end in sentences.split(body):
-            toks = text.tokens(prepared[start:end])
+        sid = len(toff) - 1
+        for (start, end), toks in zip(spans, found):
             if not toks:
                 continue
-            ids = [get(t) for t in toks]
-            if None in ids:
-                ids = [add(t) for t in toks]
+            try:
+                ids = [ids_of[t] for t in toks]
+            except KeyError:
+                ids = [self.vocab.add(t) for t in toks]
+                plists.extend([] for _ in range(len(self.vocab.terms) - len(plists)))
             sents.append(start)
             sents.append(end)
             fwd.extend(ids)
             toff.append(len(fwd))
             for tid in set(ids):
-                lst = post.get(tid)
-                if lst is None:
-                    post[tid] = [sid]
-                else:
-                    lst.append(sid)
+                plists[tid].append(sid)
             sid += 1
         self.docs.append(sid)
         self.paths.append(path)
 
     def finish(self) -> Segment:
-        directory = array("I", bytes(8 * len(self.vocab.terms)))
+        directory = array("I", bytes(8 * len(self.plists)))
         post = array("I")
-        for tid in sorted(self.postings):
-            lst = self.postings[tid]
-            directory[2 * tid] = len(post)
-            directory[2 * tid + 1] = len(lst)
-            post.extend(lst)
+        for tid, lst in enumerate(self.plists):
+            if lst:
+                directory[2 * tid] = len(post)
+                directory[2 * tid + 1] = len(lst)
+                post.extend(lst)
         return Segment(self.docs, self.sents, self.toff, self.fwd, directory, post, self.paths)
 
 
@@ -264,8 +264,7 @@ def read_segment(path: Path, paths: list[str], dead: Iterable[int]) -> Segment:
 # ----------------------------------------------------------------------- manifest
 
 
-@dataclass
-class FileEntry:
+class FileEntry(NamedTuple):
     size: int
     mtime_ns: int
     digest: bytes
@@ -282,7 +281,7 @@ class Manifest:
     next_segment: int = 0
     segments: dict[int, list[str]] = field(default_factory=dict)  # id -> paths by slot
     dead: dict[int, set[int]] = field(default_factory=dict)
-    files: dict[str, FileEntry] = field(default_factory=dict)
+    files: dict[str, tuple] = field(default_factory=dict)  # path -> FileEntry fields
 
     def dump(self) -> bytes:
         return marshal.dumps(
@@ -294,7 +293,7 @@ class Manifest:
                 "next_segment": self.next_segment,
                 "segments": self.segments,
                 "dead": {k: sorted(v) for k, v in self.dead.items()},
-                "files": {p: tuple(vars(e).values()) for p, e in self.files.items()},
+                "files": {p: tuple(e) for p, e in self.files.items()},
             }
         )
 
@@ -309,12 +308,11 @@ class Manifest:
             next_segment=raw["next_segment"],
             segments=raw["segments"],
             dead={k: set(v) for k, v in raw["dead"].items()},
-            files={p: FileEntry(*e) for p, e in raw["files"].items()},
+            files=raw["files"],  # plain tuples: building 10,000 objects per query costs
         )
 
 
-@dataclass(frozen=True)
-class SourceFile:
+class SourceFile(NamedTuple):
     """A source as found on disk: the path to show and the one to key on."""
 
     shown: str
@@ -366,7 +364,7 @@ class IndexStore:
             read_segment(self._seg_path(sid), paths, man.dead.get(sid, ()))
             for sid, paths in sorted(man.segments.items())
         ]
-        errors = {p: e.error for p, e in man.files.items() if e.segment < 0}
+        errors = {p: e[6] for p, e in man.files.items() if e[3] < 0}
         return Snapshot(vocab, [s for s in segs if len(s.dead) < len(s.paths)], errors)
 
     def _vocab(self, man: Manifest) -> Vocab:
@@ -400,12 +398,14 @@ class IndexStore:
         with _Lock(self.root / "lock"):
             man = self._manifest()
             started = time.perf_counter()
-            report = self._update(man, files, progress)
+            man, report = self._update(man, files, progress)
             report.seconds = time.perf_counter() - started
             self.last_sync = report
             return self.snapshot(man)
 
-    def _update(self, man: Manifest, files: list[SourceFile], progress: Progress | None) -> SyncReport:
+    def _update(
+        self, man: Manifest, files: list[SourceFile], progress: Progress | None
+    ) -> tuple[Manifest, SyncReport]:
         report = SyncReport()
         wanted = {f.key: f for f in files}
         fresh = man.generation < 0
@@ -445,11 +445,12 @@ class IndexStore:
         report.indexed = len(to_read)
         self._write_manifest(man)
         self._remove(old_files, man.generation)
-        return report
+        return man, report
 
     def _same_content(self, man: Manifest, f: SourceFile) -> bool:
         """A file touched but not changed keeps its place in the index."""
-        entry = man.files.get(f.key)
+        raw = man.files.get(f.key)
+        entry = FileEntry._make(raw) if raw is not None else None
         if entry is None or entry.segment < 0 or entry.size != f.size:
             return False
         try:
@@ -458,51 +459,43 @@ class IndexStore:
             return False
         if digest != entry.digest:
             return False
-        entry.mtime_ns, entry.indexed_ns = f.mtime_ns, time.time_ns()
+        man.files[f.key] = entry._replace(mtime_ns=f.mtime_ns, indexed_ns=time.time_ns())
         return True
 
     def _forget(self, man: Manifest, key: str) -> None:
         entry = man.files.pop(key, None)
-        if entry is not None and entry.segment >= 0:
-            man.dead.setdefault(entry.segment, set()).add(entry.slot)
+        if entry is not None and entry[3] >= 0:
+            man.dead.setdefault(entry[3], set()).add(entry[4])
 
     def _merge_victims(self, man: Manifest, extra: bool) -> set[int]:
-        """Segments to re-read: all but the largest when there are too many."""
-        live = {
-            s: len(paths) - len(man.dead.get(s, ())) for s, paths in man.segments.items()
-        }
-        victims = {s for s, n in live.items() if n == 0}
-        rest = {s: n for s, n in live.items() if n > 0}
+        """Segments to re-read from their sources: the smallest when there are too
+        many, and any that is mostly dead."""
+        live = {s: len(paths) - len(man.dead.get(s, ())) for s, paths in man.segments.items()}
+        victims = {s for s, n in live.items() if n == 0 or n < len(man.segments[s]) // 2}
+        rest = sorted((n, s) for s, n in live.items() if s not in victims)
         if len(rest) + extra > MAX_SEGMENTS:
-            biggest = max(rest, key=lambda s: rest[s])
-            victims |= set(rest) - {biggest}
-        for s, n in rest.items():
-            if n < len(man.segments[s]) // 2:  # mostly dead: rewrite it
-                victims.add(s)
+            # Merge the small ones; a fresh build's few large segments stay as they are.
+            victims |= {s for _, s in rest[: len(rest) + extra - MAX_SEGMENTS // 2]}
         return victims
 
     def _index(self, man: Manifest, files: list[SourceFile], progress: Progress | None) -> None:
         vocab = VocabBuilder(self._vocab(man).all_terms() if man.vocab_size else [])
-        builder = SegmentBuilder(vocab)
-        seg_id = man.next_segment
-        now = time.time_ns()
-        for n, f in enumerate(files, 1):
-            try:
-                src = read_source(Path(f.key))
-            except SourceError as exc:
-                man.files[f.key] = FileEntry(f.size, f.mtime_ns, b"", -1, -1, now, str(exc))
-            else:
-                slot = len(builder.paths)
-                builder.add(f.key, src.text)
-                man.files[f.key] = FileEntry(f.size, f.mtime_ns, _digest(src.text), seg_id, slot, now)
-            if progress is not None:
-                progress(n, len(files))
-        if not builder.paths:
-            return
+        workers = _workers(len(files))
+        if workers > 1:
+            parts = _build_parallel(files, workers, progress)
+        else:
+            parts = [_build_chunk(files, progress, vocab)]
+        for local_terms, seg, entries in parts:
+            seg_id = man.next_segment
+            if local_terms is not None:
+                seg = _remap(seg, [vocab.add(t) for t in local_terms])
+            for key, entry in entries.items():
+                man.files[key] = entry._replace(segment=seg_id) if entry.segment >= 0 else entry
+            if seg.paths:
+                write_segment(seg, self._seg_path(seg_id))
+                man.segments[seg_id] = seg.paths
+                man.next_segment = seg_id + 1
         self._append_vocab(man, vocab)
-        write_segment(builder.finish(), self._seg_path(seg_id))
-        man.segments[seg_id] = builder.paths
-        man.next_segment = seg_id + 1
 
     def _append_vocab(self, man: Manifest, vocab: VocabBuilder) -> None:
         new = vocab.terms[man.vocab_size:]
@@ -549,6 +542,82 @@ class IndexStore:
                 p.with_suffix(".off").unlink(missing_ok=True)
 
 
+PARALLEL_MIN = 400  # documents; below this, starting worker processes costs more than it saves
+
+
+def _workers(n_files: int) -> int:
+    if n_files < PARALLEL_MIN or os.environ.get("STANCECLI_INDEX_WORKERS") == "1":
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4, n_files // (PARALLEL_MIN // 2)))
+
+
+def _build_chunk(
+    files: list[SourceFile], progress: Progress | None, vocab: VocabBuilder | None = None,
+    counter=None,
+) -> tuple[list[str] | None, Segment, dict[str, FileEntry]]:
+    """Index `files` into one segment. With no `vocab`, term ids are local to
+    the chunk and the terms come back for the caller to map."""
+    local = vocab is None
+    builder = SegmentBuilder(vocab or VocabBuilder())
+    entries: dict[str, FileEntry] = {}
+    for n, f in enumerate(files, 1):
+        now = time.time_ns()
+        try:
+            src = read_source(Path(f.key))
+        except SourceError as exc:
+            entries[f.key] = FileEntry(f.size, f.mtime_ns, b"", -1, -1, now, str(exc))
+        else:
+            entries[f.key] = FileEntry(f.size, f.mtime_ns, _digest(src.text), 0, len(builder.paths), now)
+            builder.add(f.key, src.text)
+        if counter is not None:
+            with counter.get_lock():
+                counter.value += 1
+        elif progress is not None:
+            progress(n, len(files))
+    return (builder.vocab.terms if local else None), builder.finish(), entries
+
+
+_COUNTER = None
+
+
+def _init_worker(counter) -> None:
+    global _COUNTER
+    _COUNTER = counter
+
+
+def _chunk_in_worker(files: list[SourceFile]):
+    return _build_chunk(files, None, None, _COUNTER)
+
+
+def _build_parallel(files: list[SourceFile], workers: int, progress: Progress | None):
+    """Contiguous chunks of the sorted files, one per process, one segment each."""
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    counter = ctx.Value("i", 0)
+    bounds = [len(files) * k // workers for k in range(workers + 1)]
+    chunks = [files[bounds[k]:bounds[k + 1]] for k in range(workers)]
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(counter,)) as pool:
+        pending = pool.map_async(_chunk_in_worker, chunks)
+        while not pending.ready():
+            pending.wait(0.1)
+            if progress is not None:
+                progress(counter.value, len(files))
+        return pending.get()
+
+
+def _remap(seg: Segment, ids: list[int]) -> Segment:
+    """A segment built with chunk-local term ids, moved onto the global ids."""
+    fwd = array("I", map(ids.__getitem__, seg.fwd))
+    directory = array("I", bytes(8 * (max(ids) + 1 if ids else 0)))
+    old = seg.dir
+    for local, glob in enumerate(ids):
+        directory[2 * glob] = old[2 * local]
+        directory[2 * glob + 1] = old[2 * local + 1]
+    return Segment(seg.docs, seg.sents, seg.toff, fwd, directory, seg.post, seg.paths)
+
+
 def _valid_length(off_path: Path, n: int) -> int:
     """Byte length of the first n terms, read from the offsets file."""
     with open(off_path, "rb") as f:
@@ -566,11 +635,11 @@ def _stale(man: Manifest, files: list[SourceFile]) -> bool:
     return False
 
 
-def _differs(entry: FileEntry | None, f: SourceFile) -> bool:
-    if entry is None or entry.size != f.size or entry.mtime_ns != f.mtime_ns:
+def _differs(entry: tuple | None, f: SourceFile) -> bool:
+    if entry is None or entry[0] != f.size or entry[1] != f.mtime_ns:
         return True
     # Written in the same instant it was indexed: size and mtime cannot vouch for it.
-    return entry.indexed_ns - entry.mtime_ns < RACY_NS and _racy_changed(entry, f)
+    return entry[5] - entry[1] < RACY_NS and _racy_changed(FileEntry._make(entry), f)
 
 
 def _racy_changed(entry: FileEntry, f: SourceFile) -> bool:
@@ -626,16 +695,19 @@ def collect(paths: Sequence[Path]) -> list[SourceFile]:
 
 def _walk(shown: str, key: str, out: list[SourceFile], seen: set[str]) -> None:
     with os.scandir(key) as it:
-        entries = sorted(it, key=lambda e: e.name)
-    for e in entries:
-        if e.name.startswith("."):
-            continue
-        if e.is_dir():
-            _walk(os.path.join(shown, e.name), e.path, out, seen)
-        elif e.name.lower().endswith(".txt") and e.path not in seen:
-            st = e.stat()
-            seen.add(e.path)
-            out.append(SourceFile(os.path.join(shown, e.name), e.path, st.st_size, st.st_mtime_ns))
+        entries = [(e.name, e) for e in it if not e.name.startswith(".")]
+    entries.sort(key=itemgetter(0))
+    prefix = shown if shown.endswith(os.sep) else shown + os.sep
+    add, make = out.append, SourceFile
+    for name, e in entries:
+        if name[-4:].lower() == ".txt" and not e.is_dir():
+            path = e.path
+            if path not in seen:
+                seen.add(path)
+                st = e.stat()
+                add(make(prefix + name, path, st.st_size, st.st_mtime_ns))
+        elif e.is_dir():
+            _walk(prefix + name, e.path, out, seen)
 
 
 def memory_snapshot(files: list[SourceFile]) -> Snapshot:
@@ -654,15 +726,7 @@ def memory_snapshot(files: list[SourceFile]) -> Snapshot:
 
 def default_index_dir(roots: Sequence[str]) -> Path:
     """A folder in the user's cache directory, one per set of source roots."""
+    from stancecli.cache import cache_dir
+
     key = hashlib.sha1("\0".join(sorted(os.path.abspath(r) for r in roots)).encode()).hexdigest()[:16]
-    return cache_home() / "stancecli" / "search" / key
-
-
-def cache_home() -> Path:
-    if os.environ.get("XDG_CACHE_HOME"):
-        return Path(os.environ["XDG_CACHE_HOME"])
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches"
-    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"])
-    return Path.home() / ".cache"
+    return cache_dir() / "search" / key

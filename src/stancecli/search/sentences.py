@@ -8,6 +8,7 @@ come as bullets or numbers, and abbreviations such as `bl.a.`, `f.eks.`,
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Abbreviations that never end a sentence, even before a capital ("jfr. NOU 2012:6").
 NEVER_FINAL = frozenset(
@@ -21,12 +22,17 @@ MAYBE_FINAL = frozenset("mv m.m osv etc m.fl e.l o.l mfl".split())
 _SECTION_WORDS = frozenset({"kap", "pkt", "§", "avsnitt", "punkt", "kapittel"})
 
 _BULLET = re.compile(
-    r"[ \t]*(?:[-–—•▪◦●■*·\uf0b7\uf0a7]|o(?=[ \t])|\(?\d{1,2}[.)]?(?=[ \t]+[«\"(]?[A-ZÆØÅ])"
-    r"|\(?[a-z][.)](?=[ \t]))[ \t]+"
+    r"^[ \t]*(?:[-–—•▪◦●■*·\uf0b7\uf0a7]|o(?=[ \t])|\(?\d{1,2}[.)]?(?=[ \t]+[«\"(]?[A-ZÆØÅ])"
+    r"|\(?[a-z][.)](?=[ \t]))[ \t]+",
+    re.M,
 )
-_END = re.compile(r"[.!?…]+[)\"»”’'\]]*(?=\s|$)|:(?=[ \t]*\n)")
-_WORD_BEFORE = re.compile(r"(?:[^\W_]+\.)*[^\W_]+$|§$")
-_NEXT = re.compile(r"\s*(\S?)")
+# Starts with a bare character class so that the regex engine can skip ahead fast.
+_END = re.compile(
+    r"[.!?…:](?:(?<=:)(?=[ \t]*\n)|(?<!:)[.!?…]*[)\"»”’'\]]*(?=\s|$))(?=\s*(\S?))"
+)
+_GAP = re.compile(r"\n(?:[ \t]*\n)+")
+_FILLED = re.compile(r"^[ \t]*\S", re.M)
+_FILLED_THEN_BLANK = re.compile(r"^[ \t]*\S[^\n]*\n[ \t]*\n", re.M)
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 MAX_SENTENCE = 1200
 
@@ -34,61 +40,78 @@ MAX_SENTENCE = 1200
 def split(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentences of `text`, bullets and layout trimmed."""
     out: list[tuple[int, int]] = []
-    for start, end in _blocks(text):
-        for s, e in _sentences_in(text, start, end):
-            s, e = _trim(text, s, e)
-            if e > s and _HAS_LETTER.search(text, s, e):
-                out.extend(_cap_length(text, s, e))
+    starts = _block_starts(text)
+    ends = _END.finditer(text)
+    m = next(ends, None)
+    for k, (_, cur) in enumerate(starts):
+        block_end = starts[k + 1][0] if k + 1 < len(starts) else len(text)
+        while m is not None and m.start() < block_end:
+            if m.start() >= cur and _is_boundary(text, cur, m):
+                _emit(text, cur, m.end(), out)
+                cur = m.end()
+            m = next(ends, None)
+        _emit(text, cur, block_end, out)
     return out
 
 
-def _lines(text: str) -> list[tuple[int, int]]:
-    spans, pos = [], 0
-    for line in text.split("\n"):
-        spans.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return spans
+def _emit(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
+    s, e = _trim(text, s, e)
+    if e > s and _HAS_LETTER.search(text, s, e):
+        out.extend(_cap_length(text, s, e))
 
 
-def _double_spaced(text: str, lines: list[tuple[int, int]]) -> bool:
-    """Whether the file puts a blank line after (nearly) every line of text."""
-    filled = followed = 0
-    for i, (s, e) in enumerate(lines[:-1]):
-        if text[s:e].strip():
-            filled += 1
-            ns, ne = lines[i + 1]
-            followed += not text[ns:ne].strip()
-    return filled >= 4 and followed >= 0.8 * filled
-
-
-def _blocks(text: str):
-    """Paragraphs, bullet items and headings as (start, end) offsets."""
-    lines = _lines(text)
-    blank_gap = 2 if _double_spaced(text, lines) else 1
-    widths = sorted(len(text[s:e].rstrip()) for s, e in lines if text[s:e].strip())
-    wide = widths[int(len(widths) * 0.75)] if widths else 0
-    start = None
-    blanks = 0
-    prev_line = ""
-    for s, e in lines:
-        line = text[s:e]
-        if not line.strip():
-            blanks += 1
+def _block_starts(text: str) -> list[tuple[int, int]]:
+    """Where paragraphs, bullet items and headings begin: (line start, text start)."""
+    lengths = sorted(len(line.rstrip()) for line in text.split("\n") if line.strip())
+    if not lengths:
+        return []
+    wide = lengths[int(len(lengths) * 0.75)]
+    filled = len(_FILLED.findall(text))
+    double = filled >= 4 and len(_FILLED_THEN_BLANK.findall(text)) >= 0.8 * filled
+    blank_gap = 2 if double else 1
+    first = _FILLED.search(text)
+    assert first is not None
+    starts: dict[int, int] = {first.start(): first.start()}
+    for m in _GAP.finditer(text):
+        if m.end() >= len(text):
             continue
-        bullet = _BULLET.match(line)
-        if start is None or bullet is not None:
-            new_block = True
-        elif blanks >= blank_gap:
-            new_block = not _continues(prev_line, line, wide)
+        prev, line = _line_before(text, m.start()), _line_at(text, m.end())
+        if m.group().count("\n") - 1 >= blank_gap:
+            new = not _continues(prev, line, wide)
         else:
-            new_block = _looks_like_heading(prev_line, line, wide)
-        if new_block:
-            if start is not None:
-                yield start, prev_end
-            start = s + (bullet.end() if bullet else 0)
-        prev_end, prev_line, blanks = e, line, 0
-    if start is not None:
-        yield start, prev_end
+            new = _looks_like_heading(prev, line, wide)
+        if new:
+            starts[m.end()] = m.end()
+    for m in _BULLET.finditer(text):
+        starts[m.start()] = m.end()
+    for line_start in _headings(text, wide, blank_gap):
+        starts.setdefault(line_start, line_start)
+    return sorted(starts.items())
+
+
+def _line_before(text: str, end: int) -> str:
+    return text[text.rfind("\n", 0, end) + 1:end]
+
+
+def _line_at(text: str, start: int) -> str:
+    end = text.find("\n", start)
+    return text[start:end if end >= 0 else len(text)]
+
+
+def _headings(text: str, wide: int, blank_gap: int):
+    """Line starts that follow a heading-like line directly (no paragraph gap)."""
+    limit = int(0.6 * wide)
+    if limit < 2:
+        return
+    for m in _short_lines(limit).finditer(text):
+        nxt = m.end() + 1
+        if nxt < len(text) and _looks_like_heading(m.group(), _line_at(text, nxt), wide):
+            yield nxt
+
+
+@lru_cache(maxsize=256)
+def _short_lines(limit: int) -> re.Pattern[str]:
+    return re.compile(r"^[ \t]*\S[^\n]{0,%d}(?=\n)" % max(limit - 1, 0), re.M)
 
 
 def _continues(prev: str, line: str, wide: int) -> bool:
@@ -109,41 +132,33 @@ def _looks_like_heading(prev: str, line: str, wide: int) -> bool:
     return len(prev.rstrip()) < 0.6 * wide
 
 
-def _sentences_in(text: str, start: int, end: int):
-    s = start
-    for m in _END.finditer(text, start, end):
-        if _is_boundary(text, s, m):
-            yield s, m.end()
-            s = m.end()
-    yield s, end
-
-
 def _is_boundary(text: str, sent_start: int, m: re.Match[str]) -> bool:
-    nxt = _NEXT.match(text, m.end())
-    following = nxt.group(1) if nxt else ""
-    if m.group().startswith(":"):
+    following = m.group(1)
+    if text[m.start()] == ":":
         return True
     if following and not (following.isupper() or following.isdigit() or following in "«\"“(-–•"):
         return False
-    if m.group()[0] != ".":
+    if text[m.start()] != ".":
         return True
-    before = _WORD_BEFORE.search(text, sent_start, m.start())
-    if before is None:
+    at = m.start()
+    lo = max(sent_start, at - 40)
+    cut = max(text.rfind(" ", lo, at), text.rfind("\n", lo, at), lo - 1)
+    word = text[cut + 1:at].lstrip("(«\"'[“-–").lower()
+    if not word:
         return True
-    word = before.group().lower()
     last = word.rsplit(".", 1)[-1]
     if word in NEVER_FINAL or last in NEVER_FINAL or (len(word) == 1 and word.isalpha()):
         return False
     if word in MAYBE_FINAL:
         return True
     if word[0].isdigit():
-        return _number_ends_sentence(text, sent_start, before.start(), word)
+        return _number_ends_sentence(text, sent_start, at - len(word), word)
     return True
 
 
 def _number_ends_sentence(text: str, sent_start: int, at: int, word: str) -> bool:
     """'i 2014. Det' ends a sentence; 'kap. 17.2.1. Det' and a list '1. Et' do not."""
-    prefix = text[sent_start:at].split()
+    prefix = text[max(sent_start, at - 40):at].split()
     if not prefix:
         return False
     previous = prefix[-1].lower().rstrip(".")
@@ -151,11 +166,10 @@ def _number_ends_sentence(text: str, sent_start: int, at: int, word: str) -> boo
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return s, e
+    piece = text[s:e]
+    body = piece.lstrip()
+    s += len(piece) - len(body)
+    return s, s + len(body.rstrip())
 
 
 def _cap_length(text: str, s: int, e: int) -> list[tuple[int, int]]:

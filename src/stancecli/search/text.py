@@ -17,15 +17,18 @@ _FOLD = str.maketrans(
         "é": "e", "è": "e", "ê": "e", "ë": "e", "á": "a", "à": "a", "â": "a",
         "ó": "o", "ò": "o", "ô": "o", "í": "i", "ì": "i", "î": "i", "ï": "i",
         "ú": "u", "ù": "u", "û": "u", "ç": "c", "ñ": "n",
+        "\u0307": "",  # the dot that "İ".lower() leaves behind
     }
 )
+
+_ACCENTED = re.compile("[" + "".join(k for k in map(chr, _FOLD) if k not in "æøå") + "]")
 
 JOINER = "\x01"
 # A word, possibly broken by a joiner that `prepare` put where a line-end hyphen was.
 TOKEN_RE = re.compile(r"[^\W_]+(?:\x01+[^\W_]+)*")
 
 # "anbuds-\nutsetting", also with a blank line between (double-spaced PDF text).
-_LINE_HYPHEN = re.compile(r"(?<=[^\W\d_])[-\u00ad][ \t]*\n(?:[ \t]*\n)?[ \t]*(?=[^\W\d_])")
+_LINE_HYPHEN = re.compile(r"[-\u00ad][ \t]*\n(?:[ \t]*\n)?[ \t]*(?=[^\W\d_])")
 _SOFT_HYPHEN = re.compile(r"(?<=[^\W_])\u00ad+(?=[^\W_])")
 _WORD_AFTER = re.compile(r"[^\W_]+")
 _WORD_BEFORE = re.compile(r"[^\W_]+$")
@@ -47,7 +50,12 @@ INFLECTIONS = frozenset(
 
 def fold(text: str) -> str:
     """Lower case with æ/ø/å and accents spelt as a user types them in ASCII."""
-    return text.lower().translate(_FOLD)
+    text = text.lower()
+    if text.isascii():
+        return text
+    # str.replace is many times faster than translate with a dict; most text needs only these.
+    text = text.replace("ø", "o").replace("å", "aa").replace("æ", "ae")
+    return text.translate(_FOLD) if _ACCENTED.search(text) else text
 
 
 def prepare(text: str) -> str:
@@ -60,7 +68,9 @@ def prepare(text: str) -> str:
 
 
 def _join_or_keep(text: str, m: re.Match[str]) -> str:
-    before = _WORD_BEFORE.search(text, 0, m.start())
+    if not (m.start() and text[m.start() - 1].isalpha()):
+        return m.group()
+    before = _WORD_BEFORE.search(text, max(0, m.start() - 64), m.start())
     after = _WORD_AFTER.match(text, m.end())
     head = before.group() if before else ""
     tail = after.group() if after else ""
@@ -76,6 +86,36 @@ def tokens(prepared: str) -> list[str]:
     if JOINER in prepared:
         found = [t.replace(JOINER, "") if JOINER in t else t for t in found]
     return found
+
+
+def sentence_tokens(prepared: str, spans: list[tuple[int, int]]) -> list[list[str]]:
+    """tokens(prepared[s:e]) for each span, folding all spans in one pass."""
+    if not spans:
+        return []
+    # One string with a separator folds and splits in C; per-sentence calls cost more.
+    folded, plain = _fold_for_tokens("\x02".join([prepared[s:e] for s, e in spans]).lower())
+    findall = (_ASCII_TOKEN if plain else TOKEN_RE).findall
+    if JOINER not in folded:
+        return [findall(part) for part in folded.split("\x02")]
+    return [
+        [t.replace(JOINER, "") for t in findall(part)] if JOINER in part else findall(part)
+        for part in folded.split("\x02")
+    ]
+
+
+_ASCII_TOKEN = re.compile(r"[a-z0-9\x01]+")  # TOKEN_RE for ASCII text, three times faster
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _fold_for_tokens(low: str) -> tuple[str, bool]:
+    """fold() of lower-case text, non-ASCII punctuation blanked; and whether it is ASCII."""
+    folded = low.replace("ø", "o").replace("å", "aa").replace("æ", "ae")
+    if folded.isascii():
+        return folded, True
+    for ch in set(_NON_ASCII.findall(folded)):
+        mapped = ch.translate(_FOLD)
+        folded = folded.replace(ch, " " if mapped == ch and not ch.isalnum() else mapped)
+    return folded, folded.isascii()
 
 
 def token_spans(prepared: str) -> list[tuple[int, int, str]]:

@@ -1,0 +1,201 @@
+from __future__ import annotations
+
+import re
+import sys
+import time
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, List, Optional
+
+import typer
+
+from stancecli.cli import common
+from stancecli.cli.common import (
+    ColorOpt, DataOpt, Color, ExitStatus, _complete_doc, _complete_org, fail, guarded, load, make_console,
+    write_lines,
+)
+
+HELP = """Search the sources for a word or phrase, the Norwegian way.
+
+Finds inflections (tiltak: tiltaket, tiltakene), compounds (anbud:
+anbudsutsetting), words typed with ae/o/aa for æ/ø/å, typos
+(anbudsutseting), and phrases broken across PDF lines; phrases rank higher
+the closer their words stand. Searches the dataset's sources, or the given
+.txt files and folders. Large source sets are indexed once into the cache.
+
+In a terminal each hit shows its score, file:line:col and sentence; in a
+pipe, one 'path:line:col:sentence' line per hit (context as
+'path-line-text'). Exit 1 when nothing matches.
+
+Examples:
+
+  stancecli search anbud
+
+  stancecli search "tett oppfølging av brukere" -C 1
+
+  stancecli search overslagsbevilling --org ntl
+
+  stancecli search --exact "NAV-kontorene" ~/hearings/ --limit 0 | wc -l
+
+  stancecli search tiltak --format jsonl | jq -r '.path + ":" + (.line|tostring)'
+"""
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class SearchFormat(str, Enum):
+    table = "table"
+    grep = "grep"
+    json = "json"
+    jsonl = "jsonl"
+
+
+def search(
+    query: Annotated[str, typer.Argument(help="Words or a phrase to look for.", show_default=False)],
+    paths: Annotated[Optional[List[Path]], typer.Argument(
+        help="Source .txt files or folders. Default: the dataset's sources.", show_default=False)] = None,
+    context: Annotated[int, typer.Option("-C", "--context", min=0, max=50,
+                                         help="Source lines around each hit (blank lines skipped).")] = 0,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="Most hits to show; 0 for all.")] = 20,
+    min_score: Annotated[float, typer.Option("--min-score", min=0, max=100,
+                                             help="Hide hits scoring below this (0-100).")] = 0.0,
+    org: Annotated[Optional[List[str]], typer.Option("--org", help="Only this organisation's documents.",
+                                                     autocompletion=_complete_org, show_default=False)] = None,
+    doc: Annotated[Optional[List[str]], typer.Option("--doc", help="Only this document.",
+                                                     autocompletion=_complete_doc, show_default=False)] = None,
+    exact: Annotated[bool, typer.Option("--exact", help="The words as typed, side by side: no "
+                                        "inflections, compounds, typos or æ/ø/å folding.")] = False,
+    index_dir: Annotated[Optional[Path], typer.Option(
+        "--index-dir", help="Keep the index here (e.g. beside the data) instead of the cache.",
+        show_default=False)] = None,
+    data: DataOpt = None,
+    fmt: Annotated[Optional[SearchFormat], typer.Option(
+        "--format", "-f", help="Output format. Default: table in a terminal, grep lines in a pipe.",
+        show_default=False, case_sensitive=False)] = None,
+    color: ColorOpt = Color.auto,
+) -> None:
+    from stancecli.search.engine import SearchError, search as run
+
+    sources, only, doc_ids, key = _sources(paths, org, doc, data)
+    progress = _Progress()
+    try:
+        result = run(query, sources, limit=limit, min_score=min_score, exact=exact, context=context,
+                     index_dir=index_dir, only=only, doc_ids=doc_ids, progress=progress, index_key=key)
+    except SearchError as exc:
+        fail(str(exc))
+    finally:
+        progress.close()
+    for path, why in sorted(result.errors.items()):
+        sys.stderr.write(f"stancecli: skipped {why}\n")
+    for note in result.notes:
+        sys.stderr.write(f"stancecli: {note}\n")
+    chosen = fmt.value if fmt else ("table" if common.stdout_is_terminal() else "grep")
+    _print(result.hits, chosen, color, context > 0)
+    if not result.hits:
+        sys.stderr.write(f"stancecli: no matches for '{query}'\n")
+        raise typer.Exit(int(ExitStatus.NO_RESULTS))
+
+
+def _sources(paths, org, doc, data):
+    """Files to search, the ones to keep hits from, document ids by path, the index key."""
+    if paths and not org and not doc:
+        return list(paths), None, None, None
+    from stancecli.names import resolve_doc, resolve_org
+
+    ds = load(data)
+    doc_ids = {d.path: d.id for d in ds.documents.values()}
+    wanted = {resolve_doc(ds, name) for name in doc or ()}
+    for name in org or ():
+        wanted |= {d.id for d in ds.documents_of(resolve_org(ds, name))}
+    only = [d.path for d in ds.documents.values() if d.id in wanted] if (org or doc) else None
+    if paths:
+        return list(paths), only, doc_ids, None
+    from stancecli.datapath import display_path
+
+    sources = sorted({Path(display_path(d.path)) for d in ds.documents.values()})
+    return sources, only, doc_ids, [f"dataset:{Path(ds.path).resolve()}"]
+
+
+def _print(hits, chosen: str, color: Color, with_context: bool) -> None:
+    if chosen == "json":
+        import json
+
+        print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
+    elif chosen == "jsonl":
+        import json
+
+        write_lines(json.dumps(h.to_dict(), ensure_ascii=False) for h in hits)
+    elif chosen == "grep":
+        write_lines(_grep_lines(hits, with_context))
+    else:
+        _print_table(hits, make_console(color))
+
+
+def _grep_lines(hits, with_context: bool):
+    from stancecli.output.text import clean
+
+    for i, h in enumerate(hits):
+        if with_context and i:
+            yield "--"
+        for n, line in h.context_before:
+            yield f"{h.path}-{n}-{clean(line)}"
+        yield f"{h.path}:{h.line}:{h.col}:{clean(h.sentence)}"
+        for n, line in h.context_after:
+            yield f"{h.path}-{n}-{clean(line)}"
+
+
+def _print_table(hits, console) -> None:
+    from rich.padding import Padding
+    from rich.text import Text
+
+    from stancecli.output.text import clean
+
+    for i, h in enumerate(hits):
+        if i:
+            console.print()
+        head = Text()
+        head.append(f"{h.score:5.1f}  ", style="bold green")
+        head.append(f"{h.path}:{h.line}:{h.col}", style="cyan")
+        if h.doc_id:
+            head.append(f"  {h.doc_id}", style="magenta")
+        console.print(head)
+        for n, line in h.context_before:
+            console.print(Text(f"{n:>6}  {clean(line)}", style="dim"))
+        body = Text(_CONTROL.sub("\ufffd", h.sentence))  # same length: the spans still fit
+        for a, b in h.match_spans:
+            body.stylize("bold yellow reverse", a, b)
+        console.print(Padding(body, (0, 0, 0, 8)))
+        for n, line in h.context_after:
+            console.print(Text(f"{n:>6}  {clean(line)}", style="dim"))
+
+
+class _Progress:
+    """A Rich progress bar on stderr, shown only when indexing takes more than a moment."""
+
+    DELAY = 0.5
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.bar = None
+        self.task = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if time.monotonic() - self.started < self.DELAY or done >= total or not sys.stderr.isatty():
+                return
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(TextColumn("indexing sources"), BarColumn(), MofNCompleteColumn(),
+                                TimeRemainingColumn(), console=make_console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("index", total=total)
+        self.bar.update(self.task, completed=done, total=total)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("search", help=HELP)(guarded(search))

@@ -1,0 +1,100 @@
+"""Terminal blocks for answers that carry quotes from two sides (agree, diff, timeline):
+a table with two quote columns cannot fit a terminal, so each item gets a short block.
+Data never passes through Rich markup: everything is a Text object."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from stancecli.output.text import clean
+
+ARROWS = {"toward-for": "\u2191 toward for", "toward-against": "\u2193 toward against"}
+
+
+def _quote_lines(quotes: list[dict[str, Any]], indent: int = 4):
+    """Each quote in «», then its file:line; wrapped lines keep the indent."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    from stancecli.queries import citation
+
+    for q in quotes:
+        line = Text()
+        line.append(f"\u00ab{clean(q['text'])}\u00bb", style="italic")
+        line.append(f"  {citation(q, short=True)}", style="cyan")
+        yield Padding(line, (0, 0, 0, indent), expand=False)
+
+
+def print_agree(listing, console) -> None:
+    from rich.text import Text
+
+    from stancecli.output.table import proximity_style, stance_text
+
+    if listing.title:
+        console.print(Text(clean(listing.title), style="bold"))
+    for row, rec in zip(listing.rows, listing.json_records):
+        head = Text()
+        head.append(clean(row["issue"]), style="bold")
+        head.append(f"  {clean(row['title'])}  ")
+        head.append(f" gap {row['gap']} ", style=proximity_style(row["agreement"]))
+        console.print()
+        console.print(head)
+        for side, label in (("a", listing.columns[3].header), ("b", listing.columns[4].header)):
+            who = Text("  ")
+            who.append(clean(label), style="bold")
+            who.append(f"  {clean(rec[side]['document'])}  ")
+            who.append_text(stance_text(rec[side]["stance"]))
+            console.print(who)
+            for line in _quote_lines(rec[side]["quotes"][:1]):
+                console.print(line)
+    for note in listing.notes:
+        console.print()
+        console.print(Text(clean(note), style="dim"))
+
+
+def print_changes(listing, console, steps: bool = False) -> None:
+    """diff and timeline: per item the change, both stances, and the quotes from each document.
+
+    With steps (timeline), a heading before each pair of documents."""
+    from rich.text import Text
+
+    if listing.title:
+        console.print(Text(clean(listing.title), style="bold"))
+    step = None
+    for rec in listing.json_records:
+        if steps and (rec["from"], rec["to"]) != step:
+            step = (rec["from"], rec["to"])
+            console.print()
+            console.print(Text(f"{step[0]} \u2192 {step[1]}", style="bold underline"))
+        console.print()
+        console.print(_change_head(rec))
+        for side in ("before", "after"):
+            if rec[side]:
+                console.print(Text(f"  {rec[side]['document']} ({rec[side]['year']})", style="dim"))
+                for line in _quote_lines(rec[side]["quotes"]):
+                    console.print(line)
+    for note in listing.notes:
+        console.print()
+        console.print(Text(clean(note), style="dim"))
+
+
+CHANGE_STYLES = {"changed": "bold yellow", "new": "bold green", "dropped": "bold red", "kept": "bold"}
+
+
+def _change_head(rec: dict[str, Any]):
+    from rich.text import Text
+
+    from stancecli.model import ABSENT
+    from stancecli.output.table import stance_text
+
+    head = Text()
+    head.append(f"{rec['change']:<8}", style=CHANGE_STYLES.get(rec["change"], ""))
+    head.append(f" {clean(rec['issue'])}  ", style="bold")
+    head.append_text(stance_text(rec["before"]["stance"] if rec["before"] else ABSENT))
+    head.append(" \u2192 ")
+    head.append_text(stance_text(rec["after"]["stance"] if rec["after"] else ABSENT))
+    if rec["direction"]:
+        head.append(f"  {ARROWS[rec['direction']]}")
+        if rec["reversed"]:
+            head.append(" (reversed)", style="bold")
+    return head

@@ -1,0 +1,323 @@
+"""`add-document`: a .txt or .pdf becomes a source and a document entry; on any error nothing changes."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, SEEDS
+
+pytest.importorskip("ruamel.yaml", reason="add-document needs ruamel.yaml (a dependency of stancecli)")
+
+TEXT = ("Høringssvar fra Spekter\n\n"
+        "Spekter er imot anbudsutsetting av arbeidsmarkeds-\n"
+        "tiltak og mener NAV bør gjøre mer i egenregi.\n\n"
+        "Vi støtter økt bruk av ordinært arbeidsliv som arena for tiltak.\n")
+
+
+def make_pdf(pages: list[list[str]]) -> bytes:
+    """A small real PDF: one Helvetica text line per string, WinAnsi-encoded (æøå work)."""
+    def esc(s: str) -> str:
+        return s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    objects = {1: b"<< /Type /Catalog /Pages 2 0 R >>",
+               3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"}
+    kids, n = [], 4
+    for lines in pages:
+        text = "BT /F1 11 Tf 72 760 Td 14 TL\n" + "".join(f"({esc(x)}) '\n" for x in lines) + "ET\n"
+        content = text.encode("cp1252")
+        objects[n] = b"<< /Length %d >>\nstream\n" % len(content) + content + b"endstream"
+        objects[n + 1] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
+                          b"/Resources << /Font << /F1 3 0 R >> >> >>" % n)
+        kids.append(n + 1)
+        n += 2
+    objects[2] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids))
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+    for num in sorted(objects):
+        offsets[num] = len(out)
+        out += b"%d 0 obj\n" % num + objects[num] + b"\nendobj\n"
+    xref, size = len(out), max(objects) + 1
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
+    out += b"".join(b"%010d 00000 n \n" % offsets[num] for num in range(1, size))
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
+    return bytes(out)
+
+
+PDF_PAGES = [["Høringssvar fra Spekter", "Spekter er imot anbudsutsetting av arbeidsmarkeds-",
+              "tiltak og mener NAV bør gjøre mer i egenregi."],
+             ["Vi støtter økt bruk av ordinært arbeidsliv som arena for tiltak."]]
+
+
+def needs_pdf():
+    from stancecli import pdftext
+
+    if not pdftext.available():
+        pytest.skip("PDF extraction needs the optional extra: pip install -e '.[pdf]' (pypdf)")
+
+
+@pytest.fixture
+def copy(tmp_path, monkeypatch):
+    """A writable copy of the bundled dataset in tmp_path/dataset; the working folder is tmp_path."""
+    root = tmp_path / "dataset"
+    shutil.copytree(SEEDS, root / "seeds")
+    (root / "data").mkdir()
+    shutil.copy2(DATA, root / "data" / "stances.yaml")
+    for path in (root / "seeds").iterdir():
+        path.chmod(0o644)
+    monkeypatch.chdir(tmp_path)
+    return root
+
+
+def state(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def added_lines(old: str, new: str) -> list[str]:
+    """The lines new adds to old; fails if new changes or drops any line of old."""
+    out = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old.splitlines(), b=new.splitlines(),
+                                                       autojunk=False).get_opcodes():
+        assert tag in ("equal", "insert"), f"an existing line was changed: {old.splitlines()[i1:i2]}"
+        out += new.splitlines()[j1:j2] if tag == "insert" else []
+    return out
+
+
+def add(cli, root: Path, *args: str):
+    return cli("add-document", *args, "--data", str(root / "data"))
+
+
+# ---------------------------------------------------------------- adding
+
+
+def test_txt_document_is_stored_beside_the_sources_and_registered(cli, copy, tmp_path):
+    (tmp_path / "svar.txt").write_text(TEXT, encoding="utf-8")
+    old = (copy / "data" / "stances.yaml").read_text(encoding="utf-8")
+    result = add(cli, copy, "svar.txt", "--org", "ntl", "--title", "Høringssvar: test", "--date", "2016-03-01",
+                 "--hearing", "NOU 2016:1")
+    assert result.exit_code == 0, result.stderr
+    assert (copy / "seeds" / "ntl-2016.txt").read_text(encoding="utf-8") == TEXT
+    new = (copy / "data" / "stances.yaml").read_text(encoding="utf-8")
+    assert added_lines(old, new) == ["- id: ntl-2016", "  organisation: ntl", '  title: "Høringssvar: test"',
+                                     "  hearing: NOU 2016:1", "  year: 2016", "  date: 2016-03-01",
+                                     "  source: ../seeds/ntl-2016.txt"]
+    assert "added document 'ntl-2016' to dataset/data/stances.yaml (line " in result.stdout
+    assert f"stored the text as dataset/seeds/ntl-2016.txt ({len(TEXT.split())} words)" in result.stdout
+    assert "next: stancecli suggest ISSUE --doc ntl-2016" in result.stdout
+
+
+def test_new_document_is_known_to_the_read_commands(cli, copy, tmp_path):
+    (tmp_path / "svar.txt").write_text(TEXT, encoding="utf-8")
+    assert add(cli, copy, "svar.txt", "--org", "ntl", "--title", "Svar", "--year", "2016").exit_code == 0
+    docs = cli("docs", "--data", str(copy / "data"), "--format", "tsv")
+    assert docs.exit_code == 0 and "ntl-2016" in docs.stdout
+    checked = cli("validate", "--data", str(copy / "data"))
+    assert re.search(r"quotes located (\d+)/\1;", checked.stdout)  # every old quote still found
+    assert "documents[ntl-2016]: codebook issues not decided" in checked.stderr  # the curator's next job
+
+
+def test_pdf_text_is_extracted_and_the_original_kept(cli, copy, tmp_path):
+    needs_pdf()
+    pdf = make_pdf(PDF_PAGES)
+    (tmp_path / "svar.pdf").write_bytes(pdf)
+    result = add(cli, copy, "svar.pdf", "--org", "spekter", "--org-name", "Spekter", "--org-kind",
+                 "employer-organisation", "--title", "Høringssvar fra Spekter", "--date", "2016-03-01")
+    assert result.exit_code == 0, result.stderr
+    text = (copy / "seeds" / "spekter-2016.txt").read_text(encoding="utf-8")
+    assert "Spekter er imot anbudsutsetting av arbeidsmarkeds-\ntiltak og mener NAV bør gjøre mer i egenregi." in text
+    assert "Vi støtter økt bruk av ordinært arbeidsliv" in text
+    assert (copy / "seeds" / "spekter-2016.pdf").read_bytes() == pdf
+    assert "kept the original as dataset/seeds/spekter-2016.pdf" in result.stdout
+    assert "added organisation 'spekter'" in result.stdout
+    yaml_text = (copy / "data" / "stances.yaml").read_text(encoding="utf-8")
+    assert "- id: spekter\n  name: Spekter\n  short: Spekter\n  kind: employer-organisation\n" in yaml_text
+
+
+def test_from_pdf_to_a_validated_position(cli, copy, tmp_path):
+    """The issue's 'done when': add a PDF, get suggested quotes, paste one, validate."""
+    needs_pdf()
+    import yaml
+
+    (tmp_path / "svar.pdf").write_bytes(make_pdf(PDF_PAGES))
+    data = str(copy / "data")
+    assert add(cli, copy, "svar.pdf", "--org", "nho", "--title", "Høringssvar", "--date", "2016-03-01").exit_code == 0
+    suggested = cli("suggest", "anbud", "--doc", "nho-2016", "--data", data)
+    assert suggested.exit_code == 0, suggested.stderr
+    stub = suggested.stdout.split("\n# 1.")[1].split("\n", 1)[1].split("\n\n# 2.")[0]
+    stub = stub.replace("stance: TODO", "stance: strongly-against").replace(
+        'nb: ""', 'nb: "NHO er imot anbud."').replace('en: ""', 'en: "NHO opposes tendering."')
+    path = copy / "data" / "stances.yaml"
+    text = path.read_text(encoding="utf-8")
+    codebook = [i["key"] for i in yaml.safe_load(text)["issues"] if i.get("codebook") and i["key"] != "anbud"]
+    text = text.replace("\nnot_addressed:\n", "\n" + stub.strip() + "\n\nnot_addressed:\n  nho-2016:\n"
+                        + "".join(f"  - {k}\n" for k in codebook))
+    path.write_text(text, encoding="utf-8")
+    checked = cli("validate", "--data", data)
+    assert checked.exit_code == 0, checked.stderr
+    assert "0 errors" in checked.stdout
+    shown = cli("evidence", "anbud", "nho", "--data", data, "--format", "tsv")
+    assert "Spekter er imot anbudsutsetting av arbeidsmarkedstiltak" in shown.stdout
+
+
+def test_organisation_may_be_given_by_name(cli, copy, tmp_path):
+    (tmp_path / "svar.txt").write_text(TEXT, encoding="utf-8")
+    result = add(cli, copy, "svar.txt", "--org", "Norsk Tjenestemannslag", "--title", "Svar", "--year", "2016")
+    assert result.exit_code == 0, result.stderr
+    assert "  organisation: ntl\n" in (copy / "data" / "stances.yaml").read_text(encoding="utf-8")
+
+
+def test_second_document_of_the_same_year_gets_its_own_id(cli, copy, tmp_path):
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(TEXT.replace("Spekter", "NTL"), encoding="utf-8")
+    assert add(cli, copy, "a.txt", "--org", "ntl", "--title", "A", "--year", "2016").exit_code == 0
+    result = add(cli, copy, "b.txt", "--org", "ntl", "--title", "B", "--year", "2016")
+    assert result.exit_code == 0, result.stderr
+    assert "added document 'ntl-2016-2'" in result.stdout
+
+
+def test_txt_already_beside_the_dataset_is_used_where_it_is(cli, copy):
+    (copy / "seeds" / "mine.txt").write_text(TEXT, encoding="utf-8")
+    result = add(cli, copy, str(copy / "seeds" / "mine.txt"), "--org", "ntl", "--title", "Svar", "--year", "2016")
+    assert result.exit_code == 0, result.stderr
+    assert "  source: ../seeds/mine.txt\n" in (copy / "data" / "stances.yaml").read_text(encoding="utf-8")
+    assert not (copy / "seeds" / "ntl-2016.txt").exists()
+
+
+def test_dry_run_changes_nothing(cli, copy, tmp_path):
+    (tmp_path / "svar.txt").write_text(TEXT, encoding="utf-8")
+    before = state(copy)
+    result = add(cli, copy, "svar.txt", "--org", "ntl", "--title", "Svar", "--year", "2016", "--dry-run")
+    assert result.exit_code == 0
+    assert "would add document 'ntl-2016'" in result.stdout
+    assert "- id: ntl-2016" in result.stdout
+    assert state(copy) == before
+
+
+# ---------------------------------------------------------------- refusing, and changing nothing
+
+
+def refused(cli, copy, tmp_path, *args: str) -> str:
+    before = state(copy)
+    result = add(cli, copy, *args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert state(copy) == before
+    assert "Traceback" not in result.stderr
+    return result.stderr
+
+
+def test_unknown_organisation(cli, copy, tmp_path):
+    (tmp_path / "svar.txt").write_text(TEXT, encoding="utf-8")
+    assert refused(cli, copy, tmp_path, "svar.txt", "--org", "ntll", "--title", "T", "--year", "2016") == (
+        "stancecli: unknown organisation 'ntll'; did you mean ntl, lo? (to add a new organisation, give --org-name "
+        "and --org-kind)\n")
+
+
+def test_bad_date(cli, copy, tmp_path):
+    (tmp_path / "svar.txt").write_text(TEXT, encoding="utf-8")
+    assert refused(cli, copy, tmp_path, "svar.txt", "--org", "ntl", "--title", "T", "--date", "2016-02-30") == (
+        "stancecli: --date '2016-02-30' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)\n")
+
+
+def test_no_date_or_year(cli, copy, tmp_path):
+    (tmp_path / "svar.txt").write_text(TEXT, encoding="utf-8")
+    assert refused(cli, copy, tmp_path, "svar.txt", "--org", "ntl", "--title", "T") == (
+        "stancecli: give --date YYYY-MM-DD (or --year YYYY)\n")
+
+
+def test_existing_id(cli, copy, tmp_path):
+    (tmp_path / "svar.txt").write_text(TEXT, encoding="utf-8")
+    err = refused(cli, copy, tmp_path, "svar.txt", "--org", "ntl", "--title", "T", "--year", "2012", "--id", "ntl-2012")
+    assert err.startswith("stancecli: a document with id 'ntl-2012' already exists (line ")
+
+
+def test_missing_file(cli, copy, tmp_path):
+    assert refused(cli, copy, tmp_path, "nowhere.pdf", "--org", "ntl", "--title", "T", "--year", "2016") == (
+        "stancecli: nowhere.pdf: file not found\n")
+
+
+def test_not_a_txt_or_pdf(cli, copy, tmp_path):
+    (tmp_path / "svar.docx").write_bytes(b"PK\x03\x04")
+    assert refused(cli, copy, tmp_path, "svar.docx", "--org", "ntl", "--title", "T", "--year", "2016") == (
+        "stancecli: svar.docx: expected a .txt or .pdf file\n")
+
+
+def test_txt_that_is_not_utf8(cli, copy, tmp_path):
+    raw = TEXT.encode("latin-1")
+    (tmp_path / "svar.txt").write_bytes(raw)
+    offset = raw.index("ø".encode("latin-1"))
+    err = refused(cli, copy, tmp_path, "svar.txt", "--org", "ntl", "--title", "T", "--year", "2016")
+    assert err == (f"stancecli: svar.txt: not UTF-8 text (byte 0xf8 at offset {offset}); convert it, "
+                   "e.g. iconv -f latin1 -t utf-8\n")
+
+
+def test_pdf_without_the_extra_names_the_extra(cli, copy, tmp_path, monkeypatch):
+    monkeypatch.setattr("stancecli.pdftext.available", lambda: False)
+    (tmp_path / "svar.pdf").write_bytes(make_pdf(PDF_PAGES))
+    assert refused(cli, copy, tmp_path, "svar.pdf", "--org", "ntl", "--title", "T", "--year", "2016") == (
+        "stancecli: reading PDFs needs the optional extra: pip install 'stancecli[pdf]' (it installs pypdf)\n")
+
+
+def test_damaged_pdf(cli, copy, tmp_path):
+    needs_pdf()
+    (tmp_path / "svar.pdf").write_bytes(b"%PDF-1.4\nthis is not really a PDF\n")
+    err = refused(cli, copy, tmp_path, "svar.pdf", "--org", "ntl", "--title", "T", "--year", "2016")
+    assert err.startswith("stancecli: svar.pdf: not a readable PDF (")
+
+
+def test_pdf_without_text(cli, copy, tmp_path):
+    needs_pdf()
+    (tmp_path / "scan.pdf").write_bytes(make_pdf([[]]))
+    assert refused(cli, copy, tmp_path, "scan.pdf", "--org", "ntl", "--title", "T", "--year", "2016") == (
+        "stancecli: scan.pdf: no text found in the PDF; is it scanned? Run OCR on it first (e.g. ocrmypdf) and add "
+        "the result\n")
+
+
+def test_target_file_already_there(cli, copy, tmp_path):
+    (tmp_path / "svar.txt").write_text(TEXT, encoding="utf-8")
+    (copy / "seeds" / "ntl-2016.txt").write_text("someone else's\n", encoding="utf-8")
+    err = refused(cli, copy, tmp_path, "svar.txt", "--org", "ntl", "--title", "T", "--year", "2016")
+    assert err.endswith("seeds/ntl-2016.txt: already exists; give another --id or move that file away\n")
+
+
+def test_broken_dataset_is_not_edited(cli, copy, tmp_path):
+    (tmp_path / "svar.txt").write_text(TEXT, encoding="utf-8")
+    path = copy / "data" / "stances.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("organisations:\n", "organisations: [\n", 1),
+                    encoding="utf-8")
+    err = refused(cli, copy, tmp_path, "svar.txt", "--org", "ntl", "--title", "T", "--year", "2016")
+    assert err.startswith("dataset/data/stances.yaml:") and "malformed YAML" in err
+
+
+def test_bundled_dataset_of_an_installed_package_is_not_edited(cli, copy, tmp_path, monkeypatch):
+    monkeypatch.setattr("stancecli.adding.BUNDLED", copy)
+    (tmp_path / "svar.txt").write_text(TEXT, encoding="utf-8")
+    err = refused(cli, copy, tmp_path, "svar.txt", "--org", "ntl", "--title", "T", "--year", "2016")
+    assert err.startswith("stancecli: the bundled dataset is part of the installed package and is not edited")
+
+
+def test_failed_write_leaves_dataset_and_sources_as_they_were(cli, copy, tmp_path, monkeypatch):
+    needs_pdf()
+    (tmp_path / "svar.pdf").write_bytes(make_pdf(PDF_PAGES))
+
+    def disk_full(path, text):
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr("stancecli.adding.write_atomic", disk_full)
+    err = refused(cli, copy, tmp_path, "svar.pdf", "--org", "ntl", "--title", "T", "--year", "2016")
+    assert err.endswith("stances.yaml: No space left on device; nothing was changed\n")
+    assert sorted(os.listdir(copy / "seeds")) == sorted(os.listdir(SEEDS))
+
+
+def test_org_kind_without_org_name(cli, copy, tmp_path):
+    (tmp_path / "svar.txt").write_text(TEXT, encoding="utf-8")
+    assert refused(cli, copy, tmp_path, "svar.txt", "--org", "ntl", "--org-kind", "ngo", "--title", "T",
+                   "--year", "2016") == (
+        "stancecli: --org-kind and --org-short describe a new organisation: give --org-name too\n")

@@ -1,0 +1,136 @@
+"""Matching on the real seeds: compounds, inflections, typos, phrases, folding, ranking."""
+
+from pathlib import Path
+
+import pytest
+
+from conftest import SEEDS
+from stancecli.search.engine import SearchError, search
+
+
+def hits(query, paths=(SEEDS,), **kw):
+    return search(query, list(paths), **kw).hits
+
+
+def words(hit) -> list[str]:
+    return [hit.sentence[a:b] for a, b in hit.match_spans]
+
+
+def test_a_word_finds_the_compounds_it_starts():
+    found = {w.lower() for h in hits("anbud", limit=0) for w in words(h)}
+    assert {"anbud", "anbudsutsetting", "anbudskonkurranse"} <= found
+
+
+def test_a_word_finds_compounds_it_ends():
+    found = {w.lower() for h in hits("konkurranse", limit=0) for w in words(h)}
+    assert "anbudskonkurranse" in found
+
+
+def test_inflections_are_found_from_either_form():
+    for query in ("tiltak", "tiltakene"):
+        found = {w.lower() for h in hits(query, limit=0) for w in words(h)}
+        assert {"tiltak", "tiltaket", "tiltakene"} <= found, query
+
+
+def test_the_exact_form_ranks_above_inflections_and_compounds():
+    ranked = hits("tiltaket", limit=0)
+    assert ranked[0].score == 100 and "tiltaket" in [w.lower() for w in words(ranked[0])]
+    assert all(a.score >= b.score for a, b in zip(ranked, ranked[1:]))
+
+
+def test_typos_find_the_word_meant():
+    top = hits("anbudsutseting")[0]
+    assert top.sentence == "Ingen anbudsutsetting av oppfølgings-, avklarings- og arbeidstreningstiltak."
+    assert (top.path.name[:3], top.line, top.col) == ("001", 12, 9)
+    found = {w for h in hits("overslagsbevilling") for w in words(h)}
+    assert {"overslagsbevilging", "overslagsbevilgninger"} <= found
+
+
+def test_ascii_spelling_finds_norwegian_letters():
+    assert set(words(hits("oppfolging")[0])) == {"oppfølging"}
+    assert any("målgrupper" in words(h) for h in hits("maalgrupper"))
+    assert words(hits("saerlig")[0]) == ["særlig"]
+    assert hits("Horingsuttalelse")[0].sentence.startswith("Høringsuttalelse")
+
+
+def test_a_phrase_matches_across_a_hyphenated_line_break():
+    top = hits("skottene som er mellom NAV-kontorene")[0]
+    assert top.score == 100
+    assert (top.line, top.end_line) == (23, 24)
+    assert words(top) == ["skottene som er mellom NAV-kontorene"]
+    assert top.sentence == "Dette forutsetter nedbygging av de tette skottene som er mellom NAV-kontorene og forvaltningen."
+
+
+def test_a_phrase_matches_across_a_blank_line_in_double_spaced_text():
+    top = hits("dermed større valgfrihet i tjenestetilbudet")[0]
+    assert top.score == 100 and top.path.name.startswith("004")
+
+
+def test_words_that_stand_closer_rank_higher():
+    ranked = hits("tett oppfølging", limit=0)
+    adjacent = [h for h in ranked if "tett oppfølging" in h.sentence.lower()]
+    apart = [h for h in ranked if "tettere og bedre oppfølging" in h.sentence]
+    assert adjacent and apart
+    assert min(h.score for h in adjacent) > apart[0].score
+    assert ranked[: len(adjacent)] == adjacent
+
+
+def test_phrase_ranks_sentences_holding_most_of_it_together_first():
+    ranked = hits("tett oppfølging av brukere")
+    assert [words(h) for h in ranked[:3]] == [
+        ["oppfølgingen av bruker"], ["oppfølging av brukere"], ["tett oppfølging av"]]
+    assert all(a.score >= b.score for a, b in zip(ranked, ranked[1:]))
+
+
+def test_exact_takes_the_words_as_typed():
+    assert hits("NAV-kontorene", exact=True)
+    assert not hits("oppfolging", exact=True)
+    exact = {w.lower() for h in hits("anbud", exact=True, limit=0) for w in words(h)}
+    assert exact == {"anbud"}
+
+
+def test_limit_min_score_and_file_filter():
+    assert len(hits("tiltak", limit=3)) == 3
+    assert all(h.score >= 90 for h in hits("anbud", min_score=90, limit=0))
+    ntl = next(SEEDS.glob("001_*.txt"))
+    assert {h.path.name for h in hits("anbud", only=[ntl], limit=0)} == {ntl.name}
+
+
+def test_context_lines_skip_blank_lines():
+    hit = hits("anbudsutseting", context=1)[0]
+    assert hit.context_before == ((11, "arbeidsgivere."),)
+    assert hit.context_after[0][0] == 15
+
+
+def test_document_ids_are_attached():
+    ntl = next(SEEDS.glob("001_*.txt"))
+    assert hits("anbudsutseting", doc_ids={ntl: "ntl-2012"})[0].doc_id == "ntl-2012"
+
+
+def test_index_and_memory_give_the_same_hits(tmp_path):
+    for query in ("anbud", "tett oppfølging av brukere", "overslagsbevilling"):
+        assert hits(query, index_dir=tmp_path / "ix") == hits(query, use_index=False), query
+
+
+def test_bad_queries_and_paths_are_errors(tmp_path):
+    with pytest.raises(SearchError):
+        hits("  -- ")
+    with pytest.raises(SearchError, match="no such file"):
+        hits("anbud", [tmp_path / "missing"])
+    with pytest.raises(SearchError, match="no .txt sources"):
+        hits("anbud", [tmp_path])
+
+
+def test_a_line_end_hyphen_in_a_new_file(tmp_path):
+    (tmp_path / "a.txt").write_text("Vi er imot anbuds-\nutsetting av tiltak.\n", encoding="utf-8")
+    top = hits("anbudsutsetting", [tmp_path])[0]
+    assert top.score == 100 and top.sentence == "Vi er imot anbudsutsetting av tiltak."
+    assert (top.line, top.col, top.end_line, top.end_col) == (1, 12, 2, 9)
+
+
+def test_unreadable_sources_are_reported_not_fatal(tmp_path):
+    (tmp_path / "good.txt").write_text("Tiltak virker.\n", encoding="utf-8")
+    (tmp_path / "bad.txt").write_bytes("Tiltak p\xe5 latin-1.\n".encode("latin-1"))
+    result = search("tiltak", [tmp_path])
+    assert [h.path.name for h in result.hits] == ["good.txt"]
+    assert list(map(Path, result.errors)) == [tmp_path / "bad.txt"]

@@ -1,0 +1,47 @@
+"""Folding, hyphenation and tokens: what makes 'oppfolging' find 'oppfølging'."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stancecli.search import sentences, text
+
+
+def test_folding_spells_norwegian_letters_as_typed_in_ascii():
+    assert text.fold("Høringsuttalelse") == "horingsuttalelse"
+    assert text.fold("Målgrupper ÆRLIG") == "maalgrupper aerlig"
+    assert text.fold("«Café»") == "«cafe»"
+
+
+def test_line_end_hyphenation_is_joined_but_real_hyphens_are_kept():
+    body = "Ingen anbuds-\nutsetting av NAV-\nkontorene, mål- og resultat-\n\nstyring, sosial-\nog helse."
+    prepared = text.prepare(body)
+    assert len(prepared) == len(body)
+    assert text.tokens(prepared) == [
+        "ingen", "anbudsutsetting", "av", "nav", "kontorene", "maal", "og", "resultatstyring",
+        "sosial", "og", "helse",
+    ]
+
+
+def test_one_line_removes_layout_and_maps_offsets():
+    chunk = text.prepare("skottene mellom NAV-\nkontorene og anbuds-\nutsetting")
+    line, where = text.one_line(chunk)
+    assert line == "skottene mellom NAV-kontorene og anbudsutsetting"
+    start = chunk.index("anbuds")
+    assert line[where[start]:where[start + len("anbuds-\nutsetting")]] == "anbudsutsetting"
+
+
+def test_inflections_share_a_stem():
+    assert {text.stem(w) for w in ("tiltak", "tiltaket", "tiltakene")} == {"tiltak"}
+
+
+_ALPHABET = st.sampled_from(list("abcæøåÆØÅéß -\n\n.,«»İ") + ["\u00ad", "  ", "NAV-\nkontor", "anbuds-\nutsetting"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_ALPHABET, max_size=60).map("".join))
+def test_fast_tokenising_agrees_with_the_plain_one(body):
+    prepared = text.prepare(body)
+    assert len(prepared) == len(body)
+    spans = sentences.split(body)
+    assert text.sentence_tokens(prepared, spans) == [text.tokens(prepared[s:e]) for s, e in spans]
+    assert [t for _, _, t in text.token_spans(prepared)] == text.tokens(prepared)

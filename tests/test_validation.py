@@ -1,0 +1,132 @@
+"""`validate` as a linter: each finding names file:line and key, says what is wrong and, where it can,
+what was meant."""
+
+from __future__ import annotations
+
+import pytest
+
+import minidata
+from minidata import YAML, line_of
+
+DATA = "data/stances.yaml"
+
+
+@pytest.fixture
+def lint(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+    def run(text: str, *options: str):
+        minidata.make(tmp_path, text)
+        return cli("validate", "--data", DATA, *options)
+
+    return run
+
+
+def test_clean_dataset_passes_with_a_summary(lint):
+    result = lint(YAML)
+    assert result.exit_code == 0
+    assert result.stdout == (f"{DATA}: 1 organisations, 1 documents, 2 issues (1 codebook), 2 positions (0 reported); "
+                             "quotes located 2/2; codebook pairs decided 1/1; 0 errors, 0 warnings\n")
+    assert result.stderr == ""
+
+
+def test_quote_not_found_gets_the_nearest_passage_and_its_line(lint):
+    text = YAML.replace("NAV bør gjøre mer i egenregi,", "NAV bør gjøre mye mer i egenregi,")
+    result = lint(text)
+    assert result.exit_code == 2
+    assert (f"{DATA}:{line_of(text, 'mye mer')}: positions[1].quotes[0]: quote not found in ../seeds/tf.txt: "
+            "“NAV bør gjøre mye mer i egenregi, med egne ansatte og egne tiltak.”; did you mean line 6: "
+            "“NAV bør gjøre mer i egenregi, med egne ansatte og egne tiltak.”") in result.stderr
+
+
+def test_quote_across_a_hyphenated_line_break_is_found(lint):
+    result = lint(YAML.replace("arbeidsmarkedstiltak.", "arbeidsmarkeds- tiltak."))
+    assert result.exit_code == 0, result.stderr
+
+
+def test_unknown_key_with_did_you_mean(lint):
+    text = YAML.replace("  hearing: Testhøring", "  hearring: Testhøring")
+    result = lint(text)
+    assert result.exit_code == 2
+    assert f"{DATA}:{line_of(text, 'hearring')}: documents[0].hearring: unknown key; did you mean 'hearing'?" \
+        in result.stderr.splitlines()
+
+
+def test_unknown_top_level_key_with_did_you_mean(lint):
+    result = lint(YAML.replace("not_addressed:", "not_adressed:"))
+    assert "not_adressed: unknown top-level key; did you mean 'not_addressed'?" in result.stderr
+
+
+def test_dangling_references(lint):
+    text = (YAML.replace("  organisation: tf\n", "  organisation: tff\n")
+            .replace("- issue: egenregi", "- issue: egenregii")
+            .replace("  tf-2020: []", "  tf-2020: [anbudd]"))
+    result = lint(text)
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert f"{DATA}:{line_of(text, '- id: tf-2020')}: documents[tf-2020].organisation: unknown organisation 'tff'; " \
+           "did you mean 'tf'?" in lines
+    assert f"{DATA}:{line_of(text, 'egenregii')}: positions[1].issue: unknown issue 'egenregii'; did you mean " \
+           "'egenregi'?" in lines
+    assert f"{DATA}:{line_of(text, 'tf-2020: [anbudd]')}: not_addressed.tf-2020: unknown issue 'anbudd'; did you " \
+           "mean 'anbud'?" in lines
+
+
+def test_position_naming_an_unknown_document(lint):
+    text = YAML.replace("  document: tf-2020\n  stance: for", "  document: tf-2021\n  stance: for")
+    result = lint(text)
+    assert f"positions[1].document: unknown document 'tf-2021'; did you mean 'tf-2020'?" in result.stderr
+
+
+def test_document_never_cited_and_issue_without_positions_are_warnings(lint):
+    text = YAML.replace("\nissues:\n", "- id: tf-2021\n  organisation: tf\n  title: Uncited\n  year: 2021\n"
+                        "  source: ../seeds/tf.txt\n\nissues:\n")
+    text = text.replace("\npositions:\n", "\n- key: lonely\n  title: {nb: Ensom, en: Lonely}\n"
+                        "  proposal: {nb: Ingen, en: None}\n\npositions:\n")
+    text = text.replace("  tf-2020: []", "  tf-2020: []\n  tf-2021: [anbud]")
+    result = lint(text)
+    assert result.exit_code == 0  # warnings alone do not fail
+    assert f"{DATA}:{line_of(text, '- id: tf-2021')}: warning: documents[tf-2021]: no position cites this document" \
+        in result.stderr.splitlines()
+    assert f"{DATA}:{line_of(text, '- key: lonely')}: warning: issues[lonely]: no position on this issue" \
+        in result.stderr.splitlines()
+    assert "0 errors, 2 warnings" in result.stdout
+    quiet = lint(text, "--no-warnings")
+    assert quiet.stderr == "" and "0 errors, 2 warnings" in quiet.stdout
+
+
+def test_organisation_nobody_names_is_a_warning(lint):
+    text = YAML.replace("\ndocuments:\n", "- id: ghost\n  name: Ghost\n  kind: ngo\n\ndocuments:\n")
+    result = lint(text)
+    assert result.exit_code == 0
+    assert (f"{DATA}:{line_of(text, '- id: ghost')}: warning: organisations[ghost]: no document or position names "
+            "this organisation") in result.stderr
+
+
+def test_alias_naming_two_issues(lint):
+    text = YAML.replace("  proposal:\n    nb: NAV skal selv", "  aliases: [anbudsutsetting]\n  proposal:\n"
+                        "    nb: NAV skal selv")
+    result = lint(text)
+    assert result.exit_code == 2
+    assert "issues[egenregi].aliases: 'anbudsutsetting' also names issue 'anbud'; an alias must name one issue" \
+        in result.stderr
+
+
+def test_undecided_codebook_issue_and_how_to_decide_it(lint):
+    codebook = YAML.replace("- key: egenregi\n", "- key: egenregi\n  codebook: true\n")
+    undecided = codebook.split("- issue: egenregi")[0] + "\nnot_addressed:\n  tf-2020: []\n"
+    result = lint(undecided)
+    assert result.exit_code == 2
+    assert (f"{DATA}:{line_of(undecided, '- id: tf-2020')}: documents[tf-2020]: codebook issues not decided (give a "
+            "position or list them under not_addressed.tf-2020): egenregi") in result.stderr.splitlines()
+    assert "codebook pairs decided 1/2" in result.stdout
+    decided = undecided.replace("  tf-2020: []", "  tf-2020: [egenregi]")
+    assert lint(decided).exit_code == 0
+
+
+def test_every_problem_line_names_file_and_line(lint):
+    text = YAML.replace("stance: against", "stance: support").replace("kind: union", "kind: club")
+    result = lint(text)
+    for line in result.stderr.splitlines():
+        file, number = line.split(":")[:2]
+        assert file == DATA and number.isdigit()
