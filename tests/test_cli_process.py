@@ -76,3 +76,33 @@ def test_wheel_carries_the_dataset_and_sources(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "stancecli/bundled/data/stances.yaml" in names
     assert {f"stancecli/bundled/seeds/{p.name}" for p in (REPO / "seeds").glob("*.txt")} <= names
+
+
+def test_ctrl_c_ends_quietly_with_130(monkeypatch, capsys):
+    from stancecli import entry, queries
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(queries, "compare", interrupted)
+    monkeypatch.setattr(sys, "argv", ["stancecli", "compare", "anbud"])
+    with pytest.raises(SystemExit) as exit_:
+        entry.main()
+    assert exit_.value.code == 130
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err + captured.out
+    assert captured.out == ""
+
+
+def test_sigint_to_a_running_process_ends_quietly(tmp_path):
+    import signal
+    import time
+
+    # At 50 ms the process is still importing or checking: either way it must end without a traceback.
+    proc = subprocess.Popen([STANCECLI, "validate"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert "Traceback" not in err
+    assert proc.returncode in (0, 130)

@@ -103,6 +103,14 @@ def test_a_damaged_manifest_means_a_rebuild(corpus, tmp_path):
     assert again.indexed == 5 and again.hits == first.hits
 
 
+def test_a_missing_segment_means_a_rebuild(corpus, tmp_path):
+    first = run("anbud", corpus, tmp_path / "ix")
+    for seg in (tmp_path / "ix").glob("seg-*.bin"):
+        seg.unlink()
+    again = run("anbud", corpus, tmp_path / "ix")
+    assert again.indexed == 5 and again.hits == first.hits
+
+
 def test_parallel_build_finds_what_a_serial_build_finds(corpus, tmp_path, monkeypatch):
     for n in range(12):
         (corpus / f"extra-{n:02d}.txt").write_text(

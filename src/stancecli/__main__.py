@@ -1,3 +1,3 @@
-from stancecli.cli.app import main
+from stancecli.entry import main
 
 main()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from typing import Annotated
 
 import typer
@@ -44,12 +42,6 @@ for module in (compare, sides, evidence, listings, show, validate, matrix, agree
 
 
 def main() -> None:
-    try:
-        app()
-    except BrokenPipeError:
-        # The reader (head, less) went away: end quietly, like grep does.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(0)
-    except KeyboardInterrupt:
-        sys.exit(130)
+    from stancecli.entry import main as run
+
+    run()

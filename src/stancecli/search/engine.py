@@ -23,7 +23,6 @@ from stancecli.search.index import (
     Progress,
     Segment,
     Snapshot,
-    SourceFile,
     Vocab,
     collect,
     default_index_dir,

@@ -39,7 +39,7 @@ RACY_NS = 50_000_000  # mtime clocks tick coarsely: a write this close to indexi
 Progress = Callable[[int, int], None]
 
 
-class IndexError_(Exception):
+class IndexFormatError(Exception):
     """An index folder that cannot be used."""
 
 
@@ -252,7 +252,7 @@ def read_segment(path: Path, paths: list[str], dead: Iterable[int]) -> Segment:
     with open(path, "rb") as f:
         mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
     if mm[: len(MAGIC)] != MAGIC:
-        raise IndexError_(f"{path}: not a stancecli index segment")
+        raise IndexFormatError(f"{path}: not a stancecli index segment")
     view = memoryview(mm)
     arrays = []
     for k in range(len(_ARRAYS)):
@@ -301,7 +301,7 @@ class Manifest:
     def load(cls, data: bytes) -> "Manifest":
         raw = marshal.loads(data)
         if raw.get("format") != FORMAT or raw.get("byteorder") != sys.byteorder:
-            raise IndexError_("index written by another version")
+            raise IndexFormatError("index written by another version")
         return cls(
             generation=raw["generation"],
             vocab_size=raw["vocab_size"],
@@ -355,7 +355,7 @@ class IndexStore:
             return Manifest.load((self.root / "manifest.marshal").read_bytes())
         except FileNotFoundError:
             return Manifest()
-        except (ValueError, EOFError, TypeError, KeyError, IndexError_):
+        except (ValueError, EOFError, TypeError, KeyError, IndexFormatError):
             return Manifest(generation=-1)  # unreadable: rebuild from scratch
 
     def snapshot(self, man: Manifest) -> Snapshot:
@@ -390,6 +390,15 @@ class IndexStore:
 
     def sync(self, files: list[SourceFile], progress: Progress | None = None) -> Snapshot:
         """Bring the index in step with `files` and return what to query."""
+        try:
+            return self._sync(files, progress)
+        except (IndexFormatError, FileNotFoundError, ValueError, struct.error):
+            # A damaged index (a segment gone, a truncated file): start again from the sources.
+            with _Lock(self.root / "lock"):
+                (self.root / "manifest.marshal").unlink(missing_ok=True)
+            return self._sync(files, progress)
+
+    def _sync(self, files: list[SourceFile], progress: Progress | None) -> Snapshot:
         man = self._manifest()
         if not _stale(man, files):
             self.last_sync = SyncReport()
@@ -542,7 +551,7 @@ class IndexStore:
                 p.with_suffix(".off").unlink(missing_ok=True)
 
 
-PARALLEL_MIN = 400  # documents; below this, starting worker processes costs more than it saves
+PARALLEL_MIN = 64  # documents; below this, starting worker processes costs more than it saves
 
 
 def _workers(n_files: int) -> int:
