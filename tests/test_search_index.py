@@ -2,6 +2,8 @@
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -142,3 +144,29 @@ def test_small_source_sets_need_no_index(corpus, monkeypatch, tmp_path):
     monkeypatch.setenv("STANCECLI_CACHE_DIR", str(tmp_path / "cache"))
     assert search("anbud", [corpus]).mode == "memory"
     assert not (tmp_path / "cache").exists()
+
+
+def test_the_query_path_imports_nothing_heavy(corpus, tmp_path):
+    run("anbud", corpus, tmp_path / "ix")  # built here, queried in a fresh process below
+    probe = (
+        "import sys; from pathlib import Path; from stancecli.search.engine import search; "
+        f"r = search('tiltakenes', [Path({str(corpus)!r})], index_dir=Path({str(tmp_path / 'ix')!r})); "
+        "assert r.hits; print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'numpy', 'snowballstemmer', 'rapidfuzz', 'typer', 'rich'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_a_file_written_as_it_was_indexed_is_checked_once_more_then_trusted(corpus, tmp_path):
+    import time
+
+    target = next(corpus.glob("000_*.txt"))
+    target.write_text(target.read_text(encoding="utf-8"), encoding="utf-8")
+    run("anbud", corpus, tmp_path / "ix")
+    time.sleep(0.1)
+    assert run("anbud", corpus, tmp_path / "ix").indexed == 0  # hashed: same content
+    manifest = tmp_path / "ix" / "manifest.marshal"
+    stamp = manifest.stat().st_mtime_ns
+    assert run("anbud", corpus, tmp_path / "ix").indexed == 0
+    assert manifest.stat().st_mtime_ns == stamp  # nothing left to check

@@ -8,9 +8,9 @@ import sys
 
 def main() -> None:
     try:
-        from stancecli.cli.app import app
+        from stancecli.cli.app import app_for
 
-        app()
+        app_for(sys.argv[1:])()
     except BrokenPipeError:
         # The reader (head, less) went away: end quietly, like grep does.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -48,6 +48,8 @@ def _table(entries: dict[str, list[str]]) -> dict[str, str]:
 
 
 def resolve(kind: str, name: str, entries: dict[str, list[str]]) -> str:
+    if name in entries:  # the common case, typed exactly: no folding needed
+        return name
     table = _table(entries)
     key = fold(name)
     if key in table:

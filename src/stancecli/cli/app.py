@@ -1,25 +1,43 @@
-"""The `stancecli` command: a thin Typer layer over the library."""
+"""The `stancecli` command: a thin Typer layer over the library.
+
+Typer inspects every registered command's signature when it runs, which costs about a
+millisecond and a half per command. A run names one command, so `build_app` registers only
+that command's module (click's documented "lazy subcommands" idea); help, completion and
+anything unrecognised get every command.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import importlib
+import os
+from typing import Annotated, Iterable, Sequence
 
 import typer
 
 from stancecli import __version__
-from stancecli.cli import add_document, search, suggest
-from stancecli.cli import (agree, compare, conflicts, evidence, listings, matrix, posmap, report, show, sides,
-                           timeline, validate)
 
-app = typer.Typer(
-    name="stancecli",
-    help="Where organisations stand on NAV labour-market policy, proved with their own words.\n\n"
-         "Exit codes: 0 results, 1 no results (like grep), 2 usage or data error.",
-    no_args_is_help=True,
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+# command name -> the module under stancecli.cli that registers it
+COMMANDS: dict[str, str] = {
+    "compare": "compare",
+    "who-supports": "sides",
+    "who-opposes": "sides",
+    "evidence": "evidence",
+    "issues": "listings",
+    "orgs": "listings",
+    "docs": "listings",
+    "show": "show",
+    "search": "search",
+    "matrix": "matrix",
+    "agree": "agree",
+    "map": "posmap",
+    "timeline": "timeline",
+    "diff": "timeline",
+    "conflicts": "conflicts",
+    "report": "report",
+    "suggest": "suggest",
+    "add-document": "add_document",
+    "validate": "validate",
+}
 
 
 def _version(value: bool) -> None:
@@ -28,7 +46,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Show the version and exit.")] = False,
@@ -36,9 +53,37 @@ def _root(
     pass
 
 
-for module in (compare, sides, evidence, listings, show, validate, matrix, agree, posmap, timeline, conflicts, report,
-               add_document, suggest, search):
-    module.register(app)
+def build_app(modules: Iterable[str] | None = None) -> typer.Typer:
+    """A Typer app with the commands of `modules` (all of them when None)."""
+    app = typer.Typer(
+        name="stancecli",
+        help="Where organisations stand on NAV labour-market policy, proved with their own words.\n\n"
+             "Exit codes: 0 results, 1 no results (like grep), 2 usage or data error.",
+        no_args_is_help=True,
+        add_completion=True,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(_root)
+    for name in dict.fromkeys(COMMANDS.values()) if modules is None else dict.fromkeys(modules):
+        importlib.import_module(f"stancecli.cli.{name}").register(app)
+    return app
+
+
+def app_for(argv: Sequence[str]) -> typer.Typer:
+    """Only the named command's module when argv names one; everything otherwise."""
+    completing = any(key.startswith("_") and key.endswith("_COMPLETE") for key in os.environ)
+    first = next((arg for arg in argv if not arg.startswith("-")), None)
+    if completing or first not in COMMANDS:
+        return build_app()
+    return build_app([COMMANDS[first]])
+
+
+def __getattr__(name: str):
+    # `from stancecli.cli.app import app` (tests, embedding) gets the full application.
+    if name == "app":
+        return build_app()
+    raise AttributeError(name)
 
 
 def main() -> None:

@@ -20,8 +20,9 @@ Example:
 
   stancecli orgs --format json
 """
-DOCS_HELP = """The documents with their positions and quotes; --coverage adds the share of each
-document's substantive paragraphs that some quote touches.
+DOCS_HELP = """The documents with their positions and quotes.
+
+--coverage adds the share of each document's substantive paragraphs that some quote touches.
 
 Examples:
 

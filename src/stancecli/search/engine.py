@@ -36,6 +36,8 @@ GAP_COST = 2.0  # characters of credit lost per extra word between two matched w
 LOOSE_SHARE = 0.25  # credit for a matched word that stands outside the best chain
 MAX_EXPANSIONS = 300
 RERANK_POOL = 4  # a phrase's best `limit` come from the word-level best 4 * limit + 40
+# Distinct sentences a phrase query scores at most; past it, weaker groups are left out.
+MAX_SCORED = 50_000
 
 
 class SearchError(Exception):
@@ -103,11 +105,11 @@ class Term:
         return self.expansions[0][1] if self.expansions else 0.0
 
 
-@dataclass(order=True)
+@dataclass
 class _Ranked:
     score: float
-    order: tuple[int, int]  # (segment, sentence); earlier wins a tie
-    positions: tuple[int, ...] = field(compare=False, default=())
+    order: tuple[int, int]  # (segment, sentence)
+    positions: tuple[int, ...] = ()  # the matched words' places in the sentence
 
 
 # ------------------------------------------------------------------------- API
@@ -210,7 +212,7 @@ def expand(word: str, vocab: Vocab) -> list[tuple[int, float]]:
     """Vocabulary terms matching `word`: itself, inflections, compounds, typos."""
     found: dict[int, float] = dict(_exact(word, vocab))
     own = next(iter(found), None)
-    root = vocab.stem_of(own) if own is not None else text.stem(word)
+    root = vocab.stem_of(own) if own is not None else _root(word, vocab)
     if len(root) >= 3:
         for tid, term in vocab.containing(root):
             quality = _relation(word, root, term, vocab.stem_of(tid))
@@ -222,6 +224,19 @@ def expand(word: str, vocab: Vocab) -> list[tuple[int, float]]:
                 found[tid] = quality
     best = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
     return best[:MAX_EXPANSIONS]
+
+
+def _root(word: str, vocab: Vocab) -> str:
+    """The stem of a word the sources do not hold, from the stems they do hold.
+
+    `tiltakenes` has the stem of `tiltak` when stripping an ending leaves a stem
+    of the vocabulary; otherwise (most likely a typo) the word stands for itself.
+    This keeps the Snowball stemmer, and its import, off the query path.
+    """
+    for cut in range(min(5, len(word) - 3), 0, -1):
+        if word[-cut:] in text.INFLECTIONS and vocab.has_stem(word[:-cut]):
+            return word[:-cut]
+    return word
 
 
 def _relation(word: str, root: str, term: str, term_root: str) -> float:
@@ -278,7 +293,7 @@ def rank(
     if exact or vocab is None:
         return _places(_rank_phrase(terms, segments, limit, min_score, exact, keep), limit)
     pool = _rank_phrase(terms, segments, limit and limit * RERANK_POOL + 40, 0.0, False, keep)
-    return _places(_rerank(pool, terms, vocab, min_score), limit)
+    return _places(_rerank(pool, terms, segments, vocab, min_score), limit)
 
 
 @dataclass
@@ -286,19 +301,23 @@ class _Sentence:
     """One sentence text, scored once, and every place it stands."""
 
     score: float
-    words: bytes  # its word ids
     places: list[tuple[int, int]]  # (segment, sentence), in index order
     positions: tuple[int, ...]
     tie: float = 0.0
 
 
 def _places(found: list[_Sentence], limit: int) -> list[_Ranked]:
-    ranked = [_Ranked(f.score, place, f.positions) for f in found for place in f.places]
-    ranked.sort(key=lambda r: (-r.score, r.order))
-    return ranked[:limit] if limit else ranked
+    """Every place of each sentence, best sentence first, until `limit` are taken."""
+    out: list[_Ranked] = []
+    for f in sorted(found, key=lambda f: (-f.score, -f.tie, f.places[0])):
+        for place in f.places:
+            if limit and len(out) >= limit:
+                return out
+            out.append(_Ranked(f.score, place, f.positions))
+    return out
 
 
-def _rerank(pool: list[_Sentence], terms, vocab: Vocab, min_score: float) -> list[_Sentence]:
+def _rerank(pool: list[_Sentence], terms, segments, vocab: Vocab, min_score: float) -> list[_Sentence]:
     """Order a phrase's candidates by how closely a stretch of each sentence spells the phrase.
 
     rapidfuzz's partial_ratio compares the query with the best-matching window of the
@@ -306,19 +325,17 @@ def _rerank(pool: list[_Sentence], terms, vocab: Vocab, min_score: float) -> lis
     score highest; an inflection or a typo costs a letter or two; words apart do not fit
     one window. The word-level score breaks ties.
     """
-    from array import array
-
     from rapidfuzz.fuzz import partial_ratio
 
     query = " ".join(t.text for t in terms)
     out = []
     for f in pool:
-        body = " ".join(vocab.term(t) for t in array("I", f.words))
+        si, sid = f.places[0]
+        body = " ".join(vocab.term(t) for t in segments[si].tokens(sid))
         score = round(partial_ratio(query, body), 1) if len(body) >= len(query) else f.score
         if score >= min_score:
             f.tie, f.score = f.score, score
             out.append(f)
-    out.sort(key=lambda f: (-f.score, -f.tie, f.places[0]))
     return out
 
 
@@ -392,23 +409,23 @@ def _rank_phrase(terms, segments, limit, min_score, exact, keep) -> list[_Senten
     groups = _groups(terms, content, stop_weight, total, exact)
     # The best `limit` distinct sentence texts so far, worst on top, and where each stands:
     # a sentence repeated in many documents is scored once and takes one place.
-    heap: list[tuple[float, tuple[int, int], bytes]] = []
-    where: dict[bytes, list[tuple[int, int]]] = {}
-    memo: dict[bytes, tuple[float, tuple[int, ...]]] = {}
+    heap: list[tuple[float, tuple[int, int], int]] = []
+    where: dict[int, list[tuple[int, int]]] = {}
+    memo: dict[int, tuple[float, tuple[int, ...]]] = {}
     scorer = _exact_chain if exact else _chain
     for si, seg in enumerate(segments):
         ok = _filter(seg, keep)
         sets: dict[int, set[int]] = {}
         seen: set[int] = set()
-        fwd, toff = seg.fwd, seg.toff
+        shash = seg.shash
         for bound, members in groups:
             floor = max(min_score, heap[0][0] if limit and len(heap) >= limit else 0.0)
-            if bound < floor or bound <= 0:
+            if bound < floor or bound <= 0 or len(memo) >= MAX_SCORED:
                 break
             for sid in _members(seg, terms, members, sets, seen):
                 if ok is not None and not ok(sid):
                     continue
-                key = bytes(fwd[toff[sid]:toff[sid + 1]])
+                key = shash[sid]
                 places = where.get(key)
                 if places is not None:
                     places.append((si, sid))
@@ -426,7 +443,7 @@ def _rank_phrase(terms, segments, limit, min_score, exact, keep) -> list[_Senten
                 else:
                     continue
                 where[key] = [(si, sid)]
-    return [_Sentence(score, key, sorted(where[key]), memo[key][1]) for score, _, key in heap]
+    return [_Sentence(score, sorted(where[key]), memo[key][1]) for score, _, key in heap]
 
 
 def _groups(terms, content, stop_weight, total, exact) -> list[tuple[float, tuple[int, ...]]]:
@@ -444,15 +461,29 @@ def _groups(terms, content, stop_weight, total, exact) -> list[tuple[float, tupl
 
 
 def _members(seg: Segment, terms, members, sets, seen) -> list[int]:
-    """Sentences of `seg` holding every word in `members` not already scored."""
-    for i in members:
-        if i not in sets:
-            s: set[int] = set()
-            for tid, _ in terms[i].expansions:
-                s.update(seg.postings(tid))
-            sets[i] = s
-    chosen = sorted((sets[i] for i in members), key=len)
-    found = chosen[0].intersection(*chosen[1:]) - seen
+    """Sentences of `seg` holding every word in `members` not already scored.
+
+    The rarest word's sentences become a set; a common word's postings are only
+    streamed through it (in C), never made into a set of their own.
+    """
+    sizes = {i: sum(len(seg.postings(tid)) for tid, _ in terms[i].expansions) for i in members}
+    order = sorted(members, key=sizes.__getitem__)
+    found = sets.get(order[0])
+    if found is None:
+        found = sets[order[0]] = set()
+        for tid, _ in terms[order[0]].expansions:
+            found.update(seg.postings(tid))
+    found = found - seen
+    for i in order[1:]:
+        if not found:
+            break
+        if i in sets:
+            found &= sets[i]
+            continue
+        kept: set[int] = set()
+        for tid, _ in terms[i].expansions:
+            kept |= found.intersection(seg.postings(tid))
+        found = kept
     seen |= found
     return sorted(found)
 

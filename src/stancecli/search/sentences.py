@@ -8,7 +8,6 @@ come as bullets or numbers, and abbreviations such as `bl.a.`, `f.eks.`,
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 # Abbreviations that never end a sentence, even before a capital ("jfr. NOU 2012:6").
 NEVER_FINAL = frozenset(
@@ -18,6 +17,7 @@ NEVER_FINAL = frozenset(
 )
 # Abbreviations that end a sentence only before a capital ("tiltak mv. Dette ...").
 MAYBE_FINAL = frozenset("mv m.m osv etc m.fl e.l o.l mfl".split())
+_LONGEST = 16  # characters: no abbreviation or section number (17.2.1.4) is longer
 # Section numbers after these stay in the sentence: "kap. 17.2.1. og 17.3".
 _SECTION_WORDS = frozenset({"kap", "pkt", "§", "avsnitt", "punkt", "kapittel"})
 
@@ -30,10 +30,8 @@ _BULLET = re.compile(
 _END = re.compile(
     r"[.!?…:](?:(?<=:)(?=[ \t]*\n)|(?<!:)[.!?…]*[)\"»”’'\]]*(?=\s|$))(?=\s*(\S?))"
 )
-_GAP = re.compile(r"\n(?:[ \t]*\n)+")
-_FILLED = re.compile(r"^[ \t]*\S", re.M)
-_FILLED_THEN_BLANK = re.compile(r"^[ \t]*\S[^\n]*\n[ \t]*\n", re.M)
 _HAS_LETTER = re.compile(r"[^\W\d_]")
+_BULLET_MARKS = frozenset("-–—•▪◦●■*·(\uf0b7\uf0a7")
 MAX_SENTENCE = 1200
 
 
@@ -55,63 +53,58 @@ def split(text: str) -> list[tuple[int, int]]:
 
 
 def _emit(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
-    s, e = _trim(text, s, e)
-    if e > s and _HAS_LETTER.search(text, s, e):
+    piece = text[s:e]
+    body = piece.strip()
+    if not body or not _HAS_LETTER.search(body):
+        return
+    s += len(piece) - len(piece.lstrip())
+    e = s + len(body)
+    if e - s <= MAX_SENTENCE:
+        out.append((s, e))
+    else:
         out.extend(_cap_length(text, s, e))
 
 
 def _block_starts(text: str) -> list[tuple[int, int]]:
     """Where paragraphs, bullet items and headings begin: (line start, text start)."""
-    lengths = sorted(len(line.rstrip()) for line in text.split("\n") if line.strip())
-    if not lengths:
+    lines = text.split("\n")
+    widths = [len(line.rstrip()) for line in lines]  # 0 for a blank line
+    filled = [w for w in widths if w]
+    if not filled:
         return []
-    wide = lengths[int(len(lengths) * 0.75)]
-    filled = len(_FILLED.findall(text))
-    double = filled >= 4 and len(_FILLED_THEN_BLANK.findall(text)) >= 0.8 * filled
-    blank_gap = 2 if double else 1
-    first = _FILLED.search(text)
-    assert first is not None
-    starts: dict[int, int] = {first.start(): first.start()}
-    for m in _GAP.finditer(text):
-        if m.end() >= len(text):
-            continue
-        prev, line = _line_before(text, m.start()), _line_at(text, m.end())
-        if m.group().count("\n") - 1 >= blank_gap:
-            new = not _continues(prev, line, wide)
+    wide = sorted(filled)[int(len(filled) * 0.75)]
+    followed = sum(1 for a, b in zip(widths, widths[1:]) if a and not b)
+    # Double-spaced text puts a blank line after every line: there a paragraph takes two.
+    blank_gap = 2 if len(filled) >= 4 and followed >= 0.8 * len(filled) else 1
+    short = 0.6 * wide
+    starts: dict[int, int] = {}
+    pos, prev, blanks = 0, -1, 0
+    for i, line in enumerate(lines):
+        if not widths[i]:
+            blanks += 1
         else:
-            new = _looks_like_heading(prev, line, wide)
-        if new:
-            starts[m.end()] = m.end()
-    for m in _BULLET.finditer(text):
-        starts[m.start()] = m.end()
-    for line_start in _headings(text, wide, blank_gap):
-        starts.setdefault(line_start, line_start)
+            if prev < 0:
+                starts[pos] = pos
+            elif blanks >= blank_gap:
+                if not _continues(lines[prev], line, wide):
+                    starts[pos] = pos
+            elif widths[prev] < short and _looks_like_heading(lines[prev], line, wide):
+                starts[pos] = pos
+            if _maybe_bullet(line.lstrip()):
+                m = _BULLET.match(text, pos)
+                if m:
+                    starts[pos] = m.end()
+            prev, blanks = i, 0
+        pos += len(line) + 1
     return sorted(starts.items())
 
 
-def _line_before(text: str, end: int) -> str:
-    return text[text.rfind("\n", 0, end) + 1:end]
-
-
-def _line_at(text: str, start: int) -> str:
-    end = text.find("\n", start)
-    return text[start:end if end >= 0 else len(text)]
-
-
-def _headings(text: str, wide: int, blank_gap: int):
-    """Line starts that follow a heading-like line directly (no paragraph gap)."""
-    limit = int(0.6 * wide)
-    if limit < 2:
-        return
-    for m in _short_lines(limit).finditer(text):
-        nxt = m.end() + 1
-        if nxt < len(text) and _looks_like_heading(m.group(), _line_at(text, nxt), wide):
-            yield nxt
-
-
-@lru_cache(maxsize=256)
-def _short_lines(limit: int) -> re.Pattern[str]:
-    return re.compile(r"^[ \t]*\S[^\n]{0,%d}(?=\n)" % max(limit - 1, 0), re.M)
+def _maybe_bullet(body: str) -> bool:
+    """A cheap test before the bullet regex: most lines start with a word."""
+    first = body[:1]
+    if first in _BULLET_MARKS or first.isdigit():
+        return True
+    return first == "o" or (first.islower() and body[1:2] in ".)")
 
 
 def _continues(prev: str, line: str, wide: int) -> bool:
@@ -141,8 +134,11 @@ def _is_boundary(text: str, sent_start: int, m: re.Match[str]) -> bool:
     if text[m.start()] != ".":
         return True
     at = m.start()
-    lo = max(sent_start, at - 40)
-    cut = max(text.rfind(" ", lo, at), text.rfind("\n", lo, at), lo - 1)
+    lo = max(sent_start, at - _LONGEST)
+    cut = max(text.rfind(" ", lo, at), text.rfind("\n", lo, at))
+    if cut < 0 and lo > sent_start:
+        return True  # a word longer than any abbreviation or section number
+    cut = max(cut, lo - 1)
     word = text[cut + 1:at].lstrip("(«\"'[“-–").lower()
     if not word:
         return True

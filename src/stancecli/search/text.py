@@ -138,14 +138,20 @@ def _stemmer():
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Snowball Norwegian stem of a folded word; always a prefix of the word."""
-    stemmed = _stemmer().stemWord(word)
-    return stemmed if word.startswith(stemmed) else word
+    return stem_all([word])[0]
 
 
 def stem_all(words: list[str]) -> list[str]:
-    stemmer = _stemmer()
-    out = stemmer.stemWords(words)
-    return [s if w.startswith(s) else w for w, s in zip(words, out)]
+    """stem() of each word; numbers and words of three letters or fewer stay as they are."""
+    todo = [w for w in words if len(w) > 3 and w.isalpha()]
+    if not todo:
+        return list(words)
+    stems = dict(zip(todo, _stemmer().stemWords(todo)))
+    out = []
+    for w in words:
+        s = stems.get(w, w)
+        out.append(s if w.startswith(s) else w)
+    return out
 
 
 def is_inflection(term: str, base: str) -> bool:
