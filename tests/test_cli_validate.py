@@ -37,6 +37,9 @@ def test_bad_stance_is_reported_with_file_line_and_key(cli, tmp_path, monkeypatc
     index = before.split("\npositions:\n")[1].count("- issue:") - 1
     assert (f"data/stances.yaml:{line}: positions[{index}].stance: 'support' is not one of "
             "strongly-for, for, mixed, against, strongly-against") in result.stderr
+    # One mistake, one message: the broken position still decides its codebook pair.
+    assert "not decided" not in result.stderr
+    assert "1 errors" in result.stdout
 
 
 def test_quote_not_in_source_is_an_error_with_the_nearest_passage(cli, tmp_path):

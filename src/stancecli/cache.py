@@ -42,8 +42,14 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return st.st_size, st.st_mtime_ns
 
 
+_HERE = Path(__file__).resolve().parent
+# The pickled classes live here: a snapshot from another edition of them is stale.
+_CODE = (_HERE / "model.py", _HERE / "corpus.py")
+
+
 def _key(data: Path, sources: list[Path]) -> tuple:
-    return (__version__, str(data.resolve()), _stamp(data), tuple((str(s), _stamp(s)) for s in sources))
+    return (__version__, tuple(_stamp(c) for c in _CODE), str(data.resolve()), _stamp(data),
+            tuple((str(s), _stamp(s)) for s in sources))
 
 
 def load(data: Path) -> Dataset | None:

@@ -283,6 +283,7 @@ class _Builder:
         self.file = file
         self.base = base
         self.problems: list[Problem] = []
+        self.broken_pairs: set[tuple[str, str]] = set()
 
     def problem(self, path: tuple, message: str, severity: str = "error") -> None:
         self.problems.append(Problem(self.file, self.tree.line(path), _dotted(path), message, severity))
@@ -486,6 +487,9 @@ class _Builder:
             if position:
                 position.index = i
                 out.append(position)
+            elif isinstance(m.get("document"), str) and isinstance(m.get("issue"), str):
+                # Reported above; it still decides its pair, so coverage does not report it twice.
+                self.broken_pairs.add((m["document"], m["issue"]))
         return out
 
     def _position(self, m: dict, path: tuple, documents: dict[str, Document]) -> Position | None:
@@ -634,6 +638,7 @@ def load_dataset(path: Path) -> tuple[Dataset, list[Problem]]:
         positions=builder.positions(tree.data.get("positions"), documents),
         not_addressed=not_addressed,
         not_addressed_lines=na_lines,
+        broken_pairs=builder.broken_pairs,
     )
     return dataset, builder.problems
 

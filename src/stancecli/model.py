@@ -133,6 +133,8 @@ class Dataset:
     positions: list[Position]
     not_addressed: dict[str, list[str]]
     not_addressed_lines: dict[str, int] = field(default_factory=dict)
+    # (document, issue) of positions too broken to load: decided, but not usable.
+    broken_pairs: set[tuple[str, str]] = field(default_factory=set)
 
     def positions_on(self, issue: str) -> list[Position]:
         return [p for p in self.positions if p.issue == issue]

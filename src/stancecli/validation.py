@@ -161,7 +161,7 @@ def _check_names(ds: Dataset, add) -> None:
 
 def _check_coverage(ds: Dataset, add, report: Report) -> None:
     codebook = [k for k, i in ds.issues.items() if i.codebook]
-    decided = {(p.document, p.issue) for p in ds.positions if p.document}
+    decided = {(p.document, p.issue) for p in ds.positions if p.document} | ds.broken_pairs
     for doc_id, keys in ds.not_addressed.items():
         decided.update((doc_id, k) for k in keys)
     for doc_id, doc in ds.documents.items():

@@ -31,7 +31,7 @@ from typing import Callable, Iterable, NamedTuple, Sequence
 from stancecli.corpus import SourceError, read_source
 from stancecli.search import sentences, text
 
-FORMAT = 4
+FORMAT = 5
 MAGIC = b"STCSEG04"
 MAX_SEGMENTS = 6
 RACY_NS = 50_000_000  # mtime clocks tick coarsely: a write this close to indexing is suspect
@@ -299,9 +299,25 @@ class Manifest:
     next_segment: int = 0
     segments: dict[int, list[str]] = field(default_factory=dict)  # id -> paths by slot
     dead: dict[int, set[int]] = field(default_factory=dict)
-    files: dict[str, tuple] = field(default_factory=dict)  # path -> FileEntry fields
+    # The files, one column per FileEntry field plus the paths first: unpacking seven
+    # lists is twice as fast as 10,000 tuples, and the freshness check compares columns.
+    columns: list[list] = field(default_factory=lambda: [[] for _ in range(8)])
+    _files: dict[str, tuple] | None = None
+
+    @property
+    def files(self) -> dict[str, tuple]:
+        """Path -> FileEntry fields, built on first use (a search that finds the index fresh never does)."""
+        if self._files is None:
+            self._files = dict(zip(self.columns[0], zip(*self.columns[1:])))
+        return self._files
+
+    @files.setter
+    def files(self, value: dict[str, tuple]) -> None:
+        self._files = value
 
     def dump(self) -> bytes:
+        keys = list(self.files)
+        cols = [list(c) for c in zip(*self.files.values())] if keys else [[] for _ in range(7)]
         return marshal.dumps(
             {
                 "format": FORMAT,
@@ -311,7 +327,7 @@ class Manifest:
                 "next_segment": self.next_segment,
                 "segments": self.segments,
                 "dead": {k: sorted(v) for k, v in self.dead.items()},
-                "files": {p: tuple(e) for p, e in self.files.items()},
+                "files": [keys] + cols,
             }
         )
 
@@ -326,7 +342,7 @@ class Manifest:
             next_segment=raw["next_segment"],
             segments=raw["segments"],
             dead={k: set(v) for k, v in raw["dead"].items()},
-            files=raw["files"],  # plain tuples: building 10,000 objects per query costs
+            columns=raw["files"],
         )
 
 
@@ -382,7 +398,10 @@ class IndexStore:
             read_segment(self._seg_path(sid), paths, man.dead.get(sid, ()))
             for sid, paths in sorted(man.segments.items())
         ]
-        errors = {p: e[6] for p, e in man.files.items() if e[3] < 0}
+        if man._files is None:
+            errors = {k: e for k, seg, e in zip(man.columns[0], man.columns[4], man.columns[7]) if seg < 0}
+        else:
+            errors = {p: e[6] for p, e in man.files.items() if e[3] < 0}
         return Snapshot(vocab, [s for s in segs if len(s.dead) < len(s.paths)], errors)
 
     def _vocab(self, man: Manifest) -> Vocab:
@@ -475,6 +494,8 @@ class IndexStore:
         if to_read:
             self._index(man, to_read, progress)
         report.indexed = len(to_read)
+        # In the order the folders list them, so the next freshness check compares columns.
+        man.files = {f.key: man.files[f.key] for f in files if f.key in man.files}
         self._write_manifest(man)
         self._remove(old_files, man.generation)
         return man, report
@@ -658,8 +679,14 @@ def _valid_length(off_path: Path, n: int) -> int:
 
 
 def _stale(man: Manifest, files: list[SourceFile]) -> bool:
-    if man.generation < 0 or len(man.files) != len(files):
+    if man.generation < 0 or len(man.columns[0]) != len(files):
         return True
+    keys, sizes, mtimes, indexed = man.columns[0], man.columns[1], man.columns[2], man.columns[6]
+    # A folder lists its files in the same order while it is unchanged: compare whole columns.
+    if keys == [f.key for f in files]:
+        if sizes != [f.size for f in files] or mtimes != [f.mtime_ns for f in files]:
+            return True
+        return any(i - m < RACY_NS for i, m in zip(indexed, mtimes))
     entries = man.files
     for f in files:
         if _differs(entries.get(f.key), f):
