@@ -39,3 +39,22 @@ def test_no_quotes_from_that_organisation_exits_1(cli):
     result = cli("evidence", "anbud", "fo")
     assert result.exit_code == 1
     assert "no quotes on 'anbud' from fo" in result.stderr
+
+
+def test_a_quote_missing_from_its_source_is_flagged(cli, tmp_path):
+    import shutil
+
+    from conftest import DATA, SEEDS
+
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    (tmp_path / "data").mkdir()
+    path = tmp_path / "data" / "stances.yaml"
+    shutil.copy2(DATA, path)
+    source = tmp_path / "seeds" / "001_37ab94ba59815dd1.txt"
+    source.write_text(source.read_text(encoding="utf-8").replace("- Ingen anbudsutsetting", "- Mye anbudsutsetting"),
+                      encoding="utf-8")
+    result = cli("evidence", "anbud", "ntl", "--data", str(path))
+    first = result.stdout.splitlines()[0].split("\t")
+    assert first[3] == "Ingen anbudsutsetting av oppfølgings-, avklarings- og arbeidstreningstiltak."
+    assert first[4].endswith("001_37ab94ba59815dd1.txt:?")
+    assert "warning: 1 quote(s) not found in their sources" in result.stderr

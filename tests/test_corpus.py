@@ -91,3 +91,12 @@ def test_line_of_maps_offsets_to_lines():
     source = Source.from_text(Path("x.txt"), "a\nbc\n\nd")
     assert [source.line_of(i) for i in (0, 2, 3, 5, 6)] == [1, 2, 2, 3, 4]
     assert source.line_count == 4
+
+
+def test_a_fifo_is_refused_instead_of_blocking(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(SourceError, match="not a regular file"):
+        read_source(fifo)

@@ -161,14 +161,20 @@ def _breaks_line(s: str, i: int) -> bool:
 
 def read_source(path: Path) -> Source:
     """Read a UTF-8 source; a clear SourceError for anything else."""
+    import stat
+
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except FileNotFoundError:
         raise SourceError(f"{path}: source file not found") from None
     except OSError as exc:
         raise SourceError(f"{path}: cannot read source: {exc.strerror}") from None
-    if path.is_dir():
+    if stat.S_ISDIR(st.st_mode):
         raise SourceError(f"{path}: is a folder, not a text file")
+    if not stat.S_ISREG(st.st_mode):
+        # A FIFO or a device would block or never end.
+        raise SourceError(f"{path}: not a regular file")
+    size = st.st_size
     if size > MAX_SOURCE_BYTES:
         raise SourceError(
             f"{path}: source is {size // (1024 * 1024)} MiB, over the limit of "

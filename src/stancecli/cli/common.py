@@ -169,6 +169,10 @@ def load(data: Optional[Path]):
         for position in dataset.positions:
             locate(dataset, position, sources)
         cache.store(path, dataset)
+    unlocated = sum(q.span is None for p in dataset.positions for q in p.quotes)
+    if unlocated:
+        sys.stderr.write(f"stancecli: warning: {unlocated} quote(s) not found in their sources (shown "
+                         "with ':?'); run 'stancecli validate'\n")
     return dataset
 
 
