@@ -10,9 +10,7 @@ import pytest
 from conftest import DATA
 from minidata import YAML
 
-pytest.importorskip("ruamel.yaml", reason="add-document needs ruamel.yaml (a dependency of stancecli)")
-
-from stancecli.editing import Addition, EditError, insert, write_atomic  # noqa: E402
+from stancecli.editing import Addition, EditError, insert, write_atomic
 
 DOC = {"id": "lo-2024", "organisation": "tf", "title": "Høringssvar: «x» og \"y\"", "hearing": "NOU 2024:1",
        "year": 2024, "date": dt.date(2024, 3, 1), "source": "../seeds/lo.txt"}

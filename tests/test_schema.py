@@ -5,15 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import jsonschema
 import pytest
 
 import minidata
 from conftest import DATA, REPO
 from minidata import YAML
 from stancecli.schema import load_schema, modeline_target, schema_path
-
-jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is in the test extra: pip install -e '.[test]'")
-
 
 def as_json(value):
     """What an editor's YAML 1.2 parser sees: dates are text."""
