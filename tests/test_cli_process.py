@@ -69,12 +69,21 @@ def test_shell_completion_offers_organisation_ids():
 
 
 def test_wheel_carries_the_dataset_and_sources(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
-                             "-w", str(tmp_path), str(REPO)], capture_output=True, text=True, timeout=300)
+    # Build from a copy of what a clean clone holds, so the build leaves nothing in the checkout.
+    tree = tmp_path / "tree"
+    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md"):
+        (tree / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / name, tree / name)
+    for folder in ("src", "data", "seeds"):
+        shutil.copytree(REPO / folder, tree / folder,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(tmp_path / "dist"),
+                             str(tree)], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
-    wheel = next(tmp_path.glob("stancecli-*.whl"))
+    wheel = next((tmp_path / "dist").glob("stancecli-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "stancecli/bundled/data/stances.yaml" in names
+    assert "stancecli/schema/stances.schema.json" in names
     assert {f"stancecli/bundled/seeds/{p.name}" for p in (REPO / "seeds").glob("*.txt")} <= names
 
 

@@ -64,9 +64,6 @@ def user_errors() -> Iterator[None]:
 
 def no_results(message: str) -> None:
     """A clear message on stderr and exit 1, like grep finding nothing."""
-    import sys
-
     from stancecli.cli.common import ExitStatus
 
-    sys.stderr.write(f"stancecli: {message}\n")
-    raise typer.Exit(int(ExitStatus.NO_RESULTS))
+    fail(message, ExitStatus.NO_RESULTS)
