@@ -34,6 +34,8 @@ def test_terminal_shows_a_table_with_stance_symbols_and_citations(cli, terminal)
     assert "-- strongly-against" in out
     assert "· not addressed" in out
     assert "001_37ab94ba59815dd1.txt:12-14" in out
+    assert "004_d9c6762876b2bcea.txt:431-435" in out  # a citation is never broken across lines
+    assert "reported by" in out  # NHO's view, as Bergen's response reports it
     assert ANSI not in out
 
 

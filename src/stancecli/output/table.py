@@ -77,7 +77,17 @@ def _evidence_cell(row: dict[str, Any]):
     for i, quote in enumerate(quotes):
         out.append("\n\u00ab" + clean(quote["text"]) + "\u00bb", style="italic")
         if i < len(locations):
-            out.append(" " + locations[i], style="cyan")
+            # On a line of its own, so a citation is never broken in the middle.
+            out.append("\n" + locations[i], style="cyan")
+    return out
+
+
+def _organisation_cell(row: dict[str, Any]):
+    from rich.text import Text
+
+    out = Text(clean(row.get("organisation")))
+    if row.get("reported_by"):
+        out.append(f"\nreported by\n{clean(row['reported_by'])}", style="magenta")
     return out
 
 
@@ -93,6 +103,10 @@ def build_table(listing: Listing, hide: tuple[str, ...] = ()):
     stacked = {"summary", "quote", "location"} <= keys
     if stacked:
         columns = [c for c in columns if c.key not in ("quote", "location")]
+    # "reported by" goes under the organisation it concerns: one column less to share the width.
+    merged = {"organisation", "reported_by"} <= keys
+    if merged:
+        columns = [c for c in columns if c.key != "reported_by"]
     table = Table(title=Text(clean(listing.title)) if listing.title else None, box=box.SIMPLE_HEAD,
                   show_lines=stacked, header_style="bold", title_justify="left", expand=False)
     for col in columns:
@@ -103,6 +117,7 @@ def build_table(listing: Listing, hide: tuple[str, ...] = ()):
         table.add_column(header, justify="right" if numeric else "left", overflow="fold",
                          no_wrap=fixed, ratio=1 if wide else None, min_width=20 if wide else None)
     for row in listing.rows:
-        table.add_row(*(_evidence_cell(row) if stacked and c.key == "summary" else cell(c.kind, row.get(c.key))
-                        for c in columns))
+        table.add_row(*(_evidence_cell(row) if stacked and c.key == "summary"
+                        else _organisation_cell(row) if merged and c.key == "organisation"
+                        else cell(c.kind, row.get(c.key)) for c in columns))
     return table
