@@ -1,4 +1,7 @@
-"""Agreement between the two curation passes and the settled dataset, over the 100 codebook pairs.
+"""Agreement between the curation passes and the settled dataset.
+
+The 100 codebook pairs: pass A (per-document curators) against the blind pass B. The 160
+pairs of the 32 further issues: the settled dataset (pass A, settled) against the blind pass C.
 
 Usage: python tools/compare_passes.py   (prints the figures recorded in docs/curation.md)
 """
@@ -41,3 +44,20 @@ print("pairs where A and B differed:")
 for p in pairs:
     if a[p] != b[p]:
         print(f"  {p[0]}\t{p[1]}\tA={a[p]}\tB={b[p]}\tfinal={final[p]}")
+
+
+further = [i["key"] for i in data["issues"] if not i.get("codebook")]
+c = load("pass-c.yaml")
+fpairs = [(d, k) for d in docs for k in further]
+final_f = {p: final.get(p, "absent") for p in fpairs}
+exact = sum(final_f[p] == c[p] for p in fpairs)
+presence = sum((final_f[p] == "absent") == (c[p] == "absent") for p in fpairs)
+both = [p for p in fpairs if final_f[p] != "absent" and c[p] != "absent"]
+direction = sum(((SCORE[final_f[p]] > 0) == (SCORE[c[p]] > 0)) and ((SCORE[final_f[p]] < 0) == (SCORE[c[p]] < 0))
+                for p in both)
+print(f"further issues, settled vs C: exact {exact}/{len(fpairs)}; addressed-or-not {presence}/{len(fpairs)}; "
+      f"same direction {direction}/{len(both)} where both took a position")
+print("further-issue pairs where the settled dataset and C differ:")
+for p in fpairs:
+    if final_f[p] != c[p]:
+        print(f"  {p[0]}\t{p[1]}\tsettled={final_f[p]}\tC={c[p]}")
