@@ -30,3 +30,21 @@ def test_docs_with_coverage(cli):
 def test_docs_table_in_terminal(cli, terminal):
     out = cli("docs", "--coverage", "--color", "never").stdout
     assert "Coverage" in out and "%" in out
+
+
+def test_issues_table_in_terminal(cli, terminal):
+    out = cli("issues", "--color", "never").stdout
+    row = next(line for line in out.splitlines() if line.strip().startswith("anbud "))
+    assert row.split()[-6:] == ["yes", "4", "0", "1", "3", "2"]
+    assert "Not addressed" in out
+
+
+def test_orgs_table_in_terminal(cli, terminal):
+    out = cli("orgs", "--color", "never").stdout
+    assert "Næringslivets Hovedorganisasjon" in out
+    assert "employer-organisation" in out
+
+
+def test_issues_in_english(cli):
+    rows = {r.split("\t")[0]: r.split("\t") for r in cli("issues", "--lang", "en").stdout.splitlines()}
+    assert rows["anbud"][1] == "Public tendering of labour-market measures"

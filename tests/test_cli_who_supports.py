@@ -56,3 +56,10 @@ def test_unknown_issue_exits_2(cli):
     result = cli("who-opposes", "egenrgi")
     assert result.exit_code == 2
     assert "did you mean egenregi" in result.stderr
+
+
+def test_who_opposes_terminal_table(cli, terminal):
+    out = cli("who-opposes", "anbud", "--color", "never").stdout
+    assert "Who opposes" in out
+    assert "-- strongly-against" in out
+    assert "001_37ab94ba59815dd1.txt:12-14" in out
