@@ -28,18 +28,18 @@ pairs = [(d, k) for d in docs for k in codebook]
 SCORE = {"strongly-for": 2, "for": 1, "mixed": 0, "against": -1, "strongly-against": -2}
 
 
-def agreement(x, y):
+def report(name, x, y, pairs):
+    """Print exact, addressed-or-not and same-direction agreement of x and y over pairs."""
     exact = sum(x[p] == y[p] for p in pairs)
     both = [p for p in pairs if x[p] != "absent" and y[p] != "absent"]
     direction = sum((SCORE[x[p]] > 0) == (SCORE[y[p]] > 0) and (SCORE[x[p]] < 0) == (SCORE[y[p]] < 0) for p in both)
     presence = sum((x[p] == "absent") == (y[p] == "absent") for p in pairs)
-    return exact, presence, direction, len(both)
+    print(f"{name}: exact {exact}/{len(pairs)}; addressed-or-not {presence}/{len(pairs)}; "
+          f"same direction {direction}/{len(both)} where both took a position")
 
 
 for name, x, y in (("A vs B", a, b), ("final vs A", final, a), ("final vs B", final, b)):
-    exact, presence, direction, both = agreement(x, y)
-    print(f"{name}: exact {exact}/{len(pairs)}; addressed-or-not {presence}/{len(pairs)}; "
-          f"same direction {direction}/{both} where both took a position")
+    report(name, x, y, pairs)
 print("pairs where A and B differed:")
 for p in pairs:
     if a[p] != b[p]:
@@ -50,13 +50,7 @@ further = [i["key"] for i in data["issues"] if not i.get("codebook")]
 c = load("pass-c.yaml")
 fpairs = [(d, k) for d in docs for k in further]
 final_f = {p: final.get(p, "absent") for p in fpairs}
-exact = sum(final_f[p] == c[p] for p in fpairs)
-presence = sum((final_f[p] == "absent") == (c[p] == "absent") for p in fpairs)
-both = [p for p in fpairs if final_f[p] != "absent" and c[p] != "absent"]
-direction = sum(((SCORE[final_f[p]] > 0) == (SCORE[c[p]] > 0)) and ((SCORE[final_f[p]] < 0) == (SCORE[c[p]] < 0))
-                for p in both)
-print(f"further issues, settled vs C: exact {exact}/{len(fpairs)}; addressed-or-not {presence}/{len(fpairs)}; "
-      f"same direction {direction}/{len(both)} where both took a position")
+report("further issues, settled vs C", final_f, c, fpairs)
 print("further-issue pairs where the settled dataset and C differ:")
 for p in fpairs:
     if final_f[p] != c[p]:

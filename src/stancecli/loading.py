@@ -589,11 +589,16 @@ def _kind(value: Any) -> str:
     return {dict: "a mapping", list: "a list", str: f"text '{shown}'"}.get(type(value), f"'{shown}'")
 
 
-def _suggest(word: str, options: tuple[str, ...]) -> str:
+def did_you_mean(word: str, options) -> str:
+    """"; did you mean 'x'?" for the closest of `options`, or "" when none is close."""
     from difflib import get_close_matches
 
-    close = get_close_matches(word, options, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else f" (expected one of {', '.join(options)})"
+    close = get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _suggest(word: str, options: tuple[str, ...]) -> str:
+    return did_you_mean(word, options) or f" (expected one of {', '.join(options)})"
 
 
 def read_dataset_text(path: Path, file: str) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stancecli.datapath import display_path
-from stancecli.model import ABSENT, STANCES, SYMBOLS, Dataset, Position, Quote
+from stancecli.model import ABSENT, Dataset, Position, Quote
 from stancecli.records import Column, Listing
 
 if TYPE_CHECKING:
@@ -366,7 +366,3 @@ def coverage(ds: Dataset, sources: Sources | None = None) -> dict[str, Coverage]
         out[doc.id] = Coverage(len(paras), sum(touched),
                                [para for para, t in zip(paras, touched) if not t])
     return out
-
-
-def stance_symbol(stance: str) -> str:
-    return SYMBOLS.get(stance, "·") if stance in STANCES else "·"

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from stancecli.corpus import Sources, SourceError, nearest_passage
-from stancecli.loading import Problem, display_path, load_dataset, source_allowed
+from stancecli.loading import Problem, did_you_mean, display_path, load_dataset, source_allowed
 from stancecli.model import Dataset, Position
 from stancecli.names import fold
 
@@ -60,31 +60,31 @@ def _check_references(ds: Dataset, add) -> None:
     for doc in ds.documents.values():
         if doc.organisation not in ds.organisations:
             add(doc.line, f"documents[{doc.id}].organisation",
-                f"unknown organisation '{doc.organisation}'{_did_you_mean(doc.organisation, ds.organisations)}")
+                f"unknown organisation '{doc.organisation}'{did_you_mean(doc.organisation, ds.organisations)}")
     for p in ds.positions:
         where = f"positions[{p.index}]"
         if p.issue not in ds.issues:
-            add(p.line, where + ".issue", f"unknown issue '{p.issue}'{_did_you_mean(p.issue, ds.issues)}")
+            add(p.line, where + ".issue", f"unknown issue '{p.issue}'{did_you_mean(p.issue, ds.issues)}")
         if p.document and p.document not in ds.documents:
             add(p.line, where + ".document",
-                f"unknown document '{p.document}'{_did_you_mean(p.document, ds.documents)}")
+                f"unknown document '{p.document}'{did_you_mean(p.document, ds.documents)}")
         if p.reported_by:
             if p.reported_by not in ds.documents:
                 add(p.line, where + ".reported_by",
-                    f"unknown document '{p.reported_by}'{_did_you_mean(p.reported_by, ds.documents)}")
+                    f"unknown document '{p.reported_by}'{did_you_mean(p.reported_by, ds.documents)}")
             elif ds.documents[p.reported_by].organisation == p.organisation:
                 add(p.line, where, f"'{p.reported_by}' is {p.organisation}'s own document: "
                                    "record it with 'document', not as a reported position")
         if p.organisation and p.organisation not in ds.organisations:
             add(p.line, where + ".organisation",
-                f"unknown organisation '{p.organisation}'{_did_you_mean(p.organisation, ds.organisations)}")
+                f"unknown organisation '{p.organisation}'{did_you_mean(p.organisation, ds.organisations)}")
     for doc_id, keys in ds.not_addressed.items():
         line = ds.not_addressed_lines.get(doc_id, 0)
         if doc_id not in ds.documents:
-            add(line, f"not_addressed.{doc_id}", f"unknown document '{doc_id}'{_did_you_mean(doc_id, ds.documents)}")
+            add(line, f"not_addressed.{doc_id}", f"unknown document '{doc_id}'{did_you_mean(doc_id, ds.documents)}")
         for key in keys:
             if key not in ds.issues:
-                add(line, f"not_addressed.{doc_id}", f"unknown issue '{key}'{_did_you_mean(key, ds.issues)}")
+                add(line, f"not_addressed.{doc_id}", f"unknown issue '{key}'{did_you_mean(key, ds.issues)}")
 
 
 def _readable_documents(ds: Dataset):
@@ -188,13 +188,6 @@ def _check_unused(ds: Dataset, add) -> None:
     for issue in ds.issues.values():
         if issue.key not in with_positions:
             add(issue.line, f"issues[{issue.key}]", "no position on this issue", "warning")
-
-
-def _did_you_mean(word: str, options) -> str:
-    from difflib import get_close_matches
-
-    close = get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def _clip(text: str, width: int = 90) -> str:

@@ -5,7 +5,7 @@ from typing import Annotated, List
 import typer
 
 from stancecli.cli.common import (
-    ColorOpt, DataOpt, FormatOpt, LangOpt, Color, Lang, emit, guarded, load, _complete_issue,
+    ColorOpt, DataOpt, FormatOpt, LangOpt, Color, Lang, emit, fail, guarded, load, _complete_issue,
 )
 
 HELP = """Where every organisation stands on one or more issues, in its own words.
@@ -44,8 +44,6 @@ def compare(
         emit(by_kind(ds, keys, lang.value), fmt, color)
         return
     if by != "position":
-        from stancecli.cli.common import fail
-
         fail(f"--by must be 'position' or 'kind', not '{by}'")
     listing = run(ds, keys, lang.value, all_quotes=quotes)
     hide = ("issue",) if len(keys) == 1 else ()

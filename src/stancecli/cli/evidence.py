@@ -6,7 +6,7 @@ import typer
 
 from stancecli.cli.common import (
     ColorOpt, DataOpt, FormatOpt, IssueArg, LangOpt, Color, Lang, _complete_org, emit, guarded, load,
-    make_console, resolve_format, write_lines, ExitStatus,
+    make_console, resolve_format, write_lines,
 )
 
 HELP = """The quotes on an issue with full citations (document title, year, file:line).
@@ -52,9 +52,8 @@ def evidence(
 
         write_lines(grep_lines(listing))
     else:
+        # emit exits 1 with this message when there is no quote at all.
         emit(listing, fmt, color, empty_message=f"no quotes on '{key}'" + (f" from {org_id}" if org_id else ""))
-    if not listing.rows:
-        raise typer.Exit(int(ExitStatus.NO_RESULTS))
 
 
 def register(app: typer.Typer) -> None:

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from stancecli.cli.common import ColorOpt, DataOpt, FormatOpt, IssueArg, LangOpt, Color, Lang, emit, guarded, load
+from stancecli.cli.common import ColorOpt, DataOpt, FormatOpt, IssueArg, LangOpt, Color, Lang, emit, fail, guarded, load
 
 StrongOpt = Annotated[bool, typer.Option("--strong", help="Only the strong label (strongly-for / strongly-against).")]
 ByOpt = Annotated[str, typer.Option("--by", help="'organisation' (default) or aggregate per organisation 'kind'.")]
@@ -45,8 +45,6 @@ def _run(issue: str, against: bool, strong: bool, by: str, data, fmt, color, lan
         emit(side_by_kind(ds, key, against, strong, lang.value), fmt, color)
         return
     if by != "organisation":
-        from stancecli.cli.common import fail
-
         fail(f"--by must be 'organisation' or 'kind', not '{by}'")
     listing = side(ds, key, against=against, strong=strong, lang=lang.value)
     who = "opposes" if against else "supports"
