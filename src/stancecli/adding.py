@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stancecli.editing import Addition, EditError, insert, render_entry, write_atomic, yaml_date
+from stancecli.errors import CurationProblem
 from stancecli.loading import ID_PATTERN, DataError, Problem, is_date, load_dataset, parse_yaml, source_allowed
 from stancecli.model import ORG_KINDS, Dataset
-
 
 BUNDLED = Path(__file__).resolve().parent / "bundled"
 
 
-class CurationError(Exception):
+class CurationError(CurationProblem):
     """A request that cannot be carried out; nothing was changed."""
 
 

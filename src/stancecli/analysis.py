@@ -18,10 +18,12 @@ undefined (`nan`, shown as n/a), never 0 or 1.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
+from stancecli.errors import AnalysisProblem
 from stancecli.model import ABSENT, ORG_KINDS, STANCES, SYMBOLS, Dataset, Position
 from stancecli.queries import AGAINST, FOR, citation, position_record
 from stancecli.records import Column, Listing
@@ -35,11 +37,11 @@ BY_CHOICES = ("organisation", "document", "kind")
 CHANGES = ("changed", "new", "dropped", "kept")
 
 
-class AnalysisError(ValueError):
+class AnalysisError(AnalysisProblem, ValueError):
     """Input the analysis cannot work with; the message is meant for the user."""
 
 
-def _sources() -> "Sources":
+def _sources() -> Sources:
     from stancecli.corpus import Sources
 
     return Sources()

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from stancecli.errors import SourceProblem
+
 MAX_SOURCE_BYTES = 64 * 1024 * 1024
 NEAREST_MAX_CHARS = 4 * 1024 * 1024
 
@@ -27,7 +29,7 @@ def _strip_layout(text: str) -> str:
     return _NOT_CHUNK.sub("", text)
 
 
-class SourceError(Exception):
+class SourceError(SourceProblem):
     """A source file that cannot be read as text."""
 
 
@@ -49,7 +51,7 @@ class Source:
     line_starts: list[int] = field(repr=False)
 
     @classmethod
-    def from_text(cls, path: Path, text: str) -> "Source":
+    def from_text(cls, path: Path, text: str) -> Source:
         text = normalise_text(text)
         starts = [0] + [m.end() for m in re.finditer("\n", text)]
         return cls(path=path, text=text, line_starts=starts)
@@ -68,7 +70,7 @@ class Source:
         return self.text[start:end]
 
     @cached_property
-    def _skeleton(self) -> tuple[str, "array", "array"]:
+    def _skeleton(self) -> tuple[str, array, array]:
         """The text without layout, and for each of its chunks where it starts in both."""
         from array import array
         from itertools import accumulate

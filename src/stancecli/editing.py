@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from stancecli.errors import CurationProblem
 
-class EditError(Exception):
+
+class EditError(CurationProblem):
     """The dataset file cannot be edited safely; it was left as it was."""
 
 

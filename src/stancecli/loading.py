@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from stancecli.datapath import ENV_DATA, default_data_path, display_path, resolve_data_path  # noqa: F401
+from stancecli.errors import DataProblemError
 from stancecli.model import (
     CONFIDENCES,
     ORG_KINDS,
@@ -66,7 +67,7 @@ def printable(text: str) -> str:
                             else f"\\u{ord(m.group()):04x}", text)
 
 
-class DataError(Exception):
+class DataError(DataProblemError):
     """The dataset cannot be used at all; carries its problems."""
 
     def __init__(self, problems: list[Problem]):

@@ -92,7 +92,7 @@ class Issue:
 class Quote:
     text: str
     line: int = 0
-    span: "Span | None" = None
+    span: Span | None = None
     resolved: bool = False
 
 
@@ -144,6 +144,23 @@ class Dataset:
 
     def documents_of(self, org: str) -> list[Document]:
         return [d for d in self.documents.values() if d.organisation == org]
+
+    def is_decided(self, doc_id: str, issue: str) -> bool:
+        """Whether someone has coded the pair: a position of the document, or a not-addressed entry.
+
+        A pair that is neither is *undecided* (nobody has read for it yet), which is not the same
+        as the document not addressing the issue.
+        """
+        if issue in self.not_addressed.get(doc_id, ()) or (doc_id, issue) in self.broken_pairs:
+            return True
+        return any(p.document == doc_id and p.issue == issue for p in self.positions)
+
+    def undecided_issues(self, doc_id: str) -> list[str]:
+        """The codebook issues not yet coded for a document, in codebook order."""
+        decided = {p.issue for p in self.positions if p.document == doc_id}
+        decided.update(self.not_addressed.get(doc_id, ()))
+        decided.update(issue for doc, issue in self.broken_pairs if doc == doc_id)
+        return [k for k, i in self.issues.items() if i.codebook and k not in decided]
 
     def document_year(self, doc_id: str) -> int | None:
         doc = self.documents.get(doc_id)

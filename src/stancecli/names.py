@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from stancecli.errors import NameError_
 from stancecli.model import Dataset
 
 _FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "ä": "ae", "ö": "o", "ü": "u", "é": "e"})
@@ -22,7 +23,7 @@ def fold(name: str) -> str:
 
 
 @dataclass
-class UnknownName(Exception):
+class UnknownName(NameError_):
     """A name that resolves to nothing; carries the closest candidates."""
 
     kind: str

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from pathlib import Path
 
+from stancecli.errors import SourceProblem
+
 MAX_PDF_BYTES = 64 * 1024 * 1024
 MIN_WORDS = 5
 INSTALL_HINT = "reading PDFs needs the optional extra: pip install 'stancecli[pdf]' (it installs pypdf)"
@@ -14,7 +16,7 @@ INSTALL_HINT = "reading PDFs needs the optional extra: pip install 'stancecli[pd
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
-class PdfError(Exception):
+class PdfError(SourceProblem):
     """A PDF whose text cannot be had."""
 
 

@@ -18,7 +18,7 @@ AGAINST = ("strongly-against", "against")
 
 # ---------------------------------------------------------------- quotes and citations
 
-def _sources() -> "Sources":
+def _sources() -> Sources:
     from stancecli.corpus import Sources
 
     return Sources()
@@ -292,7 +292,7 @@ def list_orgs(ds: Dataset) -> Listing:
     return Listing(cols, rows, title="Organisations")
 
 
-def list_docs(ds: Dataset, coverage: dict[str, "Coverage"] | None = None) -> Listing:
+def list_docs(ds: Dataset, coverage: dict[str, Coverage] | None = None) -> Listing:
     cols = [Column("id", "Id"), Column("organisation", "Organisation"), Column("year", "Year", "number"),
             Column("title", "Title"), Column("positions", "Positions", "number"),
             Column("quotes", "Quotes", "number"), Column("source", "Source", "location")]

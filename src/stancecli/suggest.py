@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
 from stancecli.corpus import Source
 from stancecli.model import STANCES, Dataset, Document, Issue
 

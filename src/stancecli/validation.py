@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from stancecli.corpus import Sources, SourceError, nearest_passage
+from stancecli.corpus import SourceError, Sources, nearest_passage
 from stancecli.loading import Problem, did_you_mean, display_path, load_dataset, source_allowed
 from stancecli.model import Dataset, Position
 from stancecli.names import fold

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -31,22 +31,22 @@ def add_document(
     file: Annotated[Path, typer.Argument(help="The document: a UTF-8 .txt or a .pdf.", show_default=False)],
     org: Annotated[str, typer.Option("--org", help="Organisation id (or name) that wrote it.", show_default=False)],
     title: Annotated[str, typer.Option("--title", help="The document's title.", show_default=False)],
-    hearing: Annotated[Optional[str], typer.Option("--hearing", help="The hearing or proposal it answers.",
+    hearing: Annotated[str | None, typer.Option("--hearing", help="The hearing or proposal it answers.",
                                                    show_default=False)] = None,
-    date: Annotated[Optional[str], typer.Option("--date", help="YYYY-MM-DD (or YYYY-MM, YYYY).",
+    date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (or YYYY-MM, YYYY).",
                                                 show_default=False)] = None,
-    year: Annotated[Optional[int], typer.Option("--year", help="The year, when there is no date.",
+    year: Annotated[int | None, typer.Option("--year", help="The year, when there is no date.",
                                                 show_default=False)] = None,
-    doc_id: Annotated[Optional[str], typer.Option("--id", help="Document id. Default: ORG-YEAR.",
+    doc_id: Annotated[str | None, typer.Option("--id", help="Document id. Default: ORG-YEAR.",
                                                   show_default=False)] = None,
-    reference: Annotated[Optional[str], typer.Option("--reference", help="Case number or similar.",
+    reference: Annotated[str | None, typer.Option("--reference", help="Case number or similar.",
                                                      show_default=False)] = None,
-    org_name: Annotated[Optional[str], typer.Option("--org-name", help="Create organisation --org with this name.",
+    org_name: Annotated[str | None, typer.Option("--org-name", help="Create organisation --org with this name.",
                                                     show_default=False)] = None,
-    org_kind: Annotated[Optional[str], typer.Option("--org-kind", help="Kind of a new organisation: union, "
+    org_kind: Annotated[str | None, typer.Option("--org-kind", help="Kind of a new organisation: union, "
                                                     "municipality, employer-organisation, state-agency, ngo, other.",
                                                     show_default=False)] = None,
-    org_short: Annotated[Optional[str], typer.Option("--org-short", help="Short name of a new organisation.",
+    org_short: Annotated[str | None, typer.Option("--org-short", help="Short name of a new organisation.",
                                                      show_default=False)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be added; change nothing.")] = False,
     data: DataOpt = None,

@@ -6,7 +6,17 @@ import typer
 
 from stancecli.cli.analysis_opts import ReportedOpt, user_errors
 from stancecli.cli.common import (
-    Color, ColorOpt, DataOpt, FormatOpt, Lang, LangOpt, _complete_org, emit, guarded, load, make_console,
+    Color,
+    ColorOpt,
+    DataOpt,
+    FormatOpt,
+    Lang,
+    LangOpt,
+    _complete_org,
+    emit,
+    guarded,
+    load,
+    make_console,
     resolve_format,
 )
 

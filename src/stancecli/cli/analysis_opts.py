@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
-from typing import Annotated, Iterator, List, Optional
+from typing import Annotated
 
 import typer
 
@@ -28,18 +29,18 @@ ByOpt = Annotated[By, typer.Option(
     "--by", case_sensitive=False,
     help="One row per 'organisation' (its latest document per issue), per 'document', "
          "or per organisation 'kind' (the mean of its members).")]
-IssuesOpt = Annotated[Optional[List[str]], typer.Option(
+IssuesOpt = Annotated[list[str] | None, typer.Option(
     "--issues", "-i", autocompletion=_complete_issue, show_default=False,
     help="Only these issues: keys, aliases or titles, comma-separated or repeated.")]
 ReportedOpt = Annotated[bool, typer.Option(
     "--reported/--no-reported",
     help="Count positions that another organisation's document reports (e.g. LO and NHO in Bergen's).")]
-OnlyOpt = Annotated[Optional[List[ChangeKind]], typer.Option(
+OnlyOpt = Annotated[list[ChangeKind] | None, typer.Option(
     "--only", case_sensitive=False, show_default=False,
     help="Only these changes: changed, new, dropped, kept (repeat the option for several).")]
 
 
-def resolve_issues(ds, names: Optional[List[str]]) -> list[str] | None:
+def resolve_issues(ds, names: list[str] | None) -> list[str] | None:
     """--issues a,b --issues c -> the issue keys, in the order given; None when not given."""
     if not names:
         return None

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import importlib
 import os
-from typing import Annotated, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Annotated
 
 import typer
 

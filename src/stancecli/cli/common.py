@@ -5,9 +5,10 @@ from __future__ import annotations
 import functools
 import os
 import sys
+from collections.abc import Callable
 from enum import Enum, IntEnum
 from pathlib import Path
-from typing import Annotated, Callable, Optional
+from typing import Annotated
 
 import typer
 
@@ -78,12 +79,12 @@ def _dataset_for_completion(ctx: typer.Context):
 
 
 DataOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--data", help="Dataset file (or its folder). Default: $STANCECLI_DATA, else the bundled dataset.",
                  show_default=False),
 ]
 FormatOpt = Annotated[
-    Optional[Format],
+    Format | None,
     typer.Option("--format", "-f", help="Output format. Default: table in a terminal, tsv in a pipe.",
                  show_default=False, case_sensitive=False),
 ]
@@ -152,7 +153,7 @@ def guarded(fn: Callable) -> Callable:
 
 # ---------------------------------------------------------------- loading
 
-def load(data: Optional[Path]):
+def load(data: Path | None):
     """The dataset for a read command: from the cache snapshot when fresh, else loaded and located."""
     from stancecli import cache
     from stancecli.datapath import resolve_data_path
@@ -185,7 +186,7 @@ def stdout_is_terminal() -> bool:
         return False
 
 
-def resolve_format(fmt: Optional[Format]) -> str:
+def resolve_format(fmt: Format | None) -> str:
     if fmt is not None:
         return fmt.value
     return "table" if stdout_is_terminal() else "tsv"
@@ -212,7 +213,7 @@ def write_lines(lines) -> None:
     out.flush()
 
 
-def emit(listing: Listing, fmt: Optional[Format], color: Color = Color.auto,
+def emit(listing: Listing, fmt: Format | None, color: Color = Color.auto,
          hide: tuple[str, ...] = (), empty_message: str | None = None) -> None:
     """Print a listing in the chosen format; exit 1 when it holds no result."""
     chosen = resolve_format(fmt)

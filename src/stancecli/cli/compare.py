@@ -1,11 +1,21 @@
 from __future__ import annotations
 
-from typing import Annotated, List
+from typing import Annotated
 
 import typer
 
 from stancecli.cli.common import (
-    ColorOpt, DataOpt, FormatOpt, LangOpt, Color, Lang, emit, fail, guarded, load, _complete_issue,
+    Color,
+    ColorOpt,
+    DataOpt,
+    FormatOpt,
+    Lang,
+    LangOpt,
+    _complete_issue,
+    emit,
+    fail,
+    guarded,
+    load,
 )
 
 HELP = """Where every organisation stands on one or more issues, in its own words.
@@ -24,7 +34,7 @@ Examples:
 
 
 def compare(
-    issues: Annotated[List[str], typer.Argument(help="Issue keys, aliases or titles.",
+    issues: Annotated[list[str], typer.Argument(help="Issue keys, aliases or titles.",
                                                 autocompletion=_complete_issue, show_default=False)],
     quotes: Annotated[bool, typer.Option("--quotes", help="Show every quote, not only the first.")] = False,
     by: Annotated[str, typer.Option("--by", help="Rows per 'position' or aggregated per organisation 'kind'.")] = "position",

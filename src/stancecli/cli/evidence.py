@@ -1,12 +1,24 @@
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from stancecli.cli.common import (
-    ColorOpt, DataOpt, FormatOpt, IssueArg, LangOpt, Color, Lang, _complete_org, emit, guarded, load,
-    make_console, resolve_format, write_lines,
+    Color,
+    ColorOpt,
+    DataOpt,
+    FormatOpt,
+    IssueArg,
+    Lang,
+    LangOpt,
+    _complete_org,
+    emit,
+    guarded,
+    load,
+    make_console,
+    resolve_format,
+    write_lines,
 )
 
 HELP = """The quotes on an issue with full citations (document title, year, file:line).
@@ -26,7 +38,7 @@ Examples:
 
 def evidence(
     issue: IssueArg,
-    org: Annotated[Optional[str], typer.Argument(help="Only this organisation.", autocompletion=_complete_org,
+    org: Annotated[str | None, typer.Argument(help="Only this organisation.", autocompletion=_complete_org,
                                                  show_default=False)] = None,
     context: Annotated[int, typer.Option("-C", "--context", min=0, max=50,
                                          help="Lines of source context around each quote.")] = 0,

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from stancecli.cli.common import ColorOpt, DataOpt, FormatOpt, LangOpt, Color, Lang, emit, guarded, load
+from stancecli.cli.common import Color, ColorOpt, DataOpt, FormatOpt, Lang, LangOpt, emit, guarded, load
 
 ISSUES_HELP = """The issues with how many positions each has, for, mixed and against.
 

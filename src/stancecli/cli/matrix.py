@@ -4,7 +4,16 @@ import typer
 
 from stancecli.cli.analysis_opts import By, ByOpt, IssuesOpt, ReportedOpt, no_results, resolve_issues, user_errors
 from stancecli.cli.common import (
-    Color, ColorOpt, DataOpt, FormatOpt, emit, guarded, load, make_console, resolve_format, write_lines,
+    Color,
+    ColorOpt,
+    DataOpt,
+    FormatOpt,
+    emit,
+    guarded,
+    load,
+    make_console,
+    resolve_format,
+    write_lines,
 )
 
 HELP = """Who agrees with whom: proximity of every pair of organisations.

@@ -6,7 +6,17 @@ import typer
 
 from stancecli.cli.analysis_opts import By, ByOpt, IssuesOpt, ReportedOpt, no_results, resolve_issues, user_errors
 from stancecli.cli.common import (
-    Color, ColorOpt, DataOpt, FormatOpt, Lang, LangOpt, emit, guarded, load, make_console, resolve_format,
+    Color,
+    ColorOpt,
+    DataOpt,
+    FormatOpt,
+    Lang,
+    LangOpt,
+    emit,
+    guarded,
+    load,
+    make_console,
+    resolve_format,
     write_lines,
 )
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from stancecli.cli.analysis_opts import ReportedOpt, user_errors
 from stancecli.cli import common
+from stancecli.cli.analysis_opts import ReportedOpt, user_errors
 from stancecli.cli.common import DataOpt, Lang, LangOpt, fail, guarded, load
 
 
@@ -36,7 +36,7 @@ Examples:
   stancecli report --format markdown -o report.md
 """
 
-OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", dir_okay=False, show_default=False,
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", dir_okay=False, show_default=False,
                                                    help="Write to this file instead of standard output.")]
 ReportFormatOpt = Annotated[ReportFormat, typer.Option("--format", "-f", case_sensitive=False,
                                                        help="html (one self-contained page) or markdown.")]

@@ -5,13 +5,22 @@ import sys
 import time
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, List, Optional
+from typing import Annotated
 
 import typer
 
 from stancecli.cli import common
 from stancecli.cli.common import (
-    ColorOpt, DataOpt, Color, ExitStatus, _complete_doc, _complete_org, fail, guarded, load, make_console,
+    Color,
+    ColorOpt,
+    DataOpt,
+    ExitStatus,
+    _complete_doc,
+    _complete_org,
+    fail,
+    guarded,
+    load,
+    make_console,
     write_lines,
 )
 
@@ -53,29 +62,30 @@ class SearchFormat(str, Enum):
 
 def search(
     query: Annotated[str, typer.Argument(help="Words or a phrase to look for.", show_default=False)],
-    paths: Annotated[Optional[List[Path]], typer.Argument(
+    paths: Annotated[list[Path] | None, typer.Argument(
         help="Source .txt files or folders. Default: the dataset's sources.", show_default=False)] = None,
     context: Annotated[int, typer.Option("-C", "--context", min=0, max=50,
                                          help="Source lines around each hit (blank lines skipped).")] = 0,
     limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="Most hits to show; 0 for all.")] = 20,
     min_score: Annotated[float, typer.Option("--min-score", min=0, max=100,
                                              help="Hide hits scoring below this (0-100).")] = 0.0,
-    org: Annotated[Optional[List[str]], typer.Option("--org", help="Only this organisation's documents.",
+    org: Annotated[list[str] | None, typer.Option("--org", help="Only this organisation's documents.",
                                                      autocompletion=_complete_org, show_default=False)] = None,
-    doc: Annotated[Optional[List[str]], typer.Option("--doc", help="Only this document.",
+    doc: Annotated[list[str] | None, typer.Option("--doc", help="Only this document.",
                                                      autocompletion=_complete_doc, show_default=False)] = None,
     exact: Annotated[bool, typer.Option("--exact", help="The words as typed, side by side: no "
                                         "inflections, compounds, typos or æ/ø/å folding.")] = False,
-    index_dir: Annotated[Optional[Path], typer.Option(
+    index_dir: Annotated[Path | None, typer.Option(
         "--index-dir", help="Keep the index here (e.g. beside the data) instead of the cache.",
         show_default=False)] = None,
     data: DataOpt = None,
-    fmt: Annotated[Optional[SearchFormat], typer.Option(
+    fmt: Annotated[SearchFormat | None, typer.Option(
         "--format", "-f", help="Output format. Default: table in a terminal, grep lines in a pipe.",
         show_default=False, case_sensitive=False)] = None,
     color: ColorOpt = Color.auto,
 ) -> None:
-    from stancecli.search.engine import SearchError, search as run
+    from stancecli.search.engine import SearchError
+    from stancecli.search.engine import search as run
 
     sources, only, doc_ids, key = _sources(paths, org, doc, data)
     progress = _Progress()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import typer
 
-from stancecli.cli.common import ColorOpt, DataOpt, FormatOpt, LangOpt, OrgArg, Color, Lang, emit, guarded, load
+from stancecli.cli.common import Color, ColorOpt, DataOpt, FormatOpt, Lang, LangOpt, OrgArg, emit, guarded, load
 
 HELP = """One organisation's positions across issues and documents.
 

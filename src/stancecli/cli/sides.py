@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from stancecli.cli.common import ColorOpt, DataOpt, FormatOpt, IssueArg, LangOpt, Color, Lang, emit, fail, guarded, load
+from stancecli.cli.common import Color, ColorOpt, DataOpt, FormatOpt, IssueArg, Lang, LangOpt, emit, fail, guarded, load
 
 StrongOpt = Annotated[bool, typer.Option("--strong", help="Only the strong label (strongly-for / strongly-against).")]
 ByOpt = Annotated[str, typer.Option("--by", help="'organisation' (default) or aggregate per organisation 'kind'.")]

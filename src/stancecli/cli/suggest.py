@@ -35,7 +35,8 @@ def suggest(
     from stancecli.corpus import SourceError, read_source
     from stancecli.loading import printable
     from stancecli.names import resolve_doc, resolve_issue
-    from stancecli.suggest import stub, suggest as run
+    from stancecli.suggest import stub
+    from stancecli.suggest import suggest as run
 
     ds = load(data)
     issue_key, doc_id = resolve_issue(ds, issue), resolve_doc(ds, doc)

@@ -6,7 +6,18 @@ import typer
 
 from stancecli.cli.analysis_opts import OnlyOpt, no_results, user_errors
 from stancecli.cli.common import (
-    Color, ColorOpt, DataOpt, DocArg, FormatOpt, Lang, LangOpt, OrgArg, emit, guarded, load, make_console,
+    Color,
+    ColorOpt,
+    DataOpt,
+    DocArg,
+    FormatOpt,
+    Lang,
+    LangOpt,
+    OrgArg,
+    emit,
+    guarded,
+    load,
+    make_console,
     resolve_format,
 )
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from stancecli.model import ABSENT_SYMBOL, SYMBOLS
 from stancecli.output.text import clean

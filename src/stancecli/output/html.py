@@ -4,7 +4,8 @@ assets, prints well. Every datum passes through html.escape."""
 from __future__ import annotations
 
 import html
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from stancecli.model import ABSENT, SYMBOLS
 

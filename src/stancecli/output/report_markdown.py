@@ -7,7 +7,8 @@ viewer shows them as typed) and table cells have | escaped.
 from __future__ import annotations
 
 import html
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from stancecli.model import ABSENT, SYMBOLS
 from stancecli.output.grids import STANCE_LEGEND, fraction, map_markdown, matrix_markdown

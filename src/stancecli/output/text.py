@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 import json
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from stancecli.records import Listing
 

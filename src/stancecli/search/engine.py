@@ -12,11 +12,12 @@ from __future__ import annotations
 import bisect
 import heapq
 import os
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
-from typing import Callable, Collection, Mapping, Sequence
 
+from stancecli.errors import SearchProblem
 from stancecli.search import text
 from stancecli.search.index import (
     IndexStore,
@@ -40,7 +41,7 @@ RERANK_POOL = 4  # a phrase's best `limit` come from the word-level best 4 * lim
 MAX_SCORED = 50_000
 
 
-class SearchError(Exception):
+class SearchError(SearchProblem):
     """A search that cannot run: an empty query, missing sources."""
 
 

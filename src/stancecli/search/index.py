@@ -24,9 +24,10 @@ import sys
 import time
 import zlib
 from array import array
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, NamedTuple, Sequence
+from typing import NamedTuple
 
 from stancecli.corpus import SourceError, read_source
 from stancecli.search import sentences, text
@@ -332,7 +333,7 @@ class Manifest:
         )
 
     @classmethod
-    def load(cls, data: bytes) -> "Manifest":
+    def load(cls, data: bytes) -> Manifest:
         raw = marshal.loads(data)
         if raw.get("format") != FORMAT or raw.get("byteorder") != sys.byteorder:
             raise IndexFormatError("index written by another version")
