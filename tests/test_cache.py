@@ -1,6 +1,11 @@
 """The dataset snapshot: used while fresh, rebuilt when the data or a source changes."""
 
+import os
 import shutil
+import stat
+
+import pytest
+from pathlib import Path
 
 from conftest import DATA, SEEDS
 from stancecli import cache
@@ -58,3 +63,148 @@ def test_an_unwritable_cache_is_not_an_error(tmp_path, monkeypatch):
     blocker.write_text("x")
     monkeypatch.setenv("STANCECLI_CACHE_DIR", str(blocker / "cache"))
     assert load(path).documents
+
+
+# ---------------------------------------------------------------- the trust boundary
+
+def test_the_snapshot_holds_the_same_dataset(tmp_path):
+    path = copy_dataset(tmp_path)
+    first = load(path)
+    assert cache.load(path) == first
+
+
+def test_the_snapshot_is_data_not_a_pickle(tmp_path):
+    path = copy_dataset(tmp_path)
+    load(path)
+    raw = cache._snapshot_path(path).read_bytes()
+    assert raw.startswith(cache.MAGIC)
+    import json
+    json.loads(raw.split(b"\n", 2)[2])  # plain JSON after the header and checksum
+
+
+def test_a_planted_pickle_runs_nothing(tmp_path):
+    import pickle
+
+    path = copy_dataset(tmp_path)
+    load(path)
+    marker = tmp_path / "pwned"
+
+    class Exploit:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    planted = pickle.dumps(Exploit())
+    cache._snapshot_path(path).write_bytes(planted)
+    cache._snapshot_path(path).with_suffix(".pickle").write_bytes(planted)
+    assert cache.load(path) is None
+    assert load(path).documents
+    assert not marker.exists()
+
+
+def test_a_tampered_snapshot_fails_its_checksum(tmp_path):
+    path = copy_dataset(tmp_path)
+    load(path)
+    snap = cache._snapshot_path(path)
+    snap.write_bytes(snap.read_bytes().replace(b"Parat NAV", b"Parat XXX"))
+    assert cache.load(path) is None
+
+
+def test_a_snapshot_naming_a_class_outside_the_model_is_refused(tmp_path):
+    import json
+    import zlib
+
+    path = copy_dataset(tmp_path)
+    load(path)
+    snap = cache._snapshot_path(path)
+    payload = json.dumps({"written_ns": 0, "key": [], "crc": [], "dataset": {"$": "Popen", "f": ["ls"]}}).encode()
+    snap.write_bytes(cache.MAGIC + b"%08x\n" % zlib.crc32(payload) + payload)
+    assert cache.load(path) is None
+
+
+def test_cache_files_are_private(tmp_path):
+    path = copy_dataset(tmp_path)
+    load(path)
+    snap = cache._snapshot_path(path)
+    assert stat.S_IMODE(snap.stat().st_mode) == 0o600
+    assert stat.S_IMODE(snap.parent.stat().st_mode) == 0o700
+
+
+def test_a_cache_folder_others_can_write_is_refused(tmp_path, monkeypatch, capsys):
+    path = copy_dataset(tmp_path)
+    shared = tmp_path / "shared-cache"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv("STANCECLI_CACHE_DIR", str(shared))
+    assert load(path).documents
+    assert "can be written by other users" in capsys.readouterr().err
+    assert list(shared.iterdir()) == []
+    assert cache.load(path) is None
+
+
+def test_an_empty_home_does_not_put_the_cache_in_the_root(monkeypatch):
+    monkeypatch.delenv("STANCECLI_CACHE_DIR")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", "")
+    found = cache.cache_dir()
+    assert found.is_absolute() and found != Path("/.cache/stancecli")
+
+
+def test_a_relative_xdg_cache_home_is_ignored(monkeypatch, tmp_path):
+    monkeypatch.delenv("STANCECLI_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert cache.cache_dir() == tmp_path / ".cache" / "stancecli"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.cache_dir() == tmp_path / "xdg" / "stancecli"
+
+
+# ---------------------------------------------------------------- nothing stale
+
+def _rewrite_keeping_times(path: Path, old: str, new: str) -> None:
+    st = path.stat()
+    body = path.read_text(encoding="utf-8")
+    assert old in body and len(old.encode()) == len(new.encode())
+    path.write_text(body.replace(old, new), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # as cp -p, rsync -t, tar and unzip do
+
+
+def test_a_source_rewritten_with_its_mtime_restored_is_not_stale_evidence(tmp_path, cli):
+    path = copy_dataset(tmp_path)
+    source = tmp_path / "seeds" / "001_37ab94ba59815dd1.txt"
+    before = cli("evidence", "anbud", "ntl", "-C1", "--data", str(path))
+    assert "001_37ab94ba59815dd1.txt:12:- Ingen anbudsutsetting av" in before.stdout
+    _rewrite_keeping_times(source, "Ingen anbudsutsetting", "Ingen anbudsutsettinG")
+    after = cli("evidence", "anbud", "ntl", "-C1", "--data", str(path))
+    # The quote is now shown as not found (':?'), never beside the changed line as its evidence.
+    assert "001_37ab94ba59815dd1.txt:?:Ingen anbudsutsetting av" in after.stdout
+    assert ":12:" not in after.stdout and "not found" in after.stderr
+
+
+def test_a_dataset_rewritten_with_its_mtime_restored_is_read_again(tmp_path):
+    path = copy_dataset(tmp_path)
+    load(path)
+    _rewrite_keeping_times(path, "short: Parat NAV", "short: Parat XYZ")
+    assert cache.load(path) is None
+    assert load(path).organisations["parat"].short == "Parat XYZ"
+
+
+def test_a_change_in_the_same_instant_as_the_snapshot_is_caught_by_content(tmp_path, monkeypatch):
+    path = copy_dataset(tmp_path)
+    source = tmp_path / "seeds" / "000_1f65e360c591fba1.txt"
+    stamps = {str(source): cache.stamp(source)}
+    # The snapshot is written in the same clock tick as the source was last changed ...
+    monkeypatch.setattr(cache, "_now_ns", lambda: stamps[str(source)][2])
+    load(path)
+    _rewrite_keeping_times(source, "Parat", "Parit")
+    real = cache.stamp
+    # ... and the file changes again within that tick: its stamp stays the same.
+    monkeypatch.setattr(cache, "stamp", lambda p: stamps.get(str(p)) or real(p))
+    assert cache.load(path) is None
+
+
+def test_an_old_unchanged_source_is_not_read_to_check_the_snapshot(tmp_path, monkeypatch):
+    path = copy_dataset(tmp_path)
+    load(path)
+    monkeypatch.setattr(cache, "_content", lambda p: pytest.fail(f"read {p}"))
+    monkeypatch.setattr(cache, "RACY_NS", -10**12)  # everything counts as written long before
+    assert cache.load(path) is not None

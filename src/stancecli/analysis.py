@@ -213,7 +213,7 @@ def _kinds_in_order(kinds: Iterable[str]) -> list[str]:
 def profiles(ds: Dataset, by: str = "organisation", reported: bool = True,
              issues: Iterable[str] | None = None) -> list[Profile]:
     if by not in BY_CHOICES:
-        raise AnalysisError(f"--by must be one of {', '.join(BY_CHOICES)}, not '{by}'")
+        raise AnalysisError(f"a grouping must be one of {', '.join(BY_CHOICES)}, not '{by}'")
     build = {"organisation": org_profiles, "document": document_profiles, "kind": kind_profiles}[by]
     return build(ds, reported, list(issues) if issues is not None else None)
 
@@ -436,7 +436,7 @@ def conflicts(ds: Dataset, reported: bool = True, min_positions: int = 2, sort: 
               lang: str = "nb") -> Listing:
     """Issues ranked by how divided the organisations are, then by how many took a position."""
     if sort not in ("division", "positions"):
-        raise AnalysisError(f"--sort must be 'division' or 'positions', not '{sort}'")
+        raise AnalysisError(f"conflicts sort by 'division' or 'positions', not '{sort}'")
     sides = org_profiles(ds, reported)
     items = [s for s in spreads(sides, ds.issues) if s.positions >= max(1, min_positions)]
     items = by_division(items, ds)

@@ -32,3 +32,56 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+ENV_SOURCE_ROOT = "STANCECLI_SOURCE_ROOT"
+
+
+def source_root(base: Path) -> Path:
+    """The folder a dataset's sources must lie in.
+
+    `base` is the dataset's folder. Its parent, so that data/ and seeds/ may stand side by
+    side, unless that parent is `/`, a home folder or a folder of home folders: then the
+    dataset's own folder. STANCECLI_SOURCE_ROOT names another root explicitly. A root that
+    would still be `/` or a home folder is replaced by a path no source can lie under.
+    """
+    chosen = os.environ.get(ENV_SOURCE_ROOT)
+    if chosen:
+        root = Path(chosen).expanduser().resolve()
+    else:
+        folder = base.resolve()
+        root = folder.parent if folder.parent not in _too_wide() else folder
+    return _NOWHERE if root in _too_wide() else root
+
+
+_NOWHERE = Path("/\0no-source-root")  # a NUL cannot occur in a real path
+
+
+def root_problem(base: Path) -> str:
+    """Why sources cannot be read for a dataset in `base`, or '' when they can."""
+    root = source_root(base)
+    if root != _NOWHERE:
+        return ""
+    return (f"a dataset directly in {base.resolve()} may not name sources (the root folder or a home "
+            f"folder is too wide a root); move it into a folder of its own, or set {ENV_SOURCE_ROOT}")
+
+
+def _too_wide() -> set[Path]:
+    """`/`, every home folder and every folder holding home folders (such as /home)."""
+    homes = {Path(os.path.expanduser("~"))}
+    try:
+        import pwd
+
+        homes.update(Path(p.pw_dir) for p in pwd.getpwall() if p.pw_dir)
+    except ImportError:  # pragma: no cover - Windows
+        pass
+    wide = {Path("/")}
+    for home in homes:
+        if home.is_absolute():
+            try:
+                home = home.resolve()
+            except OSError:
+                continue
+            wide.add(home)
+            wide.add(home.parent)
+    return wide

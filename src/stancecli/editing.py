@@ -13,6 +13,8 @@ import datetime as _dt
 import io
 import os
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -209,8 +211,85 @@ def _apply(lines: list[str], points: list[tuple[int, int, list[str]]], eol: str,
 
 # ---------------------------------------------------------------- writing
 
+LOCK_SUFFIX = ".lock"
+
+# Lock files this process holds: dataset_lock is re-entrant, so write_dataset may be called both
+# inside a caller's dataset_lock block and on its own (flock would block against our own lock).
+_HELD: set[Path] = set()
+
+
+def lock_path(path: Path) -> Path:
+    """The sibling lock file of a dataset: `.stances.yaml.lock` beside the real file (links followed)."""
+    real = Path(os.path.realpath(path))
+    return real.parent / f".{real.name}{LOCK_SUFFIX}"
+
+
+@contextmanager
+def dataset_lock(path: Path, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Exclusive lock held around read–plan–write of the dataset at `path`.
+
+    The lock is fcntl.flock on a sibling lock file (`.stances.yaml.lock`, beside the link's target
+    when `path` is a symlink), so every writer of the same file, through any name, waits for the
+    others. It is released when the block ends or the process dies (no stale lock after kill -9;
+    the empty lock file stays, harmlessly). If another process holds it, on_wait(message) is called
+    once, then the call blocks until the lock is free. Re-entrant within one process.
+    """
+    import fcntl
+
+    target = lock_path(path)
+    if target in _HELD:
+        yield
+        return
+    try:
+        fd = os.open(target, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise EditError(f"{target}: cannot create the lock file ({exc.strerror or exc}); "
+                        "nothing was changed") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait(f"waiting for another writer of {path} to finish ...")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        _HELD.add(target)
+        try:
+            yield
+        finally:
+            _HELD.discard(target)
+    finally:
+        os.close(fd)  # closing the only descriptor releases the flock
+
+
+def write_dataset(path: Path, expected_old: str, new_text: str) -> None:
+    """Under the lock: re-read the dataset at `path`, refuse if it no longer equals `expected_old`,
+    else write `new_text` atomically.
+
+    Hold dataset_lock around your own read and plan as well, so that a concurrent writer waits
+    instead of making you fail; this call takes the lock itself if you do not hold it. A file that
+    changed since it was read is refused with EditError (a CurationProblem): nothing is written.
+    The write is atomic (a temporary file in the target's folder, fsync, rename), goes THROUGH a
+    symlink to its target (the link stays a link) and keeps the file's mode.
+    """
+    with dataset_lock(path):
+        target = Path(os.path.realpath(path))
+        try:
+            current = target.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise EditError(f"{path}: cannot be read again before writing ({exc}); nothing was changed") from None
+        if current != expected_old:
+            raise EditError(f"{path} was changed by another writer while this edit was prepared; nothing "
+                            "was written: run the command again")
+        write_atomic(target, new_text)
+
+
 def write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file beside `path` and os.replace: all or nothing."""
+    """Write through a temporary file beside `path`'s real file and rename: all or nothing.
+
+    A symlink is written through (its target is replaced, the link stays), the mode is kept, and
+    the folder is fsynced after the rename so the new name survives a power cut.
+    """
+    path = Path(os.path.realpath(path))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
@@ -222,6 +301,21 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    fsync_folder(path.parent)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make renames in `folder` durable; silently skipped where folders cannot be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _copy_mode(source: Path, target: Path) -> None:
@@ -229,3 +323,119 @@ def _copy_mode(source: Path, target: Path) -> None:
         os.chmod(target, source.stat().st_mode & 0o7777)
     except OSError:
         pass
+
+
+# ---------------------------------------------------------------- not_addressed
+
+NOT_ADDRESSED = "not_addressed"
+
+
+def add_not_addressed(text: str, doc_id: str, issue: str) -> tuple[str, int]:
+    """The text with `issue` listed under not_addressed for `doc_id`, and the 1-based line it is on.
+
+    The item goes after the document's last listed issue (block or flow list alike), or a new
+    `doc_id:` entry after the section's last one, or a new section at the end; nothing else changes.
+    """
+    import yaml
+
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    body = text[len(bom):]
+    eol = "\r\n" if "\r\n" in body else "\n"
+    lines = body.split(eol)
+    if lines and lines[-1] == "":
+        lines.pop()
+    root = _compose(body)
+    if not isinstance(root, yaml.MappingNode):
+        raise EditError("the dataset's top level is not a mapping, so it cannot be edited safely")
+    at = _not_addressed_edit(root, lines, _plain(doc_id), _plain(issue))
+    new = bom + eol.join(lines) + eol
+    if not _only_listed(body, new[len(bom):], doc_id, issue):
+        raise EditError(f"listing '{issue}' as not addressed by {doc_id} would change other entries; "
+                        "add it by hand")
+    return new, at + 1
+
+
+def _plain(word: str) -> str:
+    """A key or list item as YAML text: plain when it reads back as the same text (`no` would not)."""
+    import yaml
+
+    try:
+        same = yaml.safe_load(word) == word
+    except yaml.YAMLError:
+        same = False
+    return word if same and not _needs_quotes(word) else '"' + word.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _not_addressed_edit(root, lines: list[str], doc: str, issue: str) -> int:
+    """Edit `lines` in place; return the 0-based line that now lists the issue."""
+    import yaml
+
+    section = next(((k, v) for k, v in root.value if k.value == NOT_ADDRESSED), None)
+    if section is None:
+        lines.extend([""] if lines and lines[-1].strip() else [])
+        lines.extend([f"{NOT_ADDRESSED}:", f"  {doc}:", f"  - {issue}"])
+        return len(lines) - 1
+    key, value = section
+    if _empty(value):
+        lines[key.start_mark.line + 1:key.start_mark.line + 1] = [f"  {doc}:", f"  - {issue}"]
+        return key.start_mark.line + 2
+    if not isinstance(value, yaml.MappingNode) or value.flow_style:
+        raise EditError(f"'{NOT_ADDRESSED}' is not a block mapping in the dataset, so it cannot be "
+                        "edited safely; add the issue by hand")
+    entry = next(((k, v) for k, v in value.value if k.value == doc.strip('"')), None)
+    if entry is None:
+        at = _after(_last_leaf(value), lines, True)
+        column = value.start_mark.column
+        lines[at:at] = [" " * column + f"{doc}:", " " * column + f"- {issue}"]
+        return at + 1
+    return _list_issue(entry[0], entry[1], lines, issue)
+
+
+def _empty(node) -> bool:
+    import yaml
+
+    return isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null") and node.value == ""
+
+
+def _list_issue(key, items, lines: list[str], issue: str) -> int:
+    """Add the issue to one document's list: a block list, a flow list or an empty value."""
+    import yaml
+
+    if _empty(items):
+        at = key.start_mark.line + 1
+        lines[at:at] = [" " * key.start_mark.column + f"- {issue}"]
+        return at
+    if not isinstance(items, yaml.SequenceNode):
+        raise EditError(f"not_addressed.{key.value} is not a list of issue keys; add the issue by hand")
+    if items.flow_style:
+        end = items.end_mark  # just after the closing ']'
+        row = lines[end.line]
+        joiner = ", " if items.value else ""
+        lines[end.line] = row[:end.column - 1] + joiner + issue + row[end.column - 1:]
+        return end.line
+    at = _after(_last_leaf(items), lines, True)
+    lines[at:at] = [" " * items.start_mark.column + f"- {issue}"]
+    return at
+
+
+def _only_listed(old: str, new: str, doc_id: str, issue: str) -> bool:
+    """Whether the new text reads as the old one with the issue added to the document's list."""
+    from stancecli.loading import DataError, parse_yaml
+
+    try:
+        before, after = parse_yaml(old, "old").data, parse_yaml(new, "new").data
+    except DataError as exc:
+        raise EditError(f"the dataset cannot be edited safely: {exc}") from None
+    listed = (after.get(NOT_ADDRESSED) or {}).get(doc_id)
+    if not isinstance(listed, list) or not listed or listed[-1] != issue:
+        return False
+    listed.pop()
+    if not listed and doc_id not in (before.get(NOT_ADDRESSED) or {}):
+        del after[NOT_ADDRESSED][doc_id]
+        if not after[NOT_ADDRESSED] and not before.get(NOT_ADDRESSED):
+            after[NOT_ADDRESSED] = before.get(NOT_ADDRESSED, None)
+            if NOT_ADDRESSED not in before:
+                del after[NOT_ADDRESSED]
+    elif not listed and (before.get(NOT_ADDRESSED) or {}).get(doc_id) is None:
+        after[NOT_ADDRESSED][doc_id] = None
+    return after == before

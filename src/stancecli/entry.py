@@ -1,20 +1,60 @@
-"""The console script: Ctrl-C and a closed pipe end quietly, even while the CLI is still importing."""
+"""The console script: quiet from its first line on Ctrl-C, a closed pipe or a narrow encoding.
+
+Until `main` has its own handlers in place, Ctrl-C ends the process at once with status 130
+(nothing has been written yet, so there is nothing to clean up). Inside `main` a Ctrl-C is a
+KeyboardInterrupt again, so that writers can remove their temporary files on the way out.
+"""
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
+
+READY_FD_ENV = "STANCECLI_READY_FD"  # a file descriptor told "ready" once the handlers are in place
+
+
+def _quiet_exit(signum: int, frame: object) -> None:
+    os._exit(130)
+
+
+signal.signal(signal.SIGINT, _quiet_exit)
+
+
+def _announce_ready() -> None:
+    """For supervisors and tests: say on the given descriptor that Ctrl-C is now handled."""
+    fd = os.environ.get(READY_FD_ENV, "")
+    if fd.isdigit():
+        try:
+            os.write(int(fd), b"ready\n")
+            os.close(int(fd))
+        except OSError:
+            pass
+
+
+def _lossless_streams() -> None:
+    """On a non-UTF-8 stream, show what it cannot encode as \\u escapes instead of failing."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding not in ("utf8", "utf_8") and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (OSError, ValueError):
+                pass
 
 
 def main() -> None:
     try:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        _announce_ready()
+        _lossless_streams()
         from stancecli.cli.app import app_for
 
         app_for(sys.argv[1:])()
     except BrokenPipeError:
-        # The reader (head, less) went away: end quietly, like grep does.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        from stancecli.cli.failure import silence_stdout
+
+        silence_stdout()
         sys.exit(0)
     except KeyboardInterrupt:
         sys.exit(130)

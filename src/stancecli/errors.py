@@ -47,3 +47,7 @@ class CurationProblem(StanceError):
 
 class AnalysisProblem(StanceError):
     """An analysis that cannot be computed from what was asked (e.g. an unknown grouping)."""
+
+
+class DatasetInvalid(DataProblemError):
+    """`validate` found errors (already listed one per line): exit 2 with nothing more to say."""

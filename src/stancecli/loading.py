@@ -34,6 +34,7 @@ TOP_KEYS = ("version", "organisations", "documents", "issues", "positions", "not
 ORG_KEYS = ("id", "name", "short", "kind", "members", "description")
 DOC_KEYS = ("id", "organisation", "title", "hearing", "year", "date", "reference", "source", "signatories")
 ISSUE_KEYS = ("key", "title", "proposal", "aliases", "codebook")
+QUOTE_KEYS = ("text", "speaker")
 POSITION_KEYS = (
     "issue", "document", "organisation", "reported_by", "stance",
     "confidence", "note", "summary", "quotes",
@@ -531,13 +532,15 @@ class _Builder:
             self.problem(path, "a position needs one to three quotes from its source")
         out = []
         for i, item in enumerate(items):
-            if isinstance(item, dict) and "text" in item:  # tolerate {text: ...}
-                self.mapping(item, path + (i,), ("text",))
+            speaker = None
+            if isinstance(item, dict) and "text" in item:  # {text: ..., speaker: ...}
+                self.mapping(item, path + (i,), QUOTE_KEYS)
+                speaker = self.text(item, "speaker", path + (i,), required=False) or None
                 item = item["text"]
             if not isinstance(item, str) or not item.strip():
                 self.problem(path + (i,), "a quote must be non-empty text")
                 continue
-            out.append(Quote(text=" ".join(item.split()), line=self.tree.line(path + (i,))))
+            out.append(Quote(text=" ".join(item.split()), line=self.tree.line(path + (i,)), speaker=speaker))
         if len(items) > 3:
             self.problem(path, f"{len(items)} quotes; keep the one to three strongest", "warning")
         return out
@@ -587,7 +590,8 @@ def _kind(value: Any) -> str:
     if value is None:
         return "nothing"
     shown = _clip(str(value))
-    return {dict: "a mapping", list: "a list", str: f"text '{shown}'"}.get(type(value), f"'{shown}'")
+    kinds: dict[type, str] = {dict: "a mapping", list: "a list", str: f"text '{shown}'"}
+    return kinds.get(type(value), f"'{shown}'")
 
 
 def did_you_mean(word: str, options) -> str:

@@ -92,6 +92,9 @@ class Issue:
 class Quote:
     text: str
     line: int = 0
+    # Who speaks when it is not the document's own organisation (a committee, the government,
+    # another organisation quoted in the response); None for the organisation's own words.
+    speaker: str | None = None
     span: Span | None = None
     resolved: bool = False
 

@@ -45,6 +45,7 @@ def quote_record(ds: Dataset, position: Position, quote: Quote) -> dict[str, Any
     span = quote.span
     return {
         "text": quote.text,
+        "speaker": quote.speaker,
         "source": display_path(path),
         "file": path.name,
         "line_start": span.line_start if span else None,

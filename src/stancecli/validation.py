@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from stancecli.corpus import SourceError, Sources, nearest_passage
 from stancecli.loading import Problem, did_you_mean, display_path, load_dataset, source_allowed
-from stancecli.model import Dataset, Position
+from stancecli.model import Dataset, Position, Quote
 from stancecli.names import fold
+
+# Openings by which a response reports what someone else says or proposes: a quote that opens
+# with one of them is the committee's, the government's or the local representatives' speech,
+# so it needs a `speaker`. Matched case-insensitively on whole words at the start of the quote.
+REPORTING_FORMULAS = (
+    "Utvalget", "Ekspertgruppen", "Ekspertgruppa", "Regjeringen", "Regjeringa",
+    "Departementet", "Ifølge", "Lokale tillitsvalgte",
+)
+# "<organisation> mener …": another organisation named as the subject of one of these verbs.
+REPORTING_VERBS = ("mener", "anbefaler", "påpeker", "foreslår", "ønsker", "peker på", "viser til")
 
 
 @dataclass
@@ -50,6 +61,7 @@ def check(dataset: Dataset, report: Report, sources: Sources | None = None) -> N
     _check_references(dataset, add)
     _check_sources(dataset, add, sources)
     _check_quotes(dataset, add, sources, report)
+    _check_speakers(dataset, add)
     _check_duplicates(dataset, add)
     _check_names(dataset, add)
     _check_coverage(dataset, add, report)
@@ -126,6 +138,55 @@ def _check_quotes(ds: Dataset, add, sources: Sources, report: Report) -> None:
                 f"quote not found in {doc.source}: \u201c{_clip(quote.text)}\u201d{hint}")
 
 
+def reporting_formula(text: str, other_names: list[str]) -> str | None:
+    """The reporting formula a quote opens with ("Utvalget", "NHO mener"), or None.
+
+    `other_names` are the names of organisations other than the one whose words the document
+    gives: "<name> <verb>" at the start counts as reporting them.
+    """
+    for formula in REPORTING_FORMULAS:
+        if re.match(rf"{re.escape(formula)}\b", text, re.IGNORECASE):
+            return formula
+    verbs = "|".join(re.escape(v) for v in REPORTING_VERBS)
+    for name in sorted(other_names, key=len, reverse=True):
+        m = re.match(rf"({re.escape(name)})\s+({verbs})\b", text, re.IGNORECASE)
+        if m:
+            return f"{m.group(1)} {m.group(2)}"
+    return None
+
+
+def is_own_words(quote: Quote, organisation: str) -> bool:
+    """Whether a quote is in the organisation's own words: no other speaker is named."""
+    return quote.speaker is None or quote.speaker == organisation
+
+
+def speaking_organisation(ds: Dataset, p: Position) -> str:
+    """The organisation whose document gives the position's words (the reporter's, if reported)."""
+    doc = ds.documents.get(p.source_document)
+    return doc.organisation if doc else p.organisation
+
+
+def other_organisation_names(ds: Dataset, own: str) -> list[str]:
+    """Ids, names and short names of every organisation but `own`."""
+    return [n for o in ds.organisations.values() if o.id != own for n in {o.id, o.name, o.short} if n]
+
+
+def _check_speakers(ds: Dataset, add) -> None:
+    for p in ds.positions:
+        own = speaking_organisation(ds, p)
+        others = other_organisation_names(ds, own)
+        for i, quote in enumerate(p.quotes):
+            formula = reporting_formula(quote.text, others) if quote.speaker is None else None
+            if formula:
+                add(quote.line, f"positions[{p.index}].quotes[{i}]",
+                    f"the quote opens with a reporting formula (\u201c{formula} \u2026\u201d) but has no "
+                    f"speaker: say whose words they are, or keep only {own}'s own words", "warning")
+        if p.quotes and not p.is_reported and not any(is_own_words(q, p.organisation) for q in p.quotes):
+            add(p.line, f"positions[{p.index}]",
+                f"no quote in {p.organisation}'s own words: every quote names another speaker; record "
+                "the view as that speaker's (a reported position) or drop the position")
+
+
 def _check_duplicates(ds: Dataset, add) -> None:
     seen: dict[tuple, Position] = {}
     for p in ds.positions:
@@ -138,13 +199,13 @@ def _check_duplicates(ds: Dataset, add) -> None:
             seen[key] = p
     decided = {(p.document, p.issue) for p in ds.positions if p.document}
     for doc_id, keys in ds.not_addressed.items():
-        for key, n in Counter(keys).items():
+        for issue_key, n in Counter(keys).items():
             if n > 1:
                 add(ds.not_addressed_lines.get(doc_id, 0), f"not_addressed.{doc_id}",
-                    f"'{key}' is listed {n} times")
-            if (doc_id, key) in decided:
+                    f"'{issue_key}' is listed {n} times")
+            if (doc_id, issue_key) in decided:
                 add(ds.not_addressed_lines.get(doc_id, 0), f"not_addressed.{doc_id}",
-                    f"'{key}' is listed as not addressed, but {doc_id} has a position on it")
+                    f"'{issue_key}' is listed as not addressed, but {doc_id} has a position on it")
 
 
 def _check_names(ds: Dataset, add) -> None:

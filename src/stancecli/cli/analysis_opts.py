@@ -54,13 +54,8 @@ def resolve_issues(ds, names: list[str] | None) -> list[str] | None:
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """The analysis library's AnalysisError becomes a one-line message and exit 2."""
-    from stancecli.analysis import AnalysisError
-
-    try:
-        yield
-    except AnalysisError as exc:
-        fail(str(exc))
+    """Kept for the commands that still use it; AnalysisError is a StanceError, handled in cli.failure."""
+    yield
 
 
 def no_results(message: str) -> None:

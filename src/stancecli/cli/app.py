@@ -48,15 +48,24 @@ def _version(value: bool) -> None:
 
 
 def _root(
+    ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Show the version and exit.")] = False,
+    show_traceback: Annotated[bool, typer.Option("--traceback",
+                                                 help="On failure, show the Python traceback (for bug reports; "
+                                                      "also STANCECLI_DEBUG=1).")] = False,
 ) -> None:
-    pass
+    from stancecli.cli.failure import TRACEBACK_META
+
+    ctx.meta[TRACEBACK_META] = show_traceback
 
 
 def build_app(modules: Iterable[str] | None = None) -> typer.Typer:
     """A Typer app with the commands of `modules` (all of them when None)."""
+    from stancecli.cli.failure import StanceGroup
+
     app = typer.Typer(
+        cls=StanceGroup,
         name="stancecli",
         help="Where organisations stand on NAV labour-market policy, proved with their own words.\n\n"
              "Exit codes: 0 results, 1 no results (like grep), 2 usage or data error.",

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 from collections.abc import Callable
 from enum import Enum, IntEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
+from stancecli.errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_NO_RESULTS, EXIT_OK, NoResults, StanceError
 from stancecli.records import Listing
 
 
 class ExitStatus(IntEnum):
-    OK = 0  # results printed
-    NO_RESULTS = 1  # nothing matched, like grep
-    ERROR = 2  # bad usage or bad data
-    INTERRUPTED = 130
+    OK = EXIT_OK  # results printed
+    NO_RESULTS = EXIT_NO_RESULTS  # nothing matched, like grep
+    ERROR = EXIT_ERROR  # bad usage or bad data
+    INTERRUPTED = EXIT_INTERRUPTED
 
 
 class Format(str, Enum):
@@ -105,50 +105,24 @@ DocArg = Annotated[str, typer.Argument(help="Document id.", autocompletion=_comp
 
 # ---------------------------------------------------------------- errors
 
-def fail(message: str, status: ExitStatus = ExitStatus.ERROR) -> None:
-    """A clear one-line message on stderr, then the exit code."""
-    from stancecli.loading import printable
-
-    sys.stderr.write(f"stancecli: {printable(message)}\n")
-    raise typer.Exit(int(status))
+class UsageProblem(StanceError):
+    """A command was asked something it cannot do (a CLI-level message, exit 2)."""
 
 
-def report_problems(problems, in_validate: bool = False) -> None:
-    for problem in problems[:50]:
-        sys.stderr.write(f"{problem}\n")
-    if len(problems) > 50:
-        sys.stderr.write(f"... and {len(problems) - 50} more\n")
-    if in_validate:
-        sys.stderr.write("stancecli: the dataset cannot be read; fix this first, then validate again\n")
-    else:
-        sys.stderr.write("stancecli: the dataset has errors; run 'stancecli validate' for all of them\n")
+class NoResultsMessage(NoResults):
+    """No results, with a message saying why (exit 1)."""
+
+
+def fail(message: str, status: ExitStatus = ExitStatus.ERROR) -> NoReturn:
+    """End the command with a one-line message; printed and turned into `status` in cli.failure."""
+    if status == ExitStatus.NO_RESULTS:
+        raise NoResultsMessage(message)
+    raise UsageProblem(message)
 
 
 def guarded(fn: Callable) -> Callable:
-    """Turn the library's expected failures into a message and exit 2, never a traceback."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except typer.Exit:
-            raise
-        except MemoryError:
-            fail("out of memory")
-        except Exception as exc:
-            # Imported only on failure: the happy path pays nothing for them.
-            from stancecli.corpus import SourceError
-            from stancecli.loading import DataError
-            from stancecli.names import UnknownName
-
-            if isinstance(exc, DataError):
-                report_problems(exc.problems, in_validate=getattr(fn, "__name__", "") == "validate")
-                raise typer.Exit(int(ExitStatus.ERROR)) from None
-            if isinstance(exc, (UnknownName, SourceError)):
-                fail(str(exc))
-            raise
-
-    return wrapper
+    """Kept for command modules that still wrap their function; failures are handled in cli.failure."""
+    return fn
 
 
 # ---------------------------------------------------------------- loading
@@ -230,6 +204,4 @@ def emit(listing: Listing, fmt: Format | None, color: Color = Color.auto,
 
         write_lines(render(listing, chosen))
     if not listing.found:
-        if empty_message:
-            sys.stderr.write(f"stancecli: {empty_message}\n")
-        raise typer.Exit(int(ExitStatus.NO_RESULTS))
+        raise NoResultsMessage(empty_message or "")

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from stancecli.cli.common import DataOpt, ExitStatus, guarded
+from stancecli.cli.common import DataOpt, guarded
 
 HELP = """Run every check of the dataset and print a summary; exit 2 on any error.
 
@@ -36,6 +36,7 @@ def validate(
     for problem in shown:
         sys.stderr.write(f"{problem}\n")
     ds = report.dataset
+    assert ds is not None  # validate_path raises DataError when the file cannot be read at all
     summary = (
         f"{display_path(path)}: {len(ds.organisations)} organisations, {len(ds.documents)} documents, "
         f"{len(ds.issues)} issues ({sum(i.codebook for i in ds.issues.values())} codebook), "
@@ -46,7 +47,9 @@ def validate(
     )
     print(summary)
     if not report.ok:
-        raise typer.Exit(int(ExitStatus.ERROR))
+        from stancecli.errors import DatasetInvalid
+
+        raise DatasetInvalid()
 
 
 def register(app: typer.Typer) -> None:

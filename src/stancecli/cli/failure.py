@@ -1,0 +1,100 @@
+"""The one place where a failure becomes a message on stderr and an exit status.
+
+Every command runs inside `StanceGroup.invoke`: the library's `StanceError`s, a closed pipe,
+Ctrl-C and unexpected bugs all end here, in the CLI's test runner as in the console script.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from stancecli.errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, StanceError
+
+DEBUG_ENV = "STANCECLI_DEBUG"
+TRACEBACK_META = "stancecli.traceback"
+MAX_PROBLEMS = 50
+
+
+def wants_traceback(ctx: typer.Context | None) -> bool:
+    if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
+        return True
+    return bool(ctx is not None and ctx.meta.get(TRACEBACK_META))
+
+
+def _say(message: str) -> None:
+    from stancecli.loading import printable
+
+    sys.stderr.write(f"stancecli: {printable(message)}\n")
+
+
+def _problems(problems: list[Any], command: str | None) -> None:
+    for problem in problems[:MAX_PROBLEMS]:
+        sys.stderr.write(f"{problem}\n")
+    if len(problems) > MAX_PROBLEMS:
+        sys.stderr.write(f"... and {len(problems) - MAX_PROBLEMS} more\n")
+    if command == "validate":
+        _say("the dataset cannot be read; fix this first, then validate again")
+    else:
+        _say("the dataset has errors; run 'stancecli validate' for all of them")
+
+
+def status_for(exc: BaseException, ctx: typer.Context | None) -> int:
+    """Print what the user needs to know about `exc`; return the exit status."""
+    if isinstance(exc, StanceError):
+        problems = getattr(exc, "problems", None)
+        if problems:
+            _problems(problems, ctx.invoked_subcommand if ctx else None)
+        elif str(exc):
+            _say(str(exc))
+        return exc.exit_status
+    if isinstance(exc, BrokenPipeError):
+        # The reader (head, less) went away: end quietly, like grep, and always with the same status.
+        silence_stdout()
+        return EXIT_OK
+    if isinstance(exc, KeyboardInterrupt):
+        return EXIT_INTERRUPTED
+    if isinstance(exc, MemoryError):
+        _say("out of memory")
+        return EXIT_ERROR
+    if isinstance(exc, UnicodeEncodeError):
+        _say(f"this terminal's encoding ({exc.encoding}) cannot show the text; use a UTF-8 locale "
+             "or set PYTHONIOENCODING=utf-8")
+        return EXIT_ERROR
+    _say(f"internal error: {type(exc).__name__}: {exc} (run again with --traceback and report it)")
+    return EXIT_ERROR
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail on a closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+# Exits, aborts and usage errors belong to click (vendored by newer Typer): let them through.
+_CLICK_OWN: tuple[type[BaseException], ...] = (
+    typer.Exit, typer.Abort, *(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"))
+
+
+class StanceGroup(TyperGroup):
+    """Typer's group, with every command's failures turned into exit statuses here."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except _CLICK_OWN:
+            raise
+        except BaseException as exc:  # noqa: B036 - KeyboardInterrupt and SystemExit are decided below
+            if isinstance(exc, SystemExit):
+                raise
+            if wants_traceback(ctx) and not isinstance(exc, (KeyboardInterrupt, BrokenPipeError)):
+                traceback.print_exc()
+            raise typer.Exit(status_for(exc, ctx)) from None

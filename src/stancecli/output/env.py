@@ -1,0 +1,71 @@
+"""The one picture of where output goes: built once per run (or by a test) and passed to renderers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TextIO
+
+PIPE_WIDTH = 80  # a table asked for in a pipe, without $COLUMNS
+MIN_WIDTH = 40  # narrower than this, tables are laid out as if this wide
+ENV_BOM = "STANCECLI_CSV_BOM"
+
+
+@dataclass
+class Environment:
+    """Whether stdout is a terminal, how wide it is, whether to colour, and the environment."""
+
+    is_terminal: bool = False
+    width: int = PIPE_WIDTH
+    color: bool = False
+    environ: Mapping[str, str] = field(default_factory=dict)
+    stdout: TextIO | None = None  # None: sys.stdout at the time of writing
+    stderr: TextIO | None = None
+
+    @property
+    def out(self) -> TextIO:
+        return self.stdout or sys.stdout
+
+    @property
+    def err(self) -> TextIO:
+        return self.stderr or sys.stderr
+
+    @property
+    def csv_bom(self) -> bool:
+        return self.environ.get(ENV_BOM, "") not in ("", "0")
+
+    def note(self, message: str) -> None:
+        """One line on stderr, in a pipe too."""
+        from stancecli.output.safe import escape
+
+        self.err.write(f"stancecli: {escape(message)}\n")
+
+    @classmethod
+    def from_system(cls, color: str = "auto", is_terminal: bool | None = None,
+                    environ: Mapping[str, str] | None = None) -> Environment:
+        """color is 'auto', 'always' or 'never'; NO_COLOR is honoured under 'auto'."""
+        environ = dict(os.environ if environ is None else environ)
+        if is_terminal is None:
+            is_terminal = _isatty(sys.stdout)
+        colored = color == "always" or (color == "auto" and is_terminal and not environ.get("NO_COLOR"))
+        return cls(is_terminal, terminal_width(environ, is_terminal), colored, environ)
+
+
+def terminal_width(environ: Mapping[str, str], is_terminal: bool) -> int:
+    """$COLUMNS wins; else the terminal's width; in a pipe 80."""
+    given = environ.get("COLUMNS", "")
+    if given.isdigit() and int(given) > 0:
+        return int(given)
+    if is_terminal:
+        return shutil.get_terminal_size((PIPE_WIDTH, 24)).columns
+    return PIPE_WIDTH
+
+
+def _isatty(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
