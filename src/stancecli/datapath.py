@@ -66,22 +66,24 @@ def root_problem(base: Path) -> str:
             f"folder is too wide a root); move it into a folder of its own, or set {ENV_SOURCE_ROOT}")
 
 
+REGULAR_UID = 1000  # below this, accounts are system services whose "home" may be /usr/sbin or /bin
+
+
 def _too_wide() -> set[Path]:
-    """`/`, every home folder and every folder holding home folders (such as /home)."""
-    homes = {Path(os.path.expanduser("~"))}
+    """`/`, every home folder, and the folders holding people's home folders (such as /home)."""
+    homes = {(Path(os.path.expanduser("~")), True)}
     try:
         import pwd
 
-        homes.update(Path(p.pw_dir) for p in pwd.getpwall() if p.pw_dir)
+        homes.update((Path(p.pw_dir), p.pw_uid >= REGULAR_UID or p.pw_uid == os.getuid())
+                     for p in pwd.getpwall() if p.pw_dir)
     except ImportError:  # pragma: no cover - Windows
         pass
     wide = {Path("/")}
-    for home in homes:
+    for home, a_person in homes:
         if home.is_absolute():
-            try:
-                home = home.resolve()
-            except OSError:
-                continue
+            home = home.resolve()
             wide.add(home)
-            wide.add(home.parent)
+            if a_person:
+                wide.add(home.parent)
     return wide

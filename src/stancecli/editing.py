@@ -347,7 +347,7 @@ def add_not_addressed(text: str, doc_id: str, issue: str) -> tuple[str, int]:
     root = _compose(body)
     if not isinstance(root, yaml.MappingNode):
         raise EditError("the dataset's top level is not a mapping, so it cannot be edited safely")
-    at = _not_addressed_edit(root, lines, _plain(doc_id), _plain(issue))
+    at = _not_addressed_edit(root, lines, doc_id, _plain(issue))
     new = bom + eol.join(lines) + eol
     if not _only_listed(body, new[len(bom):], doc_id, issue):
         raise EditError(f"listing '{issue}' as not addressed by {doc_id} would change other entries; "
@@ -363,13 +363,16 @@ def _plain(word: str) -> str:
         same = yaml.safe_load(word) == word
     except yaml.YAMLError:
         same = False
-    return word if same and not _needs_quotes(word) else '"' + word.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if same and not _needs_quotes(word):
+        return word
+    return '"' + word.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _not_addressed_edit(root, lines: list[str], doc: str, issue: str) -> int:
+def _not_addressed_edit(root, lines: list[str], doc_id: str, issue: str) -> int:
     """Edit `lines` in place; return the 0-based line that now lists the issue."""
     import yaml
 
+    doc = _plain(doc_id)
     section = next(((k, v) for k, v in root.value if k.value == NOT_ADDRESSED), None)
     if section is None:
         lines.extend([""] if lines and lines[-1].strip() else [])
@@ -382,7 +385,7 @@ def _not_addressed_edit(root, lines: list[str], doc: str, issue: str) -> int:
     if not isinstance(value, yaml.MappingNode) or value.flow_style:
         raise EditError(f"'{NOT_ADDRESSED}' is not a block mapping in the dataset, so it cannot be "
                         "edited safely; add the issue by hand")
-    entry = next(((k, v) for k, v in value.value if k.value == doc.strip('"')), None)
+    entry = next(((k, v) for k, v in value.value if k.value == doc_id), None)
     if entry is None:
         at = _after(_last_leaf(value), lines, True)
         column = value.start_mark.column

@@ -116,19 +116,23 @@ def decode(data: bytes, path: Path) -> tuple[str, str | None]:
     (which includes Latin-1's letters). Returns the text and a note when it was converted."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            name = codec.replace("-sig", "").upper()
-            text = data.decode(codec, errors="strict") if codec != "utf-8-sig" else data.decode(codec)
-            return text.lstrip("\ufeff"), (None if codec == "utf-8-sig" else f"{path}: converted from {name} to UTF-8")
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise ExtractError(f"{path}: starts with a {codec.upper()} byte-order mark but is not "
+                                   f"{codec.upper()} text (at offset {exc.start})") from None
+            note = None if codec == "utf-8-sig" else f"{path}: converted from {codec.upper()} to UTF-8"
+            return text.lstrip("\ufeff"), note
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
         failure = exc
-    text = _utf16_without_bom(data)
-    if text is not None:
-        return text, f"{path}: converted from UTF-16 (no byte-order mark) to UTF-8"
-    text = _cp1252(data)
-    if text is not None:
-        return text, f"{path}: not UTF-8; read as Windows-1252 (Latin-1) and converted to UTF-8"
+    wide = _utf16_without_bom(data)
+    if wide is not None:
+        return wide, f"{path}: converted from UTF-16 (no byte-order mark) to UTF-8"
+    western = _cp1252(data)
+    if western is not None:
+        return western, f"{path}: not UTF-8; read as Windows-1252 (Latin-1) and converted to UTF-8"
     raise ExtractError(f"{path}: not UTF-8 text (byte 0x{data[failure.start]:02x} at offset {failure.start}) "
                        "and not Windows-1252 or UTF-16 either; convert it to UTF-8 (e.g. iconv -f CP850 -t UTF-8 "
                        "if it comes from an old DOS program)")
@@ -158,8 +162,8 @@ def _cp1252(data: bytes) -> str | None:
 
 def _docx_text(path: Path) -> str:
     try:
-        import docx  # type: ignore[import-not-found]
-        from docx.opc.exceptions import PackageNotFoundError  # type: ignore[import-not-found]
+        import docx
+        from docx.opc.exceptions import PackageNotFoundError
     except ImportError:
         raise ExtractError(DOCX_HINT) from None
     try:
@@ -185,8 +189,8 @@ def _docx_header(document) -> list[str]:
 
 def _docx_body(document) -> list[str]:
     """Paragraphs and table rows in document order (python-docx lists them apart)."""
-    from docx.table import Table  # type: ignore[import-not-found]
-    from docx.text.paragraph import Paragraph  # type: ignore[import-not-found]
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
     blocks: list[str] = []
     for child in document.element.body.iterchildren():

@@ -431,8 +431,10 @@ class _Builder:
             self.problem(path, f"'{_clip(source)}' is not a usable path ({exc})")
             return Path(self.base.resolve().anchor)  # refused: never read
         if not source_allowed(self.base, resolved):
-            self.problem(path, f"'{_clip(source)}' leaves the dataset's folder; sources must be inside "
-                               f"{self.base.resolve().parent}")
+            from stancecli.datapath import root_problem, source_root
+
+            self.problem(path, root_problem(self.base) or f"'{_clip(source)}' leaves the dataset's folder; "
+                               f"sources must be inside {source_root(self.base)}")
         return resolved
 
     def _signatories(self, raw: Any, path: tuple) -> list[Signatory]:
@@ -581,8 +583,10 @@ def is_date(text: str) -> bool:
 
 
 def source_allowed(base: Path, resolved: Path) -> bool:
-    """Sources live beside the dataset: its folder or its parent (data/ and seeds/ side by side)."""
-    root = base.resolve().parent
+    """Sources live in the dataset's tree (datapath.source_root): never above it, never `/` or a home."""
+    from stancecli.datapath import source_root
+
+    root = source_root(base)
     return resolved == root or root in resolved.parents
 
 

@@ -9,23 +9,35 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from stancecli.corpus import Span
 
-# The codebook's five-point scale, strongest "for" first.
-STANCES: dict[str, int] = {
-    "strongly-for": 2,
-    "for": 1,
-    "mixed": 0,
-    "against": -1,
-    "strongly-against": -2,
-}
-SYMBOLS: dict[str, str] = {
-    "strongly-for": "++",
-    "for": "+",
-    "mixed": "±",
-    "against": "-",
-    "strongly-against": "--",
-}
+@dataclass(frozen=True)
+class StanceLabel:
+    """One step of the codebook's scale, with everything a renderer needs to show it."""
+
+    label: str
+    score: int
+    symbol: str
+    style: str  # terminal colour (a Rich style name)
+    css: str  # the report's CSS class
+    description: str
+
+
+# The codebook's five-point scale, strongest "for" first: the one home of the stance vocabulary.
+SCALE: tuple[StanceLabel, ...] = (
+    StanceLabel("strongly-for", 2, "++", "bold green", "s2", "clearly and explicitly in favour"),
+    StanceLabel("for", 1, "+", "green", "s1", "in favour, with reservations or less emphasis"),
+    StanceLabel("mixed", 0, "±", "yellow", "s0", "both for and against, or conditional"),
+    StanceLabel("against", -1, "-", "red", "sm1", "against, with reservations or less emphasis"),
+    StanceLabel("strongly-against", -2, "--", "bold red", "sm2", "clearly and explicitly against"),
+)
+STANCES: dict[str, int] = {s.label: s.score for s in SCALE}
+SYMBOLS: dict[str, str] = {s.label: s.symbol for s in SCALE}
+LABEL_OF_SCORE: dict[int, str] = {s.score: s.label for s in SCALE}
 ABSENT = "not-addressed"
 ABSENT_SYMBOL = "·"
+ABSENT_STYLE = "dim"
+ABSENT_CSS = "na"
+STYLES: dict[str, str] = {**{s.label: s.style for s in SCALE}, ABSENT: ABSENT_STYLE}
+CSS_CLASSES: dict[str, str] = {**{s.label: s.css for s in SCALE}, ABSENT: ABSENT_CSS}
 CONFIDENCES = ("high", "medium", "low")
 ORG_KINDS = ("union", "municipality", "employer-organisation", "state-agency", "ngo", "other")
 LANGS = ("nb", "en")

@@ -10,6 +10,12 @@ from stancecli.errors import SourceProblem
 
 MAX_PDF_BYTES = 64 * 1024 * 1024
 MIN_WORDS = 5
+PDF_MAGIC = b"%PDF-"
+PDF_HEADER_WINDOW = 1024
+# When more than this share of lines would start a paragraph, the blank lines of pypdf's layout
+# mode reflect wide line spacing, not paragraphs: then only double blank lines count.
+MAX_BREAK_SHARE = 0.5
+MIN_LINES_FOR_SHARE = 6
 INSTALL_HINT = "reading PDFs needs the optional extra: pip install 'stancecli[pdf]' (it installs pypdf)"
 
 # Control characters other than tab and line feed: PDF text may carry them, a source may not.
@@ -30,12 +36,22 @@ def available() -> bool:
 
 
 def is_pdf(path: Path) -> bool:
-    """By content, not by name: a PDF starts with %PDF- (within its first KiB)."""
+    """By content, not by name: a PDF has %PDF- within its first KiB (readers allow junk before it)."""
+    return b"%PDF-" in _head(path, PDF_HEADER_WINDOW)
+
+
+def starts_as_pdf(path: Path) -> bool:
+    """Whether the file begins with %PDF-: a PDF whatever its name. A text that merely mentions
+    %PDF- near its start (a note about PDF files) is not one."""
+    return _head(path, len(PDF_MAGIC)) == PDF_MAGIC
+
+
+def _head(path: Path, size: int) -> bytes:
     try:
         with path.open("rb") as handle:
-            return b"%PDF-" in handle.read(1024)
+            return handle.read(size)
     except OSError:
-        return False
+        return b""
 
 
 def extract_text(path: Path) -> str:
@@ -64,11 +80,66 @@ def _pages(path: Path) -> list[str]:
         reader = PdfReader(str(path))
         if reader.is_encrypted and not reader.decrypt(""):
             raise PdfError(f"{path}: the PDF is encrypted; save an unencrypted copy and add that")
-        return [page.extract_text() or "" for page in reader.pages]
+        return [_page_text(page) for page in reader.pages]
     except PdfError:
         raise
     except Exception as exc:  # noqa: BLE001 - a damaged PDF can fail anywhere inside pypdf
         raise PdfError(f"{path}: not a readable PDF ({type(exc).__name__}: {exc})") from None
+
+
+def _page_text(page) -> str:
+    """The page's text as pypdf reads it, with a blank line before each paragraph.
+
+    pypdf's plain mode gives the words right but drops the vertical space between paragraphs; its
+    layout mode keeps that space as blank lines but pads lines with spaces for their position.
+    So the plain lines are kept, and a blank line is put before each one that layout mode shows
+    after a blank line (lines are matched by their letters, spaces ignored).
+    """
+    plain = page.extract_text() or ""
+    try:
+        layout = page.extract_text(extraction_mode="layout") or ""
+    except Exception:  # noqa: BLE001 - layout mode fails on some fonts; then paragraphs stay merged
+        return plain
+    return with_paragraphs(plain, layout)
+
+
+def with_paragraphs(plain: str, layout: str) -> str:
+    """`plain` with blank lines where `layout` has them between the same lines."""
+    import difflib
+
+    lines = plain.split("\n")
+    keys = _layout_lines(layout)
+    plain_keys = ["".join(line.split()) for line in lines]
+    breaks: set[int] = set()
+    matcher = difflib.SequenceMatcher(a=plain_keys, b=[k for k, _ in keys], autojunk=False)
+    for block in matcher.get_matching_blocks():
+        for n in range(block.size):
+            if keys[block.b + n][1] >= 1 and plain_keys[block.a + n]:
+                breaks.add(block.a + n)
+    if len(lines) >= MIN_LINES_FOR_SHARE and len(breaks) > MAX_BREAK_SHARE * len(lines):
+        wide = {block.a + n for block in matcher.get_matching_blocks() for n in range(block.size)
+                if keys[block.b + n][1] >= 2}
+        breaks = wide
+    out: list[str] = []
+    for n, line in enumerate(lines):
+        if n in breaks and n > 0 and out and out[-1].strip():
+            out.append("")
+        out.append(line)
+    return "\n".join(out)
+
+
+def _layout_lines(layout: str) -> list[tuple[str, int]]:
+    """Each non-blank line of layout text as (its letters, the blank lines before it)."""
+    out: list[tuple[str, int]] = []
+    blank = 0
+    for line in layout.split("\n"):
+        key = "".join(line.split())
+        if not key:
+            blank += 1
+            continue
+        out.append((key, blank if out else 0))
+        blank = 0
+    return out
 
 
 def clean(text: str) -> str:

@@ -6,14 +6,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stancecli.datapath import display_path
-from stancecli.model import ABSENT, Dataset, Position, Quote
+from stancecli.model import ABSENT, SCALE, Dataset, Position, Quote
 from stancecli.records import Column, Listing
 
 if TYPE_CHECKING:
     from stancecli.corpus import Sources
 
-FOR = ("strongly-for", "for")
-AGAINST = ("strongly-against", "against")
+FOR = tuple(s.label for s in SCALE if s.score > 0)  # strongest first
+AGAINST = tuple(s.label for s in reversed(SCALE) if s.score < 0)
 
 
 # ---------------------------------------------------------------- quotes and citations

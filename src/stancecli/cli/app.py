@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "diff": "timeline",
     "conflicts": "conflicts",
     "report": "report",
+    "export": "export",
     "suggest": "suggest",
     "add-document": "add_document",
     "validate": "validate",

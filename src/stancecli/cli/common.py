@@ -128,27 +128,14 @@ def guarded(fn: Callable) -> Callable:
 # ---------------------------------------------------------------- loading
 
 def load(data: Path | None):
-    """The dataset for a read command: from the cache snapshot when fresh, else loaded and located."""
-    from stancecli import cache
+    """The dataset for a read command; a warning on stderr for each source whose quotes are missing."""
     from stancecli.datapath import resolve_data_path
+    from stancecli.opening import open_dataset
 
-    path = resolve_data_path(data)
-    dataset = cache.load(path)
-    if dataset is None:
-        from stancecli.corpus import Sources
-        from stancecli.loading import load_or_fail
-        from stancecli.queries import locate
-
-        dataset = load_or_fail(path)
-        sources = Sources()
-        for position in dataset.positions:
-            locate(dataset, position, sources)
-        cache.store(path, dataset)
-    unlocated = sum(q.span is None for p in dataset.positions for q in p.quotes)
-    if unlocated:
-        sys.stderr.write(f"stancecli: warning: {unlocated} quote(s) not found in their sources (shown "
-                         "with ':?'); run 'stancecli validate'\n")
-    return dataset
+    opened = open_dataset(resolve_data_path(data))
+    for warning in opened.warnings:
+        sys.stderr.write(f"stancecli: warning: {warning} (shown with ':?')\n")
+    return opened.dataset
 
 
 # ---------------------------------------------------------------- output

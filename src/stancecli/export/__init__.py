@@ -24,3 +24,14 @@ def need(module: str, what: str):
         return importlib.import_module(module)
     except ImportError:
         raise ExportProblem(f"{what} needs the {module} library: {INSTALL_HINT}") from None
+
+
+def generated_at() -> str:
+    """When an export or report is made (UTC, to the second); SOURCE_DATE_EPOCH pins it for
+    reproducible builds, as the reproducible-builds.org convention says."""
+    import os
+    from datetime import UTC, datetime
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    when = datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else datetime.now(UTC)
+    return when.strftime("%Y-%m-%d %H:%M UTC")

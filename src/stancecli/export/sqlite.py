@@ -54,11 +54,12 @@ VIEWS = {
 
 
 def _write_table(db, table: Table) -> None:
-    db[table.name].insert_all(table.rows, pk=table.pk, foreign_keys=table.foreign_keys,
-                              columns=table.types or None)
-    if not table.rows:
-        # insert_all creates no table from no rows; an empty table still belongs in the file.
-        db[table.name].create(table.types or {"_": str}, pk=table.pk if table.types else None)
+    if table.rows:
+        db[table.name].insert_all(table.rows, pk=table.pk, foreign_keys=table.foreign_keys,
+                                  columns=table.types or None)
+    elif table.types:
+        # insert_all creates nothing from no rows; the empty table still belongs in the file.
+        db[table.name].create(table.types, pk=table.pk, foreign_keys=table.foreign_keys)
     if table.full_text and table.rows:
         db[table.name].enable_fts(list(table.full_text), fts_version="FTS5")
 

@@ -26,7 +26,7 @@ class Table:
     pk: str | tuple[str, ...]
     # (column, other table, other column)
     foreign_keys: list[tuple[str, str, str]] = field(default_factory=list)
-    # Declared column types, for columns that may hold only NULLs.
+    # Declared column types: for columns that may hold only NULLs, or every column where a table may be empty.
     types: dict[str, type] = field(default_factory=dict)
     full_text: tuple[str, ...] = ()
 
@@ -81,6 +81,21 @@ def _issues(ds: Dataset) -> Table:
     return Table("issues", rows, "key")
 
 
+POSITION_COLUMNS = "id:int issue organisation document reported_by stance score:int confidence note summary_nb " \
+                   "summary_en quotes:int"
+QUOTE_COLUMNS = "id:int position:int rank:int document organisation issue stance text speaker line_start:int " \
+                "line_end:int citation"
+AGREEMENT_COLUMNS = "a b proximity:float shared:int issues"
+SPREAD_COLUMNS = "issue rank:int positions:int for:int mixed:int against:int agreement:float verdict"
+MAP_COLUMNS = "issue organisation stance score:float document reported_by"
+TYPES = {"int": int, "float": float, "str": str}
+
+
+def _declared(spec: str) -> dict[str, type]:
+    """'id:int name' -> {'id': int, 'name': str}: every column, in order, so an empty table has them too."""
+    return {name: TYPES[kind or "str"] for name, _, kind in (word.partition(":") for word in spec.split())}
+
+
 def _positions(ds: Dataset) -> tuple[Table, Table]:
     positions, quotes = [], []
     for pid, p in enumerate(ds.positions, 1):
@@ -94,9 +109,9 @@ def _positions(ds: Dataset) -> tuple[Table, Table]:
     pos_table = Table("positions", positions, "id", [
         ("issue", "issues", "key"), ("organisation", "organisations", "id"),
         ("document", "documents", "id"), ("reported_by", "documents", "id")],
-        {"reported_by": str, "confidence": str, "note": str}, ("summary_nb", "summary_en"))
+        _declared(POSITION_COLUMNS), ("summary_nb", "summary_en"))
     quote_table = Table("quotes", quotes, "id", [("position", "positions", "id"), ("document", "documents", "id")],
-                        {"speaker": str, "line_start": int, "line_end": int}, ("text",))
+                        _declared(QUOTE_COLUMNS), ("text",))
     return pos_table, quote_table
 
 
@@ -114,7 +129,7 @@ def _quote_rows(ds: Dataset, p: Position, pid: int, before: int) -> Iterator[dic
 def _not_addressed(ds: Dataset) -> Table:
     rows = [{"document": doc, "issue": issue} for doc, issues in ds.not_addressed.items() for issue in issues]
     return Table("not_addressed", rows, ("document", "issue"),
-                 [("document", "documents", "id"), ("issue", "issues", "key")])
+                 [("document", "documents", "id"), ("issue", "issues", "key")], _declared("document issue"))
 
 
 def _source_lines(ds: Dataset, sources: Sources) -> tuple[Table, dict[str, int | None], list[str]]:
@@ -133,7 +148,7 @@ def _source_lines(ds: Dataset, sources: Sources) -> tuple[Table, dict[str, int |
         counts[d.id] = src.line_count
         rows.extend({"document": d.id, "line": n, "text": src.line(n)} for n in range(1, src.line_count + 1))
     return (Table("source_lines", rows, ("document", "line"), [("document", "documents", "id")],
-                  full_text=("text",)), counts, warnings)
+                  _declared("document line:int text"), ("text",)), counts, warnings)
 
 
 def _computed(ds: Dataset) -> list[Table]:
@@ -156,11 +171,11 @@ def _computed(ds: Dataset) -> list[Table]:
                           "reported_by": p.reported_by if p else None})
     org = ("organisations", "id")
     return [
-        Table("agreement", agreement, ("a", "b"), [("a", *org), ("b", *org)], {"proximity": float}),
-        Table("spread", spread, "issue", [("issue", "issues", "key")], {"agreement": float}),
+        Table("agreement", agreement, ("a", "b"), [("a", *org), ("b", *org)], _declared(AGREEMENT_COLUMNS)),
+        Table("spread", spread, "issue", [("issue", "issues", "key")], _declared(SPREAD_COLUMNS)),
         Table("map", cells, ("issue", "organisation"), [
             ("issue", "issues", "key"), ("organisation", *org), ("document", "documents", "id"),
-            ("reported_by", "documents", "id")], {"score": float, "document": str, "reported_by": str}),
+            ("reported_by", "documents", "id")], _declared(MAP_COLUMNS)),
     ]
 
 

@@ -7,10 +7,9 @@ import html
 from collections.abc import Iterable
 from typing import Any
 
-from stancecli.model import ABSENT, SYMBOLS
+from stancecli.model import ABSENT, CSS_CLASSES, STANCES, SYMBOLS
 
-STANCE_CLASS = {"strongly-for": "s2", "for": "s1", "mixed": "s0", "against": "sm1",
-                "strongly-against": "sm2", ABSENT: "na"}
+STANCE_CLASS = CSS_CLASSES
 
 CSS = """
 :root { --ink: #1d2329; --muted: #5b6670; --line: #d5dbe1; --bg: #fff; }
@@ -126,7 +125,7 @@ def _map_cell(pm, issue: str, side) -> str:
 
 
 def _legend() -> str:
-    items = [(s, SYMBOLS.get(s, "·")) for s in ("strongly-for", "for", "mixed", "against", "strongly-against")]
+    items = [(s, SYMBOLS[s]) for s in STANCES]
     parts = [f'<span class="badge {STANCE_CLASS[s]}">{e(sym)}</span> {e(s)}' for s, sym in items]
     parts.append('<span class="badge na">·</span> not addressed')
     return " &nbsp; ".join(parts)

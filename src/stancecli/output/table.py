@@ -1,13 +1,23 @@
-"""Rich tables for a terminal. Data never passes through Rich markup: cells are Text objects."""
+"""Tables for a terminal, and the block layout they fall back to when a table cannot fit.
+
+Data never passes through Rich markup: cells are Text objects. No word is ever cut: every column
+is at least as wide as its longest word (a key, id, number or citation is one word); when those
+widths do not fit the terminal, each row becomes a block instead.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from stancecli.model import ABSENT, ABSENT_SYMBOL, SYMBOLS
-from stancecli.output.text import clean
-from stancecli.records import Listing
+from stancecli.output.env import MIN_WIDTH, Environment
+from stancecli.output.safe import clean
+from stancecli.records import Column, Listing
 
+UNDECIDED = "undecided"
+UNDECIDED_SYMBOL = "?"
 STANCE_STYLES = {
     "strongly-for": "bold green",
     "for": "green",
@@ -15,15 +25,23 @@ STANCE_STYLES = {
     "against": "red",
     "strongly-against": "bold red",
     ABSENT: "dim",
+    UNDECIDED: "magenta",
 }
+NUMERIC = ("number", "score", "percent", "proximity")
+WIDE_KEYS = ("summary", "title", "proposal", "name", "stances", "members")
+PADDING = 2  # one space either side of a cell
+BLOCK_INDENT = 2
+
+
+def stance_symbol(stance: str) -> str:
+    return UNDECIDED_SYMBOL if stance == UNDECIDED else SYMBOLS.get(stance, ABSENT_SYMBOL)
 
 
 def stance_text(stance: str):
     from rich.text import Text
 
-    symbol = SYMBOLS.get(stance, ABSENT_SYMBOL)
     label = "not addressed" if stance == ABSENT else stance
-    return Text(f"{symbol} {label}", style=STANCE_STYLES.get(stance, ""))
+    return Text(f"{stance_symbol(stance)} {label}", style=STANCE_STYLES.get(stance, ""))
 
 
 def proximity_style(value: float) -> str:
@@ -39,6 +57,11 @@ def proximity_style(value: float) -> str:
     return "white on red"
 
 
+def short_citation(location: Any) -> list[str]:
+    """A terminal has no room for paths: file name and lines (pipes and JSON keep the path)."""
+    return [part.rsplit("/", 1)[-1] for part in clean(location).split(" | ") if part]
+
+
 def cell(kind: str, value: Any):
     from rich.text import Text
 
@@ -47,9 +70,7 @@ def cell(kind: str, value: Any):
     if kind == "quote" and value:
         return Text(f"\u00ab{clean(value)}\u00bb", style="italic")
     if kind == "location":
-        # A terminal has no room for full paths: file name and lines (pipes and JSON keep the path).
-        parts = [part.rsplit("/", 1)[-1] for part in clean(value).split(" | ")]
-        return Text("\n".join(parts), style="cyan")
+        return Text("\n".join(short_citation(value)), style="cyan")
     if kind == "score" and isinstance(value, int):
         return Text(f"{value:+d}", style=STANCE_STYLES.get(_label(value), ""))
     if kind == "percent" and isinstance(value, (int, float)):
@@ -73,9 +94,9 @@ def _evidence_cell(row: dict[str, Any]):
     if row.get("summary"):
         out.append(clean(row["summary"]))
     quotes = row.get("quotes") or ([{"text": row["quote"]}] if row.get("quote") else [])
-    locations = [part.rsplit("/", 1)[-1] for part in clean(row.get("location")).split(" | ") if part]
+    locations = short_citation(row.get("location"))
     for i, quote in enumerate(quotes):
-        out.append("\n\u00ab" + clean(quote["text"]) + "\u00bb", style="italic")
+        out.append(("\n" if len(out) else "") + "\u00ab" + clean(quote["text"]) + "\u00bb", style="italic")
         if i < len(locations):
             # On a line of its own, so a citation is never broken in the middle.
             out.append("\n" + locations[i], style="cyan")
@@ -91,13 +112,21 @@ def _organisation_cell(row: dict[str, Any]):
     return out
 
 
-def build_table(listing: Listing, hide: tuple[str, ...] = ()):
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
+# ---------------------------------------------------------------- layout
 
+@dataclass
+class Laid:
+    """A listing's columns and cells as the terminal shows them."""
+
+    columns: list[Column]
+    headers: list[str]
+    cells: list[list[Any]]  # rich Text per row and column
+
+
+def lay_out(listing: Listing, hide: Iterable[str] = ()) -> Laid:
+    hidden = set(hide)
     # Columns hidden on request or empty in every row (e.g. "reported by") only take room.
-    columns = [c for c in listing.columns if c.key not in hide
+    columns = [c for c in listing.columns if c.key not in hidden
                and any(row.get(c.key) not in (None, "", []) for row in listing.rows)]
     keys = {c.key for c in columns}
     stacked = {"summary", "quote", "location"} <= keys
@@ -107,17 +136,136 @@ def build_table(listing: Listing, hide: tuple[str, ...] = ()):
     merged = {"organisation", "reported_by"} <= keys
     if merged:
         columns = [c for c in columns if c.key != "reported_by"]
-    table = Table(title=Text(clean(listing.title)) if listing.title else None, box=box.SIMPLE_HEAD,
-                  show_lines=stacked, header_style="bold", title_justify="left", expand=False)
-    for col in columns:
-        numeric = col.kind in ("number", "score", "percent", "proximity")
-        wide = col.kind in ("quote",) or col.key in ("summary", "title", "proposal", "name")
-        header = "Position and evidence" if stacked and col.key == "summary" else col.header
-        fixed = col.kind in ("stance", "score", "number", "percent", "proximity", "location")
-        table.add_column(header, justify="right" if numeric else "left", overflow="fold",
-                         no_wrap=fixed, ratio=1 if wide else None, min_width=20 if wide else None)
-    for row in listing.rows:
-        table.add_row(*(_evidence_cell(row) if stacked and c.key == "summary"
-                        else _organisation_cell(row) if merged and c.key == "organisation"
-                        else cell(c.kind, row.get(c.key)) for c in columns))
+    headers = ["Position and evidence" if stacked and c.key == "summary" else c.header for c in columns]
+    cells = [[_evidence_cell(row) if stacked and c.key == "summary"
+              else _organisation_cell(row) if merged and c.key == "organisation"
+              else cell(c.kind, row.get(c.key)) for c in columns] for row in listing.rows]
+    return Laid(columns, headers, cells)
+
+
+def _lines(text) -> list[str]:
+    return str(text.plain if hasattr(text, "plain") else text).split("\n")
+
+
+def longest_word(text) -> int:
+    from rich.cells import cell_len
+
+    return max((cell_len(w) for line in _lines(text) for w in line.split()), default=0)
+
+
+def longest_line(text) -> int:
+    from rich.cells import cell_len
+
+    return max((cell_len(line) for line in _lines(text)), default=0)
+
+
+def _is_wide(col: Column) -> bool:
+    return col.kind == "quote" or col.key in WIDE_KEYS
+
+
+def table_overhead(columns: int) -> int:
+    """What a SIMPLE_HEAD table adds to its column widths: padding, gaps and edges."""
+    return PADDING * columns + columns + 1
+
+
+def column_widths(laid: Laid, width: int) -> list[int] | None:
+    """Widths that cut no word and fit `width`, or None when no such widths exist."""
+    least, most = [], []
+    for i, col in enumerate(laid.columns):
+        texts = [row[i] for row in laid.cells]
+        head = longest_word(laid.headers[i])
+        if _is_wide(col):
+            least.append(max([head] + [longest_word(t) for t in texts]))
+        else:
+            least.append(max([head] + [longest_line(t) for t in texts]))
+        most.append(max([least[-1], longest_line(laid.headers[i])] + [longest_line(t) for t in texts]))
+    room = width - table_overhead(len(least))
+    if sum(least) > room:
+        return None
+    spare = room - sum(least)
+    wants = [m - n for n, m in zip(least, most)]
+    if sum(wants) <= spare:
+        return most
+    return [n + spare * w // sum(wants) for n, w in zip(least, wants)]
+
+
+def build_table(laid: Laid, widths: list[int], title: str | None):
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    stacked = "Position and evidence" in laid.headers
+    table = Table(title=Text(clean(title)) if title else None, box=box.SIMPLE_HEAD, show_lines=stacked,
+                  header_style="bold", title_justify="left", expand=False)
+    for col, header, w in zip(laid.columns, laid.headers, widths):
+        table.add_column(header, justify="right" if col.kind in NUMERIC else "left", width=w,
+                         overflow="fold")
+    for row in laid.cells:
+        table.add_row(*row)
     return table
+
+
+def blocks(laid: Laid, title: str | None) -> Iterable[Any]:
+    """One block per row: the short fields on a heading line, the long ones below, indented."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    if title:
+        yield Text(clean(title), style="bold")
+    for row in laid.cells:
+        head = Text()
+        body = []
+        for col, header, text in zip(laid.columns, laid.headers, row):
+            if _is_wide(col) or col.kind == "location":
+                body.append(text)
+                continue
+            if len(head):
+                head.append("  ")
+            if col.kind in NUMERIC:
+                head.append(f"{header} ", style="dim")
+            flat = text.copy()
+            flat.plain = flat.plain.replace("\n", " ")
+            head.append_text(flat)
+        yield Text("")
+        yield head
+        for text in body:
+            yield Padding(text, (0, 0, 0, BLOCK_INDENT), expand=False)
+
+
+def listing_renderables(listing: Listing, env: Environment, hide: Iterable[str] = ()) -> list[Any]:
+    """A table when one fits the width without cutting a word; otherwise blocks."""
+    from rich.text import Text
+
+    out: list[Any] = []
+    if listing.rows:
+        laid = lay_out(listing, hide)
+        widths = column_widths(laid, max(env.width, MIN_WIDTH))
+        if widths is None:
+            out.extend(blocks(laid, listing.title))
+        else:
+            out.append(build_table(laid, widths, listing.title))
+    out.extend(Text(clean(note), style="dim") for note in listing.notes)
+    return out
+
+
+def draw(env: Environment, renderables: Iterable[Any] | Callable[[Any], None]) -> list[str]:
+    """Render to lines of text at the environment's width, in colour only where it asks for it."""
+    import io
+
+    from rich.console import Console
+
+    buf = io.StringIO()
+    console = Console(file=buf, width=max(env.width, MIN_WIDTH), force_terminal=env.color,
+                      color_system="auto" if env.color else None, no_color=not env.color,
+                      highlight=False, emoji=False, markup=False, legacy_windows=False,
+                      force_jupyter=False, soft_wrap=False)
+    if callable(renderables):
+        renderables(console)
+    else:
+        for item in renderables:
+            console.print(item)
+    lines = buf.getvalue().split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    # No trailing padding: a table in a pipe or a file ends each line where its text ends.
+    return lines if env.color else [line.rstrip(" ") for line in lines]

@@ -1,0 +1,415 @@
+"""`code DOC`: walk one document's undecided codebook issues and decide each with one key."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TextIO
+
+import typer
+
+from stancecli.cli.common import DataOpt, DocArg, fail
+
+if TYPE_CHECKING:
+    from stancecli.coding import Step
+    from stancecli.corpus import Source
+    from stancecli.model import Dataset, Document
+
+HELP = """Code one document: its undecided codebook issues, one key per decision.
+
+For each issue not yet decided for the document, shows the proposed stance
+(a proposal only: confirm or change it), its confidence, the candidate
+quotes with their source lines, and what the document reports of others.
+Each decision is written to the dataset at once (comments and order kept);
+quit any time and run it again to resume. Skipped issues come back next time.
+
+Keys:
+
+  Enter, y   accept: write the position as shown (then a one-line summary)
+  f  F       stance: for / strongly for
+  m          stance: mixed
+  a  A       stance: against / strongly against
+  n          not addressed by the document (written at once)
+  1-9  o     choose candidate quote N / the next one
+  s          skip for now
+  q          quit (what is written stays written)
+  ?  h       this list
+
+Without a terminal, give the keys in a file with --keys (one key per line,
+an empty line is Enter; after an accepted position the next line is its
+summary, empty keeps the default); --keys - reads them from stdin.
+
+Examples:
+
+  stancecli code ntl-2015
+
+  printf 'a\\ny\\n\\nn\\nq\\n' | stancecli code ntl-2015 --keys -
+"""
+
+STANCE_KEYS = {"F": "strongly-for", "f": "for", "m": "mixed", "a": "against", "A": "strongly-against"}
+ACCEPT_KEYS = ("", "y", "\r", "\n")
+QUIT_KEYS = ("q", "\x04")  # q, Ctrl-D
+HELP_KEYS = ("?", "h")
+PROMPT = "decide [Enter f F m a A n 1-9 o s q ?]: "
+SUMMARY_PROMPT = "summary (nb), Enter keeps it: "
+ESCAPE = "\x1b"
+QUOTE_WIDTH_MIN = 40
+
+
+# ---------------------------------------------------------------- input
+
+class TerminalInput:
+    """One key at a time from the terminal (cbreak mode only while waiting), lines with readline."""
+
+    def __init__(self) -> None:
+        self.fd = sys.stdin.fileno()
+
+    def key(self) -> str:
+        import termios
+        import tty
+
+        saved = termios.tcgetattr(self.fd)
+        try:
+            tty.setcbreak(self.fd)
+            return self._read_key()
+        finally:
+            termios.tcsetattr(self.fd, termios.TCSADRAIN, saved)
+
+    def _read_key(self) -> str:
+        first = os.read(self.fd, 1)
+        if not first:
+            return "\x04"
+        if first == ESCAPE.encode():
+            self._drain()  # an arrow or function key: not one of ours
+            return ESCAPE
+        data = first
+        while len(data) < 4:  # the rest of a UTF-8 character
+            try:
+                return data.decode("utf-8")
+            except UnicodeDecodeError:
+                data += os.read(self.fd, 1)
+        return data.decode("utf-8", "replace")
+
+    def _drain(self) -> None:
+        import select
+
+        while select.select([self.fd], [], [], 0.05)[0]:
+            if not os.read(self.fd, 64):
+                return
+
+    def line(self, prompt: str, default: str) -> str:
+        """A line typed after the prompt, the default already in it for editing."""
+        try:
+            import readline
+        except ImportError:
+            return input(f"{prompt}[{default}] ").strip() or default
+        readline.set_startup_hook(lambda: readline.insert_text(default))
+        try:
+            typed = input(prompt)
+        except EOFError:
+            typed = ""
+        finally:
+            readline.set_startup_hook(None)
+        return typed.strip() or default
+
+
+class ScriptedInput:
+    """Keys from a file, one per line (an empty line is Enter); summaries as whole lines."""
+
+    def __init__(self, stream: TextIO, out: TextIO) -> None:
+        self.stream = stream
+        self.out = out
+
+    def _next(self) -> str | None:
+        line = self.stream.readline()
+        return None if line == "" else line.rstrip("\r\n")
+
+    def key(self) -> str:
+        line = self._next()
+        if line is None:
+            return "\x04"
+        self.out.write(f"{line.strip() or 'Enter'}\n")
+        return line.strip()
+
+    def line(self, prompt: str, default: str) -> str:
+        line = self._next()
+        typed = (line or "").strip()
+        self.out.write(f"{typed}\n")
+        return typed or default
+
+
+# ---------------------------------------------------------------- the session
+
+@dataclass
+class Tally:
+    positions: int = 0
+    absent: int = 0
+    skipped: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+    @property
+    def written(self) -> int:
+        return self.positions + self.absent
+
+
+@dataclass
+class Session:
+    ds: Dataset
+    doc: Document
+    source: Source
+    path: Path
+    keys: TerminalInput | ScriptedInput
+    out: TextIO
+    tally: Tally = field(default_factory=Tally)
+
+    def say(self, text: str = "") -> None:
+        from stancecli.loading import printable
+
+        self.out.write(printable(text) + "\n")
+        self.out.flush()
+
+    def prompt(self) -> str:
+        self.out.write(PROMPT)
+        self.out.flush()
+        return self.keys.key()
+
+    def run(self, steps: list[Step]) -> None:
+        for n, step in enumerate(steps, 1):
+            if not self.decide(step, n, len(steps)):
+                return
+
+    def decide(self, step: Step, n: int, total: int) -> bool:
+        """Show one issue and act on keys until it is decided or skipped; False to quit."""
+        self.show(step, n, total)
+        while True:
+            key = self.prompt()
+            if key in QUIT_KEYS:
+                return False
+            if key == "s":
+                self.tally.skipped.append(step.issue)
+                self.say(f"skipped {step.issue}: it comes back next session")
+                return True
+            if key in HELP_KEYS:
+                self.say(HELP.split("Keys:")[1].split("Without a terminal")[0].rstrip())
+                continue
+            if key in ACCEPT_KEYS or key == "n":
+                if key == "n":
+                    from stancecli.model import ABSENT
+
+                    step.stance = ABSENT
+                if self.accept(step):
+                    return True
+                continue
+            if not self.change(step, key):
+                self.say(f"'{key}' is not a key here; ? lists the keys")
+                continue
+            self.show(step, n, total)
+
+    def change(self, step: Step, key: str) -> bool:
+        """Change the stance or the chosen quote; False for a key that does neither."""
+        if key in STANCE_KEYS:
+            step.stance = STANCE_KEYS[key]
+            return True
+        if key == "o":
+            if not step.next_quote():
+                self.say("no other candidate quote")
+            return True
+        if key.isdigit() and key != "0":
+            if not step.choose(int(key)):
+                self.say(f"there is no candidate quote {key}")
+            return True
+        return False
+
+    def accept(self, step: Step) -> bool:
+        """Write the step's decision; False when there is nothing writable yet."""
+        from stancecli.coding import AlreadyDecided, decision_for, default_summary
+        from stancecli.model import ABSENT
+
+        if step.stance is None:
+            self.say("no stance proposed: choose one (f F m a A) or n for not addressed")
+            return False
+        if step.stance != ABSENT and step.quote is None:
+            self.say("no candidate quote backs a position here: n for not addressed, or s to skip")
+            return False
+        summary = ""
+        if step.stance != ABSENT and step.quote is not None:
+            org = self.ds.organisations.get(self.doc.organisation)
+            default = default_summary(org.short if org else self.doc.organisation, step.quote.quote)
+            summary = self.keys.line(SUMMARY_PROMPT, default)
+        decision = decision_for(step, summary)
+        try:
+            line = self._write(decision)
+        except AlreadyDecided as exc:
+            self.tally.refused.append(step.issue)
+            self.say(f"not written: {exc}")
+            return True
+        self._count(decision)
+        self.say(f"wrote {step.issue}: {_label(decision.stance)} ({self._where()}:{line})")
+        return True
+
+    def _write(self, decision) -> int:
+        from stancecli.coding import record
+
+        return record(self.path, self.doc.id, decision, self.source,
+                      on_wait=lambda message: self.say(message))
+
+    def _count(self, decision) -> None:
+        if decision.addressed:
+            self.tally.positions += 1
+        else:
+            self.tally.absent += 1
+
+    def _where(self) -> str:
+        from stancecli.loading import display_path
+
+        return display_path(self.path)
+
+    # ------------------------------------------------------------ showing
+
+    def show(self, step: Step, n: int, total: int) -> None:
+        issue = self.ds.issues[step.issue]
+        width = _width()
+        self.say("")
+        self.say(f"── {n}/{total} · {step.issue} · {self.doc.id} " + "─" * max(0, width - 20 - len(step.issue)))
+        self.say(issue.title.nb)
+        self._wrapped(f"Proposal under consultation: {issue.proposal.nb}", width, "  ")
+        self.say("")
+        self._proposal(step)
+        self._quotes(step, width)
+        self._reported(step, width)
+
+    def _proposal(self, step: Step) -> None:
+        p = step.proposal
+        if p is None:
+            self.say("No proposal for this issue: choose a stance (f F m a A) or n for not addressed.")
+        else:
+            self.say(f"Proposed: {_label(p.stance)} · confidence {p.confidence:.2f} — proposal: confirm or change")
+            for reason in p.reasons[:3]:
+                self.say(f"  why: {reason}")
+        if step.changed and step.stance is not None:
+            self.say(f"Chosen:   {_label(step.stance)} (changed; Enter writes it)")
+
+    def _quotes(self, step: Step, width: int) -> None:
+        if not step.candidates:
+            self.say("No candidate quote in the document's own words.")
+            return
+        self.say("Candidate quotes (the document's own words):")
+        for i, cand in enumerate(step.candidates, 1):
+            mark = "▸" if i - 1 == step.chosen else " "
+            self._wrapped(f"{mark} {i}  line {_lines(cand.line, cand.end_line)}  «{cand.quote}»", width, "       ")
+        chosen = step.quote
+        if chosen is not None:
+            from stancecli.coding import context
+
+            self.say(f"  {self.doc.source} around quote {step.chosen + 1}:")
+            for number, text, inside in context(self.source, chosen.line, chosen.end_line):
+                self.say(f"  {'>' if inside else ' '} {number:>5} │ {text[: width - 12]}")
+
+    def _reported(self, step: Step, width: int) -> None:
+        if not step.reported:
+            return
+        self.say(f"Reported views of others (context, not {self.doc.id}'s own position):")
+        for cand in step.reported:
+            who = cand.speaker or "another actor"
+            self._wrapped(f"  [{who}] line {_lines(cand.line, cand.end_line)}  «{cand.quote}»", width, "       ")
+
+    def _wrapped(self, text: str, width: int, indent: str) -> None:
+        for line in textwrap.wrap(text, max(width, QUOTE_WIDTH_MIN), subsequent_indent=indent) or [""]:
+            self.say(line)
+
+    def farewell(self, left: int) -> None:
+        t = self.tally
+        self.say("")
+        self.say(f"{self.doc.id}: wrote {t.positions} position(s) and {t.absent} not-addressed; "
+                 f"skipped {len(t.skipped)}; {left} codebook issue(s) still undecided.")
+        if t.refused:
+            self.say(f"not written, decided meanwhile by another writer: {', '.join(t.refused)}")
+        if left:
+            self.say(f"resume: stancecli code {self.doc.id}")
+        self.say("check: stancecli validate")
+
+
+def _label(stance: str) -> str:
+    from stancecli.model import ABSENT, ABSENT_SYMBOL, SYMBOLS
+
+    return f"{ABSENT_SYMBOL} not addressed" if stance == ABSENT else f"{SYMBOLS[stance]} {stance}"
+
+
+def _lines(first: int, last: int) -> str:
+    return f"{first}" if first == last else f"{first}-{last}"
+
+
+def _width() -> int:
+    return min(shutil.get_terminal_size((100, 24)).columns, 120)
+
+
+# ---------------------------------------------------------------- the command
+
+def code(
+    doc: DocArg,
+    keys: Annotated[Path | None, typer.Option(
+        "--keys", help="Read keys from this file (one per line; '-' for stdin) instead of the terminal.",
+        show_default=False, allow_dash=True)] = None,
+    data: DataOpt = None,
+) -> None:
+    from stancecli.coding import steps
+    from stancecli.corpus import read_source
+    from stancecli.datapath import resolve_data_path
+    from stancecli.loading import load_or_fail
+    from stancecli.names import resolve_doc
+
+    if keys is None and not _stdin_is_terminal():
+        fail("code reads one key at a time from a terminal, and stdin is not one; to script a "
+             "session give --keys FILE (one key per line, '-' for stdin)")
+    path = resolve_data_path(data)
+    ds = load_or_fail(path)
+    doc_id = resolve_doc(ds, doc)
+    document = ds.documents[doc_id]
+    source = read_source(document.path)
+    undecided = ds.undecided_issues(doc_id)
+    if not undecided:
+        print(f"{doc_id}: every codebook issue is decided; check with: stancecli validate")
+        return
+    print(f"{doc_id}: {len(undecided)} undecided codebook issue(s); proposing stances ...", flush=True)
+    with _key_source(keys) as reader:
+        session = Session(ds, document, source, path, reader, sys.stdout)
+        session.run(steps(ds, doc_id, source))
+        session.farewell(len(undecided) - session.tally.written - len(session.tally.refused))
+
+
+def _stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class _key_source:
+    """The input of a session: the terminal, or a keys file (closed afterwards)."""
+
+    def __init__(self, keys: Path | None) -> None:
+        self.keys = keys
+        self.handle: TextIO | None = None
+
+    def __enter__(self) -> TerminalInput | ScriptedInput:
+        if self.keys is None:
+            return TerminalInput()
+        if str(self.keys) == "-":
+            return ScriptedInput(sys.stdin, sys.stdout)
+        try:
+            self.handle = open(self.keys, encoding="utf-8")
+        except OSError as exc:
+            fail(f"{self.keys}: cannot read the keys ({exc.strerror or exc})")
+        return ScriptedInput(self.handle, sys.stdout)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.handle is not None:
+            self.handle.close()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("code", help=HELP)(code)
