@@ -4,7 +4,7 @@ from stancecli.cli.app import COMMANDS, app_for, build_app
 
 
 def names(app) -> set[str]:
-    return {info.name for info in app.registered_commands}
+    return {info.name for info in app.registered_commands} | {info.name for info in app.registered_groups}
 
 
 def test_every_command_is_registered_in_the_full_app():

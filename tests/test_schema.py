@@ -83,7 +83,7 @@ REJECTED = [
     ("bad id", lambda t: t.replace("- id: tf-2020", "- id: TF 2020").replace("document: tf-2020", "document: TF 2020")),
     ("no quotes", lambda t: t.replace('  quotes:\n  - "Vi er imot anbudsutsetting av arbeidsmarkedstiltak."\n',
                                       "  quotes: []\n")),
-    ("summary without en", lambda t: t.replace("    en: Testforbundet opposes tendering.\n", "")),
+    ("summary without nb", lambda t: t.replace("    nb: Testforbundet er imot anbud.\n", "")),
     ("title as plain text", lambda t: t.replace("  title:\n    nb: NAV i egenregi\n    en: NAV in-house\n",
                                                 "  title: NAV i egenregi\n")),
     ("document and reported_by", lambda t: t.replace("  document: tf-2020\n  stance: for",

@@ -1,27 +1,48 @@
-"""Registering a new source document (.txt or .pdf) in a dataset.
+"""Registering new source documents (.txt, .pdf, .docx, .html) in a dataset, one or many at once.
 
-The text is stored beside the other sources as <doc-id>.txt (a PDF's original is
-kept beside it as <doc-id>.pdf), and the document entry (and, when asked, a new
-organisation) is inserted into stances.yaml. Nothing is written until every
-check has passed; if writing fails, the files already written are removed and
-stances.yaml is left as it was.
+Each text is stored beside the other sources as <doc-id>.txt (a PDF, .docx or .html original is
+kept beside it under its own suffix), and the document entries (and new organisations) are
+inserted into stances.yaml. A batch is all or nothing:
+
+1. every file is read and checked, and the whole batch planned, before anything is written;
+2. under the dataset lock, sources are written under temporary names (`.<name>.stancecli-new`)
+   and fsynced, then stances.yaml is replaced atomically if no one changed it meanwhile;
+3. only then are the sources renamed into place.
+
+A crash before step 2 ends leaves only temporary files, which the next run removes; a crash in
+step 3 leaves temporary files the dataset already names, which the next run moves into place.
+An identical file a crashed run of the old layout left under the final name is reused.
 """
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import os
 import re
-import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stancecli.editing import Addition, EditError, insert, render_entry, write_atomic, yaml_date
+from stancecli.editing import (
+    Addition,
+    EditError,
+    fsync_folder,
+    insert,
+    render_entry,
+    write_dataset,
+    yaml_date,
+)
 from stancecli.errors import CurationProblem
+from stancecli.extract import SUPPORTED, Extracted, extract, kind_of, normalised
 from stancecli.loading import ID_PATTERN, DataError, Problem, is_date, load_dataset, parse_yaml, source_allowed
 from stancecli.model import ORG_KINDS, Dataset
+from stancecli.orgproposal import OrgProposal
 
 BUNDLED = Path(__file__).resolve().parent / "bundled"
+PENDING_SUFFIX = ".stancecli-new"
+MAX_TITLE_CHARS = 160
+ORIGINAL_KINDS = ("pdf", "docx", "html")
 
 
 class CurationError(CurationProblem):
@@ -30,11 +51,11 @@ class CurationError(CurationProblem):
 
 @dataclass
 class DocumentRequest:
-    """What the user asked add-document for."""
+    """What the user asked add-document for; the options apply to every file."""
 
-    file: Path
-    org: str
-    title: str
+    files: list[Path]
+    org: str | None = None
+    title: str | None = None
     hearing: str | None = None
     date: str | None = None
     year: int | None = None
@@ -46,82 +67,186 @@ class DocumentRequest:
 
 
 @dataclass
-class Plan:
-    """Everything add-document will write, decided before anything is written."""
+class OrgChoice:
+    """Who wrote one document: an organisation id, a new organisation's entry, and what it came from."""
 
-    dataset: Path
+    org_id: str
+    entry: dict | None = None
+    proposal: OrgProposal | None = None  # set when proposed from the text, not given
+
+
+@dataclass
+class Plan:
+    """Everything add-document will write for one file, decided before anything is written."""
+
+    extracted: Extracted
     doc_id: str
     org_id: str
     new_org: bool
+    title: str
     text_target: Path
     text: str | None  # None: the .txt is used where it is
-    original_source: Path
     original_target: Path | None
-    additions: list[Addition]
-    new_yaml: str = ""
+    reused: list[Path] = field(default_factory=list)  # identical files left by a crashed run
     entry_spans: list[tuple[int, int]] = field(default_factory=list)  # 1-based first and last lines
 
     @property
+    def source_file(self) -> Path:
+        return self.extracted.path
+
+    @property
     def words(self) -> int:
-        return len(self.text.split()) if self.text is not None else len(self.text_target.read_text("utf-8").split())
+        return self.extracted.words
+
+
+@dataclass
+class Batch:
+    """The plans of every file, and stances.yaml before and after."""
+
+    dataset: Path
+    old_yaml: str
+    new_yaml: str
+    plans: list[Plan]
+
+
+# ---------------------------------------------------------------- reading
+
+def collect_files(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """The documents to add: the files named, and the supported files in the folders named
+    (sorted, hidden ones left out). Returns (files, skipped files of a folder)."""
+    files: list[Path] = []
+    skipped: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            inside = sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path))
+            found = [p for p in inside if kind_of(p) is not None]
+            skipped += [p for p in inside if kind_of(p) is None]
+            if not found:
+                raise CurationError(f"{path}: no {', '.join(SUPPORTED)} files in this folder")
+            files += found
+        elif not path.exists() and not path.is_symlink():
+            raise CurationError(f"{path}: file not found")
+        elif not path.is_file():
+            raise CurationError(f"{path}: not a file")
+        elif kind_of(path) is None:
+            raise CurationError(f"{path}: expected one of {', '.join(SUPPORTED)}")
+        else:
+            files.append(path)
+    seen: dict[Path, Path] = {}
+    for path in files:
+        real = path.resolve()
+        if real in seen:
+            raise CurationError(f"{path}: named twice (also as {seen[real]})")
+        seen[real] = path
+    return files, skipped
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def read_documents(files: list[Path]) -> list[Extracted]:
+    """The text of every file; the first that cannot be read stops the batch, named in the message."""
+    return [extract(path) for path in files]
+
+
+# ---------------------------------------------------------------- organisations
+
+def choose_organisations(data_path: Path, request: DocumentRequest, docs: list[Extracted]) -> list[OrgChoice]:
+    """The organisation of each document: the one asked for, else a proposal from its text.
+
+    Refuses the batch, naming every such file, when a text names no organisation it can propose.
+    """
+    dataset, _problems = load_dataset(data_path)
+    if request.org is not None:
+        org_id, entry = _organisation(dataset, request)
+        return [OrgChoice(org_id, entry) for _ in docs]
+    if request.org_name or request.org_kind or request.org_short:
+        raise CurationError("a new organisation's name, kind and short name need its id as well")
+    from stancecli.orgproposal import propose
+
+    choices: list[OrgChoice] = []
+    missing: list[str] = []
+    for doc in docs:
+        proposal = propose(dataset, doc.text)
+        if proposal is None:
+            missing.append(str(doc.path))
+            continue
+        entry = ({"id": proposal.org_id, "name": proposal.name, "short": proposal.name, "kind": proposal.kind}
+                 if proposal.new else None)
+        choices.append(OrgChoice(proposal.org_id, entry, proposal))
+    if missing:
+        raise CurationError("no organisation could be read from the text of " + ", ".join(missing)
+                            + "; name the organisation that wrote it")
+    return choices
+
+
+def _organisation(ds: Dataset, request: DocumentRequest) -> tuple[str, dict | None]:
+    from stancecli.names import UnknownName, resolve_org
+
+    org = request.org or ""
+    if (request.org_kind or request.org_short) and not request.org_name:
+        raise CurationError("--org-kind and --org-short describe a new organisation: give --org-name too")
+    if org in ds.organisations:
+        if request.org_name:
+            raise CurationError(f"organisation '{org}' already exists; leave out --org-name")
+        return org, None
+    if not request.org_name:
+        try:
+            return resolve_org(ds, org), None
+        except UnknownName as exc:
+            raise CurationError(f"{exc} (to add a new organisation, give --org-name and --org-kind)") from None
+    if not ID_PATTERN.match(org):
+        raise CurationError(f"'{org}' is not a valid id (lower-case letters, digits and '-')")
+    kind = request.org_kind or "other"
+    if kind not in ORG_KINDS:
+        raise CurationError(f"--org-kind '{kind}' is not one of {', '.join(ORG_KINDS)}")
+    name = _one_line(request.org_name, "--org-name")
+    short = _one_line(request.org_short, "--org-short") if request.org_short else name
+    return org, {"id": org, "name": name, "short": short, "kind": kind}
 
 
 # ---------------------------------------------------------------- deciding
 
-def plan(data_path: Path, request: DocumentRequest) -> Plan:
-    """Check the request against the dataset and decide every file and entry."""
+def plan_batch(data_path: Path, request: DocumentRequest, docs: list[Extracted],
+               choices: list[OrgChoice]) -> Batch:
+    """Check every document against the dataset and decide every file and entry.
+
+    Call it under editing.dataset_lock, so that nothing changes between this and carry_out.
+    """
     _refuse_bundled(data_path)
+    if request.doc_id and len(docs) > 1:
+        raise CurationError("a document id names one document; leave it out when adding several")
     dataset, _problems = load_dataset(data_path)
-    source = _checked_file(request.file)
-    org_id, new_org = _organisation(dataset, request)
     date, year = _date_and_year(request.date, request.year)
-    doc_id = _document_id(dataset, request.doc_id, org_id, year)
     folder = sources_folder(dataset)
-    text, text_target, original_target = _text_and_targets(source, folder, doc_id, dataset)
-    additions = [Addition("documents", _document_entry(dataset, request, doc_id, org_id, date, year, text_target))]
-    if new_org:
-        additions.insert(0, Addition("organisations", _organisation_entry(request, org_id)))
-    result = Plan(data_path, doc_id, org_id, new_org, text_target, text, source, original_target, additions)
-    _render(result)
-    return result
+    known = _known_texts(dataset)
+    taken_ids: set[str] = set()
+    targets: set[Path] = set()
+    plans: list[Plan] = []
+    additions: list[Addition] = []
+    new_orgs: set[str] = set()
+    for doc, choice in zip(docs, choices, strict=True):
+        _refuse_duplicate(doc, known)
+        org_id, entry = choice.org_id, choice.entry
+        if entry is not None and org_id not in dataset.organisations and org_id not in new_orgs:
+            additions.append(Addition("organisations", entry))
+            new_orgs.add(org_id)
+        doc_id = _document_id(dataset, request.doc_id, org_id, year, taken_ids)
+        taken_ids.add(doc_id)
+        title = _one_line(request.title, "--title") if request.title else _title_from(doc)
+        plan = _targets(doc, folder, doc_id, dataset, org_id, title, targets)
+        plan.new_org = org_id in new_orgs and not any(p.org_id == org_id for p in plans)
+        additions.append(Addition("documents", _document_entry(dataset, request, plan, date, year)))
+        plans.append(plan)
+    old_yaml, new_yaml = _render(data_path, plans, additions)
+    return Batch(data_path, old_yaml, new_yaml, plans)
 
 
 def _refuse_bundled(data_path: Path) -> None:
     if BUNDLED in data_path.resolve().parents:
         raise CurationError("the bundled dataset is part of the installed package and is not edited; copy it "
                             "(stances.yaml and its sources) to a folder of your own and give --data")
-
-
-def _checked_file(path: Path) -> Path:
-    if not path.exists():
-        raise CurationError(f"{path}: file not found")
-    if not path.is_file():
-        raise CurationError(f"{path}: not a file")
-    if path.suffix.lower() not in (".txt", ".pdf"):
-        raise CurationError(f"{path}: expected a .txt or .pdf file")
-    return path
-
-
-def _organisation(ds: Dataset, request: DocumentRequest) -> tuple[str, bool]:
-    from stancecli.names import UnknownName, resolve_org
-
-    if (request.org_kind or request.org_short) and not request.org_name:
-        raise CurationError("--org-kind and --org-short describe a new organisation: give --org-name too")
-    if request.org in ds.organisations:
-        if request.org_name:
-            raise CurationError(f"organisation '{request.org}' already exists; leave out --org-name")
-        return request.org, False
-    if not request.org_name:
-        try:
-            return resolve_org(ds, request.org), False
-        except UnknownName as exc:
-            raise CurationError(f"{exc} (to add a new organisation, give --org-name and --org-kind)") from None
-    if not ID_PATTERN.match(request.org):
-        raise CurationError(f"'{request.org}' is not a valid id (lower-case letters, digits and '-')")
-    kind = request.org_kind or "other"
-    if kind not in ORG_KINDS:
-        raise CurationError(f"--org-kind '{kind}' is not one of {', '.join(ORG_KINDS)}")
-    return request.org, True
 
 
 def _date_and_year(date: str | None, year: int | None) -> tuple[str | None, int]:
@@ -136,7 +261,31 @@ def _date_and_year(date: str | None, year: int | None) -> tuple[str | None, int]
     return date, year if year is not None else int(date[:4])  # type: ignore[index]
 
 
-def _document_id(ds: Dataset, wanted: str | None, org_id: str, year: int) -> str:
+def _known_texts(ds: Dataset) -> dict[str, str]:
+    """Digest of each existing source's normalised text -> its document id (unreadable ones left out)."""
+    out: dict[str, str] = {}
+    for doc in ds.documents.values():
+        try:
+            text = doc.path.read_bytes().decode("utf-8", errors="replace")
+        except OSError:
+            continue
+        out.setdefault(_digest(text), doc.id)
+    return out
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(normalised(text).encode("utf-8")).hexdigest()
+
+
+def _refuse_duplicate(doc: Extracted, known: dict[str, str]) -> None:
+    digest = _digest(doc.text)
+    if digest in known:
+        raise CurationError(f"{doc.path}: the same text as document '{known[digest]}' (line endings and "
+                            "spacing aside); not added again")
+    known[digest] = f"{doc.path} (earlier in this batch)"
+
+
+def _document_id(ds: Dataset, wanted: str | None, org_id: str, year: int, taken: set[str]) -> str:
     if wanted:
         if not ID_PATTERN.match(wanted):
             raise CurationError(f"--id '{wanted}' is not a valid id (lower-case letters, digits and '-')")
@@ -145,9 +294,17 @@ def _document_id(ds: Dataset, wanted: str | None, org_id: str, year: int) -> str
         return wanted
     base, n = f"{org_id}-{year}", 2
     candidate = base
-    while candidate in ds.documents:
+    while candidate in ds.documents or candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
     return candidate
+
+
+def _title_from(doc: Extracted) -> str:
+    """The document's first line (its heading), else its file name."""
+    first = next((" ".join(line.split()) for line in doc.text.split("\n") if line.strip()), "")
+    if len(first) > MAX_TITLE_CHARS or len(first.split()) < 2:
+        first = doc.path.stem
+    return _one_line(first, "the title")
 
 
 def sources_folder(ds: Dataset) -> Path:
@@ -157,61 +314,60 @@ def sources_folder(ds: Dataset) -> Path:
     return folders.most_common(1)[0][0] if folders else base.resolve() / "sources"
 
 
-def _text_and_targets(source: Path, folder: Path, doc_id: str, ds: Dataset) -> tuple[str | None, Path, Path | None]:
-    from stancecli import pdftext
+def _targets(doc: Extracted, folder: Path, doc_id: str, ds: Dataset, org_id: str, title: str,
+             taken: set[Path]) -> Plan:
+    source = doc.path
+    if doc.kind == "text" and doc.verbatim and source_allowed(ds.path.parent, source.resolve()):
+        for other in ds.documents.values():
+            if other.path == source.resolve():
+                raise CurationError(f"{source}: already the source of document '{other.id}' (line {other.line})")
+        return Plan(doc, doc_id, org_id, False, title, source.resolve(), None, None)  # used where it is
+    plan = Plan(doc, doc_id, org_id, False, title, folder / f"{doc_id}.txt", doc.text, None)
+    if doc.kind in ORIGINAL_KINDS and source.resolve().parent != folder:
+        plan.original_target = folder / f"{doc_id}{source.suffix.lower()}"
+    referenced = {d.path for d in ds.documents.values()}
+    for target, content in _writes(plan):
+        if target in taken:
+            raise CurationError(f"{target}: would be written twice in this batch; give the files other names")
+        taken.add(target)
+        if target.exists() or target.is_symlink():
+            if target.resolve() not in referenced and _same_bytes(target, content):
+                plan.reused.append(target)  # an identical orphan left by a crashed run
+            else:
+                raise CurationError(f"{target}: already exists; give another --id or move that file away")
+    return plan
 
-    if pdftext.is_pdf(source):
-        try:
-            text = pdftext.extract_text(source)
-        except pdftext.PdfError as exc:
-            raise CurationError(str(exc)) from None
-        inside = source.resolve().parent == folder
-        original = None if inside else _free(folder / f"{doc_id}{source.suffix.lower()}")
-        return text, _free(folder / f"{doc_id}.txt"), original
-    _check_text(source)
-    if source_allowed(ds.path.parent, source.resolve()):
-        for doc in ds.documents.values():
-            if doc.path == source.resolve():
-                raise CurationError(f"{source}: already the source of document '{doc.id}' (line {doc.line})")
-        return None, source.resolve(), None  # already beside the dataset: used where it is
-    return source.read_bytes().decode("utf-8-sig"), _free(folder / f"{doc_id}.txt"), None
+
+def _writes(plan: Plan) -> list[tuple[Path, bytes | Path]]:
+    """(target, content) of each file a plan writes: text as bytes, an original as the path to copy."""
+    out: list[tuple[Path, bytes | Path]] = []
+    if plan.text is not None:
+        out.append((plan.text_target, plan.text.encode("utf-8")))
+    if plan.original_target is not None:
+        out.append((plan.original_target, plan.source_file))
+    return out
 
 
-def _check_text(source: Path) -> None:
-    from stancecli.corpus import SourceError, read_source
-
-    if source.suffix.lower() == ".pdf":
-        raise CurationError(f"{source}: named .pdf but is not a PDF")
+def _same_bytes(target: Path, content: bytes | Path) -> bool:
     try:
-        read_source(source)
-    except SourceError as exc:
-        raise CurationError(str(exc)) from None
+        have = target.read_bytes()
+        want = content.read_bytes() if isinstance(content, Path) else content
+    except OSError:
+        return False
+    return have == want
 
 
-def _free(target: Path) -> Path:
-    if target.exists():
-        raise CurationError(f"{target}: already exists; give another --id or move that file away")
-    return target
-
-
-def _document_entry(ds: Dataset, r: DocumentRequest, doc_id: str, org_id: str, date: str | None,
-                    year: int, text_target: Path) -> dict:
+def _document_entry(ds: Dataset, r: DocumentRequest, plan: Plan, date: str | None, year: int) -> dict:
     return {
-        "id": doc_id,
-        "organisation": org_id,
-        "title": _one_line(r.title, "--title"),
+        "id": plan.doc_id,
+        "organisation": plan.org_id,
+        "title": plan.title,
         "hearing": _one_line(r.hearing, "--hearing") if r.hearing else None,
         "year": year,
         "date": yaml_date(date),
         "reference": _one_line(r.reference, "--reference") if r.reference else None,
-        "source": Path(os.path.relpath(text_target, ds.path.parent.resolve())).as_posix(),
+        "source": Path(os.path.relpath(plan.text_target, ds.path.parent.resolve())).as_posix(),
     }
-
-
-def _organisation_entry(r: DocumentRequest, org_id: str) -> dict:
-    name = _one_line(r.org_name or "", "--org-name")
-    return {"id": org_id, "name": name, "short": _one_line(r.org_short, "--org-short") if r.org_short else name,
-            "kind": r.org_kind or "other"}
 
 
 def _one_line(text: str | None, option: str) -> str:
@@ -223,69 +379,167 @@ def _one_line(text: str | None, option: str) -> str:
     return value
 
 
-def _render(p: Plan) -> None:
-    """The new stances.yaml text, checked: it parses and has the new entries, without errors."""
+def _render(data_path: Path, plans: list[Plan], additions: list[Addition]) -> tuple[str, str]:
+    """stances.yaml before and after, checked: the new entries parse and bring no error."""
     try:
-        original = p.dataset.read_bytes().decode("utf-8")
-        edited = insert(original, p.additions)
+        original = data_path.read_bytes().decode("utf-8")
+        edited = insert(original, additions)
     except (EditError, OSError, UnicodeDecodeError) as exc:
-        raise CurationError(f"{p.dataset}: {exc}") from None
-    tree = parse_yaml(edited.text.lstrip("\ufeff"), str(p.dataset))
+        raise CurationError(f"{data_path}: {exc}") from None
+    tree = parse_yaml(edited.text.lstrip("\ufeff"), str(data_path))
     docs = tree.data.get("documents") if isinstance(tree.data, dict) else None
-    if not isinstance(docs, list) or not any(isinstance(d, dict) and d.get("id") == p.doc_id for d in docs):
-        raise CurationError(f"{p.dataset}: the new entry did not come out as expected; nothing was written")
-    p.new_yaml = edited.text
-    p.entry_spans = [(first, first + len(render_entry(a.entry)) - 1) for first, a in zip(edited.lines, p.additions)]
+    ids = {d.get("id") for d in docs if isinstance(d, dict)} if isinstance(docs, list) else set()
+    if any(p.doc_id not in ids for p in plans):
+        raise CurationError(f"{data_path}: the new entries did not come out as expected; nothing was written")
+    spans = [(first, first + len(render_entry(a.entry)) - 1) for first, a in zip(edited.lines, additions)]
+    by_id = {a.entry["id"]: span for a, span in zip(additions, spans) if a.section == "documents"}
+    orgs = {a.entry["id"]: span for a, span in zip(additions, spans) if a.section == "organisations"}
+    for p in plans:
+        p.entry_spans = [orgs[p.org_id], by_id[p.doc_id]] if p.new_org else [by_id[p.doc_id]]
+    _check_new_entries(data_path, edited.text, spans)
+    return original, edited.text
 
 
-# ---------------------------------------------------------------- writing
-
-def carry_out(p: Plan) -> None:
-    """Write the sources, then stances.yaml; undo the sources if stances.yaml cannot be written."""
-    written: list[Path] = []
-    try:
-        if p.text is not None:
-            p.text_target.parent.mkdir(parents=True, exist_ok=True)
-            _write_new(p.text_target, p.text)
-            written.append(p.text_target)
-        if p.original_target is not None:
-            _copy_new(p.original_source, p.original_target)
-            written.append(p.original_target)
-        _check_new_entry(p)
-        write_atomic(p.dataset, p.new_yaml)
-    except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
-
-
-def _write_new(target: Path, text: str) -> None:
-    with target.open("x", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-
-
-def _copy_new(source: Path, target: Path) -> None:
-    with source.open("rb") as src, target.open("xb") as dst:
-        shutil.copyfileobj(src, dst)
-
-
-def _check_new_entry(p: Plan) -> None:
+def _check_new_entries(data_path: Path, new_yaml: str, spans: list[tuple[int, int]]) -> None:
     """Load the edited dataset from a scratch file beside it: the new lines must bring no error."""
     import tempfile
 
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.dataset.name}.check.", suffix=".yaml", dir=p.dataset.parent)
+    folder = Path(os.path.realpath(data_path)).parent
+    fd, tmp = tempfile.mkstemp(prefix=f".{data_path.name}.check.", suffix=".yaml", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(p.new_yaml)
+            handle.write(new_yaml)
         _dataset, problems = load_dataset(Path(tmp))
     except DataError as exc:
         raise CurationError(f"the edited dataset would not load: {exc}") from None
     finally:
         Path(tmp).unlink(missing_ok=True)
-    mine = [q for q in problems if q.severity == "error" and _in_new_lines(p, q)]
+    mine = [q for q in problems if q.severity == "error" and _in_lines(spans, q)]
     if mine:
-        raise CurationError("the new entry has problems; nothing was written:\n" + "\n".join(map(str, mine)))
+        raise CurationError("the new entries have problems; nothing was written:\n" + "\n".join(map(str, mine)))
 
 
-def _in_new_lines(p: Plan, problem: Problem) -> bool:
-    return any(first <= problem.line <= last for first, last in p.entry_spans)
+def _in_lines(spans: list[tuple[int, int]], problem: Problem) -> bool:
+    return any(first <= problem.line <= last for first, last in spans)
+
+
+# ---------------------------------------------------------------- writing
+
+def pending_name(target: Path) -> Path:
+    """Where a source is written before the dataset names it."""
+    return target.parent / f".{target.name}{PENDING_SUFFIX}"
+
+
+def carry_out(batch: Batch) -> None:
+    """Write every source under a temporary name, commit stances.yaml, then move the sources into place.
+
+    Call it under editing.dataset_lock, right after plan_batch. On failure before the commit,
+    nothing is changed (the temporary files are removed) and the message says so.
+    """
+    pending = _write_pending(batch)
+    try:
+        write_dataset(batch.dataset, batch.old_yaml, batch.new_yaml)
+    except OSError as exc:
+        _remove(pending)
+        raise CurationError(_os_message(batch.dataset, exc, "writing it")) from None
+    except BaseException:
+        _remove(pending)
+        raise
+    _move_into_place(batch, pending)
+
+
+def _write_pending(batch: Batch) -> list[tuple[Path, Path]]:
+    pending: list[tuple[Path, Path]] = []
+    try:
+        for plan in batch.plans:
+            for target, content in _writes(plan):
+                if target in plan.reused:
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                temporary = pending_name(target)
+                pending.append((temporary, target))
+                _write_synced(temporary, content)
+        for folder in {t.parent for t, _ in pending}:
+            fsync_folder(folder)
+    except OSError as exc:
+        _remove(pending)
+        raise CurationError(_os_message(pending[-1][1] if pending else batch.dataset, exc, "writing it")) from None
+    except BaseException:
+        _remove(pending)
+        raise
+    return pending
+
+
+def _write_synced(path: Path, content: bytes | Path) -> None:
+    import shutil
+
+    with path.open("wb") as out:
+        if isinstance(content, Path):
+            with content.open("rb") as src:
+                shutil.copyfileobj(src, out)
+        else:
+            out.write(content)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _remove(pending: list[tuple[Path, Path]]) -> None:
+    for temporary, _target in pending:
+        try:
+            temporary.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _move_into_place(batch: Batch, pending: list[tuple[Path, Path]]) -> None:
+    for temporary, target in pending:
+        try:
+            os.replace(temporary, target)
+        except OSError as exc:
+            ids = ", ".join(p.doc_id for p in batch.plans)
+            raise CurationError(f"{target}: {exc.strerror or exc} while moving it into place; the dataset "
+                                f"already lists {ids}: run add-document on this dataset again (with any file, "
+                                "or --dry-run) to finish moving the sources into place") from None
+    for folder in {t.parent for t, _ in pending}:
+        fsync_folder(folder)
+
+
+def _os_message(path: Path, exc: OSError, doing: str) -> str:
+    from stancecli.loading import display_path
+
+    cause = "no space left on the device" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+    return (f"{display_path(path)}: {cause} while {doing}; nothing was changed (the dataset and its "
+            "sources are as they were)")
+
+
+# ---------------------------------------------------------------- recovering
+
+def recover(data_path: Path) -> list[str]:
+    """Finish or undo what an interrupted add-document left behind; call it under dataset_lock.
+
+    Temporary sources the dataset already names are moved into place (the dataset was committed);
+    the others, and stray temporary copies of stances.yaml, are removed. Returns what was done.
+    """
+    from stancecli.loading import display_path
+
+    done: list[str] = []
+    real = Path(os.path.realpath(data_path))
+    for stray in [*real.parent.glob(f".{real.name}.*.tmp"), *real.parent.glob(f".{real.name}.check.*.yaml")]:
+        stray.unlink(missing_ok=True)
+        done.append(f"removed {display_path(stray)}, left by an interrupted write")
+    try:
+        ds, _problems = load_dataset(data_path)
+    except (DataError, OSError):
+        return done
+    named = {d.path for d in ds.documents.values()}
+    for folder in {sources_folder(ds), *(p.parent for p in named)}:
+        for temporary in folder.glob(f".*{PENDING_SUFFIX}") if folder.is_dir() else []:
+            target = folder / temporary.name[1:-len(PENDING_SUFFIX)]
+            if (target in named or target.with_suffix(".txt") in named) and not target.exists():
+                os.replace(temporary, target)
+                done.append(f"moved {display_path(target)} into place: an interrupted add-document had "
+                            "already added its document")
+            else:
+                temporary.unlink(missing_ok=True)
+                done.append(f"removed {display_path(temporary)}, left by an interrupted add-document")
+    return done

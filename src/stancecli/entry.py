@@ -48,6 +48,14 @@ def main() -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
         _announce_ready()
         _lossless_streams()
+        from stancecli.cli import completing
+
+        if sys.argv[1:] == ["--version"] and not completing():
+            # The one answer that needs nothing else: no CLI framework to import for it.
+            from stancecli import __version__
+
+            print(f"stancecli {__version__}")
+            return
         from stancecli.cli.app import app_for
 
         app_for(sys.argv[1:])()

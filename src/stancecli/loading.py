@@ -335,7 +335,7 @@ class _Builder:
             return None
         return value
 
-    def bilingual(self, m: dict, key: str, path: tuple) -> Text:
+    def bilingual(self, m: dict, key: str, path: tuple, en_required: bool = True) -> Text:
         value = m.get(key)
         if value is None:
             self.problem(path, f"missing required key '{key}' (with nb and en)")
@@ -344,7 +344,8 @@ class _Builder:
             self.problem(path + (key,), "expected a mapping with nb and en")
             return Text(value, value)
         sub = self.mapping(value, path + (key,), ("nb", "en")) or {}
-        return Text(self.text(sub, "nb", path + (key,)) or "", self.text(sub, "en", path + (key,)) or "")
+        return Text(self.text(sub, "nb", path + (key,)) or "",
+                    self.text(sub, "en", path + (key,), en_required) or "")
 
     # -- sections ----------------------------------------------------------
     def version(self, value: Any) -> None:
@@ -519,7 +520,7 @@ class _Builder:
         if doc and not org:
             org = documents[doc].organisation if doc in documents else ""
         quotes = self._quotes(m.get("quotes"), path + ("quotes",))
-        summary = self.bilingual(m, "summary", path)
+        summary = self.bilingual(m, "summary", path, en_required=False)  # added documents: nb is enough
         if not (issue and stance):
             return None
         return Position(

@@ -41,6 +41,7 @@ CSS_CLASSES: dict[str, str] = {**{s.label: s.css for s in SCALE}, ABSENT: ABSENT
 CONFIDENCES = ("high", "medium", "low")
 ORG_KINDS = ("union", "municipality", "employer-organisation", "state-agency", "ngo", "other")
 LANGS = ("nb", "en")
+UNTRANSLATED = "[nb]"  # marks Norwegian text shown where English was asked for
 
 
 @dataclass
@@ -51,7 +52,10 @@ class Text:
     en: str
 
     def get(self, lang: str) -> str:
-        return self.en if lang == "en" else self.nb
+        if lang != "en":
+            return self.nb
+        # A summary may be Norwegian only (documents a user adds): shown as such, marked.
+        return self.en or (f"{UNTRANSLATED} {self.nb}" if self.nb else "")
 
 
 @dataclass

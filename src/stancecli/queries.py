@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stancecli.datapath import display_path
-from stancecli.model import ABSENT, SCALE, Dataset, Position, Quote
+from stancecli.model import ABSENT, SCALE, Dataset, Document, Position, Quote
 from stancecli.records import Column, Listing
 
 if TYPE_CHECKING:
@@ -14,6 +14,22 @@ if TYPE_CHECKING:
 
 FOR = tuple(s.label for s in SCALE if s.score > 0)  # strongest first
 AGAINST = tuple(s.label for s in reversed(SCALE) if s.score < 0)
+# A (document, codebook issue) pair nobody has coded yet: not known to be "not addressed".
+UNDECIDED = "undecided"
+POSITION = "position"
+
+
+def pair_status(ds: Dataset, doc_id: str, issue: str) -> str:
+    """'position', 'not-addressed' or 'undecided' for a document's own words on an issue.
+
+    Only codebook issues are coded for every document, so only they can be undecided; a further
+    issue a document has no position on counts as not addressed."""
+    if any(p.document == doc_id and p.issue == issue for p in ds.positions):
+        return POSITION
+    known = ds.issues.get(issue)
+    if known is not None and known.codebook and not ds.is_decided(doc_id, issue):
+        return UNDECIDED
+    return ABSENT
 
 
 # ---------------------------------------------------------------- quotes and citations
@@ -77,6 +93,7 @@ def position_record(ds: Dataset, p: Position, lang: str, sources: Sources) -> di
         "document": p.source_document,
         "year": doc.year if doc else None,
         "reported_by": p.reported_by,
+        "status": POSITION,
         "stance": p.stance,
         "score": p.score,
         "confidence": p.confidence,
@@ -130,11 +147,13 @@ COMPARE_COLUMNS = [
 
 
 def compare(ds: Dataset, issues: list[str], lang: str = "nb", all_quotes: bool = False,
-            sources: Sources | None = None) -> Listing:
-    """One row per position on each issue, then the documents that did not address it."""
+            sources: Sources | None = None, absent: bool = False) -> Listing:
+    """One row per position on each issue; with `absent`, then the documents without a position,
+    each 'not-addressed' or 'undecided'. A note names the undecided documents either way."""
     sources = sources or _sources()
     rows: list[dict[str, Any]] = []
     records: list[dict[str, Any]] = []
+    notes: list[str] = []
     found = 0
     for issue in issues:
         positions = _sorted(ds.positions_on(issue), ds)
@@ -143,34 +162,40 @@ def compare(ds: Dataset, issues: list[str], lang: str = "nb", all_quotes: bool =
             records.append(rec)
             rows.append(_flat(ds, rec, all_quotes))
         found += len(positions)
-        for doc in _silent_documents(ds, issue, positions):
-            rows.append(_absent_row(ds, issue, doc))
-            records.append(_absent_record(ds, issue, doc))
+        silent = _silent_documents(ds, issue, positions)
+        if absent:
+            for doc, status in silent:
+                rows.append(_absent_row(ds, issue, doc, status))
+                records.append(_absent_record(ds, issue, doc, status))
+        open_docs = [doc.id for doc, status in silent if status == UNDECIDED]
+        if open_docs:
+            notes.append(f"not yet coded for {issue} (undecided, not 'not addressed'): {', '.join(open_docs)}")
     title = ", ".join(f"{ds.issues[i].title.get(lang)} ({i})" for i in issues)
-    return Listing(COMPARE_COLUMNS, rows, records, title=title, result_count=found)
+    return Listing(COMPARE_COLUMNS, rows, records, title=title, notes=notes, result_count=found)
 
 
-def _silent_documents(ds: Dataset, issue: str, positions: list[Position]):
+def _silent_documents(ds: Dataset, issue: str, positions: list[Position]) -> list[tuple[Document, str]]:
+    """The documents with no position of their own on the issue, each with its status."""
     spoken = {p.source_document for p in positions if not p.is_reported}
-    return [d for d in sorted(ds.documents.values(), key=lambda d: (d.year, d.id)) if d.id not in spoken]
+    return [(d, pair_status(ds, d.id, issue))
+            for d in sorted(ds.documents.values(), key=lambda d: (d.year, d.id)) if d.id not in spoken]
 
 
-def _absent_row(ds: Dataset, issue: str, doc) -> dict[str, Any]:
+def _absent_row(ds: Dataset, issue: str, doc: Document, status: str) -> dict[str, Any]:
     return {
         "issue": issue, "organisation": _org_label(ds, doc.organisation), "document": doc.id,
-        "year": doc.year, "stance": ABSENT, "score": "", "reported_by": "",
+        "year": doc.year, "stance": status, "score": "", "reported_by": "",
         "summary": "", "quote": "", "location": "", "quotes": [],
     }
 
 
-def _absent_record(ds: Dataset, issue: str, doc) -> dict[str, Any]:
+def _absent_record(ds: Dataset, issue: str, doc: Document, status: str) -> dict[str, Any]:
+    """No stance and no score: a document without a position is not a position."""
     org = ds.organisations.get(doc.organisation)
     return {
         "issue": issue, "organisation": doc.organisation,
         "organisation_name": org.name if org else doc.organisation,
-        "kind": org.kind if org else None, "document": doc.id, "year": doc.year,
-        "reported_by": None, "stance": ABSENT, "score": None, "confidence": None,
-        "note": None, "summary": None, "quotes": [],
+        "kind": org.kind if org else None, "document": doc.id, "year": doc.year, "status": status,
     }
 
 

@@ -38,3 +38,47 @@ class Listing:
     @property
     def found(self) -> int:
         return len(self.rows) if self.result_count is None else self.result_count
+
+
+# ---------------------------------------------------------------- results with a terminal layout of their own
+# Each carries the Listing that pipes and JSON get; the renderers in stancecli.output.present pick
+# the layout per (result type, format).
+
+@dataclass
+class EvidenceResult:
+    listing: Listing
+    context: int = 0
+
+
+@dataclass
+class AgreeResult:
+    listing: Listing
+
+
+@dataclass
+class ChangesResult:
+    listing: Listing
+    steps: bool = False  # timeline: a heading before each pair of documents
+
+
+@dataclass
+class MatrixResult:
+    listing: Listing
+    matrix: Any
+    title: str
+
+
+@dataclass
+class MapResult:
+    listing: Listing
+    position_map: Any
+    title: str
+    # (issue, side key) pairs no one has coded yet: shown as undecided, not as not addressed.
+    undecided: set[tuple[str, str]] = field(default_factory=set)
+
+
+Result = Listing | EvidenceResult | AgreeResult | ChangesResult | MatrixResult | MapResult
+
+
+def listing_of(result: Result) -> Listing:
+    return result if isinstance(result, Listing) else result.listing

@@ -16,8 +16,6 @@ from stancecli.cli.common import (
     emit,
     guarded,
     load,
-    make_console,
-    resolve_format,
 )
 
 HELP = """Why two organisations agree or differ: the issues both addressed, widest gap first.
@@ -59,12 +57,9 @@ def agree(
     org_a, org_b = resolve_org(ds, a), resolve_org(ds, b)
     with user_errors():
         listing = run(ds, org_a, org_b, reported, lang.value)
-    if resolve_format(fmt) == "table" and listing.rows:
-        from stancecli.output.blocks import print_agree
+    from stancecli.records import AgreeResult
 
-        print_agree(listing, make_console(color))
-        return
-    emit(listing, fmt, color, empty_message=f"{org_a} and {org_b} addressed no issue in common")
+    emit(AgreeResult(listing), fmt, color, empty_message=f"{org_a} and {org_b} addressed no issue in common")
 
 
 def register(app: typer.Typer) -> None:

@@ -9,7 +9,6 @@ anything unrecognised get every command.
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Iterable, Sequence
 from typing import Annotated
 
@@ -38,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "export": "export",
     "suggest": "suggest",
     "add-document": "add_document",
+    "code": "code",
     "validate": "validate",
 }
 
@@ -83,9 +83,10 @@ def build_app(modules: Iterable[str] | None = None) -> typer.Typer:
 
 def app_for(argv: Sequence[str]) -> typer.Typer:
     """Only the named command's module when argv names one; everything otherwise."""
-    completing = any(key.startswith("_") and key.endswith("_COMPLETE") for key in os.environ)
+    from stancecli.cli import completing
+
     first = next((arg for arg in argv if not arg.startswith("-")), None)
-    if completing or first not in COMMANDS:
+    if completing() or first not in COMMANDS:
         return build_app()
     return build_app([COMMANDS[first]])
 

@@ -12,7 +12,6 @@ from typing import Annotated, NoReturn
 import typer
 
 from stancecli.errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_NO_RESULTS, EXIT_OK, NoResults, StanceError
-from stancecli.records import Listing
 
 
 class ExitStatus(IntEnum):
@@ -174,21 +173,20 @@ def write_lines(lines) -> None:
     out.flush()
 
 
-def emit(listing: Listing, fmt: Format | None, color: Color = Color.auto,
+def environment(color: Color = Color.auto):
+    """Where output goes (terminal or pipe, width, colour, environment), built once per run."""
+    from stancecli.output.env import Environment
+
+    return Environment.from_system(color.value, is_terminal=stdout_is_terminal())
+
+
+def emit(result, fmt: Format | None, color: Color = Color.auto,
          hide: tuple[str, ...] = (), empty_message: str | None = None) -> None:
-    """Print a listing in the chosen format; exit 1 when it holds no result."""
-    chosen = resolve_format(fmt)
-    if chosen == "table":
-        from stancecli.output.table import build_table
+    """Print a result (a Listing or a typed result of stancecli.records) through the one output
+    path; exit 1 when it holds no result."""
+    from stancecli.output.present import present
+    from stancecli.records import listing_of
 
-        console = make_console(color)
-        if listing.rows:
-            console.print(build_table(listing, hide))
-        for note in listing.notes:
-            console.print(note, style="dim")
-    else:
-        from stancecli.output.text import render
-
-        write_lines(render(listing, chosen))
-    if not listing.found:
+    present(result, resolve_format(fmt), environment(color), hide)
+    if not listing_of(result).found:
         raise NoResultsMessage(empty_message or "")

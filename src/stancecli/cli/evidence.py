@@ -16,9 +16,6 @@ from stancecli.cli.common import (
     emit,
     guarded,
     load,
-    make_console,
-    resolve_format,
-    write_lines,
 )
 
 HELP = """The quotes on an issue with full citations (document title, year, file:line).
@@ -54,18 +51,11 @@ def evidence(
     key = resolve_issue(ds, issue)
     org_id = resolve_org(ds, org) if org else None
     listing = run(ds, key, org_id, context, lang.value)
-    chosen = resolve_format(fmt)
-    if chosen == "table" and listing.rows:
-        from stancecli.output.evidence import print_blocks
+    from stancecli.records import EvidenceResult
 
-        print_blocks(listing, make_console(color), context=context > 0)
-    elif chosen == "tsv" and context and listing.rows:
-        from stancecli.output.evidence import grep_lines
-
-        write_lines(grep_lines(listing))
-    else:
-        # emit exits 1 with this message when there is no quote at all.
-        emit(listing, fmt, color, empty_message=f"no quotes on '{key}'" + (f" from {org_id}" if org_id else ""))
+    # emit exits 1 with this message when there is no quote at all.
+    emit(EvidenceResult(listing, context), fmt, color,
+         empty_message=f"no quotes on '{key}'" + (f" from {org_id}" if org_id else ""))
 
 
 def register(app: typer.Typer) -> None:

@@ -46,7 +46,7 @@ Examples:
   stancecli export xlsx --lang en stances-en.xlsx
 """
 
-FileArg = Annotated[Path, typer.Argument(help="The file to write (replaced if it exists).", dir_okay=False,
+FileArg = Annotated[Path, typer.Argument(help="The file to write (replaced if it exists).", metavar="FILE",
                                          show_default=False)]
 
 

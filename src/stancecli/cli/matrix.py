@@ -11,9 +11,6 @@ from stancecli.cli.common import (
     emit,
     guarded,
     load,
-    make_console,
-    resolve_format,
-    write_lines,
 )
 
 HELP = """Who agrees with whom: proximity of every pair of organisations.
@@ -65,17 +62,9 @@ def matrix(
         m = analysis.matrix(ds, by.value, reported, keys)
     if len(m.profiles) < 2:
         no_results(f"fewer than two {by.value}s took a position on the chosen issues; nothing to compare")
-    chosen = resolve_format(fmt)
-    if chosen == "table":
-        from stancecli.output.grids import matrix_table
+    from stancecli.records import MatrixResult
 
-        make_console(color).print(matrix_table(m, _title(m, ds)))
-    elif chosen == "markdown":
-        from stancecli.output.grids import matrix_markdown
-
-        write_lines(matrix_markdown(m, _title(m, ds)))
-    else:
-        emit(analysis.matrix_listing(m), fmt, color)
+    emit(MatrixResult(analysis.matrix_listing(m), m, _title(m, ds)), fmt, color)
 
 
 def register(app: typer.Typer) -> None:

@@ -15,9 +15,6 @@ from stancecli.cli.common import (
     emit,
     guarded,
     load,
-    make_console,
-    resolve_format,
-    write_lines,
 )
 
 HELP = """The position map: every issue against every organisation, one symbol per cell.
@@ -66,20 +63,10 @@ def position_map(
         pm = analysis.position_map(ds, by.value, reported, keys)
     if not pm.profiles or not any(s.positions for s in pm.issues):
         no_results("no positions on the chosen issues")
-    chosen = resolve_format(fmt)
-    if chosen == "table":
-        from stancecli.output.grids import map_table
+    from stancecli.records import MapResult
 
-        console = make_console(color)
-        console.print(map_table(pm, _title(pm)))
-        if pm.unaddressed:
-            console.print(f"No one addressed: {', '.join(pm.unaddressed)}", style="dim")
-    elif chosen == "markdown":
-        from stancecli.output.grids import map_markdown
-
-        write_lines(map_markdown(pm, _title(pm)))
-    else:
-        emit(analysis.map_listing(pm, ds, lang.value), fmt, color)
+    listing = analysis.map_listing(pm, ds, lang.value)
+    emit(MapResult(listing, pm, _title(pm), analysis.undecided_cells(ds, pm)), fmt, color)
 
 
 def register(app: typer.Typer) -> None:

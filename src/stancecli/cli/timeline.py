@@ -17,8 +17,6 @@ from stancecli.cli.common import (
     emit,
     guarded,
     load,
-    make_console,
-    resolve_format,
 )
 
 TIMELINE_HELP = """How one organisation's positions moved from each of its documents to the next.
@@ -87,12 +85,9 @@ def diff(doc_a: DocArg, doc_b: DocArg, only: OnlyOpt = None, data: DataOpt = Non
 
 def _show(listing, fmt, color, steps: bool, empty: str) -> None:
     """Blocks in a terminal (two quote columns do not fit a table); the listing elsewhere."""
-    if resolve_format(fmt) == "table" and listing.rows:
-        from stancecli.output.blocks import print_changes
+    from stancecli.records import ChangesResult
 
-        print_changes(listing, make_console(color), steps)
-        return
-    emit(listing, fmt, color, empty_message=empty)
+    emit(ChangesResult(listing, steps), fmt, color, empty_message=empty)
 
 
 def register(app: typer.Typer) -> None:

@@ -66,7 +66,8 @@ def _documents(ds: Dataset, line_counts: dict[str, int | None]) -> Table:
             "signatories": json.dumps([s.name + (f" ({s.role})" if s.role else "") for s in d.signatories],
                                       ensure_ascii=False),
         })
-    types = {k: str for k in ("date", "reference", "url", "published", "kind")} | {"lines": int}
+    types: dict[str, type] = {k: str for k in ("date", "reference", "url", "published", "kind")}
+    types["lines"] = int
     return Table("documents", rows, "id", [("organisation", "organisations", "id")], types)
 
 
@@ -97,7 +98,8 @@ def _declared(spec: str) -> dict[str, type]:
 
 
 def _positions(ds: Dataset) -> tuple[Table, Table]:
-    positions, quotes = [], []
+    positions: list[dict[str, Any]] = []
+    quotes: list[dict[str, Any]] = []
     for pid, p in enumerate(ds.positions, 1):
         positions.append({
             "id": pid, "issue": p.issue, "organisation": p.organisation, "document": p.source_document,

@@ -4,9 +4,10 @@ Data never passes through Rich markup: everything is a Text object."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from stancecli.output.text import clean
+from stancecli.output.safe import clean
 
 ARROWS = {"toward-for": "\u2191 toward for", "toward-against": "\u2193 toward against"}
 
@@ -25,57 +26,57 @@ def _quote_lines(quotes: list[dict[str, Any]], indent: int = 4):
         yield Padding(line, (0, 0, 0, indent), expand=False)
 
 
-def print_agree(listing, console) -> None:
+def agree_renderables(listing) -> Iterable[Any]:
     from rich.text import Text
 
     from stancecli.output.table import proximity_style, stance_text
 
     if listing.title:
-        console.print(Text(clean(listing.title), style="bold"))
+        yield Text(clean(listing.title), style="bold")
     for row, rec in zip(listing.rows, listing.json_records):
         head = Text()
         head.append(clean(row["issue"]), style="bold")
         head.append(f"  {clean(row['title'])}  ")
         head.append(f" gap {row['gap']} ", style=proximity_style(row["agreement"]))
-        console.print()
-        console.print(head)
+        yield Text("")
+        yield head
         for side, label in (("a", listing.columns[3].header), ("b", listing.columns[4].header)):
             who = Text("  ")
             who.append(clean(label), style="bold")
             who.append(f"  {clean(rec[side]['document'])}  ")
             who.append_text(stance_text(rec[side]["stance"]))
-            console.print(who)
+            yield who
             for line in _quote_lines(rec[side]["quotes"][:1]):
-                console.print(line)
+                yield line
     for note in listing.notes:
-        console.print()
-        console.print(Text(clean(note), style="dim"))
+        yield Text("")
+        yield Text(clean(note), style="dim")
 
 
-def print_changes(listing, console, steps: bool = False) -> None:
+def changes_renderables(listing, steps: bool = False) -> Iterable[Any]:
     """diff and timeline: per item the change, both stances, and the quotes from each document.
 
     With steps (timeline), a heading before each pair of documents."""
     from rich.text import Text
 
     if listing.title:
-        console.print(Text(clean(listing.title), style="bold"))
+        yield Text(clean(listing.title), style="bold")
     step = None
     for rec in listing.json_records:
         if steps and (rec["from"], rec["to"]) != step:
             step = (rec["from"], rec["to"])
-            console.print()
-            console.print(Text(f"{step[0]} \u2192 {step[1]}", style="bold underline"))
-        console.print()
-        console.print(_change_head(rec))
+            yield Text("")
+            yield Text(f"{step[0]} \u2192 {step[1]}", style="bold underline")
+        yield Text("")
+        yield _change_head(rec)
         for side in ("before", "after"):
             if rec[side]:
-                console.print(Text(f"  {rec[side]['document']} ({rec[side]['year']})", style="dim"))
+                yield Text(f"  {rec[side]['document']} ({rec[side]['year']})", style="dim")
                 for line in _quote_lines(rec[side]["quotes"]):
-                    console.print(line)
+                    yield line
     for note in listing.notes:
-        console.print()
-        console.print(Text(clean(note), style="dim"))
+        yield Text("")
+        yield Text(clean(note), style="dim")
 
 
 CHANGE_STYLES = {"changed": "bold yellow", "new": "bold green", "dropped": "bold red", "kept": "bold"}

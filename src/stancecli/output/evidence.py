@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from stancecli.output.text import clean
+from stancecli.output.safe import clean
 from stancecli.records import Listing
 
 
@@ -21,13 +22,14 @@ def grep_lines(listing: Listing) -> Iterable[str]:
             yield f"{row['source']}{sep}{line['line']}{sep}{clean(line['text'])}"
 
 
-def print_blocks(listing: Listing, console, context: bool = False) -> None:
+def evidence_renderables(listing: Listing, context: bool = False) -> Iterable[Any]:
+    from rich.padding import Padding
     from rich.text import Text
 
-    from stancecli.output.table import stance_text
+    from stancecli.output.table import short_citation, stance_text
 
     if listing.title:
-        console.print(Text(clean(listing.title), style="bold"))
+        yield Text(clean(listing.title), style="bold")
     for row in listing.rows:
         head = Text()
         head.append(clean(row["organisation"]), style="bold")
@@ -35,15 +37,16 @@ def print_blocks(listing: Listing, console, context: bool = False) -> None:
         head.append_text(stance_text(row["stance"]))
         if row["reported_by"]:
             head.append(f"  reported by {row['reported_by']}", style="magenta")
-        console.print()
-        console.print(head)
+        yield Text("")
+        yield head
         if context and row["context"]:
             for line in row["context"]:
                 style = "" if line["match"] else "dim"
                 mark = "\u2502" if line["match"] else " "
                 num = Text(f"{line['line']:>5} {mark} ", style="cyan" if line["match"] else "dim")
-                console.print(num + Text(clean(line["text"]), style=style))
+                yield num + Text(clean(line["text"]), style=style)
         else:
-            console.print(Text(f"  \u00ab{clean(row['quote'])}\u00bb", style="italic"))
-        console.print(Text(f"  \u2014 {clean(row['title'])}, {row['year']}, {clean(row['location'])}",
-                           style="cyan"))
+            yield Padding(Text(f"\u00ab{clean(row['quote'])}\u00bb", style="italic"), (0, 0, 0, 2), expand=False)
+        cite = " ".join(short_citation(row["location"]))
+        yield Padding(Text(f"\u2014 {clean(row['title'])}, {row['year']}, {cite}", style="cyan"), (0, 0, 0, 2),
+                      expand=False)

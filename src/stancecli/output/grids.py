@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from stancecli.model import SYMBOLS
 from stancecli.output.safe import clean
 from stancecli.output.table import stance_symbol
+from stancecli.output.text import md as _md
 
 STANCE_LEGEND = "++ strongly for, + for, ± mixed, - against, -- strongly against, \u00b7 not addressed"
 UNDECIDED_LEGEND = ", ? undecided (not yet coded)"
@@ -30,13 +31,6 @@ def symbol(stance: str) -> str:
 
 def fraction(value: float) -> str:
     return "n/a" if value != value else f"{value:.2f}"
-
-
-def _md(value) -> str:
-    """A markdown table cell: one line, raw HTML neutralised (&, <, >), | escaped."""
-    import html
-
-    return html.escape(clean(value), quote=False).replace("|", "\\|")
 
 
 # ---------------------------------------------------------------- the matrix

@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
 from collections.abc import Iterable
 from typing import Any
 
+from stancecli.output.safe import clean
 from stancecli.records import Listing
 
-# C0/C1 control characters (ESC among them) would drive a terminal: never let data through as such.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+__all__ = ["clean", "render", "RENDERERS"]
 
-
-def clean(value: Any) -> str:
-    """One value as a single safe line: no tabs, newlines or control characters."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        value = f"{value:.3f}".rstrip("0").rstrip(".") if value == value else "n/a"
-    if isinstance(value, (list, tuple)):
-        value = " | ".join(clean(v) for v in value)
-    text = _CONTROL.sub("", str(value))
-    return " ".join(text.split()) if ("\t" in text or "\n" in text or "\r" in text) else text
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+BOM = "\ufeff"
+# Markdown syntax a quote could use to link, embed a (remote) image or format: shown as written.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()!#|~])")
 
 
 def tsv(listing: Listing, header: bool = False) -> Iterable[str]:
@@ -34,7 +30,14 @@ def tsv(listing: Listing, header: bool = False) -> Iterable[str]:
         yield "\t".join(clean(row.get(k)) for k in keys)
 
 
-def csv_lines(listing: Listing) -> Iterable[str]:
+def spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet would run as a formula gets a leading apostrophe; numbers stay numbers."""
+    if text.startswith(_FORMULA_START) and not _NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+def csv_lines(listing: Listing, bom: bool = False) -> Iterable[str]:
     import csv
 
     keys = [c.key for c in listing.columns]
@@ -42,8 +45,11 @@ def csv_lines(listing: Listing) -> Iterable[str]:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(keys)
     for row in listing.rows:
-        writer.writerow([clean(row.get(k)) for k in keys])
-    yield from buf.getvalue().splitlines()
+        writer.writerow([spreadsheet_safe(clean(row.get(k))) for k in keys])
+    lines = buf.getvalue().splitlines()
+    if bom and lines:
+        lines[0] = BOM + lines[0]
+    yield from lines
 
 
 def _json_safe(value: Any) -> Any:
@@ -65,22 +71,29 @@ def jsonl(listing: Listing) -> Iterable[str]:
         yield json.dumps(_json_safe(rec), ensure_ascii=False)
 
 
-def markdown(listing: Listing) -> Iterable[str]:
-    def cell(value: Any) -> str:
-        return clean(value).replace("|", "\\|")
+def md(value: Any) -> str:
+    """One datum as markdown text: one line, raw HTML escaped, link and image syntax inert."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(clean(value), quote=False))
 
+
+def markdown(listing: Listing) -> Iterable[str]:
     if listing.title:
-        yield f"### {clean(listing.title)}"
+        yield f"### {md(listing.title)}"
         yield ""
-    yield "| " + " | ".join(c.header for c in listing.columns) + " |"
+    yield "| " + " | ".join(md(c.header) for c in listing.columns) + " |"
     yield "|" + "|".join("---:" if c.kind in ("number", "score", "percent", "proximity") else "---"
                          for c in listing.columns) + "|"
     for row in listing.rows:
-        yield "| " + " | ".join(cell(row.get(c.key)) for c in listing.columns) + " |"
+        yield "| " + " | ".join(md(row.get(c.key)) for c in listing.columns) + " |"
+    for note in listing.notes:
+        yield ""
+        yield f"_{md(note)}_"
 
 
 RENDERERS = {"tsv": tsv, "csv": csv_lines, "json": json_lines, "jsonl": jsonl, "markdown": markdown}
 
 
-def render(listing: Listing, fmt: str) -> Iterable[str]:
+def render(listing: Listing, fmt: str, bom: bool = False) -> Iterable[str]:
+    if fmt == "csv":
+        return csv_lines(listing, bom)
     return RENDERERS[fmt](listing)

@@ -2,7 +2,8 @@
 
 Layout of an index folder:
 
-    manifest.marshal   files (size, mtime, digest, segment, slot), segments, vocabulary size
+    manifest.marshal   files (size, mtime, ctime, inode, digest, segment, slot), segments,
+                       vocabulary size, and the stamp and CRC-32 of every other index file
     vocab-G.txt/.off   folded terms, one per line, with byte offsets (append-only)
     stems-G.txt/.off   the Snowball stem of each term, same order
     seg-N.bin          one segment: sentences, token ids, postings (memory-mapped)
@@ -11,6 +12,12 @@ Layout of an index folder:
 A changed file is indexed into a new segment and its old slot marked dead;
 small segments are merged (re-read from their sources) when there are too many.
 Segment files never change once written, so a reader needs no lock.
+
+Nothing in the folder is trusted blindly: the manifest carries a CRC-32 of itself and is
+plain marshal data (no code), and each file it names is opened only while its size, mtime,
+ctime and inode are those recorded (else its CRC-32 must match). Segment headers are
+bounds-checked on open. Anything else is damage: the caller rebuilds from the sources.
+Files are created 0600 in a folder that must be the user's own and closed to others.
 """
 
 from __future__ import annotations
@@ -32,15 +39,20 @@ from typing import NamedTuple
 from stancecli.corpus import SourceError, read_source
 from stancecli.search import sentences, text
 
-FORMAT = 5
+FORMAT = 6
 MAGIC = b"STCSEG04"
+MANIFEST_MAGIC = b"STCMAN06"
+FILE_MODE = 0o600
+# After writing, wait until the file clock has surely ticked past the files' stamps, so any
+# later change (damage included) gives them a different ctime (git's "racy" problem).
+CLOCK_TICK_NS = 20_000_000
 MAX_SEGMENTS = 6
 RACY_NS = 50_000_000  # mtime clocks tick coarsely: a write this close to indexing is suspect
 Progress = Callable[[int, int], None]
 
 
 class IndexFormatError(Exception):
-    """An index folder that cannot be used."""
+    """An index folder that cannot be used: damaged, truncated, or from another version."""
 
 
 # --------------------------------------------------------------------- vocabulary
@@ -172,8 +184,10 @@ class Segment:
     def postings(self, tid: int) -> Sequence[int]:
         if 2 * tid + 1 >= len(self.dir):
             return ()
-        off = self.dir[2 * tid]
-        return self.post[off:off + self.dir[2 * tid + 1]]
+        off, n = self.dir[2 * tid], self.dir[2 * tid + 1]
+        if off + n > len(self.post):
+            raise IndexFormatError("a posting list runs past the end of its segment")
+        return self.post[off:off + n]
 
     def tokens(self, sid: int) -> Sequence[int]:
         return self.fwd[self.toff[sid]:self.toff[sid + 1]]
@@ -257,7 +271,7 @@ def write_segment(seg: Segment, path: Path) -> None:
         offsets.append((pos, len(arr)))
         pos += arr.itemsize * len(arr)
     tmp = path.with_suffix(".tmp")
-    with open(tmp, "wb") as f:
+    with _private(tmp, "wb") as f:
         f.write(MAGIC)
         for off, n in offsets:
             f.write(struct.pack("<QQ", off, n))
@@ -266,18 +280,35 @@ def write_segment(seg: Segment, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def read_segment(path: Path, paths: list[str], dead: Iterable[int]) -> Segment:
-    with open(path, "rb") as f:
-        mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-    if mm[: len(MAGIC)] != MAGIC:
-        raise IndexFormatError(f"{path}: not a stancecli index segment")
+def read_segment(path: Path, paths: list[str], dead: Iterable[int], stamp: list | None = None) -> Segment:
+    mm = _open_checked(path, stamp)
+    if len(mm) < len(MAGIC) + 16 * len(_ARRAYS) or mm[: len(MAGIC)] != MAGIC:
+        raise IndexFormatError(f"{path.name}: not a stancecli index segment")
     view = memoryview(mm)
     arrays = []
     for k in range(len(_ARRAYS)):
         off, n = struct.unpack_from("<QQ", mm, len(MAGIC) + 16 * k)
         code = "Q" if _ARRAYS[k] == "shash" else "I"
-        arrays.append(view[off:off + struct.calcsize(code) * n].cast(code))
-    return Segment(**dict(zip(_ARRAYS, arrays)), paths=paths, dead=frozenset(dead))
+        size = struct.calcsize(code)
+        if off % size or off + size * n > len(mm):
+            raise IndexFormatError(f"{path.name}: an array runs past the end of the file")
+        arrays.append(view[off:off + size * n].cast(code))
+    seg = Segment(**dict(zip(_ARRAYS, arrays)), paths=paths, dead=frozenset(dead))
+    _check_bounds(seg, path.name)
+    return seg
+
+
+def _check_bounds(seg: Segment, name: str) -> None:
+    """The header's promises, checked in O(1): lengths that fit one another and the manifest."""
+    n = seg.sentence_count
+    ok = (
+        n >= 0 and len(seg.docs) == len(seg.paths) + 1 and len(seg.sents) == 2 * n
+        and len(seg.shash) == n and len(seg.dir) % 2 == 0
+        and (n == 0 or (seg.docs[0] == 0 and seg.docs[-1] == n and seg.toff[0] == 0
+                        and seg.toff[-1] == len(seg.fwd)))
+    )
+    if not ok:
+        raise IndexFormatError(f"{name}: its parts do not fit together")
 
 
 # ----------------------------------------------------------------------- manifest
@@ -291,6 +322,8 @@ class FileEntry(NamedTuple):
     slot: int
     indexed_ns: int
     error: str = ""
+    ctime_ns: int = 0
+    ino: int = 0
 
 
 @dataclass
@@ -302,7 +335,9 @@ class Manifest:
     dead: dict[int, set[int]] = field(default_factory=dict)
     # The files, one column per FileEntry field plus the paths first: unpacking seven
     # lists is twice as fast as 10,000 tuples, and the freshness check compares columns.
-    columns: list[list] = field(default_factory=lambda: [[] for _ in range(8)])
+    columns: list[list] = field(default_factory=lambda: [[] for _ in range(1 + len(FileEntry._fields))])
+    # Index file name -> [size, mtime, ctime, inode, CRC-32] when it was written.
+    stamps: dict[str, list[int]] = field(default_factory=dict)
     _files: dict[str, tuple] | None = None
 
     @property
@@ -318,8 +353,8 @@ class Manifest:
 
     def dump(self) -> bytes:
         keys = list(self.files)
-        cols = [list(c) for c in zip(*self.files.values())] if keys else [[] for _ in range(7)]
-        return marshal.dumps(
+        cols = [list(c) for c in zip(*self.files.values())] if keys else [[] for _ in FileEntry._fields]
+        payload = marshal.dumps(
             {
                 "format": FORMAT,
                 "byteorder": sys.byteorder,
@@ -329,14 +364,22 @@ class Manifest:
                 "segments": self.segments,
                 "dead": {k: sorted(v) for k, v in self.dead.items()},
                 "files": [keys] + cols,
+                "stamps": self.stamps,
             }
         )
+        return MANIFEST_MAGIC + struct.pack("<I", zlib.crc32(payload)) + payload
 
     @classmethod
     def load(cls, data: bytes) -> Manifest:
-        raw = marshal.loads(data)
-        if raw.get("format") != FORMAT or raw.get("byteorder") != sys.byteorder:
-            raise IndexFormatError("index written by another version")
+        head = len(MANIFEST_MAGIC) + 4
+        if data[:len(MANIFEST_MAGIC)] != MANIFEST_MAGIC:
+            raise IndexFormatError("manifest.marshal: not a manifest of this version")
+        payload = data[head:]
+        if len(data) < head or struct.unpack_from("<I", data, len(MANIFEST_MAGIC))[0] != zlib.crc32(payload):
+            raise IndexFormatError("manifest.marshal: checksum mismatch")
+        raw = marshal.loads(payload)  # builds values only: marshal never runs what it loads
+        if not isinstance(raw, dict) or raw.get("format") != FORMAT or raw.get("byteorder") != sys.byteorder:
+            raise IndexFormatError("manifest.marshal: written by another version")
         return cls(
             generation=raw["generation"],
             vocab_size=raw["vocab_size"],
@@ -344,6 +387,7 @@ class Manifest:
             segments=raw["segments"],
             dead={k: set(v) for k, v in raw["dead"].items()},
             columns=raw["files"],
+            stamps=raw["stamps"],
         )
 
 
@@ -354,6 +398,8 @@ class SourceFile(NamedTuple):
     key: str
     size: int
     mtime_ns: int
+    ctime_ns: int = 0
+    ino: int = 0
 
 
 @dataclass
@@ -382,21 +428,24 @@ class IndexStore:
     def __init__(self, root: Path):
         self.root = root
         self.last_sync = SyncReport()
+        self.notes: list[str] = []  # one line per repair, for the user
 
     # reading ---------------------------------------------------------------
 
     def _manifest(self) -> Manifest:
         try:
-            return Manifest.load((self.root / "manifest.marshal").read_bytes())
+            data = (self.root / "manifest.marshal").read_bytes()
         except FileNotFoundError:
             return Manifest()
-        except (ValueError, EOFError, TypeError, KeyError, IndexFormatError):
-            return Manifest(generation=-1)  # unreadable: rebuild from scratch
+        try:
+            return Manifest.load(data)
+        except (ValueError, EOFError, TypeError, KeyError, struct.error) as exc:
+            raise IndexFormatError(f"manifest.marshal: unreadable ({exc})") from None
 
     def snapshot(self, man: Manifest) -> Snapshot:
         vocab = self._vocab(man)
         segs = [
-            read_segment(self._seg_path(sid), paths, man.dead.get(sid, ()))
+            read_segment(self._seg_path(sid), paths, man.dead.get(sid, ()), self._recorded(man, f"seg-{sid}.bin"))
             for sid, paths in sorted(man.segments.items())
         ]
         if man._files is None:
@@ -405,20 +454,28 @@ class IndexStore:
             errors = {p: e[6] for p, e in man.files.items() if e[3] < 0}
         return Snapshot(vocab, [s for s in segs if len(s.dead) < len(s.paths)], errors)
 
+    @staticmethod
+    def _recorded(man: Manifest, name: str) -> list:
+        stamp = man.stamps.get(name)
+        if not isinstance(stamp, list) or len(stamp) != len(_STAMP_FIELDS) + 1:
+            raise IndexFormatError(f"{name}: not recorded in the manifest")
+        return stamp
+
     def _vocab(self, man: Manifest) -> Vocab:
         n = man.vocab_size
         if n == 0:
             return Vocab(b"\n", array("I", [1]), b"\n", array("I", [1]))
-        blob, off = self._mapped("vocab", man.generation, n)
-        sblob, soff = self._mapped("stems", man.generation, n)
+        blob, off = self._mapped(man, "vocab", n)
+        sblob, soff = self._mapped(man, "stems", n)
         return Vocab(blob, off, sblob, soff)
 
-    def _mapped(self, kind: str, gen: int, n: int):
+    def _mapped(self, man: Manifest, kind: str, n: int):
+        off_name, txt_name = f"{kind}-{man.generation}.off", f"{kind}-{man.generation}.txt"
         off = array("I")
-        with open(self.root / f"{kind}-{gen}.off", "rb") as f:
-            off.frombytes(f.read(4 * (n + 1)))
-        with open(self.root / f"{kind}-{gen}.txt", "rb") as f:
-            blob = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        off.frombytes(_open_checked(self.root / off_name, self._recorded(man, off_name))[:4 * (n + 1)])
+        blob = _open_checked(self.root / txt_name, self._recorded(man, txt_name))
+        if len(off) != n + 1 or off[0] != 1 or off[-1] > len(blob) or blob[:1] != b"\n":
+            raise IndexFormatError(f"{off_name}: offsets do not fit {txt_name}")
         return blob, off
 
     def _seg_path(self, seg_id: int) -> Path:
@@ -427,33 +484,65 @@ class IndexStore:
     # keeping fresh -----------------------------------------------------------
 
     def sync(self, files: list[SourceFile], progress: Progress | None = None) -> Snapshot:
-        """Bring the index in step with `files` and return what to query."""
-        damage = (IndexFormatError, FileNotFoundError, ValueError, struct.error)
+        """Bring the index in step with `files` and return what to query.
+
+        Damage found on the way (another process may just be changing the index: then it
+        is looked at again under the lock) means one note and a rebuild from the sources.
+        """
         try:
             return self._sync(files, progress)
-        except damage:
+        except DAMAGE:
             pass
-        try:  # another process may have just replaced a segment: read the manifest again
-            return self._sync(files, progress)
-        except damage:
-            # A damaged index (a segment gone, a truncated file): start again from the sources.
-            with _Lock(self.root / "lock"):
-                (self.root / "manifest.marshal").unlink(missing_ok=True)
-            return self._sync(files, progress)
+        self._ensure_root()
+        with _Lock(self.root / "lock"):
+            try:
+                return self._sync(files, progress, locked=True)
+            except DAMAGE as exc:
+                return self._rebuild(files, progress, exc)
 
-    def _sync(self, files: list[SourceFile], progress: Progress | None) -> Snapshot:
+    def rebuild(self, files: list[SourceFile], progress: Progress | None, why: BaseException) -> Snapshot:
+        """Start again from the sources: damage turned up while querying."""
+        self._ensure_root()
+        with _Lock(self.root / "lock"):
+            return self._rebuild(files, progress, why)
+
+    def _rebuild(self, files: list[SourceFile], progress: Progress | None, why: BaseException) -> Snapshot:
+        self.notes.append(f"the search index in {self.root} was damaged ({why}); rebuilt it from the sources")
+        for pattern in ("manifest.marshal", "seg-*.bin", "vocab-*", "stems-*", "*.tmp"):
+            for p in self.root.glob(pattern):
+                p.unlink(missing_ok=True)
+        return self._sync(files, progress, locked=True)
+
+    def _ensure_root(self) -> None:
+        from stancecli.cache import private_dir
+
+        private_dir(self.root)
+
+    def _sync(self, files: list[SourceFile], progress: Progress | None, locked: bool = False) -> Snapshot:
+        if self.root.exists():
+            from stancecli.cache import check_private
+
+            check_private(self.root)
         man = self._manifest()
         if not _stale(man, files):
             self.last_sync = SyncReport()
             return self.snapshot(man)
-        self.root.mkdir(parents=True, exist_ok=True)
+        self._ensure_root()
+        if locked:
+            return self._sync_locked(files, progress)
         with _Lock(self.root / "lock"):
-            man = self._manifest()
-            started = time.perf_counter()
+            return self._sync_locked(files, progress)
+
+    def _sync_locked(self, files: list[SourceFile], progress: Progress | None) -> Snapshot:
+        man = self._manifest()
+        started = time.perf_counter()
+        if _stale(man, files):
             man, report = self._update(man, files, progress)
-            report.seconds = time.perf_counter() - started
-            self.last_sync = report
-            return self.snapshot(man)
+        else:
+            report = SyncReport()
+        report.seconds = time.perf_counter() - started
+        self.last_sync = report
+        return self.snapshot(man)
 
     def _update(
         self, man: Manifest, files: list[SourceFile], progress: Progress | None
@@ -513,7 +602,8 @@ class IndexStore:
             return False
         if digest != entry.digest:
             return False
-        man.files[f.key] = entry._replace(mtime_ns=f.mtime_ns, indexed_ns=time.time_ns())
+        man.files[f.key] = entry._replace(mtime_ns=f.mtime_ns, ctime_ns=f.ctime_ns, ino=f.ino,
+                                          indexed_ns=time.time_ns())
         return True
 
     def _forget(self, man: Manifest, key: str) -> None:
@@ -547,6 +637,7 @@ class IndexStore:
                 man.files[key] = entry._replace(segment=seg_id) if entry.segment >= 0 else entry
             if seg.paths:
                 write_segment(seg, self._seg_path(seg_id))
+                self._record(man, self._seg_path(seg_id))
                 man.segments[seg_id] = seg.paths
                 man.next_segment = seg_id + 1
         self._append_vocab(man, vocab)
@@ -561,8 +652,10 @@ class IndexStore:
             off_path = self.root / f"{kind}-{man.generation}.off"
             if man.vocab_size == 0:
                 blob, off = _blob(words)
-                blob_path.write_bytes(blob)
-                off_path.write_bytes(off.tobytes())
+                _write_private(blob_path, blob)
+                _write_private(off_path, off.tobytes())
+                self._record(man, blob_path)
+                self._record(man, off_path)
                 continue
             base = _valid_length(off_path, man.vocab_size)
             data = "".join(w + "\n" for w in words).encode()
@@ -579,12 +672,22 @@ class IndexStore:
                 f.truncate(4 * (man.vocab_size + 1))
                 f.seek(4 * (man.vocab_size + 1))
                 f.write(off.tobytes())
+            self._record(man, blob_path)
+            self._record(man, off_path)
         man.vocab_size = len(vocab.terms)
 
+    def _record(self, man: Manifest, path: Path) -> None:
+        with open(path, "rb") as f:
+            st = os.fstat(f.fileno())
+            crc = zlib.crc32(f.read())
+        man.stamps[path.name] = [getattr(st, k) for k in _STAMP_FIELDS] + [crc]
+
     def _write_manifest(self, man: Manifest) -> None:
-        tmp = self.root / "manifest.tmp"
-        tmp.write_bytes(man.dump())
-        os.replace(tmp, self.root / "manifest.marshal")
+        names = {f"seg-{s}.bin" for s in man.segments}
+        names |= {f"{k}-{man.generation}.{e}" for k in ("vocab", "stems") for e in ("txt", "off")}
+        man.stamps = {k: v for k, v in man.stamps.items() if k in names}
+        _wait_for_clock(max((v[2] for v in man.stamps.values()), default=0))
+        _write_private(self.root / "manifest.marshal", man.dump())
 
     def _remove(self, paths: list[Path], generation: int) -> None:
         for p in paths:
@@ -619,9 +722,10 @@ def _build_chunk(
         try:
             src = read_source(Path(f.key))
         except SourceError as exc:
-            entries[f.key] = FileEntry(f.size, f.mtime_ns, b"", -1, -1, now, str(exc))
+            entries[f.key] = FileEntry(f.size, f.mtime_ns, b"", -1, -1, now, str(exc), f.ctime_ns, f.ino)
         else:
-            entries[f.key] = FileEntry(f.size, f.mtime_ns, _digest(src.text), 0, len(builder.paths), now)
+            entries[f.key] = FileEntry(f.size, f.mtime_ns, _digest(src.text), 0, len(builder.paths), now, "",
+                                       f.ctime_ns, f.ino)
             builder.add(f.key, src.text)
         if counter is not None:
             with counter.get_lock():
@@ -683,11 +787,13 @@ def _stale(man: Manifest, files: list[SourceFile]) -> bool:
     if man.generation < 0 or len(man.columns[0]) != len(files):
         return True
     keys, sizes, mtimes, indexed = man.columns[0], man.columns[1], man.columns[2], man.columns[6]
+    ctimes, inos = man.columns[8], man.columns[9]
     # A folder lists its files in the same order while it is unchanged: compare whole columns.
     if keys == [f.key for f in files]:
-        if sizes != [f.size for f in files] or mtimes != [f.mtime_ns for f in files]:
+        if (sizes != [f.size for f in files] or mtimes != [f.mtime_ns for f in files]
+                or ctimes != [f.ctime_ns for f in files] or inos != [f.ino for f in files]):
             return True
-        return any(i - m < RACY_NS for i, m in zip(indexed, mtimes))
+        return any(i - max(m, c) < RACY_NS for i, m, c in zip(indexed, mtimes, ctimes))
     entries = man.files
     for f in files:
         if _differs(entries.get(f.key), f):
@@ -697,10 +803,47 @@ def _stale(man: Manifest, files: list[SourceFile]) -> bool:
 
 def _differs(entry: tuple | None, f: SourceFile) -> bool:
     """Whether a file may have changed since it was indexed (its hash then decides)."""
-    if entry is None or entry[0] != f.size or entry[1] != f.mtime_ns:
+    if entry is None or (entry[0], entry[1], entry[7], entry[8]) != (f.size, f.mtime_ns, f.ctime_ns, f.ino):
         return True
-    # Written in the same instant it was indexed: size and mtime cannot vouch for it.
-    return entry[5] - entry[1] < RACY_NS
+    # Written in the same instant it was indexed: its stamp cannot vouch for it.
+    return entry[5] - max(entry[1], entry[7]) < RACY_NS
+
+
+DAMAGE = (IndexFormatError, FileNotFoundError, ValueError, struct.error, IndexError, OverflowError)
+_STAMP_FIELDS = ("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
+
+
+def _private(path: Path, mode: str):
+    """A new file open for writing, readable by its owner only."""
+    path.unlink(missing_ok=True)  # a leftover of another mode keeps its mode bits
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE), mode)
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with _private(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)
+
+
+def _open_checked(path: Path, stamp: list) -> mmap.mmap:
+    """The file mapped, if it is as recorded: same stamp, or else the same CRC-32."""
+    with open(path, "rb") as f:
+        st = os.fstat(f.fileno())
+        if st.st_size == 0:
+            raise IndexFormatError(f"{path.name}: empty")
+        mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    if [getattr(st, k) for k in _STAMP_FIELDS] != stamp[:-1] and zlib.crc32(mm) != stamp[-1]:
+        mm.close()
+        raise IndexFormatError(f"{path.name}: changed since it was written")
+    return mm
+
+
+def _wait_for_clock(stamp_ns: int) -> None:
+    """Return once the file clock is surely past `stamp_ns`, so a later change shows in a stamp."""
+    wait = stamp_ns + CLOCK_TICK_NS - time.time_ns()
+    if wait > 0:
+        time.sleep(wait / 1e9)
 
 
 def _digest(body: str) -> bytes:
@@ -714,7 +857,7 @@ class _Lock:
         self.path = path
 
     def __enter__(self):
-        self.f = open(self.path, "a+b")
+        self.f = os.fdopen(os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE), "r+b")
         try:
             import fcntl
 

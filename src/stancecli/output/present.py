@@ -1,0 +1,80 @@
+"""One path for output: present(result, format, env) picks the renderer for (result type, format)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from stancecli.output.env import MIN_WIDTH, Environment
+from stancecli.records import (
+    AgreeResult,
+    ChangesResult,
+    EvidenceResult,
+    Listing,
+    MapResult,
+    MatrixResult,
+    Result,
+    listing_of,
+)
+
+
+def _terminal(result: Result, env: Environment, hide: tuple[str, ...]) -> list[Any]:
+    from stancecli.output import blocks, evidence, grids, table
+
+    width = max(env.width, MIN_WIDTH)
+    listing = listing_of(result)
+    if isinstance(result, MatrixResult):
+        return grids.matrix_renderables(result.matrix, result.title, width)
+    if isinstance(result, MapResult):
+        return grids.map_renderables(result.position_map, result.title, width, result.undecided) + \
+            [_dim(note) for note in listing.notes]
+    if not listing.rows:
+        return [_dim(note) for note in listing.notes]
+    if isinstance(result, EvidenceResult):
+        return list(evidence.evidence_renderables(listing, context=result.context > 0))
+    if isinstance(result, AgreeResult):
+        return list(blocks.agree_renderables(listing))
+    if isinstance(result, ChangesResult):
+        return list(blocks.changes_renderables(listing, result.steps))
+    return table.listing_renderables(listing, env, hide)
+
+
+def _dim(note: str):
+    from rich.text import Text
+
+    from stancecli.output.safe import clean
+
+    return Text(clean(note), style="dim")
+
+
+def render(result: Result, fmt: str, env: Environment, hide: tuple[str, ...] = ()) -> Iterable[str]:
+    """The lines of `result` in `fmt` ('table', 'tsv', 'csv', 'json', 'jsonl', 'markdown')."""
+    if fmt == "table":
+        from stancecli.output.table import draw
+
+        return draw(env, _terminal(result, env, hide))
+    if fmt == "markdown" and isinstance(result, (MatrixResult, MapResult)):
+        from stancecli.output import grids
+
+        if isinstance(result, MatrixResult):
+            return grids.matrix_markdown(result.matrix, result.title)
+        return grids.map_markdown(result.position_map, result.title)
+    if fmt == "tsv" and isinstance(result, EvidenceResult) and result.context and result.listing.rows:
+        from stancecli.output.evidence import grep_lines
+
+        return grep_lines(result.listing)
+    from stancecli.output.text import render as plain
+
+    return plain(listing_of(result), fmt, bom=env.csv_bom)
+
+
+def present(result: Result, fmt: str, env: Environment, hide: tuple[str, ...] = ()) -> None:
+    """Write `result` in `fmt` to the environment's stdout."""
+    out = env.out
+    for line in render(result, fmt, env, hide):
+        out.write(line)
+        out.write("\n")
+    out.flush()
+
+
+__all__ = ["Listing", "present", "render"]

@@ -1,0 +1,226 @@
+"""`stancecli export sqlite|xlsx FILE`: files a newsroom publishes with Datasette and an analyst opens
+in a spreadsheet, read back with sqlite-utils and openpyxl; Datasette serves the file."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import minidata
+from conftest import SMALL_SOURCES
+
+sqlite_utils = pytest.importorskip("sqlite_utils", reason="sqlite-utils is in the 'export' and 'test' extras")
+
+DATASETTE_WAIT_S = 30.0
+
+
+@pytest.fixture
+def small_db(cli, small_data, tmp_path) -> Path:
+    out = tmp_path / "out" / "stances.db"
+    out.parent.mkdir()
+    result = cli("export", "sqlite", str(out), "--data", str(small_data))
+    assert result.exit_code == 0, result.stderr
+    assert f"wrote {out}" in result.stderr
+    return out
+
+
+def rows(db, sql: str, params=()) -> list[dict]:
+    return [dict(r) for r in db.query(sql, params)]
+
+
+# ---------------------------------------------------------------- sqlite: tables, keys, views, search
+
+def test_sqlite_has_the_dataset_as_tables(small_db):
+    db = sqlite_utils.Database(small_db)
+    counts = {t.name: t.count for t in db.tables}
+    assert counts["organisations"] == 5 and counts["documents"] == 5 and counts["issues"] == 5
+    assert counts["positions"] == 10 and counts["quotes"] == 10
+    assert counts["source_lines"] == sum(len(text.splitlines()) for text in SMALL_SOURCES.values())
+    reported = rows(db, "select organisation, document, reported_by, stance from positions where reported_by "
+                        "is not null")
+    assert reported == [{"organisation": "r1", "document": "b-2011", "reported_by": "b-2011", "stance": "against"}]
+
+
+def test_quotes_carry_document_line_span_and_citation(small_db):
+    db = sqlite_utils.Database(small_db)
+    [q] = rows(db, "select * from quotes where text like '%pipe%'")
+    assert (q["document"], q["line_start"], q["line_end"]) == ("a-2012", 3, 3)
+    assert q["citation"] == "a-2012, «Tittel a-2012 <em>», line 3"
+    assert q["speaker"] is None
+    [line] = rows(db, "select text from source_lines where document = ? and line = ?", ("a-2012", 3))
+    assert line["text"] == "Vi er for i1, men med | en pipe."
+
+
+def test_foreign_keys_are_declared_and_hold(small_db):
+    db = sqlite_utils.Database(small_db)
+    fks = {(fk.column, fk.other_table) for fk in db["quotes"].foreign_keys}
+    assert {("position", "positions"), ("document", "documents")} <= fks
+    fks = {(fk.column, fk.other_table) for fk in db["positions"].foreign_keys}
+    assert {("issue", "issues"), ("organisation", "organisations"), ("document", "documents")} <= fks
+    assert list(db.query("PRAGMA foreign_key_check")) == []
+
+
+def test_full_text_search_on_quotes_and_sources(small_db):
+    db = sqlite_utils.Database(small_db)
+    assert db["quotes"].detect_fts() and db["source_lines"].detect_fts()
+    assert [r["text"] for r in db["quotes"].search("sterkt")] == ["Vi er sterkt imot i1."]
+    hits = [(r["document"], r["line"]) for r in db["source_lines"].search("Arbeidsgiverne")]
+    assert hits == [("e-2011", 1)]
+
+
+def test_views_answer_compare_and_agreement(small_db):
+    db = sqlite_utils.Database(small_db)
+    assert {"compare", "agreement_pairs", "conflicts", "quotes_cited"} <= set(db.view_names())
+    i1 = rows(db, "select organisation, stance, quote from compare where issue = 'i1'")
+    assert [(r["organisation"], r["stance"]) for r in i1] == [
+        ("u1", "strongly-for"), ("u1", "for"), ("u2", "strongly-against")]
+    pairs = {(r["a"], r["b"]): (r["proximity"], r["shared"]) for r in rows(db, "select * from agreement_pairs")}
+    assert pairs[("m1", "u1")] == (0.875, 2)  # the same figure as `stancecli matrix`
+    assert pairs[("e1", "u1")] == (None, 0)  # nothing shared: no number, never 0 or 1
+    first = rows(db, "select issue, verdict from conflicts order by rank limit 1")
+    assert first == [{"issue": "i1", "verdict": "split"}]
+
+
+def test_no_local_path_in_the_file(small_db, small_data):
+    data = small_db.read_bytes()
+    assert str(small_data.parent).encode() not in data
+    db = sqlite_utils.Database(small_db)
+    assert rows(db, "select source from documents where id = 'a-2010'") == [{"source": "seeds/a-2010.txt"}]
+
+
+# ---------------------------------------------------------------- sqlite: replacing the file
+
+def test_rerun_replaces_the_file_and_leaves_no_temporary_file(cli, small_db, small_data):
+    small_db.write_bytes(b"an old file that is not a database")
+    result = cli("export", "sqlite", str(small_db), "--data", str(small_data))
+    assert result.exit_code == 0, result.stderr
+    assert sqlite_utils.Database(small_db)["positions"].count == 10
+    assert [p.name for p in small_db.parent.iterdir()] == ["stances.db"]
+
+
+def test_export_through_a_symlink_writes_its_target(cli, small_data, tmp_path):
+    target = tmp_path / "real.db"
+    target.write_bytes(b"")
+    link = tmp_path / "link.db"
+    link.symlink_to(target)
+    assert cli("export", "sqlite", str(link), "--data", str(small_data)).exit_code == 0
+    assert link.is_symlink()
+    assert sqlite_utils.Database(target)["issues"].count == 5
+
+
+@pytest.mark.parametrize("where, message", [("missing/x.db", "does not exist"), (".", "is a folder")])
+def test_unwritable_target_is_a_clear_message(cli, small_data, tmp_path, where, message):
+    result = cli("export", "sqlite", str(tmp_path / where), "--data", str(small_data))
+    assert result.exit_code == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_missing_library_says_how_to_install(cli, small_data, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "sqlite_utils", None)  # as if not installed
+    result = cli("export", "sqlite", str(tmp_path / "x.db"), "--data", str(small_data))
+    assert result.exit_code == 2
+    assert "pip install 'stancecli[export]'" in result.stderr
+    assert not (tmp_path / "x.db").exists() and list(tmp_path.glob(".x.db.*")) == []
+
+
+# ---------------------------------------------------------------- Datasette publishes it
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _fetch(url: str, deadline: float) -> bytes:
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                return resp.read()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def test_datasette_serves_the_export(small_db):
+    pytest.importorskip("datasette", reason="datasette is in the 'test' extra; without it the serving "
+                                            "check is skipped")
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "datasette", "serve", str(small_db), "--host", "127.0.0.1",
+                               "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + DATASETTE_WAIT_S
+        base = f"http://127.0.0.1:{port}/stances"
+        found = json.loads(_fetch(f"{base}/quotes.json?_search=sterkt&_shape=array", deadline))
+        assert [q["text"] for q in found] == ["Vi er sterkt imot i1."]
+        page = _fetch(f"{base}/compare", deadline).decode("utf-8")
+        assert "Vi er for i1, men med | en pipe." in page
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+# ---------------------------------------------------------------- xlsx
+
+@pytest.fixture
+def openpyxl():
+    return pytest.importorskip("openpyxl", reason="openpyxl is in the 'export' and 'test' extras")
+
+
+@pytest.fixture
+def small_xlsx(cli, small_data, tmp_path, openpyxl) -> Path:
+    out = tmp_path / "stances.xlsx"
+    result = cli("export", "xlsx", str(out), "--data", str(small_data))
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+def _rgb(cell) -> str:
+    return cell.fill.fgColor.rgb[-6:].lower()
+
+
+def test_xlsx_has_one_sheet_per_view(small_xlsx, openpyxl):
+    wb = openpyxl.load_workbook(small_xlsx)
+    assert wb.sheetnames == ["Positions", "Matrix", "Map", "About"]
+    header = [c.value for c in wb["Positions"][1]]
+    pipe = next(r for r in wb["Positions"].iter_rows(min_row=2, values_only=True) if "pipe" in r[10])
+    rec = dict(zip(header, pipe))
+    assert rec["Stance"] == "for" and rec["Citations"] == "a-2012, «Tittel a-2012 <em>», line 3"
+    assert rec["Summary"] == 'Oppsummert: i1 "sitert"'
+
+
+def test_xlsx_map_and_matrix_in_the_report_colours(small_xlsx, openpyxl):
+    from stancecli.output.palette import STANCE_COLOURS, agreement_colours
+
+    wb = openpyxl.load_workbook(small_xlsx)
+    grid = wb["Map"]
+    header = [c.value for c in grid[1]]
+    i1 = next(row for row in grid.iter_rows(min_row=2) if row[0].value == "i1")
+    beta = i1[header.index("Beta")]
+    assert beta.value == "--" and _rgb(beta) == STANCE_COLOURS["strongly-against"][0].lstrip("#")
+    agreement = i1[header.index("Agreement")]
+    assert _rgb(agreement) == agreement_colours(agreement.value)[0].lstrip("#")
+    m = wb["Matrix"]
+    labels = [c.value for c in m[2]]
+    row = next(r for r in m.iter_rows(min_row=3) if r[0].value == "A&B <u>")
+    assert row[labels.index("Kommune")].value == 0.875
+    assert row[labels.index("Arbeidsgivere")].value is None  # nothing shared
+
+
+def test_xlsx_text_that_looks_like_a_formula_stays_text(cli, tmp_path, openpyxl):
+    yaml = minidata.YAML.replace("nb: Testforbundet er imot anbud.", "nb: =1+1 er ikke en formel.")
+    data = minidata.make(tmp_path, yaml)
+    out = tmp_path / "f.xlsx"
+    result = cli("export", "xlsx", str(out), "--data", str(data))
+    assert result.exit_code == 0, result.stderr
+    sheet = openpyxl.load_workbook(out)["Positions"]
+    header = [c.value for c in sheet[1]]
+    cell = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == "anbud")[header.index("Summary")]
+    assert cell.data_type == "s" and cell.value == "=1+1 er ikke en formel."
