@@ -88,6 +88,7 @@ class Plan:
     text: str | None  # None: the .txt is used where it is
     original_target: Path | None
     reused: list[Path] = field(default_factory=list)  # identical files left by a crashed run
+    additions: list[Addition] = field(default_factory=list)  # its new organisation (if any), then its document
     entry_spans: list[tuple[int, int]] = field(default_factory=list)  # 1-based first and last lines
 
     @property
@@ -229,15 +230,16 @@ def plan_batch(data_path: Path, request: DocumentRequest, docs: list[Extracted],
     for doc, choice in zip(docs, choices, strict=True):
         _refuse_duplicate(doc, known)
         org_id, entry = choice.org_id, choice.entry
-        if entry is not None and org_id not in dataset.organisations and org_id not in new_orgs:
-            additions.append(Addition("organisations", entry))
-            new_orgs.add(org_id)
         doc_id = _document_id(dataset, request.doc_id, org_id, year, taken_ids)
         taken_ids.add(doc_id)
         title = _one_line(request.title, "--title") if request.title else _title_from(doc)
         plan = _targets(doc, folder, doc_id, dataset, org_id, title, targets)
-        plan.new_org = org_id in new_orgs and not any(p.org_id == org_id for p in plans)
-        additions.append(Addition("documents", _document_entry(dataset, request, plan, date, year)))
+        if entry is not None and org_id not in dataset.organisations and org_id not in new_orgs:
+            plan.new_org = True
+            plan.additions.append(Addition("organisations", entry))
+            new_orgs.add(org_id)
+        plan.additions.append(Addition("documents", _document_entry(dataset, request, plan, date, year)))
+        additions += plan.additions
         plans.append(plan)
     old_yaml, new_yaml = _render(data_path, plans, additions)
     return Batch(data_path, old_yaml, new_yaml, plans)
@@ -392,10 +394,9 @@ def _render(data_path: Path, plans: list[Plan], additions: list[Addition]) -> tu
     if any(p.doc_id not in ids for p in plans):
         raise CurationError(f"{data_path}: the new entries did not come out as expected; nothing was written")
     spans = [(first, first + len(render_entry(a.entry)) - 1) for first, a in zip(edited.lines, additions)]
-    by_id = {a.entry["id"]: span for a, span in zip(additions, spans) if a.section == "documents"}
-    orgs = {a.entry["id"]: span for a, span in zip(additions, spans) if a.section == "organisations"}
+    span_of = {id(a): span for a, span in zip(additions, spans)}
     for p in plans:
-        p.entry_spans = [orgs[p.org_id], by_id[p.doc_id]] if p.new_org else [by_id[p.doc_id]]
+        p.entry_spans = [span_of[id(a)] for a in p.additions]
     _check_new_entries(data_path, edited.text, spans)
     return original, edited.text
 
@@ -404,8 +405,7 @@ def _check_new_entries(data_path: Path, new_yaml: str, spans: list[tuple[int, in
     """Load the edited dataset from a scratch file beside it: the new lines must bring no error."""
     import tempfile
 
-    folder = Path(os.path.realpath(data_path)).parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{data_path.name}.check.", suffix=".yaml", dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=f".{data_path.name}.check.", suffix=".yaml", dir=data_path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(new_yaml)
@@ -524,7 +524,8 @@ def recover(data_path: Path) -> list[str]:
 
     done: list[str] = []
     real = Path(os.path.realpath(data_path))
-    for stray in [*real.parent.glob(f".{real.name}.*.tmp"), *real.parent.glob(f".{real.name}.check.*.yaml")]:
+    strays = {*real.parent.glob(f".{real.name}.*.tmp"), *data_path.parent.glob(f".{data_path.name}.check.*.yaml")}
+    for stray in sorted(strays):
         stray.unlink(missing_ok=True)
         done.append(f"removed {display_path(stray)}, left by an interrupted write")
     try:

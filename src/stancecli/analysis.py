@@ -381,31 +381,60 @@ def position_map(ds: Dataset, by: str = "organisation", reported: bool = True,
     return PositionMap(by, ordered, by_division(kept, ds), gone)
 
 
-def map_listing(pm: PositionMap, ds: Dataset, lang: str = "nb") -> Listing:
-    """One row per cell (issue, side) for pipes; JSON gets one record per issue."""
+def undecided_cells(ds: Dataset, pm: PositionMap) -> set[tuple[str, str]]:
+    """(issue, side) cells without a position where some document of the side is not yet coded
+    for the issue: unknown, not "not addressed". Sides by kind are never undecided."""
+    docs_of: dict[str, list[str]] = {}
+    if pm.by == "organisation":
+        docs_of = {side.key: [d.id for d in ds.documents_of(side.key)] for side in pm.profiles}
+    elif pm.by == "document":
+        docs_of = {side.key: [side.key] for side in pm.profiles if side.key in ds.documents}
+    open_pairs = {(doc, issue) for docs in docs_of.values() for doc in docs
+                  for issue in ds.undecided_issues(doc)}
+    return {(spread.key, side.key) for spread in pm.issues for side in pm.profiles
+            if spread.key not in side.scores
+            and any((doc, spread.key) in open_pairs for doc in docs_of.get(side.key, ()))}
+
+
+def map_listing(pm: PositionMap, ds: Dataset, lang: str = "nb", absent: bool = False) -> Listing:
+    """One row per position (issue, side) for pipes, and with `absent` one per empty cell too
+    (stance not-addressed or undecided, no score); JSON gets one record per issue."""
     cols = [Column("issue", "Issue"), Column("organisation", "Organisation"),
             Column("stance", "Stance", "stance"), Column("score", "Score", "score")]
-    rows = [{"issue": spread.key, "organisation": side.key, "stance": side.stance(spread.key),
+    unknown = undecided_cells(ds, pm)
+    rows = [{"issue": spread.key, "organisation": side.key,
+             "stance": _cell_status(pm, spread.key, side, unknown),
              "score": _plain_score(side.scores.get(spread.key))}
-            for spread in pm.issues for side in pm.profiles]
-    records = [_map_record(ds, pm, spread, lang) for spread in pm.issues]
+            for spread in pm.issues for side in pm.profiles if absent or spread.key in side.scores]
+    records = [_map_record(ds, pm, spread, lang, unknown, absent) for spread in pm.issues]
     title = f"Position map by {pm.by}: issues most divided first"
     notes = [f"No one addressed: {', '.join(pm.unaddressed)}"] if pm.unaddressed else []
     return Listing(cols, rows, records, title=title, notes=notes,
                    result_count=sum(s.positions for s in pm.issues))
 
 
-def _map_record(ds: Dataset, pm: PositionMap, spread: IssueSpread, lang: str) -> dict[str, Any]:
+def _cell_status(pm: PositionMap, issue: str, side: Profile, unknown: set[tuple[str, str]]) -> str:
+    stance = side.stance(issue)
+    return "undecided" if stance == ABSENT and (issue, side.key) in unknown else stance
+
+
+def _map_record(ds: Dataset, pm: PositionMap, spread: IssueSpread, lang: str,
+                unknown: set[tuple[str, str]], absent: bool) -> dict[str, Any]:
+    """Cells are positions only, unless `absent`: then empty cells carry a status and no score."""
+    cells = [_cell_record(ds, pm, spread.key, side, unknown) for side in pm.profiles
+             if absent or spread.key in side.scores]
     return {"issue": spread.key, "title": _issue_title(ds, spread.key, lang),
             "positions": spread.positions, "division": _round(spread.division), "verdict": spread.verdict,
-            "cells": [_cell_record(ds, pm, spread.key, side) for side in pm.profiles]}
+            "cells": cells}
 
 
-def _cell_record(ds: Dataset, pm: PositionMap, issue: str, side: Profile) -> dict[str, Any]:
+def _cell_record(ds: Dataset, pm: PositionMap, issue: str, side: Profile,
+                 unknown: set[tuple[str, str]]) -> dict[str, Any]:
+    if issue not in side.scores:
+        return {"organisation": side.key, "status": _cell_status(pm, issue, side, unknown)}
     p = pm.cell(issue, side)
-    score = side.scores.get(issue)
-    return {"organisation": side.key, "label": side.label, "stance": side.stance(issue),
-            "score": _plain_score(score), "document": p.source_document if p else None,
+    return {"organisation": side.key, "status": "position", "stance": side.stance(issue),
+            "score": _plain_score(side.scores.get(issue)), "document": p.source_document if p else None,
             "year": ds.document_year(p.source_document) if p else None,
             "reported_by": p.reported_by if p else None}
 

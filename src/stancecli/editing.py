@@ -230,35 +230,57 @@ def dataset_lock(path: Path, on_wait: Callable[[str], None] | None = None) -> It
 
     The lock is fcntl.flock on a sibling lock file (`.stances.yaml.lock`, beside the link's target
     when `path` is a symlink), so every writer of the same file, through any name, waits for the
-    others. It is released when the block ends or the process dies (no stale lock after kill -9;
-    the empty lock file stays, harmlessly). If another process holds it, on_wait(message) is called
-    once, then the call blocks until the lock is free. Re-entrant within one process.
+    others. The lock file is removed when the block ends; the kernel releases the lock if the
+    process dies (a lock file left by kill -9 is taken over and removed by the next writer). If
+    another process holds the lock, on_wait(message) is called once, then the call blocks until
+    the lock is free. Re-entrant within one process.
     """
-    import fcntl
-
     target = lock_path(path)
     if target in _HELD:
         yield
         return
+    fd = _acquire(target, path, on_wait)
+    _HELD.add(target)
     try:
-        fd = os.open(target, os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError as exc:
-        raise EditError(f"{target}: cannot create the lock file ({exc.strerror or exc}); "
-                        "nothing was changed") from None
-    try:
+        yield
+    finally:
+        _HELD.discard(target)
+        try:
+            os.unlink(target)  # still locked: a writer that opened it meanwhile sees it gone and retries
+        except OSError:
+            pass
+        os.close(fd)  # closing the only descriptor releases the flock
+
+
+def _acquire(target: Path, path: Path, on_wait: Callable[[str], None] | None) -> int:
+    """A descriptor of the lock file, flocked; the lock file must still be the one at `target`."""
+    import fcntl
+
+    said = False
+    while True:
+        try:
+            fd = os.open(target, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise EditError(f"{target}: cannot create the lock file ({exc.strerror or exc}); "
+                            "nothing was changed") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            if on_wait is not None:
+            if on_wait is not None and not said:
                 on_wait(f"waiting for another writer of {path} to finish ...")
+                said = True
             fcntl.flock(fd, fcntl.LOCK_EX)
-        _HELD.add(target)
-        try:
-            yield
-        finally:
-            _HELD.discard(target)
-    finally:
-        os.close(fd)  # closing the only descriptor releases the flock
+        if _same_file(fd, target):
+            return fd
+        os.close(fd)  # the holder removed that lock file as it finished: lock the new one
+
+
+def _same_file(fd: int, target: Path) -> bool:
+    try:
+        here, there = os.fstat(fd), os.stat(target)
+    except OSError:
+        return False
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
 
 
 def write_dataset(path: Path, expected_old: str, new_text: str) -> None:

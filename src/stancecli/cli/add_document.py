@@ -1,24 +1,34 @@
-"""`add-document`: register a .txt or .pdf source in the dataset."""
+"""`add-document`: register response documents (.txt, .pdf, .docx, .html; files or folders) in the dataset."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from stancecli.cli.common import DataOpt, fail, guarded
+from stancecli.cli.common import DataOpt, guarded, stdout_is_terminal
 
-HELP = """Register a new source document (.txt, or .pdf with the 'pdf' extra).
+HELP = """Register new source documents: files or folders of .txt, .pdf, .docx, .html.
 
-The text is stored beside the other sources as ID.txt (a PDF is kept
-beside it as ID.pdf) and the document is added to stances.yaml. Comments,
-order and formatting of the file are kept; on any error nothing changes.
-The organisation must exist, or be created with --org-name and --org-kind.
+Each text is stored beside the other sources as ID.txt (a PDF, .docx or
+.html original is kept beside it) and its document is added to
+stances.yaml. Text in Windows-1252/Latin-1 or UTF-16 is converted (said
+on stderr); paragraphs are kept. A text already in the dataset is refused,
+naming its document. The batch is all or nothing: on any error nothing
+changes. One line per file on stdout.
+
+Without --org, the organisation is proposed from each text (letterhead,
+"Høringssvar fra ...", signature): in a terminal you are asked to confirm
+each; elsewhere, accept the proposals with --yes or name it with --org.
+The title is each document's first line unless --title is given (one file).
 
 Examples:
 
   stancecli add-document svar.pdf --org ntl --title "Svar" --date 2016-03-01
+
+  stancecli add-document hoering/ --year 2016 --hearing "NOU 2016:1" --yes
 
   stancecli add-document svar.txt --org spekter --org-name Spekter
   --org-kind employer-organisation --title "Uttalelse" --year 2016
@@ -28,67 +38,134 @@ Then: stancecli suggest ISSUE --doc ID, paste, and stancecli validate.
 
 
 def add_document(
-    file: Annotated[Path, typer.Argument(help="The document: a UTF-8 .txt or a .pdf.", show_default=False)],
-    org: Annotated[str, typer.Option("--org", help="Organisation id (or name) that wrote it.", show_default=False)],
-    title: Annotated[str, typer.Option("--title", help="The document's title.", show_default=False)],
+    paths: Annotated[list[Path], typer.Argument(help="Documents (.txt, .pdf, .docx, .html) or folders of them.",
+                                                show_default=False)],
+    org: Annotated[str | None, typer.Option("--org", help="Organisation id (or name) that wrote them. Default: "
+                                            "proposed from each text, to confirm.", show_default=False)] = None,
+    title: Annotated[str | None, typer.Option("--title", help="The document's title (one file only). "
+                                              "Default: its first line.", show_default=False)] = None,
     hearing: Annotated[str | None, typer.Option("--hearing", help="The hearing or proposal it answers.",
-                                                   show_default=False)] = None,
+                                                show_default=False)] = None,
     date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (or YYYY-MM, YYYY).",
-                                                show_default=False)] = None,
+                                             show_default=False)] = None,
     year: Annotated[int | None, typer.Option("--year", help="The year, when there is no date.",
-                                                show_default=False)] = None,
-    doc_id: Annotated[str | None, typer.Option("--id", help="Document id. Default: ORG-YEAR.",
-                                                  show_default=False)] = None,
+                                             show_default=False)] = None,
+    doc_id: Annotated[str | None, typer.Option("--id", help="Document id (one file only). Default: ORG-YEAR.",
+                                               show_default=False)] = None,
     reference: Annotated[str | None, typer.Option("--reference", help="Case number or similar.",
-                                                     show_default=False)] = None,
+                                                  show_default=False)] = None,
     org_name: Annotated[str | None, typer.Option("--org-name", help="Create organisation --org with this name.",
-                                                    show_default=False)] = None,
+                                                 show_default=False)] = None,
     org_kind: Annotated[str | None, typer.Option("--org-kind", help="Kind of a new organisation: union, "
-                                                    "municipality, employer-organisation, state-agency, ngo, other.",
-                                                    show_default=False)] = None,
+                                                 "municipality, employer-organisation, state-agency, ngo, other.",
+                                                 show_default=False)] = None,
     org_short: Annotated[str | None, typer.Option("--org-short", help="Short name of a new organisation.",
-                                                     show_default=False)] = None,
+                                                  show_default=False)] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Accept the organisations proposed from the texts.")]
+    = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be added; change nothing.")] = False,
     data: DataOpt = None,
 ) -> None:
-    from stancecli.adding import CurationError, DocumentRequest, carry_out, plan
-    from stancecli.loading import resolve_data_path
+    from stancecli.adding import (
+        CurationError,
+        DocumentRequest,
+        carry_out,
+        choose_organisations,
+        collect_files,
+        plan_batch,
+        read_documents,
+        recover,
+    )
+    from stancecli.datapath import resolve_data_path
+    from stancecli.editing import dataset_lock
 
-    request = DocumentRequest(file=file, org=org, title=title, hearing=hearing, date=date, year=year,
+    data_path = resolve_data_path(data)
+    request = DocumentRequest(files=paths, org=org, title=title, hearing=hearing, date=date, year=year,
                               doc_id=doc_id, reference=reference, org_name=org_name, org_kind=org_kind,
                               org_short=org_short)
+    files, skipped = collect_files(paths)
+    if len(files) > 1 and title:
+        raise CurationError("--title names one document; leave it out to take each document's first line")
+    for path in skipped:
+        _say(f"skipped {path}: not a .txt, .pdf, .docx or .html file")
+    docs = read_documents(files)
+    for doc in docs:
+        for note in doc.notes:
+            _say(note)
+    choices = choose_organisations(data_path, request, docs)
+    _confirm(docs, choices, yes, dry_run)
+    if dry_run:
+        batch = plan_batch(data_path, request, docs, choices)
+    else:
+        with dataset_lock(data_path, on_wait=_say):
+            for note in recover(data_path):
+                _say(note)
+            batch = plan_batch(data_path, request, docs, choices)
+            carry_out(batch)
+    _report(batch, dry_run)
+
+
+def _say(message: str) -> None:
+    sys.stderr.write(f"stancecli: {message}\n")
+    sys.stderr.flush()
+
+
+def interactive() -> bool:
+    """Whether a person can answer a question: stdin and stdout are terminals."""
     try:
-        decided = plan(resolve_data_path(data), request)
-        if not dry_run:
-            carry_out(decided)
-    except CurationError as exc:
-        fail(str(exc))
-    except OSError as exc:
-        fail(f"{exc.filename or ''}: {exc.strerror or exc}; nothing was changed")
-    _report(decided, dry_run)
+        return sys.stdin.isatty() and stdout_is_terminal()
+    except (AttributeError, ValueError):
+        return False
 
 
-def _report(p, dry_run: bool) -> None:
+def _confirm(docs, choices, yes: bool, dry_run: bool) -> None:
+    """Proposed organisations are used only when confirmed: --yes, or a 'y' per file in a terminal."""
+    from stancecli.adding import CurationError
+    from stancecli.loading import printable
+
+    proposed = [(doc, c.proposal) for doc, c in zip(docs, choices, strict=True) if c.proposal is not None]
+    if not proposed:
+        return
+    if yes or dry_run:
+        verb = "accepted (--yes)" if yes else "proposed"
+        for doc, proposal in proposed:
+            _say(f"{doc.path}: organisation {printable(proposal.describe())} {verb}")
+        return
+    if not interactive():
+        listed = "\n".join(f"  {doc.path}: {printable(proposal.describe())}" for doc, proposal in proposed)
+        raise CurationError("no --org given; the organisations proposed from the texts need confirming:\n"
+                            f"{listed}\naccept them with --yes, or name the organisation with --org; "
+                            "nothing was changed")
+    for doc, proposal in proposed:
+        if not typer.confirm(f"{doc.path}: written by {printable(proposal.describe())}?", default=False,
+                             err=True):
+            raise CurationError(f"{doc.path}: organisation not confirmed; name it with --org ID (a new one "
+                                "with --org-name and --org-kind too); nothing was changed")
+
+
+def _report(batch, dry_run: bool) -> None:
     from stancecli.editing import render_entry
     from stancecli.loading import display_path, printable
 
     verb = "would add" if dry_run else "added"
-    print(f"{verb} document '{p.doc_id}' to {display_path(p.dataset)} (line {p.entry_spans[-1][0]})")
-    if p.new_org:
-        print(f"{verb} organisation '{p.org_id}' (line {p.entry_spans[0][0]})")
-    stored = "uses" if p.text is None else ("would store" if dry_run else "stored")
-    print(f"{stored} the text as {display_path(p.text_target)} ({p.words} words)")
-    if p.original_target is not None:
-        print(f"{'would keep' if dry_run else 'kept'} the original as {display_path(p.original_target)}")
-    for addition in p.additions:
-        print("")
-        print(f"{addition.section}:")
-        for line in render_entry(addition.entry):
-            print(printable(line))
-    print("")
-    print(f"next: stancecli suggest ISSUE --doc {p.doc_id}   (candidate quotes, as position stubs)")
-    print(f"      list the codebook issues it does not address under not_addressed: {p.doc_id}: [...]")
-    print("      stancecli validate")
+    for p in batch.plans:
+        org = f"new organisation {p.org_id}" if p.new_org else f"organisation {p.org_id}"
+        where = "used where it is" if p.text is None else f"text in {display_path(p.text_target)}"
+        if p.original_target is not None:
+            where += f", original in {display_path(p.original_target)}"
+        print(printable(f"{verb} {p.doc_id} ({org}, {p.words} words) from {p.source_file}: {where}; entry at "
+                        f"{display_path(batch.dataset)}:{p.entry_spans[-1][0]}; title «{p.title}»"))
+    if dry_run:
+        for p in batch.plans:
+            for addition in p.additions:
+                print("")
+                print(f"{addition.section}:")
+                for line in render_entry(addition.entry):
+                    print(printable(line))
+    ids = [p.doc_id for p in batch.plans]
+    _say(f"next: stancecli suggest ISSUE --doc {ids[0]}   (candidate quotes, as position stubs)")
+    _say("      list the codebook issues a document does not address under not_addressed: ID: [...]")
+    _say("      stancecli validate")
 
 
 def register(app: typer.Typer) -> None:

@@ -138,7 +138,7 @@ class ScriptedInput:
     def line(self, prompt: str, default: str) -> str:
         line = self._next()
         typed = (line or "").strip()
-        self.out.write(f"{typed}\n")
+        self.out.write(f"{prompt}{typed or default}\n")
         return typed or default
 
 
@@ -188,6 +188,7 @@ class Session:
         while True:
             key = self.prompt()
             if key in QUIT_KEYS:
+                self.say("" if key == "\x04" else "quit")
                 return False
             if key == "s":
                 self.tally.skipped.append(step.issue)
@@ -206,23 +207,25 @@ class Session:
                 continue
             if not self.change(step, key):
                 self.say(f"'{key}' is not a key here; ? lists the keys")
-                continue
-            self.show(step, n, total)
 
     def change(self, step: Step, key: str) -> bool:
-        """Change the stance or the chosen quote; False for a key that does neither."""
+        """Change the stance or the chosen quote and show the change; False for a key that does neither."""
         if key in STANCE_KEYS:
             step.stance = STANCE_KEYS[key]
-            return True
-        if key == "o":
-            if not step.next_quote():
+            self._chosen(step)
+        elif key == "o":
+            if step.next_quote():
+                self._quotes(step, _width())
+            else:
                 self.say("no other candidate quote")
-            return True
-        if key.isdigit() and key != "0":
-            if not step.choose(int(key)):
+        elif key.isdigit() and key != "0":
+            if step.choose(int(key)):
+                self._quotes(step, _width())
+            else:
                 self.say(f"there is no candidate quote {key}")
-            return True
-        return False
+        else:
+            return False
+        return True
 
     def accept(self, step: Step) -> bool:
         """Write the step's decision; False when there is nothing writable yet."""
@@ -290,8 +293,13 @@ class Session:
             self.say(f"Proposed: {_label(p.stance)} · confidence {p.confidence:.2f} — proposal: confirm or change")
             for reason in p.reasons[:3]:
                 self.say(f"  why: {reason}")
+        self._chosen(step)
+
+    def _chosen(self, step: Step) -> None:
         if step.changed and step.stance is not None:
             self.say(f"Chosen:   {_label(step.stance)} (changed; Enter writes it)")
+        elif step.stance is not None and step.proposal is None:
+            self.say(f"Chosen:   {_label(step.stance)} (Enter writes it)")
 
     def _quotes(self, step: Step, width: int) -> None:
         if not step.candidates:

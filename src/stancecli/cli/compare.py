@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -16,12 +17,15 @@ from stancecli.cli.common import (
     fail,
     guarded,
     load,
+    resolve_format,
 )
 
 HELP = """Where every organisation stands on one or more issues, in its own words.
 
 One row per position: organisation, document (year), stance, summary and the
-first quote with file:line; documents that did not address the issue follow.
+first quote with file:line. In a table the documents without a position follow,
+as 'not addressed' or, when nobody has coded the pair yet, 'undecided' (also said
+on stderr); pipe formats give positions only unless --absent is given.
 
 Examples:
 
@@ -29,7 +33,9 @@ Examples:
 
   stancecli compare anbud egenregi --quotes
 
-  stancecli compare anbud --format json | jq '.[] | select(.score < 0) | .organisation'
+  stancecli compare anbud --format json | jq -r '.[] | select(.score < 0) | .organisation'
+
+  stancecli compare anbud --absent --format jsonl | jq -r 'select(.status != "position") | .document'
 """
 
 
@@ -37,6 +43,9 @@ def compare(
     issues: Annotated[list[str], typer.Argument(help="Issue keys, aliases or titles.",
                                                 autocompletion=_complete_issue, show_default=False)],
     quotes: Annotated[bool, typer.Option("--quotes", help="Show every quote, not only the first.")] = False,
+    absent: Annotated[bool, typer.Option(
+        "--absent", help="In pipe formats, also the documents without a position (status not-addressed or "
+                         "undecided, no score). Tables always show them.")] = False,
     by: Annotated[str, typer.Option("--by", help="Rows per 'position' or aggregated per organisation 'kind'.")] = "position",
     data: DataOpt = None,
     fmt: FormatOpt = None,
@@ -55,7 +64,11 @@ def compare(
         return
     if by != "position":
         fail(f"--by must be 'position' or 'kind', not '{by}'")
-    listing = run(ds, keys, lang.value, all_quotes=quotes)
+    chosen = resolve_format(fmt)
+    listing = run(ds, keys, lang.value, all_quotes=quotes, absent=absent or chosen in ("table", "markdown"))
+    for note in listing.notes:
+        sys.stderr.write(f"stancecli: note: {note}\n")
+    listing.notes = []
     hide = ("issue",) if len(keys) == 1 else ()
     emit(listing, fmt, color, hide=hide + ("score", "year"))
 

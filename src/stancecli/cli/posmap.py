@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from stancecli.cli.analysis_opts import By, ByOpt, IssuesOpt, ReportedOpt, no_results, resolve_issues, user_errors
@@ -26,9 +28,11 @@ of conflict stand out. Agreement is 1 - the mean gap between the positions on
 that issue / 4 (n/a with a single position); 'split' means some are for and some
 against.
 
-A terminal shows the coloured grid, markdown the same grid; tsv, csv and jsonl
-give one row per cell (issue, organisation, stance, score), json one record per
-issue with its cells.
+A terminal shows the coloured grid (? marks a pair nobody has coded yet:
+undecided); markdown the same grid; tsv and csv give one row per position
+(issue, organisation, stance, score), json and jsonl one record per issue with
+its positions as cells. --absent adds the empty cells, with their status
+(not-addressed or undecided) and no score.
 
 Examples:
 
@@ -54,6 +58,8 @@ def position_map(
     fmt: FormatOpt = None,
     color: ColorOpt = Color.auto,
     lang: LangOpt = Lang.nb,
+    absent: Annotated[bool, typer.Option(
+        "--absent", help="In pipe formats, also the empty cells (status not-addressed or undecided, no score).")] = False,
 ) -> None:
     from stancecli import analysis
 
@@ -65,7 +71,7 @@ def position_map(
         no_results("no positions on the chosen issues")
     from stancecli.records import MapResult
 
-    listing = analysis.map_listing(pm, ds, lang.value)
+    listing = analysis.map_listing(pm, ds, lang.value, absent)
     emit(MapResult(listing, pm, _title(pm), analysis.undecided_cells(ds, pm)), fmt, color)
 
 

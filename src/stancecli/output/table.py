@@ -11,22 +11,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from stancecli.model import ABSENT, ABSENT_SYMBOL, SYMBOLS
+from stancecli.model import ABSENT, ABSENT_SYMBOL, LABEL_OF_SCORE, STYLES, SYMBOLS
 from stancecli.output.env import MIN_WIDTH, Environment
 from stancecli.output.safe import clean
+from stancecli.queries import UNDECIDED
 from stancecli.records import Column, Listing
 
-UNDECIDED = "undecided"
 UNDECIDED_SYMBOL = "?"
-STANCE_STYLES = {
-    "strongly-for": "bold green",
-    "for": "green",
-    "mixed": "yellow",
-    "against": "red",
-    "strongly-against": "bold red",
-    ABSENT: "dim",
-    UNDECIDED: "magenta",
-}
+STANCE_STYLES = {**STYLES, UNDECIDED: "magenta"}
 NUMERIC = ("number", "score", "percent", "proximity")
 WIDE_KEYS = ("summary", "title", "proposal", "name", "stances", "members")
 PADDING = 2  # one space either side of a cell
@@ -72,7 +64,7 @@ def cell(kind: str, value: Any):
     if kind == "location":
         return Text("\n".join(short_citation(value)), style="cyan")
     if kind == "score" and isinstance(value, int):
-        return Text(f"{value:+d}", style=STANCE_STYLES.get(_label(value), ""))
+        return Text(f"{value:+d}", style=STANCE_STYLES.get(LABEL_OF_SCORE.get(value, ""), ""))
     if kind == "percent" and isinstance(value, (int, float)):
         return Text(f"{value:.0%}", style="green" if value >= 0.75 else "yellow")
     if kind == "proximity":
@@ -80,10 +72,6 @@ def cell(kind: str, value: Any):
             return Text(f"{value:.2f}", style=proximity_style(float(value)))
         return Text("n/a", style="dim")
     return Text(clean(value))
-
-
-def _label(score: int) -> str:
-    return {2: "strongly-for", 1: "for", 0: "mixed", -1: "against", -2: "strongly-against"}[score]
 
 
 def _evidence_cell(row: dict[str, Any]):
@@ -222,7 +210,8 @@ def blocks(laid: Laid, title: str | None) -> Iterable[Any]:
             if len(head):
                 head.append("  ")
             if col.kind in NUMERIC:
-                head.append(f"{header} ", style="dim")
+                # name=value: a wrapped line never parts a number from what it counts
+                head.append("-".join(header.lower().split()) + "=", style="dim")
             flat = text.copy()
             flat.plain = flat.plain.replace("\n", " ")
             head.append_text(flat)

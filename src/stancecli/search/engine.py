@@ -17,13 +17,16 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 
+from stancecli.cache import CacheUnavailable
 from stancecli.errors import SearchProblem
 from stancecli.search import text
 from stancecli.search.index import (
+    DAMAGE,
     IndexStore,
     Progress,
     Segment,
     Snapshot,
+    SourceFile,
     Vocab,
     collect,
     default_index_dir,
@@ -91,7 +94,8 @@ class SearchResult:
     documents: int
     errors: dict[str, str] = field(default_factory=dict)  # unreadable source -> why
     indexed: int = 0  # documents (re)indexed by this search
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # warnings and repairs, one line each
+    truncated: bool = False  # the limit left out further hits
 
 
 @dataclass
@@ -142,32 +146,59 @@ def search(
     words = text.query_terms(query)
     if not words:
         raise SearchError("the query has no words to search for")
+    key = list(index_key) if index_key else [str(p) for p in paths]
+    typed = text.typed_words(query) if exact else []
+    repairs: list[str] = []
+    for attempt in range(ATTEMPTS):
+        last = attempt == ATTEMPTS - 1
+        notes: list[str] = []
+        files = _collect(paths, notes)
+        snap, mode, indexed, store = _snapshot(files, key, index_dir, use_index, progress, notes)
+        keep = _allowed_slots(snap, only) if only is not None else None
+        try:
+            hits, stale, truncated = _ranked_hits(words, typed, snap, files, limit, min_score, exact, context,
+                                                  keep, doc_ids)
+        except DAMAGE as exc:
+            if store is None or last:
+                raise
+            store.rebuild(files, progress, exc)
+            repairs += store.notes
+            continue
+        if store is not None:
+            repairs += store.notes
+        if not stale or last:
+            break
+        # Files changed since they were indexed and some hits were dropped: index them again.
+    return SearchResult(hits, mode, len(files), dict(snap.errors), indexed, repairs + notes, truncated)
+
+
+ATTEMPTS = 2  # a second pass after a repair, or after files changed under the search
+
+
+def _collect(paths: Sequence[Path], notes: list[str]) -> list[SourceFile]:
     try:
-        files = collect(paths)
+        files = collect(paths, notes)
     except FileNotFoundError as exc:
         raise SearchError(str(exc)) from None
     if not files:
         raise SearchError("no .txt sources to search in " + ", ".join(map(str, paths)))
-    key = list(index_key) if index_key else [str(p) for p in paths]
-    notes: list[str] = []
-    snap, mode, indexed = _snapshot(files, key, index_dir, use_index, progress, notes)
-    keep = _allowed_slots(snap, only) if only is not None else None
-    typed = text.typed_words(query) if exact else []
-    hits = _ranked_hits(words, typed, snap, files, limit, min_score, exact, context, keep, doc_ids)
-    return SearchResult(hits, mode, len(files), dict(snap.errors), indexed, notes)
+    return files
 
 
-def _snapshot(files, key, index_dir, use_index, progress, notes) -> tuple[Snapshot, str, int]:
+def _snapshot(files, key, index_dir, use_index, progress, notes
+              ) -> tuple[Snapshot, str, int, IndexStore | None]:
     big = sum(f.size for f in files) > BRUTE_FORCE_BYTES
     if index_dir is None and not use_index and (use_index is False or not big):
-        return memory_snapshot(files), "memory", len(files)
-    store = IndexStore(index_dir or default_index_dir(key))
+        return memory_snapshot(files), "memory", len(files), None
     try:
+        store = IndexStore(index_dir or default_index_dir(key))
         snap = store.sync(files, progress)
-    except OSError as exc:  # a read-only or full disk: search without keeping an index
-        notes.append(f"could not write the index in {store.root} ({exc.strerror or exc}); searched without it")
-        return memory_snapshot(files), "memory", len(files)
-    return snap, "index", store.last_sync.indexed
+    except OSError as exc:  # no safe cache, a read-only or full disk: search without keeping an index
+        where = index_dir or "the cache"
+        why = str(exc) if isinstance(exc, CacheUnavailable) else (exc.strerror or str(exc))
+        notes.append(f"could not keep the search index in {where} ({why}); searched without it")
+        return memory_snapshot(files), "memory", len(files), None
+    return snap, "index", store.last_sync.indexed, store
 
 
 def _allowed_slots(snap: Snapshot, only: Collection[Path]) -> dict[int, set[int]]:
@@ -177,16 +208,25 @@ def _allowed_slots(snap: Snapshot, only: Collection[Path]) -> dict[int, set[int]
     }
 
 
-def _ranked_hits(words, typed, snap, files, limit, min_score, exact, context, keep, doc_ids) -> list[Hit]:
+def _ranked_hits(words, typed, snap, files, limit, min_score, exact, context, keep, doc_ids
+                 ) -> tuple[list[Hit], int, bool]:
+    """The hits, how many candidates were dropped as stale, and whether the limit cut some off.
+
+    One more than `limit` is asked for, to know whether the limit cut anything; candidates
+    dropped (a file changed since indexing, an --exact spelling that differs) are replaced
+    by asking for more.
+    """
     shown = {f.key: f.shown for f in files}
     ids = {os.path.abspath(p): d for p, d in (doc_ids or {}).items()}
     terms = plan(words, snap.vocab, exact)
-    want = limit if not exact or not limit else limit * 3 + 20
+    want = 0 if not limit else (limit + 1 if not exact else limit * 3 + 20)
     while True:
         ranked = rank(terms, snap.segments, want, min_score, exact, keep, snap.vocab)
-        hits = _materialise(ranked, terms, snap, shown, ids, context, typed)
-        if not exact or not limit or len(hits) >= limit or len(ranked) < want:
-            return hits[:limit] if limit else hits
+        hits, stale = _materialise(ranked, terms, snap, shown, ids, context, typed)
+        if not limit:
+            return hits, stale, False
+        if len(hits) > limit or len(ranked) < want:
+            return hits[:limit], stale, len(hits) > limit
         want *= 4
 
 
@@ -518,7 +558,7 @@ def _chain(toks, emap, terms, total) -> tuple[float, tuple[int, ...]]:
         used.add(matches[k][1])
         k = back[k]
     loose: dict[int, float] = {}
-    for p, i, v in matches:
+    for _p, i, v in matches:
         if i not in used and v > loose.get(i, 0.0):
             loose[i] = v
     value += LOOSE_SHARE * sum(loose.values())
@@ -540,38 +580,49 @@ def _exact_chain(toks, emap, terms, total) -> tuple[float, tuple[int, ...]]:
 # ----------------------------------------------------------------- hits to show
 
 
-def _materialise(ranked, terms, snap, shown, ids, context, typed) -> list[Hit]:
-    from stancecli.corpus import SourceError, read_source
+class _Stale(Exception):
+    """A sentence whose file changed after it was indexed."""
+
+
+def _materialise(ranked, terms, snap, shown, ids, context, typed) -> tuple[list[Hit], int]:
+    from stancecli.corpus import SourceError
+    from stancecli.search.index import read_text
 
     cache: dict[str, tuple[object, str] | None] = {}
     emap = {tid for t in terms for tid, _ in t.expansions}
     hits = []
+    stale = 0
     for r in ranked:
         si, sid = r.order
         seg = snap.segments[si]
         key = seg.paths[seg.slot_of(sid)]
         if key not in cache:
             try:
-                src = read_source(Path(key))
+                src = read_text(Path(key))
                 cache[key] = (src, text.prepare(src.text))
             except SourceError:
                 cache[key] = None
         got = cache[key]
         if got is None:
+            stale += 1
             continue
         src, prepared = got
-        hit = _hit(r, seg, sid, src, prepared, emap, key, shown, ids, context, typed)
+        try:
+            hit = _hit(r, seg, sid, src, prepared, emap, key, shown, ids, context, typed)
+        except _Stale:
+            stale += 1
+            continue
         if hit is not None:
             hits.append(hit)
-    return hits
+    return hits, stale
 
 
 def _hit(r, seg, sid, src, prepared, emap, key, shown, ids, context, typed) -> Hit | None:
     start, end = seg.span(sid)
     spans = text.token_spans(prepared[start:end])
     toks = seg.tokens(sid)
-    if len(spans) != len(toks):
-        return None  # the file changed after indexing
+    if len(spans) != len(toks) or end > len(prepared):
+        raise _Stale
     positions = r.positions or tuple(p for p, tid in enumerate(toks) if tid in emap)
     if typed and not _same_words(prepared[start:end], spans, positions, typed):
         return None

@@ -23,9 +23,11 @@ Files are created 0600 in a folder that must be the user's own and closed to oth
 from __future__ import annotations
 
 import bisect
+import errno
 import marshal
 import mmap
 import os
+import stat
 import struct
 import sys
 import time
@@ -36,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from stancecli.corpus import SourceError, read_source
+from stancecli.corpus import Source, SourceError, read_source
 from stancecli.search import sentences, text
 
 FORMAT = 6
@@ -597,7 +599,7 @@ class IndexStore:
         if entry is None or entry.segment < 0 or entry.size != f.size:
             return False
         try:
-            digest = _digest(read_source(Path(f.key)).text)
+            digest = _digest(read_text(Path(f.key)).text)
         except SourceError:
             return False
         if digest != entry.digest:
@@ -720,7 +722,7 @@ def _build_chunk(
     for n, f in enumerate(files, 1):
         now = time.time_ns()
         try:
-            src = read_source(Path(f.key))
+            src = read_text(Path(f.key))
         except SourceError as exc:
             entries[f.key] = FileEntry(f.size, f.mtime_ns, b"", -1, -1, now, str(exc), f.ctime_ns, f.ino)
         else:
@@ -873,20 +875,46 @@ class _Lock:
 # ----------------------------------------------------------------- source files
 
 
-def collect(paths: Sequence[Path]) -> list[SourceFile]:
-    """The .txt files under `paths`: files as given, folders searched (hidden ones skipped)."""
+TEXT_SUFFIX = ".txt"
+PDF_SUFFIX = ".pdf"
+
+
+def read_text(path: Path) -> Source:
+    """A source to search: a text file, or a PDF's text (as add-document extracts it)."""
+    if path.suffix.lower() != PDF_SUFFIX:
+        return read_source(path)
+    from stancecli import pdftext
+
+    try:
+        return Source.from_text(path, pdftext.extract_text(path))
+    except pdftext.PdfError as exc:
+        raise SourceError(str(exc)) from None
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def collect(paths: Sequence[Path], warnings: list[str] | None = None) -> list[SourceFile]:
+    """The .txt files under `paths`: files as given (a .pdf too), folders searched (hidden ones
+    skipped). Links are followed; a loop, a dangling link or a file that vanishes while the
+    folder is read is skipped, with a line in `warnings`, as ripgrep does."""
     out: list[SourceFile] = []
+    warn = warnings if warnings is not None else []
     for p in paths:
         shown = str(p)
         key = os.path.abspath(shown)
         try:
             st = os.stat(key)
-        except OSError:
-            raise FileNotFoundError(f"{shown}: no such file or folder") from None
-        if os.path.isdir(key):
-            _walk(shown, key, out)
+        except OSError as exc:
+            why = "symbolic link loop" if exc.errno == errno.ELOOP else "no such file or folder"
+            raise FileNotFoundError(f"{shown}: {why}") from None
+        if stat.S_ISDIR(st.st_mode):
+            pdfs: list[str] = []
+            _walk(shown, key, out, warn, frozenset({(st.st_dev, st.st_ino)}), pdfs)
+            if pdfs:
+                warn.append(f"{pdfs[0]}: skipped {len(pdfs)} .pdf file(s) found in folders; name a PDF "
+                            "to search it")
         else:
-            out.append(SourceFile(shown, key, st.st_size, st.st_mtime_ns))
+            out.append(SourceFile(shown, key, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
     if len(paths) > 1:  # overlapping paths name some files twice
         out = list({f.key: f for f in reversed(out)}.values())[::-1]
     return out
@@ -895,27 +923,60 @@ def collect(paths: Sequence[Path]) -> list[SourceFile]:
 _SCANDIR_FD = os.scandir in os.supports_fd
 
 
-def _walk(shown: str, key: str, out: list[SourceFile]) -> None:
+def _walk(shown: str, key: str, out: list[SourceFile], warn: list[str],
+          ancestors: frozenset[tuple[int, int]], pdfs: list[str]) -> None:
     prefix = shown if shown.endswith(os.sep) else shown + os.sep
     base = key if key.endswith(os.sep) else key + os.sep
     subdirs = []
     add, new = out.append, tuple.__new__  # tuple.__new__: a NamedTuple's own __new__ is Python code
     # Through a folder descriptor each stat resolves one name, not a whole path: 20% faster.
-    fd = os.open(key, os.O_RDONLY) if _SCANDIR_FD else None
+    try:
+        fd = os.open(key, os.O_RDONLY) if _SCANDIR_FD else None
+    except OSError as exc:
+        warn.append(f"{shown}: {exc.strerror}; skipped")
+        return
     try:
         with os.scandir(key if fd is None else fd) as it:
             for e in it:
                 name = e.name
-                if name[-4:].lower() == ".txt" and name[0] != "." and not e.is_dir():
+                suffix = name[-4:].lower()
+                if name[0] == "." or not (suffix == TEXT_SUFFIX or e.is_dir(follow_symlinks=False)
+                                          or e.is_symlink() or suffix == PDF_SUFFIX):
+                    continue  # decided from the folder listing alone: no stat
+                try:
                     st = e.stat()
-                    add(new(SourceFile, (prefix + name, base + name, st.st_size, st.st_mtime_ns)))
-                elif name[0] != "." and e.is_dir():
-                    subdirs.append(name)
+                except OSError as exc:
+                    _warn_unreadable(prefix + name, exc, warn)
+                    continue
+                if stat.S_ISDIR(st.st_mode):
+                    subdirs.append((name, st))
+                elif suffix == TEXT_SUFFIX:
+                    add(new(SourceFile, (prefix + name, base + name, st.st_size, st.st_mtime_ns,
+                                         st.st_ctime_ns, st.st_ino)))
+                elif suffix == PDF_SUFFIX:
+                    pdfs.append(prefix + name)
+    except OSError as exc:  # the folder itself went away while being read
+        warn.append(f"{shown}: {exc.strerror}; skipped")
     finally:
         if fd is not None:
             os.close(fd)
-    for name in sorted(subdirs):
-        _walk(prefix + name, base + name, out)
+    for name, st in sorted(subdirs, key=lambda d: d[0]):
+        here = (st.st_dev, st.st_ino)
+        if here in ancestors:
+            warn.append(f"{prefix + name}: file system loop (a link to a folder that holds it); skipped")
+            continue
+        _walk(prefix + name, base + name, out, warn, ancestors | {here}, pdfs)
+
+
+def _warn_unreadable(shown: str, exc: OSError, warn: list[str]) -> None:
+    if exc.errno == errno.ELOOP:
+        warn.append(f"{shown}: symbolic link loop; skipped")
+    elif exc.errno == errno.ENOENT and os.path.islink(shown):
+        warn.append(f"{shown}: link to a missing file; skipped")
+    elif exc.errno == errno.ENOENT:
+        warn.append(f"{shown}: vanished while the folder was read; skipped")
+    else:
+        warn.append(f"{shown}: {exc.strerror}; skipped")
 
 
 def memory_snapshot(files: list[SourceFile]) -> Snapshot:
@@ -925,7 +986,7 @@ def memory_snapshot(files: list[SourceFile]) -> Snapshot:
     errors: dict[str, str] = {}
     for f in sorted(files, key=lambda f: f.key):
         try:
-            builder.add(f.key, read_source(Path(f.key)).text)
+            builder.add(f.key, read_text(Path(f.key)).text)
         except SourceError as exc:
             errors[f.key] = str(exc)
     segs = [builder.finish()] if builder.paths else []

@@ -1,0 +1,173 @@
+"""Norwegian stance cues in one sentence: polarity, negation, hedges, conditions.
+
+Cues are matched on the sentence's lower-case words joined by single spaces. A
+cue's score is from the codebook's scale (+2 .. -2); a negation just before (or
+shortly after) a cue turns it round; a hedge ("kan", "i utgangspunktet") or a
+condition ("dersom", "forutsetter") weakens it; a call to investigate further
+before deciding ("utredes bedre", "prøves ut først") makes the sentence mixed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+STRONG = 2.0
+PLAIN = 1.0
+MODAL_MUST = 1.2      # "må": a demand
+MODAL_SHOULD = 0.8    # "bør": a recommendation
+NEGATED_TERM = -1.5   # "ingen anbudsutsetting", "uten anbud"
+BARE_NEGATION = -0.5  # "ikke" near the issue, no other cue
+HEDGE_FACTOR = 0.6
+CONDITION_FACTOR = 0.7
+NEGATION_BEFORE = 3   # words
+NEGATION_AFTER = 4
+
+NEGATIONS = frozenset({"ikke", "ingen", "aldri", "neppe", "verken", "ikkje", "intet"})
+
+# (regex over the joined words, score, label). Longer, more specific cues first:
+# a cue's words are taken and cannot feed a later, shorter cue.
+CUES: list[tuple[str, float]] = [
+    (r"støtte[rs]? (?:\w+ )?fullt ut|støttes (?:\w+ )?fullt ut", STRONG),
+    (r"(?:særdeles|svært|meget|klart|veldig) positiv\w*", STRONG),
+    (r"sterkt (?:for|enig)", STRONG),
+    (r"helt (?:nødvendig|avgjørende|sentral\w*)", STRONG),
+    (r"(?:er|går) imot|sterkt imot|imot", -STRONG),
+    (r"ønsker (?:\w+ )?ikke|ikke (?:er )?ønskelig", -STRONG),
+    (r"tar avstand|avvise[rs]?|uakseptab\w+|advare[rs]?|frarå\w*", -STRONG),
+    (r"må avvikles|bør avvikles|avvikles|avskaffe\w*", -STRONG),
+    (r"skulle gjerne (?:sett|hatt)", PLAIN),
+    (r"går inn for|gå inn for|støtte[rs]?|støttes|positiv\w*|enig\w*|er for", PLAIN),
+    (r"(?:mer )?tro på|anbefale[rs]?|ønske[rs]?|ønskelig|foreslå[rs]?", PLAIN),
+    (r"viktig\w*|behov for|fordel\w*|hensiktsmessig|nødvendig\w*|riktig|fornuftig|gunstig|nyttig"
+     r"|bra|avgjørende|sentralt|bedre", PLAIN),
+    (r"skeptisk\w*|bekymre\w*|bekymring\w*|uheldig\w*|negativ\w*|hinder|ulempe\w*|usikker\w*"
+     r"|tviler|tvil|ikke sikre?|svekke\w*|dårlig\w*|risiko\w*|problem\w*|frykte\w*|kritisk\w*"
+     r"|undergrave\w*|betenkelig\w*|feil|stille\w* spørsmål|mindre", -PLAIN),
+    (r"tones? ned|reduser\w*|fjerne\w*|kutte\w*|bygges ned|nedbygging|begrense\w*|skrinlegge\w*", -PLAIN),
+]
+MODALS: list[tuple[str, float]] = [(r"må", MODAL_MUST), (r"bør", MODAL_SHOULD)]
+HEDGES = r"\bkan\b|\bi utgangspunktet\b|\beventuelt\b|\bmuligens\b|\bkanskje\b|\btrolig\b|\bdelvis\b|\bneppe\b"
+CONDITIONS = r"\bdersom\b|\bhvis\b|\bforutsatt\b|\bforutsetter\b|\bforutsetning\w*\b|\bpå vilkår\b|\bmed mindre\b"
+INVESTIGATE = (r"\butred\w* (?:bedre|grundigere|nærmere|mer)\b|\b(?:bedre|grundigere|nærmere) utred\w*"
+               r"|\bprøve[st]? ut (?:først|før)\b|\bprøves ut\b|\butprøv\w*|\bavvente\w*|\bvente med\b"
+               r"|\bhelhetlig (?:gjennomgang|vurdering|stortingsbehandling)\b|\bforsiktighet\b")
+CONTRAST = r"\bmen\b|\bimidlertid\b|\blikevel\b"
+
+_CUES = [(re.compile(rf"\b(?:{p})\b"), score) for p, score in CUES]
+_MODALS = [(re.compile(rf"\b(?:{p})\b"), score) for p, score in MODALS]
+_HEDGES = re.compile(HEDGES)
+_CONDITIONS = re.compile(CONDITIONS)
+_INVESTIGATE = re.compile(INVESTIGATE)
+_CONTRAST = re.compile(CONTRAST)
+
+
+@dataclass
+class Reading:
+    """What the cues of one sentence say."""
+
+    score: float = 0.0               # -2 .. +2; 0 with no cue
+    cues: list[tuple[str, float]] = field(default_factory=list)
+    hedges: list[str] = field(default_factory=list)
+    condition: str | None = None
+    investigate: str | None = None
+    contrast: bool = False
+    negated: list[str] = field(default_factory=list)
+
+    @property
+    def has_cue(self) -> bool:
+        return bool(self.cues) or self.investigate is not None
+
+    @property
+    def mixed(self) -> bool:
+        signs = {c > 0 for _, c in self.cues if c}
+        return len(signs) == 2 or (self.investigate is not None and self.score <= 1.5)
+
+    def reasons(self) -> list[str]:
+        out = [f"'{cue}' → {'for' if score > 0 else 'against'}" for cue, score in self.cues]
+        out += [f"negated by '{n}'" for n in self.negated]
+        out += [f"hedge '{h}'" for h in self.hedges]
+        if self.condition:
+            out.append(f"condition '{self.condition}'")
+        if self.investigate:
+            out.append(f"'{self.investigate}' → wait or investigate first")
+        return out
+
+
+def read(words: list[str], term_positions: set[int] | None = None, investigate_is_for: bool = False) -> Reading:
+    """The stance cues of a sentence given as lower-case words; term_positions are where the issue is named."""
+    joined = " ".join(words)
+    starts = _word_starts(words)
+    taken = bytearray(len(joined))
+    reading = Reading()
+    total = 0.0
+    for pattern, score in _CUES + _MODALS:
+        for m in pattern.finditer(joined):
+            if any(taken[m.start():m.end()]):
+                continue
+            taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+            first, last = _word_at(starts, m.start()), _word_at(starts, m.end() - 1)
+            negation = _negation_near(words, first, last, score)
+            value = -score if negation else score
+            if negation:
+                reading.negated.append(negation)
+            reading.cues.append((m.group(), value))
+            total += value
+    if term_positions:
+        for i in sorted(term_positions):
+            if i > 0 and words[i - 1] in NEGATIONS | {"uten"}:
+                reading.negated.append(f"{words[i - 1]} {words[i]}")
+                reading.cues.append((f"{words[i - 1]} {words[i]}", NEGATED_TERM))
+                total += NEGATED_TERM
+    if not reading.cues:
+        bare = next((w for w in words if w in NEGATIONS), None)
+        if bare:
+            reading.negated.append(bare)
+            total = BARE_NEGATION
+    hedge = _HEDGES.search(joined)
+    if hedge:
+        reading.hedges.append(hedge.group())
+        total *= HEDGE_FACTOR
+    condition = _CONDITIONS.search(joined)
+    if condition:
+        reading.condition = condition.group()
+        total *= CONDITION_FACTOR
+    investigate = _INVESTIGATE.search(joined)
+    if investigate:
+        reading.investigate = investigate.group()
+        if investigate_is_for:
+            reading.cues.append((investigate.group(), PLAIN))
+            total += PLAIN
+            reading.investigate = None
+    reading.contrast = bool(_CONTRAST.search(joined))
+    reading.score = max(-STRONG, min(STRONG, total))
+    return reading
+
+
+def _word_starts(words: list[str]) -> list[int]:
+    out, pos = [], 0
+    for w in words:
+        out.append(pos)
+        pos += len(w) + 1
+    return out
+
+
+def _word_at(starts: list[int], offset: int) -> int:
+    import bisect
+
+    return max(0, bisect.bisect_right(starts, offset) - 1)
+
+
+def _negation_near(words: list[str], first: int, last: int, score: float) -> str | None:
+    """A negation that turns the cue round: just before it, or (for a 'for' cue) shortly after."""
+    inside = words[first:last + 1]
+    if any(w in NEGATIONS for w in inside):
+        return None  # the cue carries its own negation ("ønsker ikke")
+    for w in words[max(0, first - NEGATION_BEFORE):first]:
+        if w in NEGATIONS:
+            return w
+    if score > 0:
+        for w in words[last + 1:last + 1 + NEGATION_AFTER]:
+            if w in NEGATIONS:
+                return w
+    return None

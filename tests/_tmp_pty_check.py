@@ -1,0 +1,189 @@
+"""`code DOC`: one key per decision, each written at once; scripted with --keys, and in a real terminal."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from minidata import make
+from test_coding import CODING_YAML, QUOTE, fake_propose
+
+from stancecli.loading import load_or_fail
+
+SECOND = "Anbud gir dårligere kvalitet for brukerne."
+
+
+@pytest.fixture
+def data(tmp_path) -> Path:
+    return make(tmp_path, CODING_YAML)
+
+
+@pytest.fixture
+def coded(cli, data, tmp_path, monkeypatch):
+    """Run `code tf-2020` on the fixture with the given key lines (the proposals are a fake's)."""
+    monkeypatch.setattr("stancecli.suggest.propose", fake_propose, raising=False)
+
+    def run(*lines: str):
+        keys = tmp_path / "keys.txt"
+        keys.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+        return cli("code", "tf-2020", "--data", str(data), "--keys", str(keys))
+
+    return run
+
+
+def own(path: Path, issue: str):
+    return [p for p in load_or_fail(path).positions if p.issue == issue and p.document == "tf-2020"]
+
+
+def test_without_a_terminal_or_keys_it_refuses_and_changes_nothing(cli, data):
+    before = data.read_bytes()
+    result = cli("code", "tf-2020", "--data", str(data))
+    assert result.exit_code == 2
+    assert "terminal" in result.stderr and "--keys" in result.stderr
+    assert data.read_bytes() == before
+
+
+def test_a_scripted_session_writes_exactly_the_decisions_made(cli, coded, data):
+    # utbytte: not addressed; anbud: accept the proposed 'against' with a summary of one's own.
+    result = coded("n", "", "Testforbundet er imot anbud.")
+    assert result.exit_code == 0, result.output
+    assert load_or_fail(data).not_addressed["tf-2020"] == ["utbytte"]
+    [anbud] = own(data, "anbud")
+    assert (anbud.stance, [q.text for q in anbud.quotes]) == ("against", [QUOTE])
+    assert (anbud.summary.nb, anbud.summary.en) == ("Testforbundet er imot anbud.", "")
+    assert cli("validate", "--data", str(data)).exit_code == 0
+
+
+def test_a_norwegian_only_summary_is_shown_marked_under_lang_en(cli, coded, data):
+    coded("n", "", "Testforbundet er imot anbud.")
+    result = cli("compare", "anbud", "--data", str(data), "--lang", "en")
+    assert "[nb] Testforbundet er imot anbud." in result.stdout
+    assert "Testforbundet wants more in-house work." in cli("compare", "egenregi", "--data", str(data),
+                                                            "--lang", "en").stdout
+
+
+def test_changing_the_label_and_the_quote_writes_the_choice_not_the_proposal(coded, data):
+    result = coded("s", "F", "2", "y", "")  # skip utbytte; anbud strongly-for with quote 2, default summary
+    assert result.exit_code == 0, result.output
+    [anbud] = own(data, "anbud")
+    assert (anbud.stance, [q.text for q in anbud.quotes]) == ("strongly-for", [SECOND])
+    assert anbud.summary.nb == f"TF: «{SECOND}»"
+    assert load_or_fail(data).undecided_issues("tf-2020") == ["utbytte"]
+    assert "resume: stancecli code tf-2020" in result.stdout
+
+
+def test_quit_keeps_what_was_written_and_the_next_session_resumes(cli, coded, data):
+    coded("n", "q")
+    result = coded("q")
+    assert "1 undecided codebook issue(s)" in result.stdout
+    assert "── 1/1 · anbud" in result.stdout
+    assert load_or_fail(data).not_addressed["tf-2020"] == ["utbytte"]
+
+
+def test_proposals_that_nobody_confirmed_are_never_written(coded, data):
+    before = data.read_bytes()
+    result = coded("s", "m", "o")  # skip, change label and quote, then the keys run out
+    assert result.exit_code == 0
+    assert "proposal: confirm or change" in result.stdout
+    assert data.read_bytes() == before
+
+
+def test_a_position_needs_a_quote_so_accept_without_one_asks_again(coded, data):
+    result = coded("f", "", "s", "s")  # utbytte has no candidate quote
+    assert "no candidate quote backs a position" in result.stdout
+    assert load_or_fail(data).undecided_issues("tf-2020") == ["utbytte", "anbud"]
+
+
+def test_help_and_unknown_keys_explain_themselves(coded):
+    result = coded("?", "x", "q")
+    assert "not addressed by the document" in result.stdout
+    assert "'x' is not a key here" in result.stdout
+
+
+def test_unknown_document_and_fully_decided_document(cli, coded, data):
+    result = coded()
+    assert result.exit_code == 0
+    unknown = cli("code", "tf-2021", "--data", str(data), "--keys", "-")
+    assert unknown.exit_code == 2 and "tf-2020" in unknown.stderr
+    coded("n", "", "Imot anbud.")
+    done = coded()
+    assert done.exit_code == 0 and "every codebook issue is decided" in done.stdout
+
+
+# ---------------------------------------------------------------- a real terminal, the real proposer
+
+PROMPT_WAIT = 60.0  # seconds: a guard against a hung child, never a measure of speed
+
+
+class Terminal:
+    """A child process on a pseudo-terminal; waits for text, never sleeps."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            os.execvpe(argv[0], argv, env)
+        self.seen = ""
+
+    def expect(self, text: str) -> str:
+        deadline = time.monotonic() + PROMPT_WAIT
+        while text not in self.seen:
+            left = deadline - time.monotonic()
+            assert left > 0, f"no {text!r} in:\n{self.seen}"
+            if select.select([self.fd], [], [], left)[0]:
+                try:
+                    chunk = os.read(self.fd, 4096)
+                except OSError:  # the child closed the terminal
+                    chunk = b""
+                assert chunk, f"the program ended before {text!r}:\n{self.seen}"
+                self.seen += chunk.decode("utf-8", "replace")
+        found, self.seen = self.seen.split(text, 1)[0] + text, self.seen.split(text, 1)[1]
+        return found
+
+    def send(self, keys: str) -> None:
+        os.write(self.fd, keys.encode("utf-8"))
+
+    def close(self) -> int:
+        try:
+            while os.read(self.fd, 4096):
+                pass
+        except OSError:
+            pass
+        os.close(self.fd)
+        return os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
+
+
+def test_pty_fake(data, tmp_path):
+    env = {**os.environ, "STANCECLI_CACHE_DIR": str(tmp_path / "cache"), "TERM": "dumb", "PYTHONUTF8": "1"}
+    term = Terminal([sys.executable, "/tmp/coder/run_fake.py", "code", "tf-2020", "--data", str(data)], env)
+    try:
+        term.expect("1/2 · utbytte")
+        term.expect("decide [")
+        term.send("n")  # not addressed: written at once
+        term.expect("wrote utbytte")
+        screen = term.expect("decide [")
+        assert "2/2 · anbud" in screen and "proposal: confirm or change" in screen
+        shown = re.findall(r"1  line [\d-]+  «(.+?)»", screen.replace("\r", ""))
+        term.send("a")  # against, whatever was proposed
+        term.expect("decide [")
+        term.send("\r")
+        term.expect("summary (nb)")
+        term.send("\x15Testforbundet er imot anbud.\r")  # Ctrl-U clears the default, then a summary
+        term.expect("wrote anbud")
+    finally:
+        status = term.close()
+    assert status == 0
+    [anbud] = own(data, "anbud")
+    assert anbud.stance == "against" and anbud.summary.nb == "Testforbundet er imot anbud."
+    assert [q.text for q in anbud.quotes] == [" ".join(shown[0].split())]
+    assert load_or_fail(data).not_addressed["tf-2020"] == ["utbytte"]
+    validate = subprocess.run([sys.executable, "-m", "stancecli", "validate", "--data", str(data)],
+                              capture_output=True, text=True, env=env)
+    assert validate.returncode == 0, validate.stderr
