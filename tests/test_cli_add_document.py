@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import errno
 import hashlib
 import os
 import re
@@ -107,9 +108,11 @@ def test_txt_document_is_stored_beside_the_sources_and_registered(cli, copy, tmp
     assert added_lines(old, new) == ["- id: ntl-2016", "  organisation: ntl", '  title: "Høringssvar: test"',
                                      "  hearing: NOU 2016:1", "  year: 2016", "  date: 2016-03-01",
                                      "  source: ../seeds/ntl-2016.txt"]
-    assert "added document 'ntl-2016' to dataset/data/stances.yaml (line " in result.stdout
-    assert f"stored the text as dataset/seeds/ntl-2016.txt ({len(TEXT.split())} words)" in result.stdout
-    assert "next: stancecli suggest ISSUE --doc ntl-2016" in result.stdout
+    line = new.splitlines().index("- id: ntl-2016") + 1
+    assert result.stdout == (f"added ntl-2016 (organisation ntl, {len(TEXT.split())} words) from svar.txt: text in "
+                             f"dataset/seeds/ntl-2016.txt; entry at dataset/data/stances.yaml:{line}; "
+                             "title «Høringssvar: test»\n")
+    assert "next: stancecli suggest ISSUE --doc ntl-2016" in result.stderr
 
 
 def test_new_document_is_known_to_the_read_commands(cli, copy, tmp_path):
@@ -133,8 +136,8 @@ def test_pdf_text_is_extracted_and_the_original_kept(cli, copy, tmp_path):
     assert "Spekter er imot anbudsutsetting av arbeidsmarkeds-\ntiltak og mener NAV bør gjøre mer i egenregi." in text
     assert "Vi støtter økt bruk av ordinært arbeidsliv" in text
     assert (copy / "seeds" / "spekter-2016.pdf").read_bytes() == pdf
-    assert "kept the original as dataset/seeds/spekter-2016.pdf" in result.stdout
-    assert "added organisation 'spekter'" in result.stdout
+    assert "original in dataset/seeds/spekter-2016.pdf" in result.stdout
+    assert "(new organisation spekter, " in result.stdout
     yaml_text = (copy / "data" / "stances.yaml").read_text(encoding="utf-8")
     assert "- id: spekter\n  name: Spekter\n  short: Spekter\n  kind: employer-organisation\n" in yaml_text
 
@@ -178,7 +181,7 @@ def test_second_document_of_the_same_year_gets_its_own_id(cli, copy, tmp_path):
     assert add(cli, copy, "a.txt", "--org", "ntl", "--title", "A", "--year", "2016").exit_code == 0
     result = add(cli, copy, "b.txt", "--org", "ntl", "--title", "B", "--year", "2016")
     assert result.exit_code == 0, result.stderr
-    assert "added document 'ntl-2016-2'" in result.stdout
+    assert result.stdout.startswith("added ntl-2016-2 ")
 
 
 def test_txt_already_beside_the_dataset_is_used_where_it_is(cli, copy):
@@ -194,7 +197,7 @@ def test_dry_run_changes_nothing(cli, copy, tmp_path):
     before = state(copy)
     result = add(cli, copy, "svar.txt", "--org", "ntl", "--title", "Svar", "--year", "2016", "--dry-run")
     assert result.exit_code == 0
-    assert "would add document 'ntl-2016'" in result.stdout
+    assert result.stdout.startswith("would add ntl-2016 ")
     assert "- id: ntl-2016" in result.stdout
     assert state(copy) == before
 
@@ -242,19 +245,25 @@ def test_missing_file(cli, copy, tmp_path):
         "stancecli: nowhere.pdf: file not found\n")
 
 
-def test_not_a_txt_or_pdf(cli, copy, tmp_path):
+def test_a_kind_of_file_it_cannot_read(cli, copy, tmp_path):
+    (tmp_path / "svar.odt").write_bytes(b"PK\x03\x04")
+    assert refused(cli, copy, tmp_path, "svar.odt", "--org", "ntl", "--title", "T", "--year", "2016") == (
+        "stancecli: svar.odt: expected one of .txt, .pdf, .docx, .html, .htm\n")
+
+
+def test_damaged_docx(cli, copy, tmp_path):
     (tmp_path / "svar.docx").write_bytes(b"PK\x03\x04")
-    assert refused(cli, copy, tmp_path, "svar.docx", "--org", "ntl", "--title", "T", "--year", "2016") == (
-        "stancecli: svar.docx: expected a .txt or .pdf file\n")
+    err = refused(cli, copy, tmp_path, "svar.docx", "--org", "ntl", "--title", "T", "--year", "2016")
+    assert err.startswith("stancecli: svar.docx: not a readable .docx file (")
 
 
-def test_txt_that_is_not_utf8(cli, copy, tmp_path):
-    raw = TEXT.encode("latin-1")
+def test_txt_in_an_encoding_it_cannot_tell(cli, copy, tmp_path):
+    raw = TEXT.encode("cp850")  # an old DOS code page: ø is 0x9b, which Windows-1252 reads as ›
     (tmp_path / "svar.txt").write_bytes(raw)
-    offset = raw.index("ø".encode("latin-1"))
+    offset = raw.index("ø".encode("cp850"))
     err = refused(cli, copy, tmp_path, "svar.txt", "--org", "ntl", "--title", "T", "--year", "2016")
-    assert err == (f"stancecli: svar.txt: not UTF-8 text (byte 0xf8 at offset {offset}); convert it, "
-                   "e.g. iconv -f latin1 -t utf-8\n")
+    assert err.startswith(f"stancecli: svar.txt: not UTF-8 text (byte 0x9b at offset {offset}) and not "
+                          "Windows-1252 or UTF-16 either; convert it to UTF-8")
 
 
 def test_pdf_without_the_extra_names_the_extra(cli, copy, tmp_path, monkeypatch):
@@ -302,17 +311,37 @@ def test_bundled_dataset_of_an_installed_package_is_not_edited(cli, copy, tmp_pa
     assert err.startswith("stancecli: the bundled dataset is part of the installed package and is not edited")
 
 
-def test_failed_write_leaves_dataset_and_sources_as_they_were(cli, copy, tmp_path, monkeypatch):
+def test_full_disk_while_writing_the_dataset_leaves_everything_as_it_was(cli, copy, tmp_path, monkeypatch):
     needs_pdf()
     (tmp_path / "svar.pdf").write_bytes(make_pdf(PDF_PAGES))
 
     def disk_full(path, text):
-        raise OSError(28, "No space left on device", str(path))
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-    monkeypatch.setattr("stancecli.adding.write_atomic", disk_full)
+    monkeypatch.setattr("stancecli.editing.write_atomic", disk_full)
     err = refused(cli, copy, tmp_path, "svar.pdf", "--org", "ntl", "--title", "T", "--year", "2016")
-    assert err.endswith("stances.yaml: No space left on device; nothing was changed\n")
+    assert err == ("stancecli: dataset/data/stances.yaml: no space left on the device while writing it; nothing was "
+                   "changed (the dataset and its sources are as they were)\n")
     assert sorted(os.listdir(copy / "seeds")) == sorted(os.listdir(SEEDS))
+
+
+def test_full_disk_while_writing_a_source_names_it_and_leaves_nothing_behind(cli, copy, tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(TEXT.replace("Spekter", "NTL"), encoding="utf-8")
+    from stancecli import adding
+
+    real = adding._write_synced
+
+    def fills_up(path, content):
+        if path.name.startswith(".ntl-2016-2.txt"):
+            path.write_bytes(b"half a te")  # a truncated file, as a full disk leaves it
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real(path, content)
+
+    monkeypatch.setattr(adding, "_write_synced", fills_up)
+    err = refused(cli, copy, tmp_path, "a.txt", "b.txt", "--org", "ntl", "--year", "2016")
+    assert err == ("stancecli: dataset/seeds/ntl-2016-2.txt: no space left on the device while writing it; nothing "
+                   "was changed (the dataset and its sources are as they were)\n")
 
 
 def test_org_kind_without_org_name(cli, copy, tmp_path):

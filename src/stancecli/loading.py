@@ -601,9 +601,9 @@ def _kind(value: Any) -> str:
 
 def did_you_mean(word: str, options) -> str:
     """"; did you mean 'x'?" for the closest of `options`, or "" when none is close."""
-    from difflib import get_close_matches
+    from stancecli.names import suggest
 
-    close = get_close_matches(word, list(options), n=1, cutoff=0.6)
+    close = suggest(word, {option: [] for option in options}, limit=1)
     return f"; did you mean '{close[0]}'?" if close else ""
 
 

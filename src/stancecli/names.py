@@ -7,9 +7,10 @@ import unicodedata
 from dataclasses import dataclass
 
 from stancecli.errors import NameError_
+from stancecli.folding import FOLD_TABLE
 from stancecli.model import Dataset
 
-_FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "ä": "ae", "ö": "o", "ü": "u", "é": "e"})
+_FOLD = FOLD_TABLE
 _SEPARATORS = re.compile(r"[\s_\-–—./]+")
 
 

@@ -170,11 +170,16 @@ def column_widths(laid: Laid, width: int) -> list[int] | None:
     room = width - table_overhead(len(least))
     if sum(least) > room:
         return None
-    spare = room - sum(least)
-    wants = [m - n for n, m in zip(least, most)]
-    if sum(wants) <= spare:
-        return most
-    return [n + spare * w // sum(wants) for n, w in zip(least, wants)]
+    widths = list(least)
+    # Short columns first get their whole header on one line; the long texts share what is left.
+    for narrow_first in (True, False):
+        spare = room - sum(widths)
+        take = [i for i, col in enumerate(laid.columns) if _is_wide(col) != narrow_first]
+        wants = {i: most[i] - widths[i] for i in take}
+        total = sum(wants.values())
+        for i in take:
+            widths[i] += wants[i] if total <= spare else spare * wants[i] // total
+    return widths
 
 
 def build_table(laid: Laid, widths: list[int], title: str | None):

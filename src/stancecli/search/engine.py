@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import itertools
 import os
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -332,9 +333,9 @@ def rank(
     if len(terms) == 1 and not exact:
         return _rank_word(terms[0], segments, limit, min_score, keep)
     if exact or vocab is None:
-        return _places(_rank_phrase(terms, segments, limit, min_score, exact, keep), limit)
+        return _places(_rank_phrase(terms, segments, limit, min_score, exact, keep), limit, segments)
     pool = _rank_phrase(terms, segments, limit and limit * RERANK_POOL + 40, 0.0, False, keep)
-    return _places(_rerank(pool, terms, segments, vocab, min_score), limit)
+    return _places(_rerank(pool, terms, segments, vocab, min_score), limit, segments)
 
 
 @dataclass
@@ -347,10 +348,35 @@ class _Sentence:
     tie: float = 0.0
 
 
-def _places(found: list[_Sentence], limit: int) -> list[_Ranked]:
+def _place_key(segments: Sequence[Segment], place: tuple[int, int]) -> tuple[str, int]:
+    """Where a sentence stands as (file, sentence number in it): the same in a fresh index
+    and in one updated file by file, so ties are ordered the same way in both."""
+    seg = segments[place[0]]
+    slot = seg.slot_of(place[1])
+    return seg.paths[slot], place[1] - seg.docs[slot]
+
+
+class _Later:
+    """A place key that sorts backwards: in a min-heap of the best, ties evict the later place."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: tuple[str, int]):
+        self.key = key
+
+    def __lt__(self, other: _Later) -> bool:
+        return self.key > other.key
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Later) and self.key == other.key
+
+
+def _places(found: list[_Sentence], limit: int, segments: Sequence[Segment]) -> list[_Ranked]:
     """Every place of each sentence, best sentence first, until `limit` are taken."""
     out: list[_Ranked] = []
-    for f in sorted(found, key=lambda f: (-f.score, -f.tie, f.places[0])):
+    for f in found:
+        f.places.sort(key=lambda p: _place_key(segments, p))
+    for f in sorted(found, key=lambda f: (-f.score, -f.tie, _place_key(segments, f.places[0]))):
         for place in f.places:
             if limit and len(out) >= limit:
                 return out
@@ -408,18 +434,21 @@ def _rank_word(term: Term, segments, limit, min_score, keep) -> list[_Ranked]:
         score = round(100 * quality, 1)
         if score < min_score or (limit and len(out) >= limit):
             break
+        streams = []
         for si, seg in enumerate(segments):
-            ok = filters[si]
             lists = [seg.postings(tid) for tid in tiers[quality]]
             stream = lists[0] if len(lists) == 1 else _merge_unique(lists)
-            for sid in stream:
-                if (ok is None or ok(sid)) and (si, sid) not in seen:
-                    seen.add((si, sid))
-                    out.append(_Ranked(score, (si, sid)))
-                    if limit and len(out) >= limit:
-                        break
-            if limit and len(out) >= limit:
-                break
+            streams.append(zip(itertools.repeat(si), stream))
+        # Ties in file order across segments, as a fresh index would list them.
+        merged = streams[0] if len(streams) == 1 else heapq.merge(
+            *streams, key=lambda place: _place_key(segments, place))
+        for si, sid in merged:
+            ok = filters[si]
+            if (ok is None or ok(sid)) and (si, sid) not in seen:
+                seen.add((si, sid))
+                out.append(_Ranked(score, (si, sid)))
+                if limit and len(out) >= limit:
+                    break
     return out
 
 
@@ -450,7 +479,7 @@ def _rank_phrase(terms, segments, limit, min_score, exact, keep) -> list[_Senten
     groups = _groups(terms, content, stop_weight, total, exact)
     # The best `limit` distinct sentence texts so far, worst on top, and where each stands:
     # a sentence repeated in many documents is scored once and takes one place.
-    heap: list[tuple[float, tuple[int, int], int]] = []
+    heap: list[tuple[float, _Later, int]] = []
     where: dict[int, list[tuple[int, int]]] = {}
     memo: dict[int, tuple[float, tuple[int, ...]]] = {}
     scorer = _exact_chain if exact else _chain
@@ -476,7 +505,7 @@ def _rank_phrase(terms, segments, limit, min_score, exact, keep) -> list[_Senten
                     got = memo[key] = scorer(seg.tokens(sid), emap, terms, total)
                 if got[0] <= 0 or got[0] < min_score:
                     continue
-                item = (got[0], (-si, -sid), key)
+                item = (got[0], _Later(_place_key(segments, (si, sid))), key)
                 if not limit or len(heap) < limit:
                     heapq.heappush(heap, item)
                 elif item > heap[0]:
@@ -484,7 +513,7 @@ def _rank_phrase(terms, segments, limit, min_score, exact, keep) -> list[_Senten
                 else:
                     continue
                 where[key] = [(si, sid)]
-    return [_Sentence(score, sorted(where[key]), memo[key][1]) for score, _, key in heap]
+    return [_Sentence(score, where[key], memo[key][1]) for score, _, key in heap]
 
 
 def _groups(terms, content, stop_weight, total, exact) -> list[tuple[float, tuple[int, ...]]]:

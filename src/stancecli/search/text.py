@@ -10,16 +10,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from stancecli.folding import FOLD_TABLE
+
 # Letters a user may type in ASCII: æ as ae, ø as o, å as aa; other accents drop.
-_FOLD = str.maketrans(
-    {
-        "æ": "ae", "ø": "o", "å": "aa", "ä": "ae", "ö": "o", "ü": "u", "ß": "ss",
-        "é": "e", "è": "e", "ê": "e", "ë": "e", "á": "a", "à": "a", "â": "a",
-        "ó": "o", "ò": "o", "ô": "o", "í": "i", "ì": "i", "î": "i", "ï": "i",
-        "ú": "u", "ù": "u", "û": "u", "ç": "c", "ñ": "n",
-        "\u0307": "",  # the dot that "İ".lower() leaves behind
-    }
-)
+_FOLD = FOLD_TABLE
 
 _ACCENTED = re.compile("[" + "".join(k for k in map(chr, _FOLD) if k not in "æøå") + "]")
 
