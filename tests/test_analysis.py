@@ -130,7 +130,7 @@ def test_matrix_by_kind_averages_members(small):
 
 
 def test_unknown_by_is_an_analysis_error(small):
-    with pytest.raises(A.AnalysisError, match="--by must be one of"):
+    with pytest.raises(A.AnalysisError, match="must be one of"):
         A.matrix(small, by="colour")
 
 

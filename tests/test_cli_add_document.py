@@ -349,3 +349,255 @@ def test_org_kind_without_org_name(cli, copy, tmp_path):
     assert refused(cli, copy, tmp_path, "svar.txt", "--org", "ntl", "--org-kind", "ngo", "--title", "T",
                    "--year", "2016") == (
         "stancecli: --org-kind and --org-short describe a new organisation: give --org-name too\n")
+
+
+# ---------------------------------------------------------------- kinds of file and encodings
+
+
+def stored(copy: Path, doc_id: str) -> str:
+    return (copy / "seeds" / f"{doc_id}.txt").read_text(encoding="utf-8")
+
+
+def test_latin1_text_is_converted_and_the_user_told(cli, copy, tmp_path):
+    (tmp_path / "svar.txt").write_bytes(TEXT.replace("Vi støtter", "Vi støtter «ærlig»").encode("cp1252"))
+    result = add(cli, copy, "svar.txt", "--org", "ntl", "--year", "2016")
+    assert result.exit_code == 0, result.stderr
+    assert "svar.txt: not UTF-8; read as Windows-1252 (Latin-1) and converted to UTF-8" in result.stderr
+    assert stored(copy, "ntl-2016") == TEXT.replace("Vi støtter", "Vi støtter «ærlig»")
+
+
+def test_utf16_with_a_byte_order_mark_is_converted(cli, copy, tmp_path):
+    (tmp_path / "svar.txt").write_bytes(TEXT.encode("utf-16"))
+    result = add(cli, copy, "svar.txt", "--org", "ntl", "--year", "2016")
+    assert result.exit_code == 0, result.stderr
+    assert "svar.txt: converted from UTF-16 to UTF-8" in result.stderr
+    assert stored(copy, "ntl-2016") == TEXT
+
+
+def test_docx_paragraphs_tables_and_letterhead_become_the_text(cli, copy, tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.sections[0].header.is_linked_to_previous = False
+    document.sections[0].header.paragraphs[0].text = "Norsk Tjenestemannslag"
+    document.add_paragraph("Høringssvar om tiltak")
+    document.add_paragraph("NTL er imot anbudsutsetting av arbeidsmarkedstiltak.")
+    document.add_paragraph("")
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Tiltak", "Syn"
+    document.add_paragraph("NAV bør gjøre mer i egenregi.")
+    document.save(tmp_path / "svar.docx")
+    result = add(cli, copy, "svar.docx", "--org", "ntl", "--year", "2016")
+    assert result.exit_code == 0, result.stderr
+    assert stored(copy, "ntl-2016") == ("Norsk Tjenestemannslag\n\nHøringssvar om tiltak\n\n"
+                                        "NTL er imot anbudsutsetting av arbeidsmarkedstiltak.\n\nTiltak | Syn\n\n"
+                                        "NAV bør gjøre mer i egenregi.\n")
+    assert (copy / "seeds" / "ntl-2016.docx").read_bytes() == (tmp_path / "svar.docx").read_bytes()
+    assert "title «Norsk Tjenestemannslag»" in result.stdout
+
+
+def test_html_keeps_paragraphs_and_leaves_out_scripts(cli, copy, tmp_path):
+    page = ("<!doctype html><html><head><title>Svar</title><style>p {color: red}</style></head><body>"
+            "<h1>Høringssvar fra NTL</h1><p>NTL er imot\n   anbudsutsetting &amp; mener<br>NAV bør gjøre mer.</p>"
+            "<script>alert('x')</script><ul><li>Første punkt</li><li>Andre punkt</li></ul></body></html>")
+    (tmp_path / "svar.html").write_text(page, encoding="utf-8")
+    result = add(cli, copy, "svar.html", "--org", "ntl", "--year", "2016")
+    assert result.exit_code == 0, result.stderr
+    assert stored(copy, "ntl-2016") == ("Høringssvar fra NTL\n\nNTL er imot anbudsutsetting & mener\n"
+                                        "NAV bør gjøre mer.\n\nFørste punkt\n\nAndre punkt\n")
+
+
+def test_pdf_paragraphs_stay_apart(cli, copy, tmp_path):
+    needs_pdf()
+    pages = [["Høringssvar fra Spekter", "", "Spekter er imot anbudsutsetting av arbeids-",
+              "tiltak og mener NAV bør gjøre mer i egenregi.", "", "Vi støtter økt bruk av ordinært arbeidsliv."],
+             ["Med vennlig hilsen"]]
+    (tmp_path / "svar.pdf").write_bytes(make_pdf(pages))
+    result = add(cli, copy, "svar.pdf", "--org", "nho", "--year", "2016")
+    assert result.exit_code == 0, result.stderr
+    assert stored(copy, "nho-2016") == (
+        "Høringssvar fra Spekter\n\nSpekter er imot anbudsutsetting av arbeids-\ntiltak og mener NAV bør gjøre mer "
+        "i egenregi.\n\nVi støtter økt bruk av ordinært arbeidsliv.\n\nMed vennlig hilsen\n")
+
+
+def test_txt_mentioning_pdf_near_its_start_is_text(cli, copy, tmp_path):
+    text = "Om filformater: en fil som starter med %PDF-1.4 er en PDF.\n\n" + TEXT
+    (tmp_path / "svar.txt").write_text(text, encoding="utf-8")
+    result = add(cli, copy, "svar.txt", "--org", "ntl", "--year", "2016")
+    assert result.exit_code == 0, result.stderr
+    assert stored(copy, "ntl-2016") == text
+
+
+def test_txt_that_is_really_a_pdf_is_read_as_one(cli, copy, tmp_path):
+    needs_pdf()
+    (tmp_path / "svar.txt").write_bytes(make_pdf(PDF_PAGES))
+    result = add(cli, copy, "svar.txt", "--org", "ntl", "--year", "2016")
+    assert result.exit_code == 0, result.stderr
+    assert "svar.txt: starts as a PDF file does; read as a PDF" in result.stderr
+    assert "Vi støtter økt bruk av ordinært arbeidsliv" in stored(copy, "ntl-2016")
+
+
+# ---------------------------------------------------------------- duplicates
+
+
+def test_the_same_file_twice_is_refused_naming_the_document(cli, copy, tmp_path):
+    (tmp_path / "svar.txt").write_text(TEXT, encoding="utf-8")
+    assert add(cli, copy, "svar.txt", "--org", "ntl", "--year", "2016").exit_code == 0
+    err = refused(cli, copy, tmp_path, "svar.txt", "--org", "ntl", "--year", "2016")
+    assert err == ("stancecli: svar.txt: the same text as document 'ntl-2016' (line endings and spacing aside); "
+                   "not added again\n")
+
+
+def test_a_seed_with_other_line_endings_is_a_duplicate(cli, copy, tmp_path):
+    seed = (SEEDS / "001_37ab94ba59815dd1.txt").read_text(encoding="utf-8")
+    (tmp_path / "kopi.txt").write_bytes(seed.replace("\n", "\r\n").encode("utf-8"))
+    err = refused(cli, copy, tmp_path, "kopi.txt", "--org", "ntl", "--year", "2016")
+    assert "the same text as document 'ntl-2012'" in err
+
+
+def test_two_copies_in_one_batch_are_refused(cli, copy, tmp_path):
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(TEXT, encoding="utf-8")
+    err = refused(cli, copy, tmp_path, "a.txt", "b.txt", "--org", "ntl", "--year", "2016")
+    assert err.startswith("stancecli: b.txt: the same text as document 'a.txt (earlier in this batch)'")
+
+
+# ---------------------------------------------------------------- organisation proposed from the text
+
+
+def test_without_org_in_a_pipe_the_proposal_is_shown_and_nothing_written(cli, copy, tmp_path):
+    (tmp_path / "svar.txt").write_text("Høringssvar fra NTL\n\n" + TEXT, encoding="utf-8")
+    err = refused(cli, copy, tmp_path, "svar.txt", "--year", "2016")
+    assert err == ("stancecli: svar.txt: proposed organisation 'ntl' (Norsk Tjenestemannslag), from line 1: "
+                   "«Høringssvar fra NTL»\n"
+                   "stancecli: no --org given: accept the proposed organisations with --yes, or name the "
+                   "organisation with --org; nothing was changed\n")
+
+
+def test_yes_accepts_a_known_organisation_found_in_the_signature(cli, copy, tmp_path):
+    text = TEXT.replace("Høringssvar fra Spekter", "Innspill om tiltak").replace("Spekter", "Vi")
+    (tmp_path / "svar.txt").write_text(text + "\nMed vennlig hilsen\nParat NAV\nKari Nordmann\n", encoding="utf-8")
+    result = add(cli, copy, "svar.txt", "--year", "2016", "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert "(organisation parat, " in result.stdout
+    assert "svar.txt: organisation 'parat' (Parat NAV), from line 9: «Parat NAV» accepted (--yes)" in result.stderr
+
+
+def test_yes_creates_a_new_organisation_named_in_the_text(cli, copy, tmp_path):
+    (tmp_path / "svar.txt").write_text(TEXT.replace("Spekter", "Norsk Sykepleierforbund", 1), encoding="utf-8")
+    result = add(cli, copy, "svar.txt", "--year", "2016", "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert "(new organisation norsk-sykepleierforbund, " in result.stdout
+    assert ("- id: norsk-sykepleierforbund\n  name: Norsk Sykepleierforbund\n  short: Norsk Sykepleierforbund\n"
+            "  kind: union\n") in (copy / "data" / "stances.yaml").read_text(encoding="utf-8")
+
+
+def test_a_text_naming_no_organisation_needs_one(cli, copy, tmp_path):
+    (tmp_path / "svar.txt").write_text("Vi er imot anbud.\n\nVi vil ha mer egenregi i NAV-kontorene.\n",
+                                       encoding="utf-8")
+    err = refused(cli, copy, tmp_path, "svar.txt", "--year", "2016", "--yes")
+    assert err == ("stancecli: no organisation could be read from the text of svar.txt; name the organisation "
+                   "that wrote it\n")
+
+
+def test_in_a_terminal_each_proposal_is_asked(cli, copy, tmp_path, monkeypatch, runner):
+    from stancecli.cli.app import app
+
+    monkeypatch.setattr("stancecli.cli.add_document.interactive", lambda: True)
+    (tmp_path / "svar.txt").write_text("Høringssvar fra NTL\n\n" + TEXT, encoding="utf-8")
+    args = ["add-document", "svar.txt", "--year", "2016", "--data", str(copy / "data")]
+    before = state(copy)
+    declined = runner.invoke(app, args, input="n\n")
+    assert declined.exit_code == 2 and "svar.txt: organisation not confirmed" in declined.stderr
+    assert state(copy) == before
+    accepted = runner.invoke(app, args, input="y\n")
+    assert accepted.exit_code == 0, accepted.stderr
+    assert "svar.txt: written by 'ntl' (Norsk Tjenestemannslag), from line 1" in accepted.stderr
+    assert "added ntl-2016 (organisation ntl, " in accepted.stdout
+
+
+# ---------------------------------------------------------------- folders and batches
+
+
+def test_a_folder_is_added_one_line_per_file(cli, copy, tmp_path):
+    folder = tmp_path / "hoering"
+    folder.mkdir()
+    (folder / "1-ntl.txt").write_text("Høringssvar fra NTL\n\n" + TEXT, encoding="utf-8")
+    (folder / "2-fo.html").write_text("<p>Høringssvar fra Fellesorganisasjonen</p><p>" + TEXT + "</p>",
+                                      encoding="utf-8")
+    (folder / "3-parat.txt").write_bytes(("Høringssvar fra Parat NAV\n\n" + TEXT).encode("cp1252"))
+    (folder / "notater.md").write_text("mine notater\n", encoding="utf-8")
+    (folder / ".skjult.txt").write_text("Høringssvar fra LO\n\n" + TEXT, encoding="utf-8")
+    result = add(cli, copy, "hoering", "--year", "2016", "--hearing", "Testhøring", "--yes")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert [line.split(" (")[0] for line in lines] == ["added ntl-2016", "added fo-2016-2", "added parat-2016"]
+    assert "skipped hoering/notater.md: not a .txt, .pdf, .docx or .html file" in result.stderr
+    assert not (copy / "seeds" / "lo-2016.txt").exists()
+    checked = cli("validate", "--data", str(copy / "data"))
+    assert re.search(r"quotes located (\d+)/\1;", checked.stdout)
+
+
+def test_a_batch_with_one_bad_file_changes_nothing_and_names_it(cli, copy, tmp_path):
+    needs_pdf()
+    folder = tmp_path / "hoering"
+    folder.mkdir()
+    (folder / "a.txt").write_text(TEXT, encoding="utf-8")
+    (folder / "b.pdf").write_bytes(b"%PDF-1.4\nthis is not really a PDF\n")
+    err = refused(cli, copy, tmp_path, "hoering", "--org", "ntl", "--year", "2016")
+    assert err.startswith("stancecli: hoering/b.pdf: not a readable PDF (")
+
+
+def test_title_for_many_files_is_refused(cli, copy, tmp_path):
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(TEXT.replace("Spekter", "NTL"), encoding="utf-8")
+    err = refused(cli, copy, tmp_path, "a.txt", "b.txt", "--org", "ntl", "--title", "T", "--year", "2016")
+    assert err == "stancecli: --title names one document; leave it out to take each document's first line\n"
+
+
+# ---------------------------------------------------------------- safe writes
+
+
+def test_a_symlinked_dataset_is_written_through(cli, copy, tmp_path):
+    real = copy / "data" / "stances.yaml"
+    link = copy / "data" / "link.yaml"
+    link.symlink_to(real.name)
+    (tmp_path / "svar.txt").write_text(TEXT, encoding="utf-8")
+    result = cli("add-document", "svar.txt", "--org", "ntl", "--year", "2016", "--data", str(link))
+    assert result.exit_code == 0, result.stderr
+    assert link.is_symlink()
+    assert "- id: ntl-2016\n" in real.read_text(encoding="utf-8")
+
+
+def test_leftovers_of_a_run_killed_before_its_commit_are_removed_on_retry(cli, copy, tmp_path):
+    (tmp_path / "svar.txt").write_text(TEXT, encoding="utf-8")
+    (copy / "seeds" / ".ntl-2016.txt.stancecli-new").write_text("half a te", encoding="utf-8")
+    (copy / "data" / ".stances.yaml.k2j3h4.tmp").write_text("version: 1\norgan", encoding="utf-8")
+    (copy / "data" / ".stances.yaml.lock").write_text("", encoding="utf-8")
+    result = add(cli, copy, "svar.txt", "--org", "ntl", "--year", "2016")
+    assert result.exit_code == 0, result.stderr
+    assert "removed dataset/seeds/.ntl-2016.txt.stancecli-new, left by an interrupted add-document" in result.stderr
+    assert stored(copy, "ntl-2016") == TEXT
+    assert sorted(os.listdir(copy / "data")) == ["stances.yaml"]
+    assert sorted(os.listdir(copy / "seeds")) == sorted(os.listdir(SEEDS) + ["ntl-2016.txt"])
+
+
+def test_sources_of_a_run_killed_after_its_commit_are_moved_into_place(cli, copy, tmp_path):
+    (tmp_path / "svar.txt").write_text(TEXT, encoding="utf-8")
+    assert add(cli, copy, "svar.txt", "--org", "ntl", "--year", "2016").exit_code == 0
+    final = copy / "seeds" / "ntl-2016.txt"
+    final.rename(copy / "seeds" / ".ntl-2016.txt.stancecli-new")  # as if killed before the rename
+    (tmp_path / "other.txt").write_text(TEXT.replace("Spekter", "NTL"), encoding="utf-8")
+    result = add(cli, copy, "other.txt", "--org", "ntl", "--year", "2016")
+    assert result.exit_code == 0, result.stderr
+    assert "moved dataset/seeds/ntl-2016.txt into place" in result.stderr
+    assert final.read_text(encoding="utf-8") == TEXT
+    assert not (copy / "seeds" / ".ntl-2016.txt.stancecli-new").exists()
+
+
+def test_an_identical_orphan_of_an_older_crash_is_reused(cli, copy, tmp_path):
+    (tmp_path / "svar.txt").write_text(TEXT, encoding="utf-8")
+    (copy / "seeds" / "ntl-2016.txt").write_text(TEXT, encoding="utf-8")  # written, then killed: no entry
+    result = add(cli, copy, "svar.txt", "--org", "ntl", "--year", "2016")
+    assert result.exit_code == 0, result.stderr
+    assert "  source: ../seeds/ntl-2016.txt\n" in (copy / "data" / "stances.yaml").read_text(encoding="utf-8")

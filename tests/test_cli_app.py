@@ -33,3 +33,37 @@ def test_a_misspelt_command_is_suggested(cli):
     result = CliRunner().invoke(app_for(["comprae"]), ["comprae", "anbud"])
     assert result.exit_code == 2
     assert "Did you mean 'compare'?" in result.output
+
+
+def test_top_level_help_lists_every_command_with_its_own_summary():
+    from typer.main import get_command
+
+    from stancecli.cli.overview import summary, top_help
+
+    group = get_command(build_app())
+    shown = top_help(width=200)
+    for name in COMMANDS:
+        help_text = group.commands[name].help or ""
+        assert help_text.splitlines()[0] == summary(name), name
+        assert f"  {name}  " in shown and summary(name) in shown
+
+
+def test_top_level_help_keeps_every_word_at_any_width():
+    from stancecli.cli.overview import top_help
+
+    wide = top_help(width=200).split()
+    for width in (40, 60, 80, 100):
+        assert top_help(width=width).split() == wide
+        assert max(len(line) for line in top_help(width=width).splitlines()) <= width
+
+
+def test_help_from_the_console_script_matches_the_overview():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.executable).parent / "stancecli"
+    result = subprocess.run([str(script), "--help"], capture_output=True, text=True, env={"COLUMNS": "100"},
+                            timeout=60)
+    assert result.returncode == 0
+    assert "Commands:" in result.stdout and "who-supports" in result.stdout

@@ -11,14 +11,14 @@ def cells(stdout: str) -> dict[tuple[str, str], str]:
     return {(r[0], r[1]): r[2] for r in rows}
 
 
-def test_pipe_gives_one_line_per_cell(cli, small_data):
+def test_pipe_gives_one_line_per_position(cli, small_data):
     result = cli("map", "--data", str(small_data))
     assert result.exit_code == 0, result.stderr
     found = cells(result.stdout)
-    assert len(found) == 4 * 5  # four issues, five organisations
+    assert len(found) == 9  # the positions only: an empty cell is not a position
     assert found[("i1", "u1")] == "for"  # its latest document (2012), not 2010's strongly-for
     assert found[("i1", "u2")] == "strongly-against"
-    assert found[("i4", "u1")] == "not-addressed"
+    assert ("i4", "u1") not in found
     issues_in_order = list(dict.fromkeys(line.split("\t")[0] for line in result.stdout.splitlines()))
     assert issues_in_order == ["i1", "i2", "i3", "i4"]  # most divided first, one voice last
 
@@ -43,7 +43,17 @@ def test_json_one_record_per_issue(cli, small_data):
     assert (i1["division"], i1["verdict"], i1["positions"]) == (0.75, "split", 2)
     u1 = next(c for c in i1["cells"] if c["organisation"] == "u1")
     assert (u1["stance"], u1["document"], u1["year"]) == ("for", "a-2012", 2012)
-    assert next(c for c in records[3]["cells"] if c["organisation"] == "u1")["stance"] == "not-addressed"
+    assert all(c["status"] == "position" and "score" in c for r in records for c in r["cells"])
+    assert "u1" not in {c["organisation"] for c in records[3]["cells"]}
+
+
+def test_absent_adds_every_empty_cell_with_a_status_and_no_score(cli, small_data):
+    found = cells(cli("map", "--data", str(small_data), "--absent").stdout)
+    assert len(found) == 4 * 5  # four issues, five organisations
+    assert found[("i4", "u1")] == "not-addressed"
+    records = json.loads(cli("map", "--data", str(small_data), "-f", "json", "--absent").stdout)
+    empty = next(c for c in records[3]["cells"] if c["organisation"] == "u1")
+    assert empty == {"organisation": "u1", "status": "not-addressed"}
 
 
 def test_jsonl(cli, small_data):

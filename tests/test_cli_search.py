@@ -90,7 +90,8 @@ def _run(cmd: str, cwd=REPO, **env) -> subprocess.CompletedProcess:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("STANCECLI_")}
     environ.update(env)
     environ["PATH"] = f"{BIN}{os.pathsep}{environ.get('PATH', '')}"
-    return subprocess.run(["bash", "-c", cmd], cwd=cwd, env=environ, capture_output=True, text=True, timeout=120)
+    return subprocess.run(["bash", "-c", cmd], cwd=cwd, env=environ, capture_output=True, text=True, timeout=120,
+                          stdin=subprocess.DEVNULL)
 
 
 def test_real_process_builds_an_index_then_stays_fresh(tmp_path):

@@ -170,3 +170,171 @@ def test_a_file_written_as_it_was_indexed_is_checked_once_more_then_trusted(corp
     stamp = manifest.stat().st_mtime_ns
     assert run("anbud", corpus, tmp_path / "ix").indexed == 0
     assert manifest.stat().st_mtime_ns == stamp  # nothing left to check
+
+
+# ---------------------------------------------------------------- damage repairs itself
+
+INDEX_FILES = ["manifest.marshal", "seg-0.bin", "vocab-0.txt", "vocab-0.off", "stems-0.txt", "stems-0.off"]
+
+
+def _damage(path: Path, how: str) -> None:
+    import random
+
+    st = path.stat()
+    body = path.read_bytes()
+    if how == "emptied":
+        path.write_bytes(b"")
+    elif how == "truncated":
+        path.write_bytes(body[: len(body) // 2])
+    elif how == "overwritten":  # same size, a stretch in the middle replaced, mtime restored
+        middle = len(body) // 2
+        path.write_bytes(body[:middle] + bytes(b ^ 0x5A for b in body[middle:middle + 8]) + body[middle + 8:])
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    else:  # random bytes of the same size
+        path.write_bytes(random.Random(7).randbytes(len(body)))
+
+
+@pytest.mark.parametrize("name", INDEX_FILES)
+@pytest.mark.parametrize("how", ["emptied", "truncated", "overwritten", "random"])
+def test_a_damaged_index_file_means_one_message_and_a_rebuild(corpus, tmp_path, name, how):
+    reference = search("tett oppfølging", [corpus], use_index=False, limit=0).hits
+    assert run("tett oppfølging", corpus, tmp_path / "ix", limit=0).hits == reference
+    _damage(tmp_path / "ix" / name, how)
+    again = run("tett oppfølging", corpus, tmp_path / "ix", limit=0)
+    assert again.hits == reference
+    assert len(again.notes) == 1 and "damaged" in again.notes[0]
+    third = run("tett oppfølging", corpus, tmp_path / "ix", limit=0)
+    assert third.hits == reference and third.notes == [] and third.indexed == 0
+
+
+def test_damage_found_only_while_querying_is_repaired_too(corpus, tmp_path):
+    reference = search("anbud", [corpus], use_index=False, limit=0).hits
+    run("anbud", corpus, tmp_path / "ix")
+    seg = tmp_path / "ix" / "seg-0.bin"
+    st = seg.stat()
+    body = bytearray(seg.read_bytes())
+    body[-40:] = b"\xff" * 40  # posting ids far out of range
+    seg.write_bytes(bytes(body))
+    os.utime(seg, ns=(st.st_atime_ns, st.st_mtime_ns))
+    again = run("anbud", corpus, tmp_path / "ix", limit=0)
+    assert again.hits == reference and len(again.notes) == 1
+
+
+def test_index_files_are_private(corpus, tmp_path):
+    import stat
+
+    run("anbud", corpus, tmp_path / "ix")
+    assert stat.S_IMODE((tmp_path / "ix").stat().st_mode) == 0o700
+    for p in (tmp_path / "ix").iterdir():
+        assert stat.S_IMODE(p.stat().st_mode) == 0o600, p.name
+
+
+def test_an_index_folder_others_can_write_is_not_used(corpus, tmp_path):
+    folder = tmp_path / "ix"
+    folder.mkdir()
+    folder.chmod(0o777)
+    result = run("anbud", corpus, folder)
+    assert result.mode == "memory" and result.hits
+    assert "other users" in result.notes[0]
+    assert list(folder.iterdir()) == []
+
+
+def test_a_source_rewritten_with_its_mtime_restored_is_indexed_again(corpus, tmp_path):
+    for p in corpus.iterdir():
+        _age(p)
+    target = next(corpus.glob("000_*.txt"))
+    run("anbud", corpus, tmp_path / "ix")
+    st = target.stat()
+    body = target.read_text(encoding="utf-8")
+    target.write_text(body.replace("Anbudsmetoden", "Inbudsmetoden"), encoding="utf-8")
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+    result = run("inbudsmetoden", corpus, tmp_path / "ix")
+    assert result.indexed == 1 and result.hits
+
+
+# ---------------------------------------------------------------- links and churn
+
+def test_symlink_loops_and_dangling_links_are_skipped_with_a_warning(corpus, tmp_path):
+    (corpus / "loop").symlink_to(corpus, target_is_directory=True)
+    (corpus / "sub").mkdir()
+    (corpus / "sub" / "up").symlink_to(corpus / "sub", target_is_directory=True)
+    (corpus / "a.txt").symlink_to(corpus / "b.txt")
+    (corpus / "b.txt").symlink_to(corpus / "a.txt")
+    (corpus / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    (corpus / "link.txt").symlink_to(next(corpus.glob("001_*.txt")))
+    result = run("anbudsutsetting", corpus, tmp_path / "ix", limit=0)
+    assert result.hits and result.documents == 6  # five seeds and the good link
+    notes = "\n".join(result.notes)
+    assert "loop: file system loop" in notes and "up: file system loop" in notes
+    assert "a.txt: symbolic link loop" in notes and "b.txt: symbolic link loop" in notes
+    assert "gone.txt: link to a missing file" in notes
+    assert {h.path.name for h in result.hits} >= {"link.txt"}
+
+
+def test_a_file_that_vanishes_between_listing_and_stat_is_skipped(corpus, monkeypatch):
+    real = os.scandir
+    victim = next(corpus.glob("003_*.txt"))
+
+    class Vanishing:
+        def __init__(self, target):
+            self.it = real(target)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.it.close()
+
+        def __iter__(self):
+            for entry in self.it:
+                if entry.name == victim.name:
+                    victim.unlink()  # listed, then gone before its stat
+                yield entry
+
+    monkeypatch.setattr(ix.os, "scandir", Vanishing)
+    warnings = []
+    files = ix.collect([corpus], warnings)
+    assert len(files) == 4 and victim.name not in {Path(f.key).name for f in files}
+    assert warnings == [f"{corpus}{os.sep}{victim.name}: vanished while the folder was read; skipped"]
+
+
+def test_search_under_churn_never_fails_nor_says_no_matches(corpus, tmp_path):
+    import threading
+
+    for n in range(40):
+        (corpus / f"churn-{n:02d}.txt").write_text(f"Innspill {n} om anbudsutsetting av tiltak.\n" * 3,
+                                                   encoding="utf-8")
+    stop = threading.Event()
+
+    def churn():
+        n = 0
+        while not stop.is_set() and n < 4000:  # bounded, whatever happens to the searches
+            target = corpus / f"churn-{n % 40:02d}.txt"
+            if n % 2:
+                target.write_text(f"Nytt innspill {n} om anbudsutsetting.\n", encoding="utf-8")
+            else:
+                target.unlink(missing_ok=True)
+            n += 1
+
+    worker = threading.Thread(target=churn)
+    worker.start()
+    try:
+        for _ in range(15):
+            result = run("anbudsutsetting", corpus, tmp_path / "ix", limit=5)
+            assert len(result.hits) == 5  # the seeds alone hold more than five
+    finally:
+        stop.set()
+        worker.join()
+
+
+def test_ties_are_ordered_the_same_in_a_fresh_and_an_updated_index(corpus, tmp_path):
+    for p in corpus.iterdir():
+        _age(p)
+    run("tiltak", corpus, tmp_path / "updated")
+    target = next(corpus.glob("000_*.txt"))
+    with open(target, "a", encoding="utf-8") as f:
+        f.write("\nEt nytt tiltak.\n")
+    for query in ("tiltak", "tett oppfølging"):
+        updated = run(query, corpus, tmp_path / "updated", limit=7).hits
+        fresh = run(query, corpus, tmp_path / f"fresh-{query}", limit=7).hits
+        assert [(h.path, h.line, h.col) for h in updated] == [(h.path, h.line, h.col) for h in fresh]

@@ -326,7 +326,8 @@ def _targets(doc: Extracted, folder: Path, doc_id: str, ds: Dataset, org_id: str
         return Plan(doc, doc_id, org_id, False, title, source.resolve(), None, None)  # used where it is
     plan = Plan(doc, doc_id, org_id, False, title, folder / f"{doc_id}.txt", doc.text, None)
     if doc.kind in ORIGINAL_KINDS and source.resolve().parent != folder:
-        plan.original_target = folder / f"{doc_id}{source.suffix.lower()}"
+        suffix = source.suffix.lower() if doc.kind == "html" else f".{doc.kind}"
+        plan.original_target = folder / f"{doc_id}{suffix}"
     referenced = {d.path for d in ds.documents.values()}
     for target, content in _writes(plan):
         if target in taken:

@@ -43,6 +43,17 @@ def _lossless_streams() -> None:
                 pass
 
 
+def _version_or_help(flag: str) -> None:
+    if flag == "--version":
+        from stancecli import __version__
+
+        print(f"stancecli {__version__}")
+    else:
+        from stancecli.cli.overview import top_help
+
+        print(top_help())
+
+
 def main() -> None:
     try:
         signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -50,11 +61,9 @@ def main() -> None:
         _lossless_streams()
         from stancecli.cli import completing
 
-        if sys.argv[1:] == ["--version"] and not completing():
-            # The one answer that needs nothing else: no CLI framework to import for it.
-            from stancecli import __version__
-
-            print(f"stancecli {__version__}")
+        if sys.argv[1:] in (["--version"], ["--help"], ["-h"]) and not completing():
+            # Answers that need no CLI framework, printed without importing one.
+            _version_or_help(sys.argv[1])
             return
         from stancecli.cli.app import app_for
 

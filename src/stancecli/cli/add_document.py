@@ -132,10 +132,10 @@ def _confirm(docs, choices, yes: bool, dry_run: bool) -> None:
             _say(f"{doc.path}: organisation {printable(proposal.describe())} {verb}")
         return
     if not interactive():
-        listed = "\n".join(f"  {doc.path}: {printable(proposal.describe())}" for doc, proposal in proposed)
-        raise CurationError("no --org given; the organisations proposed from the texts need confirming:\n"
-                            f"{listed}\naccept them with --yes, or name the organisation with --org; "
-                            "nothing was changed")
+        for doc, proposal in proposed:
+            _say(f"{doc.path}: proposed organisation {printable(proposal.describe())}")
+        raise CurationError("no --org given: accept the proposed organisations with --yes, or name the "
+                            "organisation with --org; nothing was changed")
     for doc, proposal in proposed:
         if not typer.confirm(f"{doc.path}: written by {printable(proposal.describe())}?", default=False,
                              err=True):

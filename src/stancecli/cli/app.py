@@ -15,31 +15,11 @@ from typing import Annotated
 import typer
 
 from stancecli import __version__
+from stancecli.cli.overview import COMMANDS as OVERVIEW
+from stancecli.cli.overview import EXIT_CODES, PROGRAM, TRACEBACK_HELP, VERSION_HELP
 
 # command name -> the module under stancecli.cli that registers it
-COMMANDS: dict[str, str] = {
-    "compare": "compare",
-    "who-supports": "sides",
-    "who-opposes": "sides",
-    "evidence": "evidence",
-    "issues": "listings",
-    "orgs": "listings",
-    "docs": "listings",
-    "show": "show",
-    "search": "search",
-    "matrix": "matrix",
-    "agree": "agree",
-    "map": "posmap",
-    "timeline": "timeline",
-    "diff": "timeline",
-    "conflicts": "conflicts",
-    "report": "report",
-    "export": "export",
-    "suggest": "suggest",
-    "add-document": "add_document",
-    "code": "code",
-    "validate": "validate",
-}
+COMMANDS: dict[str, str] = {name: module for name, (module, _) in OVERVIEW.items()}
 
 
 def _version(value: bool) -> None:
@@ -51,10 +31,9 @@ def _version(value: bool) -> None:
 def _root(
     ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version and exit.")] = False,
+                                          help=VERSION_HELP)] = False,
     show_traceback: Annotated[bool, typer.Option("--traceback",
-                                                 help="On failure, show the Python traceback (for bug reports; "
-                                                      "also STANCECLI_DEBUG=1).")] = False,
+                                                 help=TRACEBACK_HELP)] = False,
 ) -> None:
     from stancecli.cli.failure import TRACEBACK_META
 
@@ -68,8 +47,7 @@ def build_app(modules: Iterable[str] | None = None) -> typer.Typer:
     app = typer.Typer(
         cls=StanceGroup,
         name="stancecli",
-        help="Where organisations stand on NAV labour-market policy, proved with their own words.\n\n"
-             "Exit codes: 0 results, 1 no results (like grep), 2 usage or data error.",
+        help=f"{PROGRAM}\n\n{EXIT_CODES}",
         no_args_is_help=True,
         add_completion=True,
         pretty_exceptions_enable=False,

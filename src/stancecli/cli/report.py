@@ -8,8 +8,10 @@ from typing import Annotated
 import typer
 
 from stancecli.cli import common
-from stancecli.cli.analysis_opts import ReportedOpt, user_errors
-from stancecli.cli.common import DataOpt, Lang, LangOpt, fail, guarded, load
+from stancecli.cli.analysis_opts import ReportedOpt
+from stancecli.cli.common import DataOpt, Lang, LangOpt, fail, load
+
+STDOUT = "-"
 
 
 class ReportFormat(str, Enum):
@@ -19,25 +21,28 @@ class ReportFormat(str, Enum):
 
 HELP = """A report to share with someone who has no terminal: one self-contained HTML file.
 
-It holds the position map as a coloured grid, the agreement matrix as a heatmap,
-the lines of conflict, how organisations changed between their documents, every
-issue with its positions, quotes and file:line citations, and the list of
-sources. No scripts, no external files: it opens offline in any browser and
-prints well. --format markdown gives the same in markdown.
+It opens with a summary of findings (the most divided issues, the closest and the most
+distant pairs, who moved over time) and holds the position map as a coloured grid, the
+agreement matrix as a heatmap, the lines of conflict, change between documents, every issue
+with its positions and quotes, and each source as an appendix: every citation (document,
+title, lines) links to its line there. No scripts (a content security policy forbids them),
+no external files: it opens offline in any browser, prints well and reads on a phone.
+--format markdown gives the same in markdown.
 
-HTML is not written to a terminal: give -o FILE or redirect the output.
+HTML is not written to a terminal: give -o FILE or redirect the output (-o - is standard
+output). SOURCE_DATE_EPOCH sets the date the report gives for itself.
 
 Examples:
 
   stancecli report -o report.html
 
-  stancecli report --lang en > report-en.html
+  stancecli report --lang en -o - > report-en.html
 
   stancecli report --format markdown -o report.md
 """
 
-OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", dir_okay=False, show_default=False,
-                                                   help="Write to this file instead of standard output.")]
+OutputOpt = Annotated[str | None, typer.Option("--output", "-o", show_default=False, metavar="FILE",
+                                                  help="Write to this file ('-': standard output).")]
 ReportFormatOpt = Annotated[ReportFormat, typer.Option("--format", "-f", case_sensitive=False,
                                                        help="html (one self-contained page) or markdown.")]
 
@@ -50,32 +55,40 @@ def report(
     lang: LangOpt = Lang.nb,
 ) -> None:
     from stancecli.analysis import report as build
+    from stancecli.corpus import Sources
+    from stancecli.export import generated_at
+    from stancecli.export.findings import extras
 
-    if output is None and fmt == ReportFormat.html and common.stdout_is_terminal():
+    to_stdout = output in (None, STDOUT)
+    if to_stdout and fmt == ReportFormat.html and common.stdout_is_terminal():
         fail("not writing HTML to a terminal; give -o report.html or redirect: stancecli report > report.html")
     ds = load(data)
-    with user_errors():
-        text = _render(build(ds, lang.value, reported), fmt)
-    if output is None:
+    sources = Sources()
+    r = build(ds, lang.value, reported, sources)
+    text = _render(r, extras(ds, r, generated_at(), sources), fmt)
+    if to_stdout:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror or exc}")
-    sys.stderr.write(f"stancecli: wrote {output} ({len(text.encode('utf-8')) // 1024 + 1} KiB)\n")
+    _write(Path(str(output)), text)
 
 
-def _render(r, fmt: ReportFormat) -> str:
+def _write(path: Path, text: str) -> None:
+    from stancecli.export.atomic import replace_atomically
+
+    replace_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    sys.stderr.write(f"stancecli: wrote {path} ({len(text.encode('utf-8')) // 1024 + 1} KiB)\n")
+
+
+def _render(r, extras, fmt: ReportFormat) -> str:
     if fmt == ReportFormat.markdown:
         from stancecli.output.report_markdown import render_markdown
 
-        return "\n".join(render_markdown(r)) + "\n"
+        return "\n".join(render_markdown(r, extras)) + "\n"
     from stancecli.output.html import render_html
 
-    return render_html(r)
+    return render_html(r, extras)
 
 
 def register(app: typer.Typer) -> None:
-    app.command("report", help=HELP)(guarded(report))
+    app.command("report", help=HELP)(report)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import re
 import sys
 import time
@@ -14,7 +15,6 @@ from stancecli.cli.common import (
     Color,
     ColorOpt,
     DataOpt,
-    ExitStatus,
     _complete_doc,
     _complete_org,
     fail,
@@ -30,11 +30,13 @@ Finds inflections (tiltak: tiltaket, tiltakene), compounds (anbud:
 anbudsutsetting), words typed with ae/o/aa for æ/ø/å, typos
 (anbudsutseting), and phrases broken across PDF lines; phrases rank higher
 the closer their words stand. Searches the dataset's sources, or the given
-.txt files and folders. Large source sets are indexed once into the cache.
+.txt (and .pdf) files and folders, or standard input ('-', or a pipe when no
+path is given). Large source sets are indexed once into the cache.
 
 In a terminal each hit shows its score, file:line:col and sentence; in a
 pipe, one 'path:line:col:sentence' line per hit (context as
-'path-line-text'). Exit 1 when nothing matches.
+'path-line-text'). When --limit leaves hits out, stderr says so. Exit 1 when
+nothing matches.
 
 Examples:
 
@@ -47,7 +49,12 @@ Examples:
   stancecli search --exact "NAV-kontorene" ~/hearings/ --limit 0 | wc -l
 
   stancecli search tiltak --format jsonl | jq -r '.path + ":" + (.line|tostring)'
+
+  pdftotext svar.pdf - | stancecli search anbud
 """
+
+STDIN = "-"
+STDIN_SHOWN = "(standard input)"  # as grep names it
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -63,7 +70,8 @@ class SearchFormat(str, Enum):
 def search(
     query: Annotated[str, typer.Argument(help="Words or a phrase to look for.", show_default=False)],
     paths: Annotated[list[Path] | None, typer.Argument(
-        help="Source .txt files or folders. Default: the dataset's sources.", show_default=False)] = None,
+        help="Source .txt or .pdf files, folders, or '-' for standard input. Default: standard input "
+             "when it is a pipe, else the dataset's sources.", show_default=False)] = None,
     context: Annotated[int, typer.Option("-C", "--context", min=0, max=50,
                                          help="Source lines around each hit (blank lines skipped).")] = 0,
     limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="Most hits to show; 0 for all.")] = 20,
@@ -84,27 +92,75 @@ def search(
         show_default=False, case_sensitive=False)] = None,
     color: ColorOpt = Color.auto,
 ) -> None:
-    from stancecli.search.engine import SearchError
+    from stancecli.errors import NoResults
+
+    if _wants_stdin(paths, org, doc, data):
+        result = _search_stdin(query, limit=limit, min_score=min_score, exact=exact, context=context)
+    else:
+        result = _search_files(query, paths, org, doc, data, index_dir, limit=limit, min_score=min_score,
+                               exact=exact, context=context)
+    for _path, why in sorted(result.errors.items()):
+        sys.stderr.write(f"stancecli: skipped {why}\n")
+    for note in result.notes:
+        sys.stderr.write(f"stancecli: warning: {note}\n")
+    chosen = fmt.value if fmt else ("table" if common.stdout_is_terminal() else "grep")
+    _print(result.hits, chosen, color, context > 0)
+    if result.truncated:
+        sys.stderr.write(f"stancecli: showing the best {limit} hits; more match (--limit 0 shows all)\n")
+    if not result.hits:
+        raise NoResults(f"no matches for '{query}'")
+
+
+def _search_files(query, paths, org, doc, data, index_dir, **options):
     from stancecli.search.engine import search as run
 
     sources, only, doc_ids, key = _sources(paths, org, doc, data)
     progress = _Progress()
     try:
-        result = run(query, sources, limit=limit, min_score=min_score, exact=exact, context=context,
-                     index_dir=index_dir, only=only, doc_ids=doc_ids, progress=progress, index_key=key)
-    except SearchError as exc:
-        fail(str(exc))
+        return run(query, sources, index_dir=index_dir, only=only, doc_ids=doc_ids, progress=progress,
+                   index_key=key, **options)
     finally:
         progress.close()
-    for path, why in sorted(result.errors.items()):
-        sys.stderr.write(f"stancecli: skipped {why}\n")
-    for note in result.notes:
-        sys.stderr.write(f"stancecli: {note}\n")
-    chosen = fmt.value if fmt else ("table" if common.stdout_is_terminal() else "grep")
-    _print(result.hits, chosen, color, context > 0)
-    if not result.hits:
-        sys.stderr.write(f"stancecli: no matches for '{query}'\n")
-        raise typer.Exit(int(ExitStatus.NO_RESULTS))
+
+
+def _wants_stdin(paths, org, doc, data) -> bool:
+    """'-' as the only path, or no path, no dataset filter and a pipe or file on standard input."""
+    if paths:
+        if STDIN in map(str, paths) and len(paths) > 1:
+            fail("'-' (standard input) cannot be searched together with files")
+        return [str(p) for p in paths] == [STDIN]
+    return not (org or doc or data) and _stdin_is_piped()
+
+
+def _stdin_is_piped() -> bool:
+    import stat
+
+    try:
+        mode = os.fstat(sys.stdin.fileno()).st_mode
+    except (AttributeError, ValueError, OSError):  # no real descriptor (an embedding, a test runner)
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISREG(mode)
+
+
+def _search_stdin(query: str, **options):
+    """Standard input, searched in memory (never indexed) and shown as '(standard input)'."""
+    import dataclasses
+    import tempfile
+
+    from stancecli.corpus import MAX_SOURCE_BYTES
+    from stancecli.search.engine import search as run
+
+    data = sys.stdin.buffer.read(MAX_SOURCE_BYTES + 1)
+    if len(data) > MAX_SOURCE_BYTES:
+        fail(f"standard input is over the limit of {MAX_SOURCE_BYTES // (1024 * 1024)} MiB")
+    with tempfile.TemporaryDirectory(prefix="stancecli-") as folder:
+        body = Path(folder) / "stdin.txt"
+        body.write_bytes(data)
+        result = run(query, [body], use_index=False, **options)
+    shown = Path(STDIN_SHOWN)
+    result.hits = [dataclasses.replace(h, path=shown) for h in result.hits]
+    result.errors = dict((STDIN_SHOWN, why.replace(str(body), STDIN_SHOWN)) for why in result.errors.values())
+    return result
 
 
 def _sources(paths, org, doc, data):

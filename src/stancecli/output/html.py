@@ -1,39 +1,54 @@
 """The shareable report as one self-contained HTML page: inline CSS, no scripts, no external
-assets, prints well. Every datum passes through html.escape."""
+assets, prints well and reads on a phone. Every datum passes through html.escape.
+
+A content security policy allows nothing but the page's own style sheet (by its hash): no
+scripts, no style attributes, no requests. Wide tables sit in horizontal scroll boxes; each
+source is an appendix with an anchor per line, which every citation links to.
+"""
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from typing import Any
 
-from stancecli.model import ABSENT, CSS_CLASSES, STANCES, SYMBOLS
+from stancecli.model import ABSENT, SYMBOLS
+from stancecli.output.palette import STANCE_COLOURS, agreement_colours
 
-STANCE_CLASS = CSS_CLASSES
+STANCE_CLASS = {"strongly-for": "s2", "for": "s1", "mixed": "s0", "against": "sm1",
+                "strongly-against": "sm2", ABSENT: "na"}
+AGREEMENT_STEPS = 20  # agreement cells take one of 21 classes (no style attributes under the CSP)
 
-CSS = """
+BASE_CSS = """
 :root { --ink: #1d2329; --muted: #5b6670; --line: #d5dbe1; --bg: #fff; }
 * { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
 body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
-       background: var(--bg); margin: 0 auto; padding: 1.5rem; max-width: 72rem; }
-h1 { font-size: 1.7rem; margin: 0 0 .3rem; } h2 { margin-top: 2.5rem; border-bottom: 2px solid var(--line); }
+       background: var(--bg); margin: 0 auto; padding: 1.5rem; max-width: 72rem; overflow-wrap: break-word; }
+h1 { font-size: 1.7rem; margin: 0 0 .3rem; line-height: 1.25; }
+h2 { margin-top: 2.5rem; border-bottom: 2px solid var(--line); }
 h3 { margin: 1.6rem 0 .3rem; } .meta, .note, .silent, .legend { color: var(--muted); font-size: .9rem; }
+code, cite, .cite { overflow-wrap: anywhere; }
 nav ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .4rem 1.2rem; }
 a { color: #1b5fa8; }
-table { border-collapse: collapse; margin: .8rem 0; font-size: .9rem; }
+.scroll { overflow-x: auto; max-width: 100%; margin: .8rem 0; border-right: 1px solid transparent; }
+table { border-collapse: collapse; font-size: .9rem; }
 th, td { border: 1px solid var(--line); padding: .25rem .5rem; vertical-align: top; text-align: left; }
 th { background: #f1f4f7; }
+table.grid th[scope=row] { position: sticky; left: 0; z-index: 1; min-width: 9rem; }
 table.grid td.cell { text-align: center; font-weight: 700; min-width: 3.2rem; font-family: ui-monospace, monospace; }
-table.grid th.side { writing-mode: horizontal-tb; text-align: center; }
-table.changes { width: 100%; } table.changes td.words { width: 55%; }
+table.grid th.side { text-align: center; }
+table.changes td.words { min-width: 20rem; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.s2 { background: #1e7b34; color: #fff; } .s1 { background: #a6d9b0; color: #10361a; }
-.s0 { background: #f3e08a; color: #4a3d00; } .sm1 { background: #f4a9a0; color: #5a130b; }
-.sm2 { background: #b3261e; color: #fff; } .na { background: #f4f5f6; color: #9aa3ab; font-weight: 400; }
 .badge { display: inline-block; padding: 0 .45rem; border-radius: .3rem; font-weight: 700; white-space: nowrap; }
-.heat { text-align: right; font-variant-numeric: tabular-nums; }
-.heat small { color: inherit; opacity: .75; }
-.diag { background: #e9edf1; color: #9aa3ab; text-align: center; }
+.heat { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.heat small { color: inherit; opacity: .8; }
+td.heat.na { background: #fff; color: var(--muted); }
+.diag { background: #e9edf1; color: #69737c; text-align: center; }
+.findings { background: #f6f8fa; border: 1px solid var(--line); border-radius: .4rem; padding: .2rem 1.2rem; }
+.findings h2 { margin-top: .8rem; border: 0; }
+.findings li { margin: .35rem 0; }
 article.issue { border-top: 1px solid var(--line); }
 ul.positions { list-style: none; padding-left: 0; }
 ul.positions > li { margin: .7rem 0; padding-left: .8rem; border-left: 4px solid var(--line); }
@@ -42,19 +57,60 @@ ul.positions > li.b-s0 { border-left-color: #d9b92c; } ul.positions > li.b-sm1 {
 ul.positions > li.b-sm2 { border-left-color: #b3261e; }
 blockquote { margin: .35rem 0 .35rem .5rem; font-style: italic; }
 blockquote cite { display: block; font-style: normal; font-size: .82rem; color: var(--muted); }
+.speaker { font-style: normal; font-size: .82rem; color: #7a3e9d; }
 .proposal { font-style: italic; }
 .reported { color: #7a3e9d; font-size: .85rem; }
+.source { font: .82rem/1.45 ui-monospace, SFMono-Regular, Menlo, monospace; border: 1px solid var(--line);
+          border-radius: .3rem; padding: .3rem 0; }
+.source .l { display: flex; gap: .6rem; padding: 0 .5rem; scroll-margin-top: 2rem; }
+.source .l > a { flex: 0 0 3.2em; text-align: right; color: var(--muted); text-decoration: none; user-select: none; }
+.source .l > span { white-space: pre-wrap; overflow-wrap: anywhere; min-width: 0; }
+.source .l:target, .source .l.q { background: #fff3bf; }
+@media (max-width: 40rem) {
+  body { padding: .8rem; font-size: 14px; }
+  h1 { font-size: 1.35rem; }
+  table { font-size: .8rem; }
+  th, td { padding: .2rem .35rem; }
+  table.grid th[scope=row] { min-width: 6.5rem; }
+  table.grid td.cell { min-width: 2.4rem; }
+  table.changes td.words { min-width: 14rem; }
+  .source .l > a { flex-basis: 2.4em; }
+}
 @media print {
   @page { margin: 14mm; }
   body { font-size: 10pt; max-width: none; padding: 0; }
   nav { display: none; }
   a { color: inherit; text-decoration: none; }
+  .scroll { overflow: visible; }
+  table.grid th[scope=row] { position: static; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   h2 { break-after: avoid; } h3 { break-after: avoid; }
   tr, blockquote, ul.positions > li { break-inside: avoid; }
-  #issues { break-before: page; }
+  #issues, #appendix { break-before: page; }
 }
 """
+
+
+def _colour_css() -> str:
+    rules = [f".{STANCE_CLASS[s]} {{ background: {bg}; color: {fg}; }}" for s, (bg, fg) in STANCE_COLOURS.items()]
+    rules.append(".na { font-weight: 400; }")
+    for step in range(AGREEMENT_STEPS + 1):
+        bg, fg = agreement_colours(step / AGREEMENT_STEPS)
+        rules.append(f".ag{step} {{ background: {bg}; color: {fg}; }}")
+    return "\n".join(rules) + "\n"
+
+
+CSS = BASE_CSS + _colour_css()
+
+
+def csp(css: str = CSS) -> str:
+    """Nothing may load or run; only this page's style sheet applies (allowed by its hash)."""
+    import base64
+    import hashlib
+
+    digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
+    return (f"default-src 'none'; style-src 'sha256-{digest}'; img-src 'none'; script-src 'none'; "
+            "base-uri 'none'; form-action 'none'")
 
 
 def e(value: Any) -> str:
@@ -62,57 +118,121 @@ def e(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+def anchor(*parts: Any) -> str:
+    """An id made of safe characters only, so that href and id always match."""
+    return "-".join(re.sub(r"[^\w.-]", "_", str(p)) for p in parts)
+
+
+def line_anchor(doc: str, line: int) -> str:
+    return anchor("src", doc, f"L{line}")
+
+
+def agreement_class(value: float) -> str:
+    """'ag0' .. 'ag20': the agreement colour of a value between 0 and 1."""
+    return f"ag{round(max(0.0, min(1.0, value)) * AGREEMENT_STEPS)}"
+
+
 def _stance_badge(stance: str) -> str:
     label = "not addressed" if stance == ABSENT else stance
     return f'<span class="badge {STANCE_CLASS.get(stance, "na")}">{e(SYMBOLS.get(stance, "·"))} {e(label)}</span>'
-
-
-def heat_style(value: float) -> str:
-    """A red (0) to green (1) background; only numbers reach the style attribute."""
-    hue = int(round(max(0.0, min(1.0, value)) * 120))
-    return f"background: hsl({hue}, 65%, 72%);"
 
 
 def _fraction(value: float | None) -> str:
     return "n/a" if value is None or value != value else f"{value:.2f}"
 
 
+def _scroll(table: str) -> str:
+    return f'<div class="scroll">{table}</div>'
+
+
+class Page:
+    """What the sections share: the report, the extras, and the language of the chrome."""
+
+    def __init__(self, r, extras) -> None:
+        self.r, self.x = r, extras
+        self.titles = {d["id"]: d["title"] for d in r.documents}
+        self.en = "" if r.lang == "en" else ' lang="en"'  # the page's own words are English
+
+    def cite(self, doc: str, start: int | None, end: int | None) -> str:
+        from stancecli.export.tables import citation
+
+        text = e(citation(doc, self.titles.get(doc, ""), start, end))
+        if start is None:
+            return text
+        return f'<a href="#{line_anchor(doc, start)}">{text}</a>'
+
+
 # ---------------------------------------------------------------- sections
 
-def _header(r) -> Iterable[str]:
+def _header(p: Page) -> Iterable[str]:
     from stancecli import __version__
 
-    c = r.counts
-    yield f"<header><h1>{e(r.title)}</h1>"
-    yield (f'<p class="meta">Dataset <code>{e(r.dataset)}</code>: {c["organisations"]} organisations, '
-           f'{c["documents"]} documents, {c["issues"]} issues, {c["positions"]} positions, {c["quotes"]} '
-           f'verbatim quotes. Made with stancecli {e(__version__)}.</p>')
-    yield '<nav><ul>' + "".join(f'<li><a href="#{k}">{e(v)}</a></li>' for k, v in (
-        ("map", "Position map"), ("matrix", "Agreement matrix"), ("conflicts", "Lines of conflict"),
-        ("changes", "Change over time"), ("issues", "Issues and quotes"), ("sources", "Sources"))) + '</ul></nav>'
+    c = p.r.counts
+    yield f"<header><h1{p.en}>{e(p.r.title)}</h1>"
+    yield (f'<p class="meta"{p.en}>{c["organisations"]} organisations, {c["documents"]} documents, {c["issues"]} '
+           f'issues, {c["positions"]} positions, {c["quotes"]} verbatim quotes. Made on {e(p.x.generated)} '
+           f'with stancecli {e(__version__)}.</p>')
+    yield f'<nav{p.en}><ul>' + "".join(f'<li><a href="#{k}">{e(v)}</a></li>' for k, v in (
+        ("findings", "Findings"), ("map", "Position map"), ("matrix", "Agreement matrix"),
+        ("conflicts", "Lines of conflict"), ("changes", "Change over time"), ("issues", "Issues and quotes"),
+        ("sources", "Sources"), ("appendix", "Source texts"))) + '</ul></nav>'
     yield "</header>"
 
 
-def _map(r) -> Iterable[str]:
-    pm = r.map
-    yield '<section id="map"><h2>Position map</h2>'
-    yield ('<p class="note">Each cell is an organisation\'s stance on an issue in its latest document that '
-           'addresses it. Organisations stand next to those they agree with most; issues come most divided first.</p>')
-    yield '<table class="grid map"><thead><tr><th>Issue</th>'
-    yield "".join(f'<th class="side" scope="col">{e(s.label)}</th>' for s in pm.profiles)
-    yield "<th>Agreement</th><th>Verdict</th></tr></thead><tbody>"
+def _issue_link(p: Page, key: str, title: str) -> str:
+    return f'<a href="#{anchor("issue", key)}"><span lang="{e(p.r.lang)}">{e(title)}</span></a>'
+
+
+def _findings(p: Page) -> Iterable[str]:
+    f = p.x.findings
+    yield f'<section id="findings" class="findings"{p.en}><h2>Findings</h2><ul>'
+    if f.divided:
+        items = "; ".join(f'{_issue_link(p, row["issue"], row["title"])} ({e(row["stances"])}; agreement '
+                          f'{_fraction(row["agreement"])}, {e(row["verdict"])})' for row in f.divided)
+        yield f"<li><strong>Most divided:</strong> {items}.</li>"
+    basis = f" (pairs sharing at least {f.min_shared} issues)" if f.min_shared > 1 else ""
+    for label, pairs in (("Closest", f.closest), ("Most distant", f.distant)):
+        if pairs:
+            items = "; ".join(f"{e(x.a)} and {e(x.b)}: {x.value:.2f} over {x.shared} shared issues" for x in pairs)
+            yield f"<li><strong>{label}{basis}:</strong> {items}.</li>"
+    for move in f.moves:
+        yield f"<li><strong>{e(move.organisation)} over time</strong> ({e(move.before)} → {e(move.after)}): "
+        if move.changed:
+            yield "; ".join(f'{_issue_link(p, row["issue"], p.r.issue_titles.get(row["issue"], row["issue"]))} '
+                            f'{e(row["before"])} → {e(row["after"])}' for row in move.changed) + ".</li>"
+        else:
+            yield "no stance changed on the issues both documents address.</li>"
+    if not (f.divided or f.closest or f.moves):
+        yield "<li>Too few positions for findings.</li>"
+    yield "</ul></section>"
+
+
+def _map(p: Page) -> Iterable[str]:
+    pm = p.r.map
+    yield f'<section id="map"><h2{p.en}>Position map</h2>'
+    yield (f'<p class="note"{p.en}>Each cell is an organisation\'s stance on an issue in its latest document that '
+           'addresses it. Organisations stand next to those they agree with most; issues come most divided first. '
+           'Agreement uses its own blue scale, darker where the positions lie closer together.</p>')
+    out = [f'<table class="grid map"><thead{p.en}><tr><th>Issue</th>']
+    out.append("".join(f'<th class="side" scope="col">{e(s.label)}</th>' for s in pm.profiles))
+    out.append("<th>Agreement</th><th>Verdict</th></tr></thead><tbody>")
     for spread in pm.issues:
-        title = r.issue_titles.get(spread.key, spread.key)
+        title = p.r.issue_titles.get(spread.key, spread.key)
         cells = "".join(_map_cell(pm, spread.key, s) for s in pm.profiles)
-        agreement = spread.agreement
-        style = f' style="{heat_style(agreement)}"' if agreement == agreement else ""
-        yield (f'<tr><th scope="row"><a href="#issue-{e(spread.key)}">{e(title)}</a></th>{cells}'
-               f'<td class="heat"{style}>{_fraction(agreement)}</td><td>{e(spread.verdict)}</td></tr>')
-    yield "</tbody></table>"
-    yield f'<p class="legend">{_legend()}</p>'
+        out.append(f'<tr><th scope="row">{_issue_link(p, spread.key, title)}</th>{cells}'
+                   f'{_agreement_cell(spread.agreement)}<td{p.en}>{e(spread.verdict)}</td></tr>')
+    out.append("</tbody></table>")
+    yield _scroll("".join(out))
+    yield f'<p class="legend"{p.en}>{_legend()}</p>'
     if pm.unaddressed:
-        yield f'<p class="note">No one addressed: {e(", ".join(pm.unaddressed))}</p>'
+        yield f'<p class="note"{p.en}>No one addressed: {e(", ".join(pm.unaddressed))}</p>'
     yield "</section>"
+
+
+def _agreement_cell(value: float) -> str:
+    if value != value:
+        return '<td class="heat na">n/a</td>'
+    return f'<td class="heat {agreement_class(value)}">{_fraction(value)}</td>'
 
 
 def _map_cell(pm, issue: str, side) -> str:
@@ -125,23 +245,26 @@ def _map_cell(pm, issue: str, side) -> str:
 
 
 def _legend() -> str:
-    items = [(s, SYMBOLS[s]) for s in STANCES]
+    items = [(s, SYMBOLS.get(s, "·")) for s in ("strongly-for", "for", "mixed", "against", "strongly-against")]
     parts = [f'<span class="badge {STANCE_CLASS[s]}">{e(sym)}</span> {e(s)}' for s, sym in items]
     parts.append('<span class="badge na">·</span> not addressed')
-    return " &nbsp; ".join(parts)
+    scale = "".join(f'<span class="badge {agreement_class(v)}">{v:.2f}</span>' for v in (0.0, 0.25, 0.5, 0.75, 1.0))
+    return " &nbsp; ".join(parts) + f" &nbsp;&nbsp; Agreement: {scale}"
 
 
-def _matrix(r) -> Iterable[str]:
-    m = r.matrix
-    yield '<section id="matrix"><h2>Agreement matrix</h2>'
-    yield ('<p class="note">Proximity = 1 − mean |score difference| / 4 over the issues both addressed '
+def _matrix(p: Page) -> Iterable[str]:
+    m = p.r.matrix
+    yield f'<section id="matrix"><h2{p.en}>Agreement matrix</h2>'
+    yield (f'<p class="note"{p.en}>Proximity = 1 − mean |score difference| / 4 over the issues both addressed '
            '(in brackets: how many). 1 = the same stance on every shared issue; 0 = opposite ends of the '
            'scale on each; n/a = no issue in common.</p>')
-    yield '<table class="grid heatmap"><thead><tr><th></th>'
-    yield "".join(f'<th class="side" scope="col">{e(s.label)}</th>' for s in m.profiles) + "</tr></thead><tbody>"
+    out = [f'<table class="grid heatmap"><thead{p.en}><tr><th></th>']
+    out.append("".join(f'<th class="side" scope="col">{e(s.label)}</th>' for s in m.profiles) + "</tr></thead><tbody>")
     for a in m.profiles:
-        yield f'<tr><th scope="row">{e(a.label)}</th>' + "".join(_heat_cell(m, a, b) for b in m.profiles) + "</tr>"
-    yield "</tbody></table></section>"
+        out.append(f'<tr><th scope="row">{e(a.label)}</th>' + "".join(_heat_cell(m, a, b) for b in m.profiles) + "</tr>")
+    out.append("</tbody></table>")
+    yield _scroll("".join(out))
+    yield "</section>"
 
 
 def _heat_cell(m, a, b) -> str:
@@ -151,102 +274,153 @@ def _heat_cell(m, a, b) -> str:
     if not prox.defined:
         return '<td class="heat na" title="no issue in common">n/a</td>'
     tip = f"{a.label} and {b.label}: {', '.join(prox.issues)}"
-    return (f'<td class="heat" style="{heat_style(prox.value)}" title="{e(tip)}">{prox.value:.2f} '
+    return (f'<td class="heat {agreement_class(prox.value)}" title="{e(tip)}">{prox.value:.2f} '
             f'<small>({prox.shared})</small></td>')
 
 
-def _conflicts(r) -> Iterable[str]:
-    yield '<section id="conflicts"><h2>Lines of conflict</h2>'
-    yield ('<p class="note">Issues on which at least two organisations took a position, most divided first. '
-           'Agreement = 1 − the mean gap between every two positions / 4.</p>')
-    yield ("<table><thead><tr><th>Issue</th><th>Positions</th><th>For</th><th>Mixed</th><th>Against</th>"
-           "<th>Agreement</th><th>Verdict</th><th>Stances</th></tr></thead><tbody>")
-    for row in r.conflicts.rows:
-        a = row["agreement"]
-        style = f' style="{heat_style(a)}"' if a == a else ""
-        yield (f'<tr><th scope="row"><a href="#issue-{e(row["issue"])}">{e(row["title"])}</a></th>'
-               f'<td class="num">{row["positions"]}</td><td class="num">{row["for"]}</td>'
-               f'<td class="num">{row["mixed"]}</td><td class="num">{row["against"]}</td>'
-               f'<td class="heat"{style}>{_fraction(a)}</td><td>{e(row["verdict"])}</td>'
-               f'<td>{e(row["stances"])}</td></tr>')
-    yield "</tbody></table></section>"
-
-
-def _changes(r) -> Iterable[str]:
-    yield '<section id="changes"><h2>Change over time</h2>'
-    if not r.timelines:
-        yield '<p class="note">No organisation has more than one document.</p>'
-    for _org, listing in r.timelines:
-        yield f"<h3>{e(listing.title)}</h3>"
-        yield ('<table class="changes"><thead><tr><th>Change</th><th>Issue</th><th>Before</th><th>After</th>'
-               "<th>Direction</th><th>In their words</th></tr></thead><tbody>")
-        for row in listing.rows:
-            yield (f'<tr><td>{e(row["change"])}</td><td><a href="#issue-{e(row["issue"])}">{e(row["issue"])}</a></td>'
-                   f'<td>{_stance_badge(row["before"])}</td><td>{_stance_badge(row["after"])}</td>'
-                   f'<td>{e(row["direction"])}</td><td class="words">{_change_quotes(row)}</td></tr>')
-        yield "</tbody></table>"
+def _conflicts(p: Page) -> Iterable[str]:
+    yield f'<section id="conflicts"><h2{p.en}>Lines of conflict</h2>'
+    yield (f'<p class="note"{p.en}>Issues on which at least two organisations took a position, most divided '
+           'first. Agreement = 1 − the mean gap between every two positions / 4.</p>')
+    out = [f"<table><thead{p.en}><tr><th>Issue</th><th>Positions</th><th>For</th><th>Mixed</th><th>Against</th>"
+           "<th>Agreement</th><th>Verdict</th><th>Stances</th></tr></thead><tbody>"]
+    for row in p.r.conflicts.rows:
+        out.append(f'<tr><th scope="row">{_issue_link(p, row["issue"], row["title"])}</th>'
+                   f'<td class="num">{row["positions"]}</td><td class="num">{row["for"]}</td>'
+                   f'<td class="num">{row["mixed"]}</td><td class="num">{row["against"]}</td>'
+                   f'{_agreement_cell(row["agreement"])}<td{p.en}>{e(row["verdict"])}</td>'
+                   f'<td>{e(row["stances"])}</td></tr>')
+    out.append("</tbody></table>")
+    yield _scroll("".join(out))
     yield "</section>"
 
 
-def _change_quotes(row: dict) -> str:
+def _changes(p: Page) -> Iterable[str]:
+    yield f'<section id="changes"><h2{p.en}>Change over time</h2>'
+    if not p.r.timelines:
+        yield f'<p class="note"{p.en}>No organisation has more than one document.</p>'
+    for _org, listing in p.r.timelines:
+        yield f"<h3{p.en}>{e(listing.title)}</h3>"
+        out = [f'<table class="changes"><thead{p.en}><tr><th>Change</th><th>Issue</th><th>Before</th><th>After</th>'
+               "<th>Direction</th><th>In their words</th></tr></thead><tbody>"]
+        for row in listing.rows:
+            out.append(f'<tr><td>{e(row["change"])}</td>'
+                       f'<td><a href="#{anchor("issue", row["issue"])}">{e(row["issue"])}</a></td>'
+                       f'<td>{_stance_badge(row["before"])}</td><td>{_stance_badge(row["after"])}</td>'
+                       f'<td>{e(row["direction"])}</td><td class="words">{_change_quotes(p, row)}</td></tr>')
+        out.append("</tbody></table>")
+        yield _scroll("".join(out))
+    yield "</section>"
+
+
+def _span_of(location: str) -> tuple[int | None, int | None]:
+    """'seeds/x.txt:12-14' -> (12, 14); '...:?' -> (None, None)."""
+    tail = location.rsplit(":", 1)[-1]
+    first, _, last = tail.partition("-")
+    if not first.isdigit():
+        return None, None
+    return int(first), int(last) if last.isdigit() else int(first)
+
+
+def _change_quotes(p: Page, row: dict) -> str:
     out = []
-    for side in ("before", "after"):
+    for side, doc_key in (("before", "from"), ("after", "to")):
         if row[f"quote_{side}"]:
             first = row[f"quote_{side}"].split(" | ")[0]
-            cite = row[f"location_{side}"].split(" | ")[0].rsplit("/", 1)[-1]
-            out.append(f'<blockquote lang="nb">«{e(first)}»<cite>{e(side)}: {e(cite)}</cite></blockquote>')
+            start, end = _span_of(row[f"location_{side}"].split(" | ")[0])
+            out.append(f'<blockquote lang="nb">«{e(first)}»<cite>{e(side)}: {p.cite(row[doc_key], start, end)}'
+                       "</cite></blockquote>")
     return "".join(out)
 
 
-def _issues(r) -> Iterable[str]:
-    yield '<section id="issues"><h2>Issues and quotes</h2>'
-    for sec in r.issues:
-        yield f'<article class="issue" id="issue-{e(sec.key)}"><h3>{e(sec.title)} <code>{e(sec.key)}</code></h3>'
-        yield f'<p class="proposal">Proposal: {e(sec.proposal)}</p><ul class="positions">'
+def _issues(p: Page) -> Iterable[str]:
+    yield f'<section id="issues"><h2{p.en}>Issues and quotes</h2>'
+    for sec in p.r.issues:
+        yield (f'<article class="issue" id="{anchor("issue", sec.key)}"><h3>{e(sec.title)} <code>{e(sec.key)}</code>'
+               "</h3>")
+        yield f'<p class="proposal"><span{p.en}>Proposal:</span> {e(sec.proposal)}</p><ul class="positions">'
         for rec in sec.positions:
-            yield _position(rec)
+            yield _position(p, rec)
         yield "</ul>"
         if sec.silent:
-            yield f'<p class="silent">Not addressed in: {e(", ".join(sec.silent))}</p>'
+            yield f'<p class="silent"{p.en}>Not addressed in: {e(", ".join(sec.silent))}</p>'
         yield "</article>"
     yield "</section>"
 
 
-def _position(rec: dict) -> str:
-    reported = (f' <span class="reported">reported by {e(rec["reported_by"])}</span>'
+def _position(p: Page, rec: dict) -> str:
+    reported = (f' <span class="reported"{p.en}>reported by {e(rec["reported_by"])}</span>'
                 if rec["reported_by"] else "")
-    quotes = "".join(
-        f'<blockquote lang="nb">«{e(q["text"])}»<cite>{e(_cite(q))}</cite></blockquote>' for q in rec["quotes"])
+    quotes = "".join(_quote(p, rec["document"], q) for q in rec["quotes"])
     return (f'<li class="b-{STANCE_CLASS.get(rec["stance"], "na")}">{_stance_badge(rec["stance"])} '
             f'<strong>{e(rec["organisation_label"])}</strong>, {e(rec["document"])} ({e(rec["year"])}){reported}'
             f'<p>{e(rec["summary"])}</p>{quotes}</li>')
 
 
-def _cite(q: dict) -> str:
-    start, end = q["line_start"], q["line_end"]
-    lines = "?" if start is None else (f"{start}" if start == end else f"{start}-{end}")
-    return f"{q['file']}:{lines}"
+def _quote(p: Page, doc: str, q: dict) -> str:
+    speaker = q.get("speaker")
+    said = f' <span class="speaker" lang="en">(words of {e(speaker)})</span>' if speaker else ""
+    return (f'<blockquote lang="nb">«{e(q["text"])}»{said}<cite>{p.cite(doc, q["line_start"], q["line_end"])}'
+            "</cite></blockquote>")
 
 
-def _sources(r) -> Iterable[str]:
-    yield '<section id="sources"><h2>Sources</h2>'
-    yield ("<table><thead><tr><th>Document</th><th>Organisation</th><th>Title</th><th>Year</th>"
-           "<th>Hearing</th><th>Signed by</th><th>File</th></tr></thead><tbody>")
-    for d in r.documents:
+def _sources(p: Page) -> Iterable[str]:
+    yield f'<section id="sources"><h2{p.en}>Sources</h2>'
+    out = [f"<table><thead{p.en}><tr><th>Document</th><th>Organisation</th><th>Title</th><th>Year</th>"
+           "<th>Hearing</th><th>Signed by</th><th>Text</th></tr></thead><tbody>"]
+    for d in p.r.documents:
         when = d["date"] or d["year"]
         ref = f'<br><small>{e(d["reference"])}</small>' if d["reference"] else ""
-        yield (f'<tr><td><code>{e(d["id"])}</code></td><td>{e(d["organisation"])}</td><td>{e(d["title"])}</td>'
-               f'<td>{e(when)}</td><td>{e(d["hearing"])}{ref}</td><td>{e("; ".join(d["signatories"]))}</td>'
-               f'<td><code>{e(d["source"])}</code></td></tr>')
-    yield "</tbody></table></section>"
+        url = d.get("url")
+        title = e(d["title"]) + (f'<br><small class="cite">{e(url)}</small>' if url else "")
+        out.append(f'<tr><td><code>{e(d["id"])}</code></td><td>{e(d["organisation"])}</td><td>{title}</td>'
+                   f'<td>{e(when)}</td><td>{e(d["hearing"])}{ref}</td><td>{e("; ".join(d["signatories"]))}</td>'
+                   f'<td><a href="#{anchor("src", d["id"])}"><code>{e(d["file"])}</code></a></td></tr>')
+    out.append("</tbody></table>")
+    yield _scroll("".join(out))
+    yield "</section>"
 
 
-def render_html(r) -> str:
-    """The whole report as one HTML document."""
-    parts = ['<!DOCTYPE html>', '<html lang="en">', '<head><meta charset="utf-8">',
+def _quoted_lines(r) -> dict[str, set[int]]:
+    """Per document, the lines some quote of the report stands on (marked in the appendix)."""
+    marked: dict[str, set[int]] = {}
+    for sec in r.issues:
+        for rec in sec.positions:
+            for q in rec["quotes"]:
+                if q["line_start"] is not None:
+                    marked.setdefault(rec["document"], set()).update(range(q["line_start"], q["line_end"] + 1))
+    return marked
+
+
+def _appendix(p: Page) -> Iterable[str]:
+    yield f'<section id="appendix"><h2{p.en}>Source texts</h2>'
+    yield (f'<p class="note"{p.en}>Each response as the dataset holds it, line by line: every citation above '
+           'links to its first line here; quoted lines are marked.</p>')
+    marked = _quoted_lines(p.r)
+    for src in p.x.sources:
+        yield (f'<article id="{anchor("src", src.id)}"><h3><code>{e(src.id)}</code> {e(src.title)}</h3>'
+               f'<p class="note"><code>{e(src.file)}</code></p>')
+        if src.problem:
+            yield f'<p class="note"{p.en}>{e(src.problem)}</p></article>'
+            continue
+        quoted = marked.get(src.id, set())
+        lines = (f'<div class="l{" q" if n in quoted else ""}" id="{line_anchor(src.id, n)}">'
+                 f'<a href="#{line_anchor(src.id, n)}">{n}</a><span>{e(text)}</span></div>'
+                 for n, text in enumerate(src.lines, 1))
+        yield '<div class="source" lang="nb">' + "\n".join(lines) + "</div></article>"
+    yield "</section>"
+
+
+def render_html(r, extras) -> str:
+    """The whole report as one HTML document; `extras` (findings, date, source texts) from
+    stancecli.export.findings."""
+    page = Page(r, extras)
+    parts = ["<!DOCTYPE html>", f'<html lang="{e(r.lang)}">', '<head><meta charset="utf-8">',
+             f'<meta http-equiv="Content-Security-Policy" content="{e(csp())}">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
-             f'<title>{e(r.title)}</title>', f"<style>{CSS}</style></head>", "<body>"]
-    for section in (_header, _map, _matrix, _conflicts, _changes, _issues, _sources):
-        parts.extend(section(r))
+             '<meta name="generator" content="stancecli">', f"<title>{e(r.title)}</title>",
+             f"<style>{CSS}</style></head>", "<body>"]
+    for section in (_header, _findings, _map, _matrix, _conflicts, _changes, _issues, _sources, _appendix):
+        parts.extend(section(page))
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

@@ -1,7 +1,9 @@
 """The shareable report as markdown: the same sections as the HTML page.
 
 Markdown passes raw HTML through, so every datum has &, < and > escaped (a markdown
-viewer shows them as typed) and table cells have | escaped.
+viewer shows them as typed) and table cells have | escaped. The source texts go in indented
+code blocks, which show every character as it is; each line carries its number, so that a
+citation (document, title, lines) can be followed.
 """
 
 from __future__ import annotations
@@ -30,19 +32,43 @@ def _stance(stance: str) -> str:
     return f"{SYMBOLS.get(stance, '·')} {label}"
 
 
-def _header(r) -> Iterable[str]:
+def _header(r, x) -> Iterable[str]:
+    from stancecli import __version__
+
     n = r.counts
     yield f"# {t(r.title)}"
     yield ""
-    yield (f"Dataset `{t(r.dataset)}`: {n['organisations']} organisations, {n['documents']} documents, "
-           f"{n['issues']} issues, {n['positions']} positions, {n['quotes']} verbatim quotes.")
+    yield (f"{n['organisations']} organisations, {n['documents']} documents, "
+           f"{n['issues']} issues, {n['positions']} positions, {n['quotes']} verbatim quotes. "
+           f"Made on {t(x.generated)} with stancecli {t(__version__)}.")
     yield ""
-    yield ("Contents: [Position map](#position-map) · [Agreement matrix](#agreement-matrix) · "
+    yield ("Contents: [Findings](#findings) · [Position map](#position-map) · [Agreement matrix](#agreement-matrix) · "
            "[Lines of conflict](#lines-of-conflict) · [Change over time](#change-over-time) · "
-           "[Issues and quotes](#issues-and-quotes) · [Sources](#sources)")
+           "[Issues and quotes](#issues-and-quotes) · [Sources](#sources) · [Source texts](#source-texts)")
 
 
-def _map(r) -> Iterable[str]:
+def _findings(r, x) -> Iterable[str]:
+    f = x.findings
+    yield "## Findings"
+    yield ""
+    if f.divided:
+        yield "- **Most divided:** " + "; ".join(
+            f"{t(row['title'])} (`{t(row['issue'])}`: {t(row['stances'])}; agreement "
+            f"{fraction(row['agreement'])}, {t(row['verdict'])})" for row in f.divided) + "."
+    basis = f" (pairs sharing at least {f.min_shared} issues)" if f.min_shared > 1 else ""
+    for label, pairs in (("Closest", f.closest), ("Most distant", f.distant)):
+        if pairs:
+            yield f"- **{label}{basis}:** " + "; ".join(
+                f"{t(p.a)} and {t(p.b)}: {p.value:.2f} over {p.shared} shared issues" for p in pairs) + "."
+    for move in f.moves:
+        changed = "; ".join(f"{t(row['issue'])} {t(row['before'])} → {t(row['after'])}" for row in move.changed)
+        yield (f"- **{t(move.organisation)} over time** ({t(move.before)} → {t(move.after)}): "
+               + (changed or "no stance changed on the issues both documents address") + ".")
+    if not (f.divided or f.closest or f.moves):
+        yield "- Too few positions for findings."
+
+
+def _map(r, x) -> Iterable[str]:
     yield "## Position map"
     yield ""
     yield from map_markdown(r.map)
@@ -51,13 +77,13 @@ def _map(r) -> Iterable[str]:
         yield f"No one addressed: {t(', '.join(r.map.unaddressed))}"
 
 
-def _matrix(r) -> Iterable[str]:
+def _matrix(r, x) -> Iterable[str]:
     yield "## Agreement matrix"
     yield ""
     yield from matrix_markdown(r.matrix)
 
 
-def _conflicts(r) -> Iterable[str]:
+def _conflicts(r, x) -> Iterable[str]:
     yield "## Lines of conflict"
     yield ""
     yield "| Issue | Positions | For | Mixed | Against | Agreement | Verdict | Stances |"
@@ -67,7 +93,7 @@ def _conflicts(r) -> Iterable[str]:
                f"{row['against']} | {fraction(row['agreement'])} | {c(row['verdict'])} | {c(row['stances'])} |")
 
 
-def _changes(r) -> Iterable[str]:
+def _changes(r, x) -> Iterable[str]:
     yield "## Change over time"
     if not r.timelines:
         yield ""
@@ -83,7 +109,7 @@ def _changes(r) -> Iterable[str]:
                    f"{c(_stance(row['after']))} | {c(row['direction'])} |")
 
 
-def _issues(r) -> Iterable[str]:
+def _issues(r, x) -> Iterable[str]:
     yield "## Issues and quotes"
     for sec in r.issues:
         yield ""
@@ -91,37 +117,55 @@ def _issues(r) -> Iterable[str]:
         yield ""
         yield f"_Proposal: {t(sec.proposal)}_"
         for rec in sec.positions:
-            yield from _position(rec)
+            yield from _position(rec, x)
         if sec.silent:
             yield ""
             yield f"Not addressed in: {t(', '.join(sec.silent))}"
 
 
-def _position(rec: dict) -> Iterable[str]:
+def _position(rec: dict, x) -> Iterable[str]:
     reported = f", reported by {t(rec['reported_by'])}" if rec["reported_by"] else ""
     yield ""
     yield (f"- **{t(rec['organisation_label'])}** ({t(rec['document'])}, {rec['year']}{reported}): "
            f"**{t(_stance(rec['stance']))}**. {t(rec['summary'])}")
+    from stancecli.export.tables import citation
+
+    titles = {s.id: s.title for s in x.sources}
     for q in rec["quotes"]:
-        start, end = q["line_start"], q["line_end"]
-        lines = "?" if start is None else (f"{start}" if start == end else f"{start}-{end}")
-        yield f"  > «{t(q['text'])}» — `{t(q['file'])}:{lines}`"
+        said = f" (words of {t(q['speaker'])})" if q.get("speaker") else ""
+        cited = citation(rec["document"], titles.get(rec["document"], ""), q["line_start"], q["line_end"])
+        yield f"  > «{t(q['text'])}»{said} — {t(cited)}"
 
 
-def _sources(r) -> Iterable[str]:
+def _sources(r, x) -> Iterable[str]:
     yield "## Sources"
     yield ""
     yield "| Document | Organisation | Title | Year | Hearing | Signed by | File |"
     yield "|---|---|---|---|---|---|---|"
     for d in r.documents:
         yield (f"| `{c(d['id'])}` | {c(d['organisation'])} | {c(d['title'])} | {c(d['date'] or d['year'])} | "
-               f"{c(d['hearing'])} | {c('; '.join(d['signatories']))} | `{c(d['source'])}` |")
+               f"{c(d['hearing'])} | {c('; '.join(d['signatories']))} | `{c(d['file'])}` |")
 
 
-def render_markdown(r) -> Iterable[str]:
-    for i, section in enumerate((_header, _map, _matrix, _conflicts, _changes, _issues, _sources)):
+def _source_texts(r, x) -> Iterable[str]:
+    yield "## Source texts"
+    for src in x.sources:
+        yield ""
+        yield f"### {t(src.id)}: {t(src.title)}"
+        yield ""
+        if src.problem:
+            yield t(src.problem)
+            continue
+        width = len(str(len(src.lines)))
+        # An indented code block: shown as typed, and no line of the source can end it.
+        yield from (f"    {n:>{width}}  {text}".rstrip() for n, text in enumerate(src.lines, 1))
+
+
+def render_markdown(r, extras) -> Iterable[str]:
+    sections = (_header, _findings, _map, _matrix, _conflicts, _changes, _issues, _sources, _source_texts)
+    for i, section in enumerate(sections):
         if i:
             yield ""
-        yield from section(r)
+        yield from section(r, extras)
     yield ""
     yield f"_{t(STANCE_LEGEND)}_"

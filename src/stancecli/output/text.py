@@ -19,7 +19,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 BOM = "\ufeff"
 # Markdown syntax a quote could use to link, embed a (remote) image or format: shown as written.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()!#|~])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]!|~])")
 
 
 def tsv(listing: Listing, header: bool = False) -> Iterable[str]:

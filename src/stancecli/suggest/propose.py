@@ -349,7 +349,8 @@ def _decide(issue_key: str, own, quotes: list[Candidate], reported: list[Candida
         confidence = 0.5 + 0.5 * (1 - best / ADDRESSED_AT)
         reasons = ["no sentence of the document's own names the issue"] if not own else [
             f"the issue is named only in passing (relevance {best:.2f} < {ADDRESSED_AT})"]
-        return Proposal(issue_key, ABSENT, round(min(confidence, 0.95), 2), [], reported, reasons)
+        # The quotes of a not-addressed proposal are the best weak candidates, for a person to overrule it.
+        return Proposal(issue_key, ABSENT, round(min(confidence, 0.95), 2), quotes, reported, reasons)
     top = [(s, r) for s, r in own if s.relevance >= CANDIDATE_AT][:TOP_FOR_STANCE]
     weights = [s.relevance for s, _ in top]
     scores = [r.score for _, r in top]

@@ -1,0 +1,322 @@
+"""Stance proposals scored leave-one-document-out on the bundled dataset, and timed.
+
+Usage: python bench/suggest_eval.py [--runs N] [--no-timing] [--write]
+
+For each of the five documents its positions (own and reported) and its not_addressed
+entries are removed from the dataset, `propose` runs on its source over the codebook
+issues, and the proposals are compared with the curated coding:
+
+  (a) share of curated own positions whose quote (or a sentence overlapping it) is among
+      the top 3 offered quotes;
+  (b) share of decided (document, issue) pairs whose proposal is on the right side
+      (for / mixed / against / not-addressed), next to the trivial baselines: the majority
+      side of the other four documents, and "all not-addressed";
+  (c) share of curated reported positions offered as reported views of the right actor,
+      and how many were offered as the document's own words instead.
+
+Then it times `stancecli suggest --doc` on the largest seed and on a 50 MB synthetic source
+against bare-Python baselines measured in the same run. --write puts the report into the
+"Stance proposals" section of docs/benchmarks.md (between its markers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from stancecli.corpus import Source, read_source  # noqa: E402
+from stancecli.loading import load_or_fail  # noqa: E402
+from stancecli.model import ABSENT, Dataset  # noqa: E402
+from stancecli.suggest import Proposal, propose  # noqa: E402
+
+DATA = ROOT / "data" / "stances.yaml"
+DOC = ROOT / "docs" / "benchmarks.md"
+BEGIN, END = "<!-- suggest:begin -->", "<!-- suggest:end -->"
+TOP = 3
+BIG_BYTES = 50 * 1024 * 1024
+GOALS = {"recall": 0.85, "side": 0.80}
+CONFIDENCE_BINS = [(0.0, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 1.01)]
+
+
+def side(stance: str) -> str:
+    if stance == ABSENT:
+        return ABSENT
+    return "for" if stance.endswith("for") else "against" if stance.endswith("against") else "mixed"
+
+
+def without(ds: Dataset, doc_id: str) -> Dataset:
+    """The dataset as if the document had never been coded."""
+    return dataclasses.replace(
+        ds,
+        positions=[p for p in ds.positions if p.source_document != doc_id],
+        not_addressed={d: v for d, v in ds.not_addressed.items() if d != doc_id},
+        broken_pairs={(d, i) for d, i in ds.broken_pairs if d != doc_id},
+    )
+
+
+def spans(source: Source, quotes: list[str]) -> list[tuple[int, int]]:
+    out = []
+    for q in quotes:
+        span = source.find(q)
+        if span:
+            out.append((span.start, span.end))
+    return out
+
+
+def overlaps(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> bool:
+    return any(s < e2 and s2 < e for s, e in a for s2, e2 in b)
+
+
+@dataclasses.dataclass
+class Tally:
+    recall_hit: int = 0
+    recall_all: int = 0
+    side_right: int = 0
+    exact_right: int = 0
+    pairs: int = 0
+    majority_right: int = 0
+    absent_right: int = 0
+    reported_right: int = 0
+    reported_all: int = 0
+    reported_as_own: int = 0
+    confusion: Counter = dataclasses.field(default_factory=Counter)
+    bins: Counter = dataclasses.field(default_factory=Counter)
+    bins_right: Counter = dataclasses.field(default_factory=Counter)
+    per_doc: dict = dataclasses.field(default_factory=dict)
+
+
+def evaluate(ds: Dataset) -> Tally:
+    tally = Tally()
+    codebook = [k for k, i in ds.issues.items() if i.codebook]
+    for doc_id, document in ds.documents.items():
+        source = read_source(document.path)
+        train = without(ds, doc_id)
+        reported = [p for p in ds.positions if p.reported_by == doc_id]
+        keys = list(dict.fromkeys([*codebook, *(p.issue for p in reported)]))
+        proposals = {p.issue: p for p in propose(train, doc_id, source, keys, limit=TOP)}
+        majority = _majority_side(ds, doc_id, codebook)
+        doc_tally = Tally()
+        for key in codebook:
+            truth = _truth(ds, doc_id, key)
+            if truth is None:
+                continue
+            _score_pair(tally, doc_tally, proposals[key], truth, majority)
+            own = [p for p in ds.positions if p.document == doc_id and p.issue == key]
+            for position in own:
+                curated = spans(source, [q.text for q in position.quotes])
+                offered = spans(source, [c.quote for c in proposals[key].quotes[:TOP]])
+                for t in (tally, doc_tally):
+                    t.recall_all += 1
+                    t.recall_hit += overlaps(curated, offered)
+        for position in reported:
+            proposal = proposals[position.issue]
+            curated = spans(source, [q.text for q in position.quotes])
+            right = any(position.organisation in c.speaker_ids and overlaps(curated, spans(source, [c.quote]))
+                        for c in proposal.reported)
+            as_own = overlaps(curated, spans(source, [c.quote for c in proposal.quotes]))
+            for t in (tally, doc_tally):
+                t.reported_all += 1
+                t.reported_right += right
+                t.reported_as_own += as_own
+        tally.per_doc[doc_id] = doc_tally
+    return tally
+
+
+def _truth(ds: Dataset, doc_id: str, key: str) -> str | None:
+    own = [p for p in ds.positions if p.document == doc_id and p.issue == key]
+    if own:
+        return own[0].stance
+    if key in ds.not_addressed.get(doc_id, ()):
+        return ABSENT
+    return None
+
+
+def _majority_side(ds: Dataset, doc_id: str, codebook: list[str]) -> str:
+    sides = Counter(side(t) for d in ds.documents if d != doc_id for k in codebook
+                    if (t := _truth(ds, d, k)) is not None)
+    return sides.most_common(1)[0][0]
+
+
+def _score_pair(tally: Tally, doc_tally: Tally, proposal: Proposal, truth: str, majority: str) -> None:
+    right = side(proposal.stance) == side(truth)
+    for t in (tally, doc_tally):
+        t.pairs += 1
+        t.side_right += right
+        t.exact_right += proposal.stance == truth
+        t.majority_right += majority == side(truth)
+        t.absent_right += side(truth) == ABSENT
+    tally.confusion[(side(truth), side(proposal.stance))] += 1
+    for lo, hi in CONFIDENCE_BINS:
+        if lo <= proposal.confidence < hi:
+            tally.bins[(lo, hi)] += 1
+            tally.bins_right[(lo, hi)] += right
+
+
+# ---------------------------------------------------------------- timing
+
+def big_source(workdir: Path) -> Path:
+    """A 50 MB source: seed sentences recombined by bench/gen_corpus.py, concatenated."""
+    target = workdir / "big-50mb.txt"
+    if target.exists() and target.stat().st_size == BIG_BYTES:
+        return target
+    corpus = workdir / "corpus"
+    if not corpus.exists():
+        subprocess.run([sys.executable, str(ROOT / "bench" / "gen_corpus.py"), "5000", str(corpus)],
+                       check=True, stdout=subprocess.DEVNULL)
+    with target.open("wb") as out:
+        written = 0
+        for path in sorted(corpus.glob("*.txt")):
+            data = path.read_bytes()[: BIG_BYTES - written]
+            cut = data.rfind(b"\n") + 1 if written + len(data) >= BIG_BYTES else len(data)
+            out.write(data[:cut])
+            written += cut
+            if written >= BIG_BYTES - 1024:
+                break
+    return target
+
+
+def big_dataset(workdir: Path, source: Path) -> Path:
+    """The bundled organisations and issues, with one document whose source is `source`."""
+    import yaml
+
+    raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    org = raw["organisations"][0]["id"]
+    raw["documents"] = [{"id": "big-2020", "organisation": org, "title": "Synthetic 50 MB response",
+                         "hearing": "Synthetic", "year": 2020, "source": source.name}]
+    raw["positions"] = []
+    raw["not_addressed"] = {}
+    path = workdir / "stances.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def timings(runs: int, workdir: Path) -> dict[str, list[float]]:
+    exe = shutil.which("stancecli", path=str(Path(sys.executable).parent)) or "stancecli"
+    big = big_source(workdir)
+    data = big_dataset(workdir, big)
+    tokenise = "import re,sys; t=open(sys.argv[1],encoding='utf-8').read(); len(re.findall(r'\\w+', t.lower()))"
+    largest = max(load_or_fail(DATA).documents.values(), key=lambda d: d.path.stat().st_size)
+    cmds = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        f"suggest --doc {largest.id} (all 20 codebook issues)": [exe, "suggest", "--doc", largest.id, "--format", "tsv"],
+        "python: read 50 MB and list its words": [sys.executable, "-c", tokenise, str(big)],
+        "suggest --doc on the 50 MB source (20 issues)": [exe, "suggest", "--doc", "big-2020", "--data", str(data),
+                                                          "--format", "tsv"],
+    }
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    out: dict[str, list[float]] = {name: [] for name in cmds}
+    for cmd in cmds.values():  # warm caches (dataset snapshot, file cache, bytecode)
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+    for _ in range(runs):
+        for name, cmd in cmds.items():
+            start = time.perf_counter()
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True)
+            out[name].append(time.perf_counter() - start)
+    return out
+
+
+# ---------------------------------------------------------------- report
+
+def _share(n: int, d: int) -> str:
+    return f"{n / d:.2f} ({n}/{d})" if d else "n/a"
+
+
+def report(tally: Tally, times: dict[str, list[float]] | None, runs: int) -> str:
+    lines = [BEGIN, "## Stance proposals", ""]
+    lines += [
+        f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, with `python bench/suggest_eval.py --runs {runs}`.",
+        "",
+        "Leave-one-document-out on the bundled dataset: each document's positions and not_addressed "
+        "entries are removed, `propose` runs on its source over the 20 codebook issues, and the "
+        "proposals are compared with the curated coding.",
+        "",
+        "| measure | value | goal |",
+        "|---|---:|---:|",
+        f"| (a) curated positions whose quote (or an overlapping sentence) is in the top {TOP} | "
+        f"{_share(tally.recall_hit, tally.recall_all)} | ≥ {GOALS['recall']:.2f} |",
+        f"| (b) proposals on the right side (for / mixed / against / not-addressed) | "
+        f"{_share(tally.side_right, tally.pairs)} | ≥ {GOALS['side']:.2f} |",
+        f"| baseline: majority side of the other four documents | {_share(tally.majority_right, tally.pairs)} | |",
+        f"| baseline: all not-addressed | {_share(tally.absent_right, tally.pairs)} | |",
+        f"| exact label (five-point scale or not-addressed) | {_share(tally.exact_right, tally.pairs)} | |",
+        f"| (c) reported views offered as the right actor's | {_share(tally.reported_right, tally.reported_all)} | |",
+        f"| reported views offered as the document's own words | {tally.reported_as_own} of {tally.reported_all} | 0 |",
+        "",
+        "Per document (a, b):",
+        "",
+        "| document | (a) top-3 quote | (b) right side |",
+        "|---|---:|---:|",
+    ]
+    for doc_id, t in tally.per_doc.items():
+        lines.append(f"| {doc_id} | {_share(t.recall_hit, t.recall_all)} | {_share(t.side_right, t.pairs)} |")
+    sides = ["for", "mixed", "against", ABSENT]
+    lines += ["", "Sides, curated (rows) against proposed (columns):", "",
+              "| curated \\ proposed | " + " | ".join(sides) + " |", "|---|" + "---:|" * len(sides)]
+    for truth in sides:
+        lines.append(f"| {truth} | " + " | ".join(str(tally.confusion[(truth, p)]) for p in sides) + " |")
+    lines += ["", "Confidence against how often the side was right:", "", "| confidence | proposals | right side |",
+              "|---|---:|---:|"]
+    for lo, hi in CONFIDENCE_BINS:
+        n = tally.bins[(lo, hi)]
+        lines.append(f"| {lo:.1f}–{min(hi, 1.0):.1f} | {n} | {_share(tally.bins_right[(lo, hi)], n)} |")
+    if times:
+        lines += _timing_lines(times, runs)
+    lines += ["", END]
+    return "\n".join(lines)
+
+
+def _timing_lines(times: dict[str, list[float]], runs: int) -> list[str]:
+    names = list(times)
+    base_small, small, base_big, big = (statistics.median(times[n]) for n in names)
+    out = ["", f"Wall time of the whole process, median of {runs} interleaved runs, stdout to a pipe:", "",
+           "| command | median | ratio to its baseline | goal |", "|---|---:|---:|---:|"]
+    out.append(f"| `{names[0]}` | {base_small * 1000:.0f} ms | 1.0× | |")
+    out.append(f"| `{names[1]}` | {small * 1000:.0f} ms | {small / base_small:.1f}× | ≤ 2 s |")
+    out.append(f"| {names[2]} | {base_big:.2f} s | 1.0× | |")
+    out.append(f"| `{names[3]}` | {big:.2f} s | {big / base_big:.1f}× | ≤ 10 s |")
+    return out
+
+
+def write(section: str) -> None:
+    text = DOC.read_text(encoding="utf-8")
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        text = head + section + rest.split(END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    DOC.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--no-timing", action="store_true")
+    parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    parser.add_argument("--workdir", type=Path, default=ROOT / "bench" / "out" / "suggest")
+    args = parser.parse_args()
+    tally = evaluate(load_or_fail(DATA))
+    times = None
+    if not args.no_timing:
+        args.workdir.mkdir(parents=True, exist_ok=True)
+        times = timings(args.runs, args.workdir)
+    section = report(tally, times, args.runs)
+    print(section)
+    if args.write:
+        write(section)
+
+
+if __name__ == "__main__":
+    main()
