@@ -108,20 +108,23 @@ def _yaml_loader(text: str):
 
 def parse_yaml(text: str, file: str) -> _Tree:
     """safe_load semantics, refusing anchors/aliases (and so alias bombs), explicit tags
-    and deep nesting; every YAML error becomes a DataError with file:line:col."""
+    and deep nesting; every YAML error becomes a DataError with file:line:col.
+
+    One pass: libyaml composes the node graph (aliases stay shared nodes, so a bomb costs
+    nothing yet), and one walk over it refuses what a dataset never needs, records the line of
+    every key and item, and builds the values.
+    """
     import yaml
 
     try:
-        _scan_events(text, file)
         loader = _yaml_loader(text)
         try:
             node = loader.get_single_node()
             if node is None:
                 raise DataError([Problem(file, 1, "", "the file is empty; expected a mapping with "
                                          "organisations, documents, issues and positions")])
-            walker = _Walker(file)
-            walker.walk(node, ())
-            data = _construct(loader, node, file)
+            walker = _Walker(file, loader)
+            data = walker.walk(node, ())
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
@@ -181,93 +184,81 @@ def _reader_error(text: str, file: str, exc) -> DataError:
     return DataError([Problem(f"{file}:{line}", col, "", f"malformed YAML: {exc.reason} (character {code})")])
 
 
-def _scan_events(text: str, file: str) -> None:
-    """One pass over the parser's events, before anything is built: refuse what a
-    dataset never needs and what could make building it expensive."""
-    import yaml
-
-    loader = _yaml_loader(text)
-    depth = 0
-    try:
-        while loader.check_event():
-            event = loader.get_event()
-            mark = event.start_mark
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise _refused(file, mark, "YAML anchors and aliases (&, *, <<) are not allowed in a dataset")
-            tag = getattr(event, "tag", None)
-            if tag and tag != _STR_TAG and not _implicit(event):
-                raise _refused(file, mark, f"YAML tags ({tag.replace('tag:yaml.org,2002:', '!!')}) are "
-                                           "not allowed in a dataset")
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise _refused(file, mark, f"nested more than {MAX_DEPTH} levels deep")
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                depth -= 1
-    finally:
-        loader.dispose()
-
-
-def _implicit(event) -> bool:
-    implicit = getattr(event, "implicit", None)
-    return any(implicit) if isinstance(implicit, tuple) else bool(implicit)
+# The tags plain YAML gives values by itself; anything else was written by hand (!!python/…).
+_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp",
+                                                            "map", "seq"))
+_ALIASES_REFUSED = "YAML anchors and aliases (&, *, <<) are not allowed in a dataset"
 
 
 def _refused(file: str, mark, message: str) -> DataError:
     return DataError([Problem(f"{file}:{mark.line + 1}", mark.column + 1, "", message)])
 
 
-def _construct(loader, node, file: str) -> Any:
-    try:
-        return loader.construct_document(node)
-    except (ValueError, TypeError, OverflowError, AttributeError) as exc:
-        raise DataError([Problem(file, node.start_mark.line + 1, "",
-                                 f"malformed YAML: a value cannot be read ({exc})")]) from None
-
-
 class _Walker:
-    """Records the line of every key and item; notes duplicate keys; dates stay text."""
+    """Builds the values; records the line of every key and item; notes duplicate keys;
+    refuses aliases, hand-written tags and deep nesting; dates stay text."""
 
-    def __init__(self, file: str):
+    def __init__(self, file: str, loader: Any):
         self.file = file
+        self.loader = loader
         self.lines: dict[tuple, int] = {}
         self.problems: list[Problem] = []
-        self.count = 0
+        self.seen: set[int] = set()
 
-    def walk(self, node, path: tuple) -> None:
+    def walk(self, node, path: tuple) -> Any:
         import yaml
 
-        self.count += 1
-        if self.count > MAX_NODES:
+        if id(node) in self.seen:  # a node met twice is an alias to an anchored one
+            raise _refused(self.file, node.start_mark, _ALIASES_REFUSED)
+        self.seen.add(id(node))
+        if len(self.seen) > MAX_NODES:
             raise DataError([Problem(self.file, node.start_mark.line + 1, "", "the file is too large to check")])
+        if node.tag not in _PLAIN_TAGS:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise _refused(self.file, node.start_mark, f"YAML tags ({tag}) are not allowed in a dataset")
         self.lines[path] = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
-            self._mapping(node, path)
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                self.walk(item, path + (i,))
-        elif node.tag == _TIMESTAMP_TAG:
-            node.tag = _STR_TAG  # checked as text by the builder: '2014-02-30' is a problem, not a crash
+            self._deep(node, path)
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            self._deep(node, path)
+            return [self.walk(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self._scalar(node)
 
-    def _mapping(self, node, path: tuple) -> None:
+    def _deep(self, node, path: tuple) -> None:
+        if len(path) >= MAX_DEPTH:
+            raise _refused(self.file, node.start_mark, f"nested more than {MAX_DEPTH} levels deep")
+
+    def _scalar(self, node) -> Any:
+        if node.tag in (_STR_TAG, _TIMESTAMP_TAG):
+            return node.value  # a date stays text: '2014-02-30' is the builder's problem, not a crash
+        try:
+            return self.loader.construct_object(node)
+        except (ValueError, TypeError, OverflowError, AttributeError) as exc:
+            raise DataError([Problem(self.file, node.start_mark.line + 1, "",
+                                     f"malformed YAML: a value cannot be read ({exc})")]) from None
+
+    def _mapping(self, node, path: tuple) -> dict[str, Any]:
         import yaml
 
+        out: dict[str, Any] = {}
         first: dict[str, int] = {}
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _refused(self.file, value_node.start_mark, _ALIASES_REFUSED)
             if not isinstance(key_node, yaml.ScalarNode):
                 raise DataError([Problem(self.file, line, _dotted(path), "mapping keys must be plain text")])
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise DataError([Problem(self.file, line, _dotted(path),
-                                         "YAML merge keys (<<) are not allowed in a dataset")])
-            child = path + (key_node.value,)
-            if key_node.value in first:
+            key = key_node.value
+            child = path + (key,)
+            if key in first:
                 self.problems.append(Problem(self.file, line, _dotted(child),
-                                             f"duplicate key (first at line {first[key_node.value]}); "
+                                             f"duplicate key (first at line {first[key]}); "
                                              "YAML keeps only the last one"))
-            first.setdefault(key_node.value, line)
-            self.walk(value_node, child)
+            first.setdefault(key, line)
+            out[key] = self.walk(value_node, child)
             self.lines[child] = line
+        return out
 
 
 def _dotted(path: tuple) -> str:
