@@ -320,3 +320,17 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def mismatches() -> None:
+    """Debugging aid: the pairs whose side is wrong."""
+    ds = load_or_fail(DATA)
+    codebook = [k for k, i in ds.issues.items() if i.codebook]
+    for doc_id, document in ds.documents.items():
+        source = read_source(document.path)
+        for p in propose(without(ds, doc_id), doc_id, source, codebook, limit=TOP):
+            truth = _truth(ds, doc_id, p.issue)
+            if truth and side(truth) != side(p.stance):
+                top = p.quotes[0].quote[:100] if p.quotes else ""
+                print(f"{doc_id:12} {p.issue:28} curated {truth:16} proposed {p.stance:16} {p.confidence:.2f} "
+                      f"{'; '.join(p.reasons)[:120]} | {top}")

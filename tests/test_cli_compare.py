@@ -106,7 +106,7 @@ def test_json_keeps_norwegian_letters_unescaped(cli):
 
 def test_jsonl_is_one_record_per_line(cli, coded):
     lines = cli("compare", "i1", "--data", coded, "--format", "jsonl").stdout.splitlines()
-    assert [json.loads(line)["document"] for line in lines] == ["a-2012", "a-2010", "b-2011"]
+    assert [json.loads(line)["document"] for line in lines] == ["a-2010", "a-2012", "b-2011"]
 
 
 def test_csv_has_a_header_and_quotes_fields_with_commas(cli):
@@ -168,9 +168,10 @@ def test_data_option_and_environment_select_a_dataset(cli, tmp_path):
     copy.parent.mkdir()
     copy.write_text(DATA.read_text(encoding="utf-8").replace("short: Parat NAV", "short: Parat-kopi"),
                     encoding="utf-8")
-    assert "Parat-kopi" in cli("compare", "anbud", "--data", str(copy)).stdout
-    assert "Parat-kopi" in cli("compare", "anbud", env={"STANCECLI_DATA": str(copy)}).stdout
-    assert "Parat-kopi" not in cli("compare", "anbud").stdout
+    # markdown is read by people: it shows names (pipes and JSON carry the ids)
+    assert "Parat-kopi" in cli("compare", "anbud", "-f", "markdown", "--data", str(copy)).stdout
+    assert "Parat-kopi" in cli("compare", "anbud", "-f", "markdown", env={"STANCECLI_DATA": str(copy)}).stdout
+    assert "Parat-kopi" not in cli("compare", "anbud", "-f", "markdown").stdout
 
 
 def test_missing_dataset_is_a_clear_error(cli, tmp_path):

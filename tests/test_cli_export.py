@@ -15,17 +15,29 @@ import pytest
 
 import minidata
 from conftest import SMALL_SOURCES
+from conftest import _small_yaml as small_yaml
 
 sqlite_utils = pytest.importorskip("sqlite_utils", reason="sqlite-utils is in the 'export' and 'test' extras")
 
 DATASETTE_WAIT_S = 30.0
 
 
-@pytest.fixture
-def small_db(cli, small_data, tmp_path) -> Path:
-    out = tmp_path / "out" / "stances.db"
+@pytest.fixture(scope="module")
+def small_db(tmp_path_factory) -> Path:
+    """One export of the small dataset, shared by the tests that only read it."""
+    from typer.testing import CliRunner
+
+    from stancecli.cli.app import app
+
+    root = tmp_path_factory.mktemp("small")
+    (root / "seeds").mkdir()
+    for name, text in SMALL_SOURCES.items():
+        (root / "seeds" / name).write_text(text, encoding="utf-8")
+    (root / "stances.yaml").write_text(small_yaml(), encoding="utf-8")
+    out = root / "out" / "stances.db"
     out.parent.mkdir()
-    result = cli("export", "sqlite", str(out), "--data", str(small_data))
+    env = {"STANCECLI_CACHE_DIR": str(tmp_path_factory.mktemp("cache"))}
+    result = CliRunner().invoke(app, ["export", "sqlite", str(out), "--data", str(root / "stances.yaml")], env=env)
     assert result.exit_code == 0, result.stderr
     assert f"wrote {out}" in result.stderr
     return out
@@ -88,21 +100,23 @@ def test_views_answer_compare_and_agreement(small_db):
     assert first == [{"issue": "i1", "verdict": "split"}]
 
 
-def test_no_local_path_in_the_file(small_db, small_data):
+def test_no_local_path_in_the_file(small_db):
     data = small_db.read_bytes()
-    assert str(small_data.parent).encode() not in data
+    assert str(small_db.parent.parent).encode() not in data
     db = sqlite_utils.Database(small_db)
     assert rows(db, "select source from documents where id = 'a-2010'") == [{"source": "seeds/a-2010.txt"}]
 
 
 # ---------------------------------------------------------------- sqlite: replacing the file
 
-def test_rerun_replaces_the_file_and_leaves_no_temporary_file(cli, small_db, small_data):
-    small_db.write_bytes(b"an old file that is not a database")
-    result = cli("export", "sqlite", str(small_db), "--data", str(small_data))
+def test_rerun_replaces_the_file_and_leaves_no_temporary_file(cli, small_data, tmp_path):
+    out = tmp_path / "out" / "stances.db"
+    out.parent.mkdir()
+    out.write_bytes(b"an old file that is not a database")
+    result = cli("export", "sqlite", str(out), "--data", str(small_data))
     assert result.exit_code == 0, result.stderr
-    assert sqlite_utils.Database(small_db)["positions"].count == 10
-    assert [p.name for p in small_db.parent.iterdir()] == ["stances.db"]
+    assert sqlite_utils.Database(out)["positions"].count == 10
+    assert [p.name for p in out.parent.iterdir()] == ["stances.db"]
 
 
 def test_export_through_a_symlink_writes_its_target(cli, small_data, tmp_path):

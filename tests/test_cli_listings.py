@@ -3,12 +3,11 @@
 import json
 
 
-def test_issues_lists_every_issue_with_counts(cli, dataset):
-    rows = {r.split("\t")[0]: r.split("\t") for r in cli("issues").stdout.splitlines()}
-    assert set(rows) == set(dataset.issues)
-    anbud = rows["anbud"]
+def test_issues_lists_every_issue_with_counts(cli, small_data):
+    rows = {r.split("\t")[0]: r.split("\t") for r in cli("issues", "--data", str(small_data)).stdout.splitlines()}
+    assert set(rows) == {"i1", "i2", "i3", "i4", "i5"}
     # key, title, codebook, positions, for, mixed, against, not addressed
-    assert anbud[2:8] == ["yes", "4", "0", "1", "3", "2"]
+    assert rows["i2"][2:8] == ["", "4", "2", "1", "1", "0"]
 
 
 def test_orgs_with_kinds_and_counts(cli):
@@ -32,10 +31,10 @@ def test_docs_table_in_terminal(cli, terminal):
     assert "Coverage" in out and "%" in out
 
 
-def test_issues_table_in_terminal(cli, terminal):
-    out = cli("issues", "--color", "never").stdout
-    row = next(line for line in out.splitlines() if line.strip().startswith("anbud "))
-    assert row.split()[-6:] == ["yes", "4", "0", "1", "3", "2"]
+def test_issues_table_in_terminal(cli, terminal, small_data):
+    out = cli("issues", "--color", "never", "--data", str(small_data)).stdout
+    row = next(line for line in out.splitlines() if line.strip().startswith("i2 "))
+    assert row.split()[-6:] == ["4", "2", "1", "1", "0", "0"]  # ... against, not addressed, undecided
     assert "Not" in out and "addressed" in out
 
 
@@ -48,3 +47,12 @@ def test_orgs_table_in_terminal(cli, terminal):
 def test_issues_in_english(cli):
     rows = {r.split("\t")[0]: r.split("\t") for r in cli("issues", "--lang", "en").stdout.splitlines()}
     assert rows["anbud"][1] == "Public tendering of labour-market measures"
+
+
+def test_undecided_pairs_are_counted_apart_from_not_addressed(cli, small_data):
+    text = small_data.read_text(encoding="utf-8").replace("- {key: i1, ", "- {key: i1, codebook: true, ")
+    small_data.write_text(text + "not_addressed:\n  m-2011: [i1]\n", encoding="utf-8")
+    issues = {r["key"]: r for r in json.loads(cli("issues", "--data", str(small_data), "-f", "json").stdout)}
+    assert (issues["i1"]["not_addressed"], issues["i1"]["undecided"]) == (1, 1)  # m-2011 said; e-2011 open
+    docs = {r["id"]: r for r in json.loads(cli("docs", "--data", str(small_data), "-f", "json").stdout)}
+    assert (docs["e-2011"]["undecided"], docs["m-2011"]["undecided"]) == (1, 0)

@@ -82,17 +82,17 @@ def test_terminal_grid_coloured(cli, terminal, small_data):
     assert "strongly against" in result.stdout  # the legend
 
 
-def test_terminal_grid_orders_blocs(cli, terminal):
-    out = cli("map", "--color", "never").stdout
-    header = next(line for line in out.splitlines() if "Issue" in line and "NTL" in line)
+def test_terminal_grid_orders_blocs(cli, terminal, small_data):
+    out = cli("map", "--color", "never", "--data", str(small_data)).stdout
+    header = next(line for line in out.splitlines() if "Issue" in line and "Beta" in line)
     order = header.split()
-    assert order.index("Parat") < order.index("Bergen")  # Parat NAV and Bergen agree on 10 issues
+    assert order.index("Kommune") < order.index("Beta")  # Kommune stands next to A&B, who it agrees with
 
 
-def test_by_document_and_issues(cli):
-    found = cells(cli("map", "--by", "document", "--issues", "egenregi").stdout)
-    assert found[("egenregi", "ntl-2012")] == "for"
-    assert found[("egenregi", "ntl-2015")] == "strongly-for"
+def test_by_document_and_issues(cli, small_data):
+    found = cells(cli("map", "--by", "document", "--issues", "i1", "--data", str(small_data)).stdout)
+    assert found[("i1", "a-2010")] == "strongly-for"
+    assert found[("i1", "a-2012")] == "for"
 
 
 def test_by_kind_averages_members(cli, small_data):

@@ -1,6 +1,7 @@
 """`stancecli report`: one self-contained HTML page (and markdown) that a browser renders with the
 map, the matrix and the quotes, every datum escaped. Opened in headless Chromium where available."""
 
+import html as html_module
 import os
 import re
 import shutil
@@ -121,16 +122,87 @@ def test_lang_en(cli, small_data):
     assert "Issue i1" in html and "Summary of i1" in html
 
 
+def test_output_dash_is_standard_output(cli, small_data, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = cli("report", "--data", str(small_data), "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("<!DOCTYPE html>")
+    assert not (tmp_path / "-").exists()
+    md = cli("report", "--data", str(small_data), "-f", "markdown", "-o", "-")
+    assert md.stdout.startswith("# Where organisations stand")
+
+
+def test_lang_attribute_follows_lang(cli, small_data):
+    nb = cli("report", "--data", str(small_data), "--lang", "nb").stdout
+    en = cli("report", "--data", str(small_data), "--lang", "en").stdout
+    assert '<html lang="nb">' in nb and '<html lang="en">' in en
+    assert '<h2 lang="en">Position map</h2>' in nb  # the page's own English words say so
+
+
+def test_content_security_policy_allows_only_the_pages_own_style(small_report):
+    import base64
+    import hashlib
+
+    page = small_report.read_text(encoding="utf-8")
+    policy = html_module.unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)[1])
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    assert directives["default-src"] == "'none'" and directives["script-src"] == "'none'"
+    style = re.search(r"<style>(.*?)</style>", page, re.S)[1]
+    digest = base64.b64encode(hashlib.sha256(style.encode("utf-8")).digest()).decode()
+    assert directives["style-src"] == f"'sha256-{digest}'"
+    assert " style=" not in page  # style attributes would be blocked by the policy
+
+
+def test_generation_date_and_no_local_path(cli, small_data):
+    env = {"SOURCE_DATE_EPOCH": "1767225600"}
+    for fmt in ("html", "markdown"):
+        out = cli("report", "--data", str(small_data), "-f", fmt, env=env).stdout
+        assert "Made on 2026-01-01 00:00 UTC" in out
+        assert str(small_data.parent) not in out and "seeds/" not in out
+
+
+def test_findings_summarise_division_pairs_and_moves(cli, small_data):
+    page = parse(cli("report", "--data", str(small_data), "--lang", "en").stdout)
+    text = " ".join("".join(page.text).split())
+    assert "Most divided: Issue i1 (A&B <u> +, Beta --; agreement 0.25, split)" in text
+    assert "Closest: Kommune and A&B <u>: 0.88 over 2 shared issues" in text
+    assert "Most distant: Gamma and A&B <u>: 0.50 over 1 shared issue;" in text
+    assert "A&B <u> over time (a-2010, answering «H» → a-2012, answering «H»): Issue i1 strongly-for → for." in text
+
+
+def test_citations_link_to_the_quoted_line(small_report):
+    page = small_report.read_text(encoding="utf-8")
+    link = re.search(r'<a href="#([^"]+)">a-2012, «Tittel a-2012 &lt;em&gt;», line 3</a>', page)
+    assert link, "the citation of the a-2012 quote is a link"
+    line = re.search(rf'<div class="l q" id="{re.escape(link[1])}"><a href="#[^"]+">3</a><span>(.*?)</span>', page)
+    assert line and line[1] == "Vi er for i1, men med | en pipe."
+
+
+def test_agreement_has_its_own_colours(small_report):
+    page = small_report.read_text(encoding="utf-8")
+    agreement = re.findall(r'<td class="heat ([^"]+)"', page)
+    assert agreement and all(c.startswith("ag") or c == "na" for c in agreement)
+    stance_classes = {"s2", "s1", "s0", "sm1", "sm2"}
+    assert not stance_classes & {c for classes in agreement for c in classes.split()}
+
+
+def test_markdown_appendix_numbers_every_source_line(cli, small_data):
+    md = cli("report", "--data", str(small_data), "-f", "markdown").stdout
+    assert "### a-2012: Tittel a-2012 &lt;em&gt;" in md
+    assert "    3  Vi er for i1, men med | en pipe." in md.splitlines()
+    assert "    3  Vi støtter <script>alert('x')</script> fullt ut." in md.splitlines()  # code: shown as typed
+
+
 def test_real_data_report_has_every_section(cli, tmp_path):
     out = tmp_path / "r.html"
     assert cli("report", "-o", str(out)).exit_code == 0
     page = parse(out.read_text(encoding="utf-8"))
     text = " ".join(page.text)
-    for heading in ("Position map", "Agreement matrix", "Lines of conflict", "Change over time",
-                    "Issues and quotes", "Sources"):
+    for heading in ("Findings", "Position map", "Agreement matrix", "Lines of conflict", "Change over time",
+                    "Issues and quotes", "Sources", "Source texts"):
         assert heading in text
     assert "NTL 2012 (ntl-2012) → NTL 2015 (ntl-2015)" in text
-    sources = page.tables["plain"]
+    sources = page.tables["cards sources"]
     assert any("003_7e837691441a8617.txt" in " ".join(row) for row in sources)
 
 
@@ -141,13 +213,17 @@ def test_markdown_report(cli, small_data, tmp_path):
     result = cli("report", "--data", str(small_data), "--format", "markdown", "-o", str(out))
     assert result.exit_code == 0
     md = out.read_text(encoding="utf-8")
-    for heading in ("## Position map", "## Agreement matrix", "## Lines of conflict", "## Change over time",
-                    "## Issues and quotes", "## Sources"):
+    for heading in ("## Findings", "## Position map", "## Agreement matrix", "## Lines of conflict",
+                    "## Change over time", "## Issues and quotes", "## Sources", "## Source texts"):
         assert heading in md
-    assert "> «Vi støtter &lt;script&gt;alert('x')&lt;/script&gt; fullt ut.» — `a-2010.txt:3`" in md
-    assert "<script>" not in md and "<img" not in md
+    assert ("> «Vi støtter &lt;script&gt;alert('x')&lt;/script&gt; fullt ut.» — a-2010, «Tittel a-2010 &lt;em&gt;», "
+            "line 3") in md
+    prose = "\n".join(line for line in md.splitlines() if not line.startswith("    "))  # code blocks show as typed
+    assert "<script>" not in prose and "<img" not in prose
     assert "| **A&amp;B &lt;u&gt;** |" in md  # the matrix row
     assert "No one addressed: i5" in md
+    assert ("- **Most divided:** Sak i1 (`i1`: A&amp;B &lt;u&gt; +, Beta --; agreement 0.25, split)"
+            in md)  # the findings, escaped like every datum
 
 
 def test_markdown_to_a_terminal_is_fine(cli, terminal, small_data):
@@ -183,8 +259,8 @@ def test_browser_renders_map_matrix_and_quotes(small_report, tmp_path):
     assert matrix["Beta"]["Beta"] == "—"
 
     text = " ".join(" ".join(dom.text).split())
-    assert "«Vi støtter <script>alert('x')</script> fullt ut.» a-2010.txt:3" in text
-    assert "«Gamma mener i2 er feil <img src=x onerror=alert(1)>.» b-2011.txt:7" in text
+    assert "«Vi støtter <script>alert('x')</script> fullt ut.» a-2010, «Tittel a-2010 <em>», line 3" in text
+    assert "«Gamma mener i2 er feil <img src=x onerror=alert(1)>.» b-2011, «Tittel b-2011 <em>», line 7" in text
     assert "reported by b-2011" in text
     assert "Not addressed in: e-2011" in text
 
@@ -202,3 +278,56 @@ def test_browser_screenshot_and_print(small_report, tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert pdf.read_bytes()[:5] == b"%PDF-"
     assert len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())) >= 2  # the issues start a new page
+
+
+# ---------------------------------------------------------------- a phone and a laptop
+
+VIEWPORTS = (1280, 390)
+LAYOUT_CHECK = """<!DOCTYPE html><html><body>
+%(frames)s
+<pre id="out">pending</pre>
+<script>
+// Loaded beside the report (which runs no script): measures each frame once it has loaded.
+const results = {};
+function measure(frame) {
+  const d = frame.contentDocument, width = d.documentElement.clientWidth, overflow = [];
+  for (const el of d.body.querySelectorAll('*')) {
+    if (el.parentElement && el.parentElement.closest('.scroll')) continue;  // inside a scroll box
+    const r = el.getBoundingClientRect();
+    if (r.width && (r.right > width + 0.5 || r.left < -0.5)) overflow.push(el.tagName + '.' + el.className);
+  }
+  const ids = new Set([...d.querySelectorAll('[id]')].map(e => e.id));
+  const links = [...d.querySelectorAll('a[href^="#"]')].map(a => decodeURIComponent(a.getAttribute('href').slice(1)));
+  const bg = sel => [...new Set([...d.querySelectorAll(sel)].map(e => getComputedStyle(e).backgroundColor))];
+  results[frame.width] = {width, pageWidth: d.documentElement.scrollWidth, overflow: overflow.slice(0, 20),
+    links: links.length, broken: links.filter(h => !ids.has(h)).slice(0, 20),
+    citations: d.querySelectorAll('cite a').length,
+    stanceColours: bg('td.cell:not(.na)'), agreementColours: bg('td.heat:not(.na)'),
+    strongForColour: bg('td.cell.s2')};
+  if (Object.keys(results).length === %(count)d) document.getElementById('out').textContent = JSON.stringify(results);
+}
+for (const f of document.querySelectorAll('iframe')) f.addEventListener('load', () => measure(f));
+</script></body></html>"""
+
+
+@needs_chromium
+def test_phone_and_laptop_nothing_runs_off_and_every_link_resolves(cli, tmp_path):
+    import json
+
+    report = tmp_path / "report.html"
+    assert cli("report", "-o", str(report)).exit_code == 0
+    frames = "".join(f'<iframe width="{w}" height="900" src="report.html"></iframe>' for w in VIEWPORTS)
+    check = tmp_path / "check.html"
+    check.write_text(LAYOUT_CHECK % {"frames": frames, "count": len(VIEWPORTS)}, encoding="utf-8")
+    result = chromium(tmp_path, "--hide-scrollbars", "--allow-file-access-from-files", "--virtual-time-budget=20000",
+                      "--dump-dom", check.as_uri())
+    assert result.returncode == 0, result.stderr[-2000:]
+    found = json.loads(html_module.unescape(re.search(r'<pre id="out">(.*?)</pre>', result.stdout, re.S)[1]))
+    for width in VIEWPORTS:
+        seen = found[str(width)]
+        assert seen["width"] == width
+        assert seen["overflow"] == [] and seen["pageWidth"] <= width, seen["overflow"]
+        assert seen["links"] > 0 and seen["broken"] == []
+        assert seen["citations"] > 0
+        assert seen["strongForColour"] == ["rgb(30, 123, 52)"]  # the style sheet applies under the CSP
+        assert not set(seen["stanceColours"]) & set(seen["agreementColours"])

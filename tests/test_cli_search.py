@@ -119,3 +119,65 @@ def test_escape_sequences_in_sources_never_reach_the_terminal(cli, terminal, tmp
     for fmt in ("table", "grep"):
         out = cli("search", "tiltak", str(tmp_path), "--format", fmt, "--color", "never").stdout
         assert "tiltak" in out and "\x1b" not in out, fmt
+
+
+# ---------------------------------------------------------------- pipe conventions
+
+def test_a_dash_searches_standard_input(cli):
+    from typer.testing import CliRunner
+
+    from stancecli.cli.app import app
+
+    result = CliRunner().invoke(app, ["search", "anbudsutsetting", "-"],
+                                input="Innledning.\nVi er imot anbuds-\nutsetting av tiltak.\n")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "(standard input):2:12:Vi er imot anbudsutsetting av tiltak.\n"
+
+
+def test_a_pipe_is_searched_when_no_path_is_given(tmp_path):
+    result = _run("printf 'Vi vil ha mer egenregi i NAV.\\n' | stancecli search egenregi",
+                  STANCECLI_CACHE_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "(standard input):1:15:Vi vil ha mer egenregi i NAV.\n"
+
+
+def test_a_pdf_named_is_searched(cli, tmp_path):
+    from test_cli_add_document import PDF_PAGES, make_pdf, needs_pdf
+
+    needs_pdf()
+    (tmp_path / "svar.pdf").write_bytes(make_pdf(PDF_PAGES))
+    result = cli("search", "anbudsutsetting", str(tmp_path / "svar.pdf"))
+    assert result.exit_code == 0, result.stderr
+    path, line, _col, sentence = result.stdout.splitlines()[0].split(":", 3)
+    assert path == str(tmp_path / "svar.pdf") and line == "2"
+    assert "anbudsutsetting av arbeidsmarkedstiltak" in sentence
+
+
+def test_a_pdf_that_cannot_be_read_is_refused_with_a_message(cli, tmp_path, monkeypatch):
+    from test_cli_add_document import PDF_PAGES, make_pdf
+
+    (tmp_path / "svar.pdf").write_bytes(make_pdf(PDF_PAGES))
+    monkeypatch.setattr("stancecli.pdftext.available", lambda: False)
+    result = cli("search", "anbudsutsetting", str(tmp_path / "svar.pdf"))
+    assert result.exit_code == 1
+    assert "skipped reading PDFs needs the optional extra" in result.stderr
+
+
+def test_pdfs_in_a_folder_are_not_skipped_silently(cli, tmp_path):
+    from test_cli_add_document import PDF_PAGES, make_pdf
+
+    (tmp_path / "a.txt").write_text("Vi er imot anbud.\n", encoding="utf-8")
+    (tmp_path / "svar.pdf").write_bytes(make_pdf(PDF_PAGES))
+    result = cli("search", "anbud", str(tmp_path))
+    assert result.exit_code == 0
+    assert "skipped 1 .pdf file(s) found in folders" in result.stderr
+
+
+def test_a_limit_that_cuts_results_says_so(cli):
+    cut = cli("search", "tiltak", "--limit", "3")
+    assert len(cut.stdout.splitlines()) == 3
+    assert "stancecli: showing the best 3 hits; more match (--limit 0 shows all)" in cut.stderr
+    everything = cli("search", "tiltak", "--limit", "0")
+    assert len(everything.stdout.splitlines()) > 3 and "showing the best" not in everything.stderr
+    exact = cli("search", "anbudsutseting", "--limit", "100")
+    assert "showing the best" not in exact.stderr

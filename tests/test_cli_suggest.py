@@ -1,141 +1,160 @@
-"""`suggest ISSUE --doc DOC`: ranked candidate passages as position stubs whose quotes are verbatim."""
+"""`suggest --doc DOC`: proposed stances with verbatim quotes, in a terminal and in a pipe."""
 
 from __future__ import annotations
 
-import sys
+import json
 
 import pytest
 import yaml
 
 import minidata
-from conftest import DATA
 from minidata import YAML
 from stancecli.corpus import read_source
-from stancecli.suggest import stub, suggest, yaml_quote
+from stancecli.suggest import yaml_quote
+
+# A second document for the small dataset: own views, a reported view, a verdict after naming.
+REPORTING = (
+    "Høringssvar fra Testforbundet.\n"
+    "\n"
+    "NHO mener at anbud på arbeidsmarkedstiltak bør innføres raskt.\n"
+    "\n"
+    "Vi er imot anbudsutsetting av arbeidsmarkeds-\n"
+    "tiltak. Anbud gir dårligere kvalitet for brukerne.\n"
+    "\n"
+    "NAV bør gjøre mer i egenregi, med egne ansatte og egne tiltak.\n"
+)
 
 
-def stubs(stdout: str) -> list[dict]:
-    """The pasteable positions in suggest's output."""
-    parsed = yaml.safe_load(stdout)  # the comments vanish; the stubs form one YAML list
-    assert isinstance(parsed, list)
-    return parsed
+@pytest.fixture
+def mini(tmp_path):
+    """The small dataset, with tf-2020's source replaced by REPORTING; its positions stay."""
+    return minidata.make(tmp_path, source=REPORTING)
 
 
-def test_every_suggested_quote_is_verbatim_in_its_source(dataset):
-    offered = 0
-    sample = list(dataset.issues)[::6]  # every document, a spread of issues: each call runs a dozen searches
-    for doc in dataset.documents.values():
-        source = read_source(doc.path)
-        for key in sample:
-            for cand in suggest(dataset, key, doc.id, source, limit=3).candidates:
-                span = source.find(cand.quote)
-                assert span is not None, (key, doc.id, cand.quote)
-                assert (span.line_start, span.line_end) == (cand.line, cand.end_line)
-                offered += 1
-    assert offered > 20
+def tsv_rows(stdout: str) -> list[list[str]]:
+    return [line.split("\t") for line in stdout.splitlines()]
 
 
-def test_stubs_paste_as_positions_with_the_quote(cli):
-    result = cli("suggest", "anbud", "--doc", "ntl-2012")
+def test_every_codebook_issue_by_default_and_pipe_rows_carry_every_field(cli, mini):
+    result = cli("suggest", "--doc", "tf-2020", "--data", str(mini))
     assert result.exit_code == 0, result.stderr
-    positions = stubs(result.stdout)
-    assert len(positions) == 5
-    source = read_source((DATA.parent / "../seeds/001_37ab94ba59815dd1.txt").resolve())
-    for position in positions:
-        assert position["issue"] == "anbud" and position["document"] == "ntl-2012"
-        assert position["stance"] == "TODO" and position["summary"] == {"nb": "", "en": ""}
-        assert len(position["quotes"]) == 1 and source.find(position["quotes"][0])
+    rows = tsv_rows(result.stdout)
+    assert {len(r) for r in rows} == {11}
+    assert {r[0] for r in rows} == {"anbud"}  # the only codebook issue of the small dataset
+    own = [r for r in rows if r[3] == "quote"]
+    assert own[0][1] == "against" and own[0][8] == "Vi er imot anbudsutsetting av arbeidsmarkedstiltak."
+    assert own[0][7].endswith("seeds/tf.txt:5-6")
+    reported = [r for r in rows if r[3] == "reported"]
+    assert reported and reported[0][5] == "NHO" and reported[0][8].startswith("NHO mener")
 
 
-def test_passages_naming_the_issue_come_first(cli):
-    result = cli("suggest", "anbud", "--doc", "ntl-2012", "-n", "3")
+def test_every_quote_offered_is_verbatim_in_the_source(cli, mini):
+    result = cli("suggest", "--doc", "tf-2020", "--issue", "anbud", "--issue", "egenregi", "--data", str(mini),
+                 "--format", "json")
+    source = read_source(mini.parent.parent / "seeds" / "tf.txt")
+    records = json.loads(result.stdout)
+    assert [r["issue"] for r in records] == ["anbud", "egenregi"]
+    quotes = [q for r in records for q in [*r["quotes"], *r["reported"]]]
+    assert quotes
+    for q in quotes:
+        span = source.find(q["text"])
+        assert span and (span.line_start, span.line_end) == (q["line_start"], q["line_end"])
+
+
+def test_json_records_say_the_proposal_is_unconfirmed_and_name_the_reported_speaker(cli, mini):
+    result = cli("suggest", "--doc", "tf-2020", "--data", str(mini), "--format", "jsonl")
+    (record,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert record["confirmed"] is False and record["document"] == "tf-2020"
+    assert record["stance"] == "against" and 0 <= record["confidence"] <= 1 and record["reasons"]
+    assert record["reported"][0]["speaker"] == "NHO"
+    assert record["reported"][0]["speaker_organisations"] == []  # the small dataset has no NHO
+    assert all(q["text"] != record["reported"][0]["text"] for q in record["quotes"])
+
+
+def test_terminal_view_says_these_are_proposals_to_confirm(cli, mini, terminal):
+    result = cli("suggest", "--doc", "tf-2020", "--data", str(mini), "--color", "never")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "Proposals for a person to confirm" in out and "nothing has been written" in out
+    assert "proposed: - against" in out and "confidence" in out
+    assert "«Vi er imot anbudsutsetting av arbeidsmarkedstiltak.»" in out
+    assert "reported, NHO says" in out
+    assert "seeds/tf.txt:5-6" in out
+
+
+def test_the_positional_issue_still_works(cli, mini):
+    result = cli("suggest", "anbud", "--doc", "tf-2020", "--data", str(mini))
     assert result.exit_code == 0
-    for position in stubs(result.stdout):
-        assert "anbud" in position["quotes"][0].lower()
-    assert result.stdout.splitlines()[0].startswith("# 3 candidate passages on 'anbud' in ntl-2012 (")
+    assert {r[0] for r in tsv_rows(result.stdout)} == {"anbud"}
 
 
-def test_each_candidate_says_where_it_stands_and_why(cli):
-    result = cli("suggest", "anbud", "--doc", "ntl-2012", "-n", "1")
-    comment = [line for line in result.stdout.splitlines() if line.startswith("# 1.")][0]
-    assert comment.startswith("# 1. line ") and "matched: " in comment and "anbud" in comment
+def test_issue_and_document_may_be_named_loosely(cli, mini):
+    result = cli("suggest", "--issue", "Anbud på arbeidsmarkedstiltak", "--doc", "Høringssvar: test",
+                 "--data", str(mini))
+    assert result.exit_code == 0, result.stderr
+    assert tsv_rows(result.stdout)[0][0] == "anbud"
 
 
-def test_issue_and_document_may_be_named_loosely(cli):
-    result = cli("suggest", "Anbud på arbeidsmarkedstiltak", "--doc", "ntl-2012", "-n", "1")
-    assert result.exit_code == 0
-    assert stubs(result.stdout)[0]["issue"] == "anbud"
+def test_suggest_changes_no_file(cli, mini):
+    before = mini.read_bytes()
+    cli("suggest", "--doc", "tf-2020", "--data", str(mini), "--yaml")
+    assert mini.read_bytes() == before
 
 
-def test_passages_already_quoted_on_the_issue_are_left_out(cli, dataset):
-    result = cli("suggest", "anbud", "--doc", "ntl-2012", "-n", "20")
-    quoted = [q.text for p in dataset.positions if p.issue == "anbud" and p.document == "ntl-2012" for q in p.quotes]
-    offered = [p["quotes"][0] for p in stubs(result.stdout)]
-    assert quoted and not set(quoted) & set(offered)
-    assert "already quoted on it left out" in result.stdout.splitlines()[0]
+def test_yaml_stubs_paste_as_positions_but_do_not_validate_unconfirmed(cli, mini):
+    result = cli("suggest", "--doc", "tf-2020", "--data", str(mini), "--yaml")
+    assert result.exit_code == 0, result.stderr
+    (position,) = yaml.safe_load(result.stdout)
+    assert position["issue"] == "anbud" and position["document"] == "tf-2020"
+    assert position["stance"] == "TODO" and "proposed: against" in result.stdout
+    assert read_source(mini.parent.parent / "seeds" / "tf.txt").find(position["quotes"][0])
+    pasted = YAML.replace("\nnot_addressed:\n", "\n" + result.stdout.split("\n- issue:", 1)[1].join(["- issue:", ""])
+                          + "\nnot_addressed:\n")
+    mini.write_text(pasted, encoding="utf-8")
+    checked = cli("validate", "--data", str(mini))
+    assert checked.exit_code == 2
+    assert "'TODO' is not one of strongly-for, for, mixed, against, strongly-against" in checked.stderr
 
 
-def test_unknown_issue(cli):
-    result = cli("suggest", "anbudd", "--doc", "ntl-2012")
+UNCODED = YAML[:YAML.index("positions:")] + "positions: []\n\nnot_addressed:\n  tf-2020: []\n"
+
+
+@pytest.mark.parametrize("args, named", [((), "any of the issues"), (("-i", "anbud"), "'anbud'")])
+def test_no_passage_exits_1_like_grep(cli, tmp_path, args, named):
+    path = minidata.make(tmp_path, UNCODED, source="Høringssvar.\n\nVi har ingen merknader til saken.\n")
+    result = cli("suggest", "--doc", "tf-2020", "--data", str(path), *args)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == f"stancecli: no passage in tf-2020 names {named}\n"
+
+
+def test_without_a_document(cli, mini):
+    result = cli("suggest", "--data", str(mini))
+    assert result.exit_code == 2
+    assert "--doc" in result.stderr
+
+
+def test_unknown_issue(cli, mini):
+    result = cli("suggest", "--issue", "anbudd", "--doc", "tf-2020", "--data", str(mini))
     assert result.exit_code == 2
     assert result.stderr.startswith("stancecli: unknown issue 'anbudd'; did you mean anbud")
 
 
-def test_unknown_document(cli):
-    result = cli("suggest", "anbud", "--doc", "ntl-2099")
+def test_unknown_document(cli, mini):
+    result = cli("suggest", "--doc", "tf-2099", "--data", str(mini))
     assert result.exit_code == 2
-    assert result.stderr.startswith("stancecli: unknown document 'ntl-2099'; did you mean ntl-2012")
+    assert result.stderr.startswith("stancecli: unknown document 'tf-2099'; did you mean tf-2020")
 
 
-def test_no_candidates_exits_1_like_grep(cli, tmp_path):
-    issue = ("- key: bemanningsnorm\n  title:\n    nb: Bemanningsnorm\n    en: Staffing\n"
-             "  proposal:\n    nb: Maks brukere per veileder.\n    en: Caseload cap.\n")
-    text = YAML.replace("\npositions:\n", f"\n{issue}\npositions:\n")
-    path = minidata.make(tmp_path, text)
-    result = cli("suggest", "bemanningsnorm", "--doc", "tf-2020", "--data", str(path))
-    assert result.exit_code == 1
-    assert result.stdout == ""
-    assert result.stderr == "stancecli: no passage in tf-2020 matches the names or proposal of 'bemanningsnorm'\n"
-
-
-def test_a_stub_pasted_unchanged_does_not_validate(cli, tmp_path):
-    """The stance and summary are the curator's call: an undecided stub must not slip through."""
-    path = minidata.make(tmp_path)
-    result = cli("suggest", "anbud", "--doc", "tf-2020", "--data", str(path))
-    pasted = YAML.replace("\nnot_addressed:\n", "\n" + result.stdout.split("\n- issue:", 1)[1].join(["- issue:", ""])
-                          + "\nnot_addressed:\n")
-    path.write_text(pasted, encoding="utf-8")
-    checked = cli("validate", "--data", str(path))
-    assert checked.exit_code == 2
-    assert ("'TODO' is not one of strongly-for, for, mixed, against, strongly-against" in checked.stderr)
-    assert "summary.nb: must not be empty" in checked.stderr
-
-
-def test_without_the_search_engine_rapidfuzz_still_suggests_verbatim_quotes(cli, monkeypatch):
-    monkeypatch.setitem(sys.modules, "stancecli.search.engine", None)  # import fails as if not installed
-    result = cli("suggest", "anbud", "--doc", "ntl-2012", "-n", "3")
-    assert result.exit_code == 0, result.stderr
-    source = read_source((DATA.parent / "../seeds/001_37ab94ba59815dd1.txt").resolve())
-    quotes = [p["quotes"][0] for p in stubs(result.stdout)]
-    assert len(quotes) == 3 and all(source.find(q) for q in quotes)
+def test_unreadable_source_is_named_without_escape_sequences(cli, tmp_path):
+    path = minidata.make(tmp_path, YAML.replace("../seeds/tf.txt", '"../seeds/\\e[31mgone.txt"'))
+    result = cli("suggest", "--doc", "tf-2020", "--data", str(path))
+    assert result.exit_code == 2
+    message = result.stderr.splitlines()[-1]
+    assert "\x1b" not in message and message.endswith("seeds/\\x1b[31mgone.txt: source file not found")
 
 
 @pytest.mark.parametrize("text", ['Sier "nei" til \\ anbud', "tab\there", "esc \x1b[31m", "bidi \u202e x", "«NAV»"])
 def test_quotes_are_yaml_that_reads_back_exactly(text):
     assert yaml.safe_load(yaml_quote(text)) == text
     assert "\x1b" not in yaml_quote(text) and "\u202e" not in yaml_quote(text)
-
-
-def test_stub_is_one_position(dataset):
-    source = read_source(dataset.documents["fo-2016"].path)
-    found = suggest(dataset, "bemanningsnorm", "fo-2016", source, limit=1).candidates
-    position = yaml.safe_load(stub(found[0], "bemanningsnorm", "fo-2016"))[0]
-    assert set(position) == {"issue", "document", "stance", "summary", "quotes"}
-
-
-def test_unreadable_source_is_named_without_escape_sequences(cli, tmp_path):
-    path = minidata.make(tmp_path, YAML.replace("../seeds/tf.txt", '"../seeds/\\e[31mgone.txt"'))
-    result = cli("suggest", "anbud", "--doc", "tf-2020", "--data", str(path))
-    assert result.exit_code == 2
-    assert "\x1b" not in result.stderr
-    assert result.stderr.endswith("seeds/\\x1b[31mgone.txt: source file not found\n")

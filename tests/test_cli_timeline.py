@@ -9,30 +9,60 @@ def changes(stdout: str) -> dict[str, list[str]]:
     return {r[1]: r for r in (line.split("\t") for line in stdout.splitlines())}
 
 
-def test_diff_ntl_2012_2015_in_a_pipe(cli):
-    result = cli("diff", "ntl-2012", "ntl-2015")
+def test_diff_in_a_pipe(cli, small_data):
+    result = cli("diff", "a-2010", "a-2012", "--data", str(small_data))
     assert result.exit_code == 0, result.stderr
     found = changes(result.stdout)
-    assert found["egenregi"][:5] == ["changed", "egenregi", "for", "strongly-for", "toward-for"]
-    assert found["ordinaert-arbeidsliv"][:5] == ["changed", "ordinaert-arbeidsliv", "strongly-for", "for",
-                                                 "toward-against"]
-    assert found["kompetansekrav"][0] == "kept"
-    assert found["malstyring"][:4] == ["new", "malstyring", "not-addressed", "strongly-against"]
-    assert found["anbud"][:4] == ["dropped", "anbud", "strongly-against", "not-addressed"]
+    assert found["i1"][:5] == ["changed", "i1", "strongly-for", "for", "toward-against"]
+    assert found["i3"][:4] == ["new", "i3", "not-addressed", "against"]
+    assert found["i2"][:4] == ["dropped", "i2", "for", "not-addressed"]
     kinds = [line.split("\t")[0] for line in result.stdout.splitlines()]
-    assert kinds == sorted(kinds, key=["changed", "new", "dropped", "kept"].index)
+    assert kinds == ["changed", "new", "dropped"]
 
 
-def test_diff_quotes_come_with_their_lines(cli):
-    row = changes(cli("diff", "ntl-2012", "ntl-2015").stdout)["egenregi"]
-    assert "seeds/001_37ab94ba59815dd1.txt:" in row[7]
-    assert "seeds/003_7e837691441a8617.txt:" in row[9]
-    assert "egenregi" in row[8]
+def other_hearing(small_data) -> str:
+    """a-2012 answers another hearing than a-2010."""
+    text = small_data.read_text(encoding="utf-8")
+    small_data.write_text(text.replace("{id: a-2012, organisation: u1, title: \"Tittel a-2012 <em>\", hearing: H,",
+                                       "{id: a-2012, organisation: u1, title: \"Tittel a-2012 <em>\", hearing: H2,"),
+                          encoding="utf-8")
+    return str(small_data)
 
 
-def test_only(cli):
-    result = cli("diff", "ntl-2012", "ntl-2015", "--only", "changed", "--only", "kept")
-    assert {line.split("\t")[0] for line in result.stdout.splitlines()} == {"changed", "kept"}
+def test_another_hearing_is_not_raised_not_dropped(cli, small_data):
+    data = other_hearing(small_data)
+    found = changes(cli("diff", "a-2010", "a-2012", "--data", data).stdout)
+    assert found["i2"][:4] == ["not-raised", "i2", "for", "not-raised"]
+    assert found["i3"][:4] == ["new", "i3", "not-raised", "against"]
+    records = json.loads(cli("diff", "a-2010", "a-2012", "--data", data, "-f", "json").stdout)
+    assert {r["issue"]: r["after_status"] for r in records}["i2"] == "not-raised"
+
+
+def test_another_hearing_in_a_terminal_names_both(cli, terminal, small_data):
+    out = cli("diff", "a-2010", "a-2012", "--data", other_hearing(small_data), "--color", "never",
+              env={"COLUMNS": "200"}).stdout
+    assert "not raised in a-2012" in out
+    assert "a-2010 answered «H», a-2012 «H2»" in out
+    assert "dropped" not in out.split("\n", 1)[1]
+
+
+def test_undecided_later_document_is_not_a_drop(cli, small_data):
+    text = small_data.read_text(encoding="utf-8").replace("- {key: i2, ", "- {key: i2, codebook: true, ")
+    small_data.write_text(text, encoding="utf-8")
+    found = changes(cli("diff", "a-2010", "a-2012", "--data", str(small_data)).stdout)
+    assert found["i2"][:4] == ["undecided", "i2", "for", "undecided"]
+
+
+def test_diff_quotes_come_with_their_lines(cli, small_data):
+    row = changes(cli("diff", "a-2010", "a-2012", "--data", str(small_data)).stdout)["i1"]
+    assert row[7].endswith("seeds/a-2010.txt:3")
+    assert row[9].endswith("seeds/a-2012.txt:3")
+    assert "i1" in row[8]
+
+
+def test_only(cli, small_data):
+    result = cli("diff", "a-2010", "a-2012", "--data", str(small_data), "--only", "changed", "--only", "new")
+    assert {line.split("\t")[0] for line in result.stdout.splitlines()} == {"changed", "new"}
 
 
 def test_diff_csv_json_jsonl_markdown(cli, small_data):
@@ -50,11 +80,11 @@ def test_diff_csv_json_jsonl_markdown(cli, small_data):
     assert "| changed | i1 | strongly-for | for | toward-against |" in md
 
 
-def test_diff_terminal_blocks(cli, terminal):
-    out = cli("diff", "ntl-2012", "ntl-2015", "--only", "changed", "--color", "never").stdout
-    assert "NTL 2012 (ntl-2012) → NTL 2015 (ntl-2015)" in out
-    assert "egenregi  + for → ++ strongly-for  \u2191 toward for" in out
-    assert "001_37ab94ba59815dd1.txt:" in out and "003_7e837691441a8617.txt:" in out
+def test_diff_terminal_blocks(cli, terminal, small_data):
+    out = cli("diff", "a-2010", "a-2012", "--only", "changed", "--color", "never", "--data", str(small_data)).stdout
+    assert "A&B <u> 2010 (a-2010) → A&B <u> 2012 (a-2012)" in out
+    assert "i1  ++ strongly-for → + for  \u2193 toward against" in out
+    assert "a-2010.txt:3" in out and "a-2012.txt:3" in out
     assert "seeds/" not in out  # a terminal gets file names, not paths
 
 
@@ -82,12 +112,12 @@ def test_diff_with_no_such_change_exits_1(cli, small_data):
     assert "no such changes from a-2010 to a-2012" in result.stderr
 
 
-def test_timeline_ntl(cli):
-    result = cli("timeline", "ntl")
+def test_timeline_in_a_pipe(cli, small_data):
+    result = cli("timeline", "u1", "--data", str(small_data))
     assert result.exit_code == 0
     rows = [line.split("\t") for line in result.stdout.splitlines()]
-    assert {(r[0], r[1]) for r in rows} == {("ntl-2012", "ntl-2015")}
-    assert ["ntl-2012", "ntl-2015", "changed", "egenregi", "for", "strongly-for", "toward-for"] in [r[:7] for r in rows]
+    assert {(r[0], r[1]) for r in rows} == {("a-2010", "a-2012")}
+    assert ["a-2010", "a-2012", "changed", "i1", "strongly-for", "for", "toward-against"] in [r[:7] for r in rows]
 
 
 def test_timeline_formats(cli, small_data):
@@ -101,11 +131,11 @@ def test_timeline_formats(cli, small_data):
     assert "| a-2010 | a-2012 | changed | i1 |" in cli("timeline", "u1", *data, "-f", "markdown").stdout
 
 
-def test_timeline_terminal(cli, terminal):
-    out = cli("timeline", "ntl", "--color", "never").stdout
-    assert "NTL over time" in out
-    assert "ntl-2012 → ntl-2015" in out
-    assert "dropped" in out and "new" in out and "kept" in out
+def test_timeline_terminal(cli, terminal, small_data):
+    out = cli("timeline", "u1", "--color", "never", "--data", str(small_data)).stdout
+    assert "A&B <u> over time" in out
+    assert "a-2010 → a-2012" in out
+    assert "dropped" in out and "new" in out and "changed" in out
 
 
 def test_timeline_one_document_exits_1(cli):

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from minidata import YAML, make
-
 from stancecli.coding import (
     AlreadyDecided,
     CodingError,
@@ -186,3 +185,12 @@ def test_choosing_and_cycling_candidate_quotes():
 
 def test_the_default_summary_says_no_more_than_the_quote():
     assert default_summary("NTL", "Vi bør  ikke\nha anbud.") == "NTL: «Vi bør ikke ha anbud.»"
+
+
+def test_context_shows_the_quote_lines_and_their_neighbours_without_blank_lines(tmp_path):
+    from stancecli.coding import context
+    from stancecli.corpus import Source
+
+    source = Source.from_text(tmp_path / "s.txt", "Tittel\n\nFør.\n\nVi er imot\n\nanbud.\n\nEtter.\n\nSlutt.\nMer.\n")
+    assert context(source, 5, 7, around=2) == [(1, "Tittel", False), (3, "Før.", False), (5, "Vi er imot", True),
+                                               (7, "anbud.", True), (9, "Etter.", False), (11, "Slutt.", False)]

@@ -106,3 +106,76 @@ def test_every_document_is_at_least_75_percent_quoted(dataset):
 def test_positions_have_both_summaries(dataset):
     for p in dataset.positions:
         assert p.summary.nb and p.summary.en, (p.issue, p.source_document)
+
+
+# ---------------------------------------------------------------- whose words (issue 12)
+
+def test_every_own_position_rests_on_the_organisations_own_words(dataset):
+    from stancecli.validation import is_own_words
+
+    for p in dataset.positions:
+        if not p.is_reported:
+            assert any(is_own_words(q, p.organisation) for q in p.quotes), (p.issue, p.document)
+
+
+def test_no_quote_opening_with_a_reporting_formula_lacks_a_speaker(dataset):
+    from stancecli.validation import other_organisation_names, reporting_formula, speaking_organisation
+
+    for p in dataset.positions:
+        others = other_organisation_names(dataset, speaking_organisation(dataset, p))
+        for q in p.quotes:
+            formula = reporting_formula(q.text, others)
+            assert formula is None or q.speaker, (p.issue, p.source_document, formula, q.text)
+
+
+def test_validate_finds_no_speaker_problems(report):
+    assert not [p for p in report.problems if "reporting formula" in p.message or "own words" in p.message]
+
+
+def test_a_summary_that_says_demand_rests_on_a_quote_that_demands(dataset):
+    import re
+
+    demand = {"nb": re.compile(r"\bkrev(er|de)\b"), "en": re.compile(r"\bdemand(s|ed)\b(?! (more|less))")}
+    demanding = re.compile(r"\b(må|skal|krev\w*|ingen)\b", re.IGNORECASE)
+    for p in dataset.positions:
+        for lang, words in demand.items():
+            if words.search(p.summary.get(lang)):
+                assert any(demanding.search(q.text) for q in p.quotes), (p.issue, p.source_document, lang)
+
+
+def test_the_proposals_answered_are_reported_never_held_by_the_responses(dataset):
+    """The ministry's, the government's, the expert group's and the committee's proposals are
+    recorded as their reported views, never as a position of the document that answers them."""
+    actors = {"asd", "regjeringen", "ekspertgruppen", "nou-2012-6-utvalget"}
+    held = [p for p in dataset.positions if p.organisation in actors]
+    assert held
+    for p in held:
+        assert p.reported_by and dataset.organisations[p.organisation].kind in ("state-agency", "other")
+
+
+# Examples named in issue 12, re-read: what the source says, and no more.
+def _position(dataset, doc, issue):
+    return next(p for p in dataset.positions if p.document == doc and p.issue == issue)
+
+
+def test_bergen_asks_to_keep_its_own_measures_not_to_stop_buying(dataset):
+    p = _position(dataset, "bergen-2014", "egenregi")
+    assert "erstatte" not in p.summary.nb and "replace" not in p.summary.en
+    assert all("I NAV- kontorene arbeides det kontinuerlig" not in q.text for q in p.quotes)
+
+
+def test_need_and_wish_make_a_plain_for(dataset):
+    assert _position(dataset, "bergen-2014", "lavterskeltiltak").stance == "for"  # "det er behov for", "ønskelig"
+
+
+def test_kan_bor_and_i_utgangspunktet_enig_are_kept(dataset):
+    assert not any(p.document == "ntl-2012" and p.issue == "langsiktige-kontrakter" for p in dataset.positions)
+    assert "bør" in _position(dataset, "ntl-2012", "kompetanseutvikling").summary.nb
+    assert "viktig å definere" in _position(dataset, "fo-2016", "tett-oppfolging").summary.nb
+    assert "i utgangspunktet enig" in _position(dataset, "fo-2016", "malstyring").summary.nb
+
+
+def test_local_representatives_view_is_theirs_not_ntls(dataset):
+    assert not any(p.document == "ntl-2015" and p.issue == "todelt-ledelse" for p in dataset.positions)
+    reported = [p for p in dataset.positions if p.issue == "todelt-ledelse" and p.reported_by == "ntl-2015"]
+    assert reported and all(q.speaker for p in reported for q in p.quotes)

@@ -9,7 +9,6 @@ import pytest
 
 from conftest import DATA
 from minidata import YAML
-
 from stancecli.editing import Addition, EditError, insert, write_atomic
 
 DOC = {"id": "lo-2024", "organisation": "tf", "title": "Høringssvar: «x» og \"y\"", "hearing": "NOU 2024:1",

@@ -60,7 +60,18 @@ def test_quote_mapping_with_an_unknown_key(tmp_path):
     text = YAML.replace('  - "NAV bør gjøre', '  - page: 2\n    text: "NAV bør gjøre')
     _, problems = load(tmp_path, text)
     assert messages(problems) == [f"{line_of(text, 'page: 2')}: positions[1].quotes[0].page: unknown key "
-                                  "(expected one of text)"]
+                                  "(expected one of text, speaker)"]
+
+
+def test_quote_names_its_speaker_or_is_the_organisations_own(tmp_path):
+    text = YAML.replace('  - "NAV bør gjøre mer i egenregi, med egne ansatte og egne tiltak."',
+                        '  - text: "NAV bør gjøre mer i egenregi, med egne ansatte og egne tiltak."\n'
+                        '    speaker: Ekspertgruppen')
+    dataset, problems = load(tmp_path, text)
+    assert problems == []
+    assert dataset.positions[1].quotes[0].speaker == "Ekspertgruppen"
+    assert dataset.positions[1].quotes[0].text == "NAV bør gjøre mer i egenregi, med egne ansatte og egne tiltak."
+    assert dataset.positions[0].quotes[0].speaker is None
 
 
 def test_unknown_key_suggests_the_right_one(tmp_path):

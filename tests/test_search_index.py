@@ -174,7 +174,8 @@ def test_a_file_written_as_it_was_indexed_is_checked_once_more_then_trusted(corp
 
 # ---------------------------------------------------------------- damage repairs itself
 
-INDEX_FILES = ["manifest.marshal", "seg-0.bin", "vocab-0.txt", "vocab-0.off", "stems-0.txt", "stems-0.off"]
+INDEX_FILES = ["manifest.marshal", "seg-0.bin", "vocab-0.txt", "vocab-0.off", "stems-0.txt", "stems-0.off",
+               "typo-0.txt", "typo-0.off"]
 
 
 def _damage(path: Path, how: str) -> None:
@@ -338,3 +339,25 @@ def test_ties_are_ordered_the_same_in_a_fresh_and_an_updated_index(corpus, tmp_p
         updated = run(query, corpus, tmp_path / "updated", limit=7).hits
         fresh = run(query, corpus, tmp_path / f"fresh-{query}", limit=7).hits
         assert [(h.path, h.line, h.col) for h in updated] == [(h.path, h.line, h.col) for h in fresh]
+
+
+@pytest.mark.parametrize("query", ["anbudsutseting", "overslagsbevilling", "arbeidsmarkedsbedrifer", "oppfolgning"])
+def test_typos_find_in_the_index_what_they_find_in_memory(corpus, tmp_path, query):
+    indexed = run(query, corpus, tmp_path / "ix", limit=0)
+    assert indexed.mode == "index" and indexed.hits
+    assert indexed.hits == search(query, [corpus], use_index=False, limit=0).hits
+
+
+@pytest.mark.parametrize("rewrite", [False, True])
+def test_typos_find_words_added_after_the_first_build(corpus, tmp_path, monkeypatch, rewrite):
+    if rewrite:  # the typo table is written again at once, instead of scanning the new words
+        monkeypatch.setattr(ix, "TYPO_TAIL_MIN", 0)
+        monkeypatch.setattr(ix, "TYPO_TAIL_SHARE", 0.0)
+    for p in corpus.iterdir():
+        _age(p)
+    run("anbud", corpus, tmp_path / "ix")
+    with open(next(corpus.glob("002_*.txt")), "a", encoding="utf-8") as f:
+        f.write("\nEt kvantesprang for brukerne, og flere kvantesprangene.\n")
+    result = run("kvantesprnget", corpus, tmp_path / "ix", limit=0)
+    assert result.indexed == 1 and result.hits
+    assert result.hits == search("kvantesprnget", [corpus], use_index=False, limit=0).hits

@@ -15,8 +15,8 @@ DATA = "data/stances.yaml"
 def lint(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
 
-    def run(text: str, *options: str):
-        minidata.make(tmp_path, text)
+    def run(text: str, *options: str, source: str = minidata.SOURCE):
+        minidata.make(tmp_path, text, source)
         return cli("validate", "--data", DATA, *options)
 
     return run
@@ -75,7 +75,7 @@ def test_dangling_references(lint):
 def test_position_naming_an_unknown_document(lint):
     text = YAML.replace("  document: tf-2020\n  stance: for", "  document: tf-2021\n  stance: for")
     result = lint(text)
-    assert f"positions[1].document: unknown document 'tf-2021'; did you mean 'tf-2020'?" in result.stderr
+    assert "positions[1].document: unknown document 'tf-2021'; did you mean 'tf-2020'?" in result.stderr
 
 
 def test_document_never_cited_and_issue_without_positions_are_warnings(lint):
@@ -130,3 +130,93 @@ def test_every_problem_line_names_file_and_line(lint):
     for line in result.stderr.splitlines():
         file, number = line.split(":")[:2]
         assert file == DATA and number.isdigit()
+
+
+# ---------------------------------------------------------------- whose words a quote is
+
+REPORTED = minidata.SOURCE + (
+    "\n"
+    "Utvalget mener at alle tiltak bør settes ut på anbud.\n"
+    "Ekspertgruppen har også påpekt at NAV bør gjøre mer selv.\n"
+    "NHO mener at anbud bør prøves ut først.\n"
+    "TF mener at NAV bør gjøre mer selv.\n"
+)
+
+
+def _quote_as(text: str, quote: str, speaker: str | None = None) -> str:
+    """The dataset with the egenregi position's only quote replaced."""
+    item = f'  - text: "{quote}"\n    speaker: {speaker}\n' if speaker else f'  - "{quote}"\n'
+    return text.replace('  - "NAV bør gjøre mer i egenregi, med egne ansatte og egne tiltak."\n', item)
+
+
+def _with_second_quote(text: str, quote: str, speaker: str | None = None) -> str:
+    """The dataset with a second quote after the egenregi position's own-words quote."""
+    own = '  - "NAV bør gjøre mer i egenregi, med egne ansatte og egne tiltak."\n'
+    extra = f'  - text: "{quote}"\n    speaker: {speaker}\n' if speaker else f'  - "{quote}"\n'
+    return text.replace(own, own + extra)
+
+
+@pytest.mark.parametrize("quote,formula", [
+    ("Ekspertgruppen har også påpekt at NAV bør gjøre mer selv.", "Ekspertgruppen"),
+    ("Utvalget mener at alle tiltak bør settes ut på anbud.", "Utvalget"),
+])
+def test_quote_opening_with_a_reporting_formula_needs_a_speaker(lint, quote, formula):
+    text = _with_second_quote(YAML, quote)
+    result = lint(text, source=REPORTED)
+    assert result.exit_code == 0  # a warning: the position still has its own words
+    assert (f"{DATA}:{line_of(text, quote[:30])}: warning: positions[1].quotes[1]: the quote opens with a reporting "
+            f"formula (“{formula} …”) but has no speaker: say whose words they are, or keep only tf's own words") \
+        in result.stderr.splitlines()
+
+
+def test_a_speaker_settles_the_formula(lint):
+    text = _with_second_quote(YAML, "Ekspertgruppen har også påpekt at NAV bør gjøre mer selv.", "Ekspertgruppen")
+    result = lint(text, source=REPORTED)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert "0 errors, 0 warnings" in result.stdout
+
+
+def test_another_organisation_as_the_subject_is_a_reporting_formula(lint):
+    text = YAML.replace("\ndocuments:\n", "- id: nho\n  name: Næringslivets Hovedorganisasjon\n  short: NHO\n"
+                        "  kind: employer-organisation\n\ndocuments:\n")
+    text = _with_second_quote(text, "NHO mener at anbud bør prøves ut først.")
+    result = lint(text, source=REPORTED)
+    assert "positions[1].quotes[1]: the quote opens with a reporting formula (“NHO mener …”)" in result.stderr
+
+
+def test_the_documents_own_organisation_as_the_subject_is_its_own_words(lint):
+    result = lint(_with_second_quote(YAML, "TF mener at NAV bør gjøre mer selv."), source=REPORTED)
+    assert result.exit_code == 0
+    assert "reporting formula" not in result.stderr
+
+
+def test_a_position_resting_only_on_other_speakers_is_an_error(lint):
+    text = _quote_as(YAML, "Ekspertgruppen har også påpekt at NAV bør gjøre mer selv.", "Ekspertgruppen")
+    result = lint(text, source=REPORTED)
+    assert result.exit_code == 2
+    assert (f"{DATA}:{line_of(text, '- issue: egenregi')}: positions[1]: no quote in tf's own words: every quote names "
+            "another speaker; record the view as that speaker's (a reported position) or drop the position") \
+        in result.stderr.splitlines()
+
+
+def test_a_reported_position_may_rest_on_the_speakers_words(lint):
+    text = YAML.replace("\ndocuments:\n", "- id: ekspertgruppen\n  name: Ekspertgruppen\n  kind: other\n"
+                        "\ndocuments:\n")
+    text = text.replace("\nnot_addressed:", "- issue: egenregi\n  organisation: ekspertgruppen\n"
+                        "  reported_by: tf-2020\n  stance: for\n  summary:\n    nb: Ifølge TF vil gruppen ha egenregi.\n"
+                        "    en: According to TF, the group wants in-house work.\n  quotes:\n"
+                        '  - text: "Ekspertgruppen har også påpekt at NAV bør gjøre mer selv."\n'
+                        "    speaker: Ekspertgruppen\n\nnot_addressed:")
+    result = lint(text, source=REPORTED)
+    assert result.exit_code == 0, result.stderr
+    assert "(1 reported)" in result.stdout
+
+
+def test_unknown_key_in_a_quote(lint):
+    text = _quote_as(YAML, "NAV bør gjøre mer i egenregi, med egne ansatte og egne tiltak.", "Ekspertgruppen")
+    text = text.replace("    speaker: Ekspertgruppen", "    speeker: Ekspertgruppen")
+    result = lint(text)
+    assert result.exit_code == 2
+    assert f"{DATA}:{line_of(text, 'speeker')}: positions[1].quotes[0].speeker: unknown key; did you mean 'speaker'?" \
+        in result.stderr.splitlines()

@@ -35,7 +35,7 @@ from stancecli.editing import (
 )
 from stancecli.errors import CurationProblem
 from stancecli.extract import SUPPORTED, Extracted, extract, kind_of, normalised
-from stancecli.loading import ID_PATTERN, DataError, Problem, is_date, load_dataset, parse_yaml, source_allowed
+from stancecli.loading import ID_PATTERN, DataError, Problem, is_date, load_dataset, source_allowed
 from stancecli.model import ORG_KINDS, Dataset
 from stancecli.orgproposal import OrgProposal
 
@@ -210,15 +210,17 @@ def _organisation(ds: Dataset, request: DocumentRequest) -> tuple[str, dict | No
 # ---------------------------------------------------------------- deciding
 
 def plan_batch(data_path: Path, request: DocumentRequest, docs: list[Extracted],
-               choices: list[OrgChoice]) -> Batch:
+               choices: list[OrgChoice], dataset: Dataset | None = None) -> Batch:
     """Check every document against the dataset and decide every file and entry.
 
-    Call it under editing.dataset_lock, so that nothing changes between this and carry_out.
+    Call it under editing.dataset_lock, so that nothing changes between this and carry_out;
+    `dataset` is the dataset at data_path if the caller has just loaded it under that lock.
     """
-    _refuse_bundled(data_path)
+    refuse_bundled(data_path)
     if request.doc_id and len(docs) > 1:
         raise CurationError("a document id names one document; leave it out when adding several")
-    dataset, _problems = load_dataset(data_path)
+    if dataset is None:
+        dataset, _problems = load_dataset(data_path)
     date, year = _date_and_year(request.date, request.year)
     folder = sources_folder(dataset)
     known = _known_texts(dataset)
@@ -245,7 +247,8 @@ def plan_batch(data_path: Path, request: DocumentRequest, docs: list[Extracted],
     return Batch(data_path, old_yaml, new_yaml, plans)
 
 
-def _refuse_bundled(data_path: Path) -> None:
+def refuse_bundled(data_path: Path) -> None:
+    """The dataset installed with the package is never edited (checked before anything, the lock included)."""
     if BUNDLED in data_path.resolve().parents:
         raise CurationError("the bundled dataset is part of the installed package and is not edited; copy it "
                             "(stances.yaml and its sources) to a folder of your own and give --data")
@@ -389,20 +392,17 @@ def _render(data_path: Path, plans: list[Plan], additions: list[Addition]) -> tu
         edited = insert(original, additions)
     except (EditError, OSError, UnicodeDecodeError) as exc:
         raise CurationError(f"{data_path}: {exc}") from None
-    tree = parse_yaml(edited.text.lstrip("\ufeff"), str(data_path))
-    docs = tree.data.get("documents") if isinstance(tree.data, dict) else None
-    ids = {d.get("id") for d in docs if isinstance(d, dict)} if isinstance(docs, list) else set()
-    if any(p.doc_id not in ids for p in plans):
-        raise CurationError(f"{data_path}: the new entries did not come out as expected; nothing was written")
     spans = [(first, first + len(render_entry(a.entry)) - 1) for first, a in zip(edited.lines, additions)]
     span_of = {id(a): span for a, span in zip(additions, spans)}
     for p in plans:
         p.entry_spans = [span_of[id(a)] for a in p.additions]
-    _check_new_entries(data_path, edited.text, spans)
+    after = _check_new_entries(data_path, edited.text, spans)
+    if any(p.doc_id not in after.documents for p in plans):
+        raise CurationError(f"{data_path}: the new entries did not come out as expected; nothing was written")
     return original, edited.text
 
 
-def _check_new_entries(data_path: Path, new_yaml: str, spans: list[tuple[int, int]]) -> None:
+def _check_new_entries(data_path: Path, new_yaml: str, spans: list[tuple[int, int]]) -> Dataset:
     """Load the edited dataset from a scratch file beside it: the new lines must bring no error."""
     import tempfile
 
@@ -410,14 +410,15 @@ def _check_new_entries(data_path: Path, new_yaml: str, spans: list[tuple[int, in
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(new_yaml)
-        _dataset, problems = load_dataset(Path(tmp))
+        dataset, problems = load_dataset(Path(tmp))
     except DataError as exc:
         raise CurationError(f"the edited dataset would not load: {exc}") from None
     finally:
         Path(tmp).unlink(missing_ok=True)
     mine = [q for q in problems if q.severity == "error" and _in_lines(spans, q)]
     if mine:
-        raise CurationError("the new entries have problems; nothing was written:\n" + "\n".join(map(str, mine)))
+        raise CurationError("the new entries have problems; nothing was written: " + "; ".join(map(str, mine)))
+    return dataset
 
 
 def _in_lines(spans: list[tuple[int, int]], problem: Problem) -> bool:
@@ -515,7 +516,7 @@ def _os_message(path: Path, exc: OSError, doing: str) -> str:
 
 # ---------------------------------------------------------------- recovering
 
-def recover(data_path: Path) -> list[str]:
+def recover(data_path: Path, dataset: Dataset | None = None) -> list[str]:
     """Finish or undo what an interrupted add-document left behind; call it under dataset_lock.
 
     Temporary sources the dataset already names are moved into place (the dataset was committed);
@@ -530,7 +531,7 @@ def recover(data_path: Path) -> list[str]:
         stray.unlink(missing_ok=True)
         done.append(f"removed {display_path(stray)}, left by an interrupted write")
     try:
-        ds, _problems = load_dataset(data_path)
+        ds = dataset if dataset is not None else load_dataset(data_path)[0]
     except (DataError, OSError):
         return done
     named = {d.path for d in ds.documents.values()}

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from stancecli.errors import AnalysisProblem
 from stancecli.model import ABSENT, ORG_KINDS, STANCES, SYMBOLS, Dataset, Position
-from stancecli.queries import AGAINST, FOR, citation, position_record
+from stancecli.queries import AGAINST, FOR, citation, cited_path, position_record
 from stancecli.records import Column, Listing
 
 if TYPE_CHECKING:
@@ -34,7 +34,10 @@ if TYPE_CHECKING:
 SCALE_WIDTH = 4  # from strongly-against (-2) to strongly-for (+2)
 LABELS = {score: label for label, score in STANCES.items()}
 BY_CHOICES = ("organisation", "document", "kind")
-CHANGES = ("changed", "new", "dropped", "kept")
+# not-raised: the later document answered another hearing, which did not raise the issue;
+# undecided: nobody has coded the later document for the issue yet. Neither is a change of mind.
+CHANGES = ("changed", "new", "dropped", "kept", "not-raised", "undecided")
+NOT_RAISED = "not-raised"
 
 
 class AnalysisError(AnalysisProblem, ValueError):
@@ -556,9 +559,12 @@ def _agree_notes(ds: Dataset, la: str, lb: str, mine: dict, theirs: dict) -> lis
 @dataclass
 class Change:
     issue: str
-    change: str  # changed | new | dropped | kept
+    change: str  # one of CHANGES
     before: Position | None
     after: Position | None
+    # What the side without a position is: not-addressed, undecided or not-raised.
+    before_status: str = "position"
+    after_status: str = "position"
 
     @property
     def delta(self) -> int | None:
@@ -588,14 +594,36 @@ def changes(ds: Dataset, doc_a: str, doc_b: str) -> list[Change]:
     for issue in _ordered_issues(ds, before.keys() | after.keys()):
         p, q = before.get(issue), after.get(issue)
         kind = "new" if p is None else "dropped" if q is None else "kept" if p.stance == q.stance else "changed"
-        out.append(Change(issue, kind, p, q))
+        was = "position" if p else _silence(ds, doc_a, doc_b, issue)
+        now = "position" if q else _silence(ds, doc_b, doc_a, issue)
+        if kind == "dropped" and now != ABSENT:
+            kind = now
+        out.append(Change(issue, kind, p, q, was, now))
     rank = {c: i for i, c in enumerate(CHANGES)}
     return sorted(out, key=lambda c: (rank[c.change], -abs(c.delta or 0)))
 
 
+def _silence(ds: Dataset, doc: str, other: str, issue: str) -> str:
+    """Why a document has no position of its own on an issue the other document took one on."""
+    from stancecli.queries import UNDECIDED, pair_status
+
+    if pair_status(ds, doc, issue) == UNDECIDED:
+        return UNDECIDED
+    return NOT_RAISED if _hearings_differ(ds, doc, other) else ABSENT
+
+
+def _hearings_differ(ds: Dataset, doc_a: str, doc_b: str) -> bool:
+    return ds.documents[doc_a].hearing.strip().casefold() != ds.documents[doc_b].hearing.strip().casefold()
+
+
 def diff_title(ds: Dataset, doc_a: str, doc_b: str, found: list[Change]) -> str:
-    counts = ", ".join(f"{sum(c.change == k for c in found)} {k}" for k in CHANGES)
-    return f"{_doc_label(ds, doc_a)} → {_doc_label(ds, doc_b)}: {counts}"
+    counts = ", ".join(f"{sum(c.change == k for c in found)} {k}" for k in CHANGES
+                       if k in CHANGES[:4] or any(c.change == k for c in found))
+    title = f"{_doc_label(ds, doc_a)} → {_doc_label(ds, doc_b)}: {counts}"
+    if _hearings_differ(ds, doc_a, doc_b):
+        a, b = ds.documents[doc_a], ds.documents[doc_b]
+        title += f" (different hearings: {doc_a} answered «{a.hearing}», {doc_b} «{b.hearing}»)"
+    return title
 
 
 def _doc_label(ds: Dataset, doc_id: str) -> str:
@@ -638,12 +666,13 @@ def _change_row(ds: Dataset, doc_a: str, doc_b: str, c: Change, lang: str,
     ra = position_record(ds, c.before, lang, sources) if c.before else None
     rb = position_record(ds, c.after, lang, sources) if c.after else None
     row = {"change": c.change, "issue": c.issue, "from": doc_a, "to": doc_b,
-           "before": ra["stance"] if ra else ABSENT, "after": rb["stance"] if rb else ABSENT,
+           "before": ra["stance"] if ra else c.before_status, "after": rb["stance"] if rb else c.after_status,
            "direction": c.direction + (" (reversed)" if c.reversed else ""),
            "delta": c.delta if c.delta is not None else "",
            **_quote_cells(ra, "before"), **_quote_cells(rb, "after")}
     record = {"change": c.change, "issue": c.issue, "from": doc_a, "to": doc_b, "delta": c.delta,
-              "direction": c.direction or None, "reversed": c.reversed, "before": ra, "after": rb}
+              "direction": c.direction or None, "reversed": c.reversed, "before": ra, "after": rb,
+              "before_status": c.before_status, "after_status": c.after_status}
     return row, record
 
 
@@ -683,15 +712,29 @@ KIND_COLUMNS = [
     Column("issue", "Issue"), Column("kind", "Kind"),
     Column("organisations", "Orgs", "number"), Column("of", "Of", "number"),
     Column("stance", "Mean stance", "stance"), Column("mean", "Score", "number"),
-    Column("members", "Positions"), Column("silent", "Not addressed"),
+    Column("members", "Positions"), Column("silent", "Not addressed"), Column("undecided", "Undecided"),
 ]
 
 
-def _kind_members(ds: Dataset) -> dict[str, list[str]]:
+def _kind_members(ds: Dataset, latest: Mapping[str, Mapping[str, Position]],
+                  issue: str | None = None) -> dict[str, list[str]]:
+    """Per kind, the organisations that count: those with a document of their own (they could
+    address the issue) and those with a (reported) position on it; an organisation known only
+    from another's report on other issues is not "not addressing" this one."""
     out: dict[str, list[str]] = {}
+    with_documents = {d.organisation for d in ds.documents.values()}
     for org in ds.organisations.values():
-        out.setdefault(org.kind, []).append(org.id)
+        spoke = issue in latest.get(org.id, {}) if issue is not None else bool(latest.get(org.id))
+        if org.id in with_documents or spoke:
+            out.setdefault(org.kind, []).append(org.id)
     return {k: out[k] for k in _kinds_in_order(out)}
+
+
+def _undecided_orgs(ds: Dataset, issue: str, orgs: list[str]) -> set[str]:
+    """Organisations with a document nobody has coded for the issue yet."""
+    from stancecli.queries import UNDECIDED, pair_status
+
+    return {o for o in orgs if any(pair_status(ds, d.id, issue) == UNDECIDED for d in ds.documents_of(o))}
 
 
 def _member_text(ds: Dataset, p: Position) -> str:
@@ -708,11 +751,12 @@ def by_kind(ds: Dataset, issue_keys: list[str], lang: str) -> Listing:
     latest = latest_positions(ds, True, issue_keys)
     rows, records, found = [], [], 0
     for issue in issue_keys:
-        for kind, orgs in _kind_members(ds).items():
+        for kind, orgs in _kind_members(ds, latest, issue).items():
             taken = [latest[o][issue] for o in orgs if issue in latest.get(o, {})]
-            silent = [o for o in orgs if issue not in latest.get(o, {})]
+            unknown = _undecided_orgs(ds, issue, [o for o in orgs if issue not in latest.get(o, {})])
+            silent = [o for o in orgs if issue not in latest.get(o, {}) and o not in unknown]
             found += bool(taken)
-            row, rec = _kind_row(ds, issue, kind, orgs, taken, silent)
+            row, rec = _kind_row(ds, issue, kind, orgs, taken, silent, sorted(unknown))
             rows.append(row)
             records.append(rec)
     title = "By kind of organisation: " + ", ".join(f"{_issue_title(ds, i, lang)} ({i})" for i in issue_keys)
@@ -720,18 +764,20 @@ def by_kind(ds: Dataset, issue_keys: list[str], lang: str) -> Listing:
 
 
 def _kind_row(ds: Dataset, issue: str, kind: str, orgs: list[str], taken: list[Position],
-              silent: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+              silent: list[str], unknown: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
     scores = [p.score for p in taken]
     mean = sum(scores) / len(scores) if scores else None
     row = {"issue": issue, "kind": kind, "organisations": len(taken), "of": len(orgs),
            "stance": stance_of(mean) if mean is not None else ABSENT,
            "mean": round(mean, 2) if mean is not None else "",
            "members": ", ".join(_member_text(ds, p) for p in sorted(taken, key=lambda p: -p.score)),
-           "silent": ", ".join(_org_label(ds, o) for o in silent)}
+           "silent": ", ".join(_org_label(ds, o) for o in silent),
+           "undecided": ", ".join(_org_label(ds, o) for o in unknown)}
     rec = {"issue": issue, "kind": kind, "organisations": len(taken), "of": len(orgs),
            "stance": row["stance"], "mean_score": round(mean, 4) if mean is not None else None,
            "min_score": min(scores) if scores else None, "max_score": max(scores) if scores else None,
-           "positions": [_kind_position(ds, p) for p in taken], "not_addressed": silent}
+           "positions": [_kind_position(ds, p) for p in taken], "not_addressed": silent,
+           "undecided": unknown}
     return row, rec
 
 
@@ -754,7 +800,7 @@ def side_by_kind(ds: Dataset, issue_key: str, against: bool, strong: bool, lang:
         wanted = wanted[:1]
     latest = latest_positions(ds, True, [issue_key])
     rows, records, found = [], [], 0
-    for kind, orgs in _kind_members(ds).items():
+    for kind, orgs in _kind_members(ds, latest, issue_key).items():
         hits = [latest[o][issue_key] for o in orgs
                 if issue_key in latest.get(o, {}) and latest[o][issue_key].stance in wanted]
         hits.sort(key=lambda p: (-abs(p.score), _org_label(ds, p.organisation).casefold()))
@@ -798,13 +844,12 @@ class Report:
 
 
 def report(ds: Dataset, lang: str = "nb", reported: bool = True, sources: Sources | None = None) -> Report:
-    from stancecli.datapath import display_path
 
     sources = sources or _sources()
     pm = position_map(ds, "organisation", reported)
     return Report(
         title="Where organisations stand on NAV labour-market policy",
-        dataset=display_path(ds.path), lang=lang, map=pm, matrix=matrix(ds, "organisation", reported),
+        dataset=cited_path(ds, ds.path), lang=lang, map=pm, matrix=matrix(ds, "organisation", reported),
         conflicts=conflicts(ds, reported, 2, "division", lang),
         timelines=[(o, timeline(ds, o, None, lang, sources)) for o in ds.organisations
                    if len(timeline_documents(ds, o)) > 1],
@@ -831,9 +876,8 @@ def _issue_section(ds: Dataset, key: str, lang: str, reported: bool, sources: So
 
 
 def _document_record(ds: Dataset, d) -> dict[str, Any]:
-    from stancecli.datapath import display_path
 
     return {"id": d.id, "organisation": _org_label(ds, d.organisation), "title": d.title,
             "hearing": d.hearing, "year": d.year, "date": d.date, "reference": d.reference,
-            "source": display_path(d.path), "file": d.path.name,
+            "source": cited_path(ds, d.path), "file": d.path.name,
             "signatories": [s.name + (f" ({s.role})" if s.role else "") for s in d.signatories]}

@@ -16,6 +16,7 @@ import os
 import sys
 import zlib
 from pathlib import Path
+from typing import Any
 
 from stancecli import __version__
 from stancecli.model import Dataset
@@ -126,7 +127,9 @@ def _content(path: Path | str) -> int | None:
 
 def _schema() -> list:
     """The model's classes and fields: a snapshot of another edition of them is stale."""
-    return [[name, [[f.name, str(f.type)] for f in cls.__dataclass_fields__.values()]]
+    import dataclasses
+
+    return [[name, [[f.name, str(f.type)] for f in dataclasses.fields(cls)]]
             for name, cls in sorted(_classes().items())]
 
 
@@ -266,11 +269,11 @@ def _decode_object(obj: dict):
         cls = _CLASSES.get(obj["$"])
         if cls is None:
             raise ValueError("unknown class in snapshot")
-        names = list(cls.__dataclass_fields__)
+        names = _field_names(cls)
         values = obj["f"]
         if len(values) != len(names):
             raise ValueError("snapshot fields do not match the model")
-        made = object.__new__(cls)
+        made: Any = object.__new__(cls)
         # Straight into __dict__: no __init__ per object, and frozen classes load the same way.
         made.__dict__.update(zip(names, values))
         return made
@@ -284,3 +287,15 @@ def _decode_object(obj: dict):
 
 
 _CLASSES: dict[str, type] = {}
+
+
+_NAMES: dict[type, list[str]] = {}
+
+
+def _field_names(cls: type) -> list[str]:
+    names = _NAMES.get(cls)
+    if names is None:
+        import dataclasses
+
+        names = _NAMES[cls] = [f.name for f in dataclasses.fields(cls)]
+    return names

@@ -101,7 +101,9 @@ def steps(ds: Dataset, doc_id: str, source: Source, proposer: Proposer | None = 
     if not undecided:
         return []
     if proposer is None:
-        from stancecli.suggest import propose as proposer
+        from stancecli.suggest import propose
+
+        proposer = propose
     proposals = {p.issue: p for p in proposer(ds, doc_id, source, issues=undecided, limit=CANDIDATES)}
     out = []
     for issue in undecided:
@@ -132,9 +134,25 @@ def one_line(text: str) -> str:
 
 
 def context(source: Source, first: int, last: int, around: int = CONTEXT_LINES) -> list[tuple[int, str, bool]]:
-    """(line number, text, inside the quote) for the quote's lines and `around` lines either side."""
-    start, end = max(1, first - around), min(source.line_count, last + around)
-    return [(n, source.line(n), first <= n <= last) for n in range(start, end + 1)]
+    """(line number, text, inside the quote) for the quote's lines and `around` lines either side.
+
+    Blank lines are left out: PDF-extracted text often has one after every line.
+    """
+    before = _filled(source, range(first - 1, 0, -1), around)[::-1]
+    after = _filled(source, range(last + 1, source.line_count + 1), around)
+    inside = [n for n in range(first, last + 1) if source.line(n).strip()]
+    return [(n, source.line(n), first <= n <= last) for n in before + inside + after]
+
+
+def _filled(source: Source, numbers: range, wanted: int) -> list[int]:
+    """The first `wanted` non-blank lines among `numbers`, in that order."""
+    out: list[int] = []
+    for n in numbers:
+        if len(out) == wanted:
+            break
+        if source.line(n).strip():
+            out.append(n)
+    return out
 
 
 # ---------------------------------------------------------------- writing a decision

@@ -13,8 +13,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stancecli.errors import SourceProblem
+
+if TYPE_CHECKING:
+    from array import array
 
 MAX_SOURCE_BYTES = 64 * 1024 * 1024
 NEAREST_MAX_CHARS = 4 * 1024 * 1024

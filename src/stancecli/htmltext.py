@@ -6,6 +6,7 @@ script, style and the head are left out; inside <pre> the spacing is kept.
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 BLOCK_TAGS = frozenset({
@@ -16,6 +17,7 @@ BLOCK_TAGS = frozenset({
 })
 HIDDEN_TAGS = frozenset({"head", "script", "style", "template", "noscript", "svg", "title"})
 LINE_TAGS = frozenset({"br"})
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML's whitespace: a no-break space is not collapsed
 
 
 class BlockText(HTMLParser):
@@ -64,7 +66,7 @@ class BlockText(HTMLParser):
         if self._pre:
             block = text.strip("\n")
         else:
-            block = "\n".join(" ".join(line.split()) for line in text.split("\n"))
+            block = "\n".join(" ".join(_HTML_SPACE.split(line)).strip(" ") for line in text.split("\n"))
             block = "\n".join(line for line in block.split("\n") if line)
         if block.strip():
             self.blocks.append(block)

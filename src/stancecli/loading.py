@@ -59,13 +59,12 @@ class Problem:
 
 
 # C0/C1 controls (ESC starts terminal sequences), line breaks and bidi overrides in data.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
 def printable(text: str) -> str:
-    """Text safe for a terminal, control characters shown as escapes: ESC becomes \\x1b."""
-    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
-                            else f"\\u{ord(m.group()):04x}", text)
+    """Text safe for a terminal, control characters shown as escapes: ESC becomes \\x1b.
+    The character set is the one cleaner's (stancecli.output.safe), shared by every renderer."""
+    from stancecli.output.safe import escape
+
+    return escape(text)
 
 
 class DataError(DataProblemError):

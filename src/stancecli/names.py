@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from stancecli.errors import NameError_
@@ -11,6 +12,9 @@ from stancecli.folding import FOLD_TABLE
 from stancecli.model import Dataset
 
 _FOLD = FOLD_TABLE
+# Told, in one line, when a name resolves only as the prefix of one entry: a guess the user should
+# see ('arbeidsliv' taken as 'arbeidslivssentre'). The CLI points it at stderr; the library is silent.
+inexact_hook: Callable[[str], None] | None = None
 _SEPARATORS = re.compile(r"[\s_\-–—./]+")
 
 
@@ -58,7 +62,10 @@ def resolve(kind: str, name: str, entries: dict[str, list[str]]) -> str:
         return table[key]
     prefixed = {ident for folded, ident in table.items() if key and folded.startswith(key)}
     if len(prefixed) == 1:
-        return prefixed.pop()
+        found = prefixed.pop()
+        if inexact_hook is not None:
+            inexact_hook(f"'{name}' taken as {kind} '{found}' (the only {kind} it begins)")
+        return found
     raise UnknownName(kind, name, suggest(name, entries))
 
 

@@ -71,8 +71,9 @@ def _known(ds: Dataset, head, signature, from_lines) -> OrgProposal | None:
     for org_id, org in ds.organisations.items():
         patterns = _name_patterns(org.name, org.short)
         score, first = 0, None
-        for zone, weight in ((from_lines, SCORE_FROM_LINE), (head, SCORE_HEAD), (signature, SCORE_TAIL)):
-            hit = next(((n, line) for n, line in zone if _names(patterns, line, alone=zone is signature)), None)
+        for zone, weight, how in ((from_lines, SCORE_FROM_LINE, "any"), (head, SCORE_HEAD, "subject"),
+                                  (signature, SCORE_TAIL, "alone")):
+            hit = next(((n, line) for n, line in zone if _names(patterns, line, how)), None)
             if hit:
                 score += weight
                 first = first or hit
@@ -86,13 +87,18 @@ def _known(ds: Dataset, head, signature, from_lines) -> OrgProposal | None:
     return OrgProposal(org_id, org.name, False, org.kind, -line, evidence)
 
 
-def _names(patterns: list[re.Pattern[str]], line: str, alone: bool) -> bool:
-    """Whether the line names the organisation; in a signature, as the line's only lower-case-free content
-    (a name line, not a sentence such as "mener NHO.")."""
+def _names(patterns: list[re.Pattern[str]], line: str, how: str) -> bool:
+    """Whether the line names the organisation: anywhere ("any", a "fra" line), as the subject that
+    opens a sentence or alone ("subject", the first lines), or alone on its line ("alone", the
+    signature: the rest capitalised, like a person's name, never a sentence such as "mener NHO.")."""
     for pattern in patterns:
-        if pattern.search(line):
-            rest = [w.strip(".,;:()") for w in pattern.sub(" ", line).split()]
-            return not alone or all(w[:1].isupper() or not w for w in rest)
+        for match in pattern.finditer(line):
+            before = line[:match.start()].rstrip()
+            rest = [w.strip(".,;:()") for w in (before + " " + line[match.end():]).split()]
+            alone = all(w[:1].isupper() or not w for w in rest)
+            opens = not before or before.endswith((".", "!", "?", ":"))
+            if how == "any" or alone or (how == "subject" and opens):
+                return True
     return False
 
 
@@ -123,6 +129,13 @@ def _name_after_from(line: str) -> str | None:
     if not match:
         return None
     words = _NAME_END.split(match.group("name"), maxsplit=1)[0].strip(" .").split()
+    kept = _name_words(words)
+    return " ".join(kept) if kept and len(kept) <= MAX_NAME_WORDS else None
+
+
+def _name_words(words: list[str]) -> list[str]:
+    """The words that begin a name: capitalised ones, organisation words ("kommune"), and the
+    small words between them ("Landsorganisasjonen i Norge")."""
     kept: list[str] = []
     for word in words:
         if word[:1].isupper() or _ORGANISATION_WORDS.fullmatch(word):
@@ -133,9 +146,7 @@ def _name_after_from(line: str) -> str | None:
             break
     while kept and kept[-1] in _CONNECTORS:
         kept.pop()
-    if not kept or len(kept) > MAX_NAME_WORDS:
-        return None
-    return " ".join(kept)
+    return kept
 
 
 def _after_greeting(tail) -> list[tuple[int, str]]:
@@ -146,7 +157,10 @@ def _after_greeting(tail) -> list[tuple[int, str]]:
 
 
 def _looks_like_organisation(line: str) -> bool:
-    return len(line.split()) <= MAX_NAME_WORDS and bool(_ORGANISATION_WORDS.search(line)) and line[:1].isupper()
+    """A line that is a name and nothing else ("Norsk Sykepleierforbund", "Bergen kommune")."""
+    words = line.split()
+    return (len(words) <= MAX_NAME_WORDS and _name_words(words) == words and not line.endswith(".")
+            and bool(_ORGANISATION_WORDS.search(line)))
 
 
 def _new_proposal(ds: Dataset, name: str, n: int, line: str) -> OrgProposal | None:

@@ -12,9 +12,9 @@ MAX_PDF_BYTES = 64 * 1024 * 1024
 MIN_WORDS = 5
 PDF_MAGIC = b"%PDF-"
 PDF_HEADER_WINDOW = 1024
-# When more than this share of lines would start a paragraph, the blank lines of pypdf's layout
-# mode reflect wide line spacing, not paragraphs: then only double blank lines count.
-MAX_BREAK_SHARE = 0.5
+# When (nearly) every line follows a blank line in pypdf's layout mode, the blank lines reflect wide
+# line spacing, not paragraphs: then only double blank lines count.
+MAX_BREAK_SHARE = 0.9
 MIN_LINES_FOR_SHARE = 6
 INSTALL_HINT = "reading PDFs needs the optional extra: pip install 'stancecli[pdf]' (it installs pypdf)"
 
@@ -116,7 +116,7 @@ def with_paragraphs(plain: str, layout: str) -> str:
         for n in range(block.size):
             if keys[block.b + n][1] >= 1 and plain_keys[block.a + n]:
                 breaks.add(block.a + n)
-    if len(lines) >= MIN_LINES_FOR_SHARE and len(breaks) > MAX_BREAK_SHARE * len(lines):
+    if len(lines) >= MIN_LINES_FOR_SHARE and len(breaks) >= MAX_BREAK_SHARE * (len(lines) - 1):
         wide = {block.a + n for block in matcher.get_matching_blocks() for n in range(block.size)
                 if keys[block.b + n][1] >= 2}
         breaks = wide

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stancecli.datapath import display_path
 from stancecli.model import ABSENT, SCALE, Dataset, Document, Position, Quote
 from stancecli.records import Column, Listing
 
@@ -55,6 +54,33 @@ def locate(ds: Dataset, position: Position, sources: Sources) -> None:
             quote.span = None
 
 
+_ROOTS: dict[int, tuple[Dataset, Path]] = {}
+
+
+def dataset_root(ds: Dataset) -> Path:
+    """The folder holding the dataset file and all its sources (what a citation is relative to)."""
+    import os
+
+    known = _ROOTS.get(id(ds))
+    if known is None or known[0] is not ds:
+        folders = [str(ds.path.parent.resolve())] + [str(d.path.parent.resolve()) for d in ds.documents.values()]
+        known = _ROOTS[id(ds)] = (ds, Path(os.path.commonpath(folders)))
+    return known[1]
+
+
+def cited_path(ds: Dataset, path: Path) -> str:
+    """A path as output shows it: relative to the working folder when inside it (the user can open
+    it as written), else relative to the dataset's own folder, so no output leaks where the tool is
+    installed, a home folder or a temporary folder."""
+    resolved = path.resolve()
+    for base in (Path.cwd().resolve(), dataset_root(ds)):
+        try:
+            return str(resolved.relative_to(base))
+        except ValueError:
+            continue
+    return path.name
+
+
 def quote_record(ds: Dataset, position: Position, quote: Quote) -> dict[str, Any]:
     doc = ds.documents.get(position.source_document)
     path = doc.path if doc else Path("")
@@ -62,7 +88,7 @@ def quote_record(ds: Dataset, position: Position, quote: Quote) -> dict[str, Any
     return {
         "text": quote.text,
         "speaker": quote.speaker,
-        "source": display_path(path),
+        "source": cited_path(ds, path),
         "file": path.name,
         "line_start": span.line_start if span else None,
         "line_end": span.line_end if span else None,
@@ -103,6 +129,11 @@ def position_record(ds: Dataset, p: Position, lang: str, sources: Sources) -> di
     }
 
 
+def org_labels(ds: Dataset) -> dict[str, str]:
+    """Organisation id -> the short name a table shows (records keep the id)."""
+    return {org.id: org.label for org in ds.organisations.values()}
+
+
 def _org_label(ds: Dataset, org_id: str) -> str:
     org = ds.organisations.get(org_id)
     return org.label if org else org_id
@@ -112,7 +143,7 @@ def _flat(ds: Dataset, rec: dict[str, Any], all_quotes: bool) -> dict[str, Any]:
     quotes = rec["quotes"] if all_quotes else rec["quotes"][:1]
     return {
         "issue": rec["issue"],
-        "organisation": _org_label(ds, rec["organisation"]),
+        "organisation": rec["organisation"],
         "document": rec["document"],
         "year": rec["year"],
         "stance": rec["stance"],
@@ -134,7 +165,7 @@ def _sorted(positions: list[Position], ds: Dataset) -> list[Position]:
 
 COMPARE_COLUMNS = [
     Column("issue", "Issue"),
-    Column("organisation", "Organisation"),
+    Column("organisation", "Organisation", "org"),
     Column("document", "Document"),
     Column("year", "Year", "number"),
     Column("stance", "Stance", "stance"),
@@ -171,7 +202,8 @@ def compare(ds: Dataset, issues: list[str], lang: str = "nb", all_quotes: bool =
         if open_docs:
             notes.append(f"not yet coded for {issue} (undecided, not 'not addressed'): {', '.join(open_docs)}")
     title = ", ".join(f"{ds.issues[i].title.get(lang)} ({i})" for i in issues)
-    return Listing(COMPARE_COLUMNS, rows, records, title=title, notes=notes, result_count=found)
+    return Listing(COMPARE_COLUMNS, rows, records, title=title, notes=notes, result_count=found,
+                   labels=org_labels(ds))
 
 
 def _silent_documents(ds: Dataset, issue: str, positions: list[Position]) -> list[tuple[Document, str]]:
@@ -183,7 +215,7 @@ def _silent_documents(ds: Dataset, issue: str, positions: list[Position]) -> lis
 
 def _absent_row(ds: Dataset, issue: str, doc: Document, status: str) -> dict[str, Any]:
     return {
-        "issue": issue, "organisation": _org_label(ds, doc.organisation), "document": doc.id,
+        "issue": issue, "organisation": doc.organisation, "document": doc.id,
         "year": doc.year, "stance": status, "score": "", "reported_by": "",
         "summary": "", "quote": "", "location": "", "quotes": [],
     }
@@ -202,7 +234,7 @@ def _absent_record(ds: Dataset, issue: str, doc: Document, status: str) -> dict[
 # ---------------------------------------------------------------- who supports / opposes
 
 SIDE_COLUMNS = [
-    Column("organisation", "Organisation"),
+    Column("organisation", "Organisation", "org"),
     Column("stance", "Stance", "stance"),
     Column("score", "Score", "score"),
     Column("document", "Document"),
@@ -228,13 +260,13 @@ def side(ds: Dataset, issue: str, against: bool = False, strong: bool = False,
     rows = [_flat(ds, r, False) for r in records]
     verb = "oppose" if against else "support"
     title = f"Who {verb}s: {ds.issues[issue].title.get(lang)} ({issue})"
-    return Listing(SIDE_COLUMNS, rows, records, title=title)
+    return Listing(SIDE_COLUMNS, rows, records, title=title, labels=org_labels(ds))
 
 
 # ---------------------------------------------------------------- evidence
 
 EVIDENCE_COLUMNS = [
-    Column("organisation", "Organisation"),
+    Column("organisation", "Organisation", "org"),
     Column("document", "Document"),
     Column("stance", "Stance", "stance"),
     Column("quote", "Quote", "quote"),
@@ -255,7 +287,7 @@ def evidence(ds: Dataset, issue: str, org: str | None = None, context: int = 0, 
         for q in rec["quotes"]:
             lines = _context_lines(ds, p, q, context, sources)
             row = {
-                "issue": issue, "organisation": _org_label(ds, p.organisation), "document": doc.id,
+                "issue": issue, "organisation": p.organisation, "document": doc.id,
                 "year": doc.year, "stance": p.stance, "reported_by": p.reported_by or "",
                 "quote": q["text"], "location": citation(q), "title": doc.title,
                 "source": q["source"], "line_start": q["line_start"], "line_end": q["line_end"],
@@ -266,7 +298,7 @@ def evidence(ds: Dataset, issue: str, org: str | None = None, context: int = 0, 
                                                     "reported_by", "stance", "score")},
                             "title": doc.title, **q, "context": lines})
     title = f"Evidence: {ds.issues[issue].title.get(lang)} ({issue})"
-    return Listing(EVIDENCE_COLUMNS, rows, records, title=title)
+    return Listing(EVIDENCE_COLUMNS, rows, records, title=title, labels=org_labels(ds))
 
 
 def _context_lines(ds: Dataset, p: Position, q: dict, context: int, sources: Sources) -> list[dict]:
@@ -291,7 +323,8 @@ def list_issues(ds: Dataset, lang: str = "nb") -> Listing:
     cols = [Column("key", "Key"), Column("title", "Title"), Column("codebook", "Codebook"),
             Column("positions", "Positions", "number"), Column("for", "For", "number"),
             Column("mixed", "Mixed", "number"), Column("against", "Against", "number"),
-            Column("not_addressed", "Not addressed", "number"), Column("proposal", "Proposal")]
+            Column("not_addressed", "Not addressed", "number"), Column("undecided", "Undecided", "number"),
+            Column("proposal", "Proposal")]
     rows = []
     for issue in ds.issues.values():
         ps = ds.positions_on(issue.key)
@@ -300,6 +333,7 @@ def list_issues(ds: Dataset, lang: str = "nb") -> Listing:
             "positions": len(ps), "for": sum(p.score > 0 for p in ps),
             "mixed": sum(p.score == 0 for p in ps), "against": sum(p.score < 0 for p in ps),
             "not_addressed": sum(issue.key in keys for keys in ds.not_addressed.values()),
+            "undecided": sum(pair_status(ds, d, issue.key) == UNDECIDED for d in ds.documents),
             "proposal": issue.proposal.get(lang),
         })
     return Listing(cols, rows, title="Issues")
@@ -319,23 +353,26 @@ def list_orgs(ds: Dataset) -> Listing:
 
 
 def list_docs(ds: Dataset, coverage: dict[str, Coverage] | None = None) -> Listing:
-    cols = [Column("id", "Id"), Column("organisation", "Organisation"), Column("year", "Year", "number"),
+    cols = [Column("id", "Id"), Column("organisation", "Organisation", "org"), Column("year", "Year", "number"),
             Column("title", "Title"), Column("positions", "Positions", "number"),
-            Column("quotes", "Quotes", "number"), Column("source", "Source", "location")]
+            Column("quotes", "Quotes", "number"), Column("undecided", "Undecided", "number"),
+            Column("source", "Source", "location")]
     if coverage is not None:
         cols += [Column("paragraphs", "Paras", "number"), Column("cited", "Cited", "number"),
                  Column("coverage", "Coverage", "percent")]
     rows = []
     for doc in sorted(ds.documents.values(), key=lambda d: (d.year, d.id)):
         ps = [p for p in ds.positions if p.source_document == doc.id]
-        row = {"id": doc.id, "organisation": _org_label(ds, doc.organisation), "year": doc.year,
+        row = {"id": doc.id, "organisation": doc.organisation, "year": doc.year,
                "title": doc.title, "positions": len(ps), "quotes": sum(len(p.quotes) for p in ps),
-               "source": display_path(doc.path)}
+               # codebook issues nobody has coded for the document yet (not the same as not addressed)
+               "undecided": len(ds.undecided_issues(doc.id)),
+               "source": cited_path(ds, doc.path)}
         if coverage is not None:
             c = coverage[doc.id]
             row.update({"paragraphs": c.paragraphs, "cited": c.cited, "coverage": round(c.share, 3)})
         rows.append(row)
-    return Listing(cols, rows, title="Documents")
+    return Listing(cols, rows, title="Documents", labels=org_labels(ds))
 
 
 # ---------------------------------------------------------------- one organisation

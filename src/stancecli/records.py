@@ -10,7 +10,7 @@ from typing import Any
 class Column:
     key: str
     header: str
-    # How a terminal shows it: text | stance | score | quote | location | number | percent | proximity
+    # How a terminal shows it: text | org | stance | score | quote | location | number | percent | proximity
     kind: str = "text"
 
 
@@ -30,6 +30,8 @@ class Listing:
     notes: list[str] = field(default_factory=list)
     # Rows that are context, not results (e.g. "not addressed"): they do not make the exit code 0.
     result_count: int | None = None
+    # id -> display name for columns of kind "org": records carry ids, tables show names.
+    labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def json_records(self) -> list[dict[str, Any]]:

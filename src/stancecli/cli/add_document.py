@@ -75,9 +75,11 @@ def add_document(
         plan_batch,
         read_documents,
         recover,
+        refuse_bundled,
     )
     from stancecli.datapath import resolve_data_path
     from stancecli.editing import dataset_lock
+    from stancecli.loading import load_dataset
 
     data_path = resolve_data_path(data)
     request = DocumentRequest(files=paths, org=org, title=title, hearing=hearing, date=date, year=year,
@@ -94,13 +96,15 @@ def add_document(
             _say(note)
     choices = choose_organisations(data_path, request, docs)
     _confirm(docs, choices, yes, dry_run)
-    if dry_run:
+    if dry_run:  # no lock: a dry run writes nothing and may look at a dataset in a read-only folder
         batch = plan_batch(data_path, request, docs, choices)
     else:
+        refuse_bundled(data_path)
         with dataset_lock(data_path, on_wait=_say):
-            for note in recover(data_path):
+            dataset, _problems = load_dataset(data_path)
+            for note in recover(data_path, dataset):
                 _say(note)
-            batch = plan_batch(data_path, request, docs, choices)
+            batch = plan_batch(data_path, request, docs, choices, dataset)
             carry_out(batch)
     _report(batch, dry_run)
 

@@ -23,6 +23,8 @@ class ChangeKind(str, Enum):
     new = "new"
     dropped = "dropped"
     kept = "kept"
+    not_raised = "not-raised"
+    undecided = "undecided"
 
 
 ByOpt = Annotated[By, typer.Option(
@@ -37,7 +39,7 @@ ReportedOpt = Annotated[bool, typer.Option(
     help="Count positions that another organisation's document reports (e.g. LO and NHO in Bergen's).")]
 OnlyOpt = Annotated[list[ChangeKind] | None, typer.Option(
     "--only", case_sensitive=False, show_default=False,
-    help="Only these changes: changed, new, dropped, kept (repeat the option for several).")]
+    help="Only these changes: changed, new, dropped, kept, not-raised, undecided (repeat for several).")]
 
 
 def resolve_issues(ds, names: list[str] | None) -> list[str] | None:

@@ -55,7 +55,9 @@ ACCEPT_KEYS = ("", "y", "\r", "\n")
 QUIT_KEYS = ("q", "\x04")  # q, Ctrl-D
 HELP_KEYS = ("?", "h")
 PROMPT = "decide [Enter f F m a A n 1-9 o s q ?]: "
-SUMMARY_PROMPT = "summary (nb), Enter keeps it: "
+SUMMARY_HELP = ("Summary in Norwegian, one line, saying no more than the quote (keep its kan, bør, må); "
+                "edit it, Enter keeps it:")
+SUMMARY_PROMPT = "> "
 ESCAPE = "\x1b"
 QUOTE_WIDTH_MIN = 40
 
@@ -75,9 +77,12 @@ class TerminalInput:
         saved = termios.tcgetattr(self.fd)
         try:
             tty.setcbreak(self.fd)
-            return self._read_key()
+            key = self._read_key()
         finally:
             termios.tcsetattr(self.fd, termios.TCSADRAIN, saved)
+        shown = {"\r": "Enter", "\n": "Enter", "\x04": "", ESCAPE: ""}.get(key, key)
+        sys.stdout.write(f"{shown}\n" if key.isprintable() or shown else "\n")
+        return key
 
     def _read_key(self) -> str:
         first = os.read(self.fd, 1)
@@ -212,7 +217,7 @@ class Session:
         """Change the stance or the chosen quote and show the change; False for a key that does neither."""
         if key in STANCE_KEYS:
             step.stance = STANCE_KEYS[key]
-            self._chosen(step)
+            self._chosen(step, pressed=True)
         elif key == "o":
             if step.next_quote():
                 self._quotes(step, _width())
@@ -242,6 +247,7 @@ class Session:
         if step.stance != ABSENT and step.quote is not None:
             org = self.ds.organisations.get(self.doc.organisation)
             default = default_summary(org.short if org else self.doc.organisation, step.quote.quote)
+            self.say(SUMMARY_HELP)
             summary = self.keys.line(SUMMARY_PROMPT, default)
         decision = decision_for(step, summary)
         try:
@@ -277,7 +283,8 @@ class Session:
         issue = self.ds.issues[step.issue]
         width = _width()
         self.say("")
-        self.say(f"── {n}/{total} · {step.issue} · {self.doc.id} " + "─" * max(0, width - 20 - len(step.issue)))
+        head = f"── {n}/{total} · {step.issue} · {self.doc.id} "
+        self.say(head + "─" * max(0, width - len(head)))
         self.say(issue.title.nb)
         self._wrapped(f"Proposal under consultation: {issue.proposal.nb}", width, "  ")
         self.say("")
@@ -295,11 +302,12 @@ class Session:
                 self.say(f"  why: {reason}")
         self._chosen(step)
 
-    def _chosen(self, step: Step) -> None:
-        if step.changed and step.stance is not None:
-            self.say(f"Chosen:   {_label(step.stance)} (changed; Enter writes it)")
-        elif step.stance is not None and step.proposal is None:
-            self.say(f"Chosen:   {_label(step.stance)} (Enter writes it)")
+    def _chosen(self, step: Step, pressed: bool = False) -> None:
+        """The stance Enter would write, once it differs from the proposal or a stance key was pressed."""
+        if step.stance is None or not (pressed or step.changed):
+            return
+        how = "changed" if step.changed else "as proposed"
+        self.say(f"Chosen:   {_label(step.stance)} ({how}; Enter writes it)")
 
     def _quotes(self, step: Step, width: int) -> None:
         if not step.candidates:
@@ -315,7 +323,7 @@ class Session:
 
             self.say(f"  {self.doc.source} around quote {step.chosen + 1}:")
             for number, text, inside in context(self.source, chosen.line, chosen.end_line):
-                self.say(f"  {'>' if inside else ' '} {number:>5} │ {text[: width - 12]}")
+                self.say(f"  {'>' if inside else ' '} {number:>5} │ {_clip(text.rstrip(), width - 12)}")
 
     def _reported(self, step: Step, width: int) -> None:
         if not step.reported:
@@ -345,6 +353,10 @@ def _label(stance: str) -> str:
     from stancecli.model import ABSENT, ABSENT_SYMBOL, SYMBOLS
 
     return f"{ABSENT_SYMBOL} not addressed" if stance == ABSENT else f"{SYMBOLS[stance]} {stance}"
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _lines(first: int, last: int) -> str:

@@ -131,6 +131,9 @@ def load(data: Path | None):
     from stancecli.datapath import resolve_data_path
     from stancecli.opening import open_dataset
 
+    from stancecli import names
+
+    names.inexact_hook = lambda message: sys.stderr.write(f"stancecli: note: {message}\n")
     opened = open_dataset(resolve_data_path(data))
     for warning in opened.warnings:
         sys.stderr.write(f"stancecli: warning: {warning} (shown with ':?')\n")

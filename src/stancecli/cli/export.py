@@ -13,7 +13,7 @@ from stancecli.cli.common import DataOpt, Lang, LangOpt, load
 HELP = """Write the dataset for other tools: a SQLite file to publish with Datasette, or a spreadsheet.
 
 The file is replaced all at once (a temporary file beside it, then a rename), so a reader
-never sees half of it. Needs the optional extra: pip install 'stancecli[export]'.
+never sees half of it. Needs the optional extra: pip install 'stancecli\\[export]'.
 """
 
 SQLITE_HELP = """The dataset as one SQLite file that Datasette publishes as it is.

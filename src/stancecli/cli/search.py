@@ -6,7 +6,7 @@ import sys
 import time
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -243,8 +243,8 @@ class _Progress:
 
     def __init__(self) -> None:
         self.started = time.monotonic()
-        self.bar = None
-        self.task = None
+        self.bar: Any = None  # a rich Progress, made only when needed
+        self.task: Any = None
 
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None:

@@ -27,7 +27,7 @@ def target_of(path: Path) -> Path:
     return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
-def replace_atomically(path: Path, write: Callable[[Path], None]) -> Path:
+def replace_atomically(path: Path, write: Callable[[Path], object]) -> Path:
     """Call write(temporary path) and rename the result over `path`; return the path written."""
     target = target_of(path)
     folder = target.parent

@@ -25,12 +25,17 @@ class Pair:
     value: float
     shared: int
 
+    def __str__(self) -> str:
+        issues = "issue" if self.shared == 1 else "issues"
+        return f"{self.a} and {self.b}: {self.value:.2f} over {self.shared} shared {issues}"
+
 
 @dataclass
 class Move:
     organisation: str
     before: str  # document ids
     after: str
+    hearings: tuple[str, str]  # what each document answered: a change may be an answer to another question
     changed: list[dict[str, Any]]  # timeline rows whose change is "changed"
 
 
@@ -70,14 +75,16 @@ def _pairs(r: Report) -> tuple[list[Pair], list[Pair], int]:
 
 def _moves(r: Report) -> list[Move]:
     labels = {p.key: p.label for p in r.map.profiles}
-    out = []
+    hearing = {d["id"]: d["hearing"] for d in r.documents}
+    out: list[Move] = []
     for org, listing in r.timelines:
         steps: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for row in listing.rows:
             steps.setdefault((row["from"], row["to"]), [])
             if row["change"] == "changed":
                 steps[(row["from"], row["to"])].append(row)
-        out.extend(Move(labels.get(org, org), a, b, rows) for (a, b), rows in steps.items())
+        out.extend(Move(labels.get(org, org), a, b, (hearing.get(a, ""), hearing.get(b, "")), rows)
+                   for (a, b), rows in steps.items())
     return out
 
 
@@ -92,7 +99,7 @@ def source_texts(ds: Dataset, sources: Sources | None = None) -> list[SourceText
     from stancecli.corpus import SourceError, Sources
 
     sources = sources or Sources()
-    out = []
+    out: list[SourceText] = []
     for d in sorted(ds.documents.values(), key=lambda d: (d.year, d.id)):
         try:
             src = sources.get(d.path)

@@ -68,6 +68,9 @@ def write_database(path: Path, export: Export, info: list[dict]) -> None:
     sqlite_utils = need("sqlite_utils", "export sqlite")
     db = sqlite_utils.Database(path)
     try:
+        # A temporary file, fsynced once and renamed when complete: no journal, no sync per commit.
+        db.conn.execute("PRAGMA journal_mode = OFF")
+        db.conn.execute("PRAGMA synchronous = OFF")
         db.conn.execute("PRAGMA foreign_keys = ON")
         for table in export.tables:
             _write_table(db, table)

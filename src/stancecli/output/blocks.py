@@ -46,8 +46,7 @@ def agree_renderables(listing) -> Iterable[Any]:
             who.append(f"  {clean(rec[side]['document'])}  ")
             who.append_text(stance_text(rec[side]["stance"]))
             yield who
-            for line in _quote_lines(rec[side]["quotes"][:1]):
-                yield line
+            yield from _quote_lines(rec[side]["quotes"][:1])
     for note in listing.notes:
         yield Text("")
         yield Text(clean(note), style="dim")
@@ -72,28 +71,41 @@ def changes_renderables(listing, steps: bool = False) -> Iterable[Any]:
         for side in ("before", "after"):
             if rec[side]:
                 yield Text(f"  {rec[side]['document']} ({rec[side]['year']})", style="dim")
-                for line in _quote_lines(rec[side]["quotes"]):
-                    yield line
+                yield from _quote_lines(rec[side]["quotes"])
     for note in listing.notes:
         yield Text("")
         yield Text(clean(note), style="dim")
 
 
-CHANGE_STYLES = {"changed": "bold yellow", "new": "bold green", "dropped": "bold red", "kept": "bold"}
+CHANGE_STYLES = {"changed": "bold yellow", "new": "bold green", "dropped": "bold red", "kept": "bold",
+                 "not-raised": "dim", "undecided": "magenta"}
 
 
-def _change_head(rec: dict[str, Any]):
+def _side_text(rec: dict[str, Any], side: str, doc: str):
+    """A stance, or why there is none: not addressed, not raised in <doc>, undecided."""
     from rich.text import Text
 
     from stancecli.model import ABSENT
     from stancecli.output.table import stance_text
 
+    if rec[side]:
+        return stance_text(rec[side]["stance"])
+    status = rec.get(f"{side}_status", ABSENT)
+    if status == "not-raised":
+        return Text(f"not raised in {doc}", style="dim")
+    return stance_text(status)
+
+
+def _change_head(rec: dict[str, Any]):
+    from rich.text import Text
+
+
     head = Text()
-    head.append(f"{rec['change']:<8}", style=CHANGE_STYLES.get(rec["change"], ""))
+    head.append(f"{rec['change']:<10}", style=CHANGE_STYLES.get(rec["change"], ""))
     head.append(f" {clean(rec['issue'])}  ", style="bold")
-    head.append_text(stance_text(rec["before"]["stance"] if rec["before"] else ABSENT))
+    head.append_text(_side_text(rec, "before", rec["from"]))
     head.append(" \u2192 ")
-    head.append_text(stance_text(rec["after"]["stance"] if rec["after"] else ABSENT))
+    head.append_text(_side_text(rec, "after", rec["to"]))
     if rec["direction"]:
         head.append(f"  {ARROWS[rec['direction']]}")
         if rec["reversed"]:

@@ -32,7 +32,7 @@ def evidence_renderables(listing: Listing, context: bool = False) -> Iterable[An
         yield Text(clean(listing.title), style="bold")
     for row in listing.rows:
         head = Text()
-        head.append(clean(row["organisation"]), style="bold")
+        head.append(clean(listing.labels.get(row["organisation"], row["organisation"])), style="bold")
         head.append(f"  {row['document']} ({row['year']})  ")
         head.append_text(stance_text(row["stance"]))
         if row["reported_by"]:

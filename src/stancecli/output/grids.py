@@ -35,19 +35,20 @@ def fraction(value: float) -> str:
 
 # ---------------------------------------------------------------- the matrix
 
-def _grid_tables(title: str | None, label_header: str, labels: list[str], columns: list[tuple[str, list]],
-                 width: int, caption: str | None, center: bool = False) -> list:
-    """One table, or several side by side columns-wise, each with the row labels, none wider than `width`.
+def _grid_tables(title: str | None, label_header: str, labels: list, columns: list[tuple[str, list]],
+                 width: int, caption: str | None, center: bool = False) -> list | None:
+    """One table, or several splitting the columns, each with the row labels, none wider than `width`;
+    None when the row labels and a single column do not fit side by side.
 
     columns: (header, cells) with one rich Text per row; no cell is ever cut or wrapped."""
-    from rich import box
-    from rich.table import Table
     from rich.text import Text
 
     from stancecli.output.table import longest_line, table_overhead
 
     label_w = max([longest_line(label_header)] + [longest_line(x) for x in labels])
     col_w = [max([longest_line(h)] + [longest_line(c) for c in cells]) for h, cells in columns]
+    if any(label_w + w + table_overhead(2) > width for w in col_w):
+        return None
     groups: list[list[int]] = []
     current: list[int] = []
     for i, w in enumerate(col_w):
@@ -57,20 +58,41 @@ def _grid_tables(title: str | None, label_header: str, labels: list[str], column
             current = []
         current.append(i)
     groups.append(current)
-    tables = []
+    tables: list = []
     for n, group in enumerate(groups):
         part = f" (part {n + 1} of {len(groups)})" if len(groups) > 1 else ""
-        heading = f"{clean(title)}{part}" if title else part.strip() or None
-        table = Table(title=Text(heading) if heading else None, box=box.SIMPLE_HEAD, header_style="bold",
-                      title_justify="left", expand=False,
-                      caption=caption if n == len(groups) - 1 else None, caption_justify="left")
-        table.add_column(label_header, width=label_w, no_wrap=True)
-        for i in group:
-            table.add_column(columns[i][0], justify="center" if center else "right", width=col_w[i], no_wrap=True)
+        heading = f"{clean(title)}{part}" if title else part.strip()
+        widths = [label_w] + [col_w[i] for i in group]
+        if heading:
+            tables.append(Text(heading))
+        tables.append(Text(""))
+        head = [Text(label_header, style="bold")] + [Text(columns[i][0], style="bold") for i in group]
+        tables.append(_grid_line(head, widths, center))
+        tables.append(Text(" " + "\u2500" * (sum(w + 2 for w in widths) + len(widths) - 1)))
         for r, label in enumerate(labels):
-            table.add_row(label, *(columns[i][1][r] for i in group))
-        tables.append(table)
+            tables.append(_grid_line([label] + [columns[i][1][r] for i in group], widths, center))
+        if caption and n == len(groups) - 1:
+            tables.append(Text(caption))
+        if n < len(groups) - 1:
+            tables.append(Text(""))
     return tables
+
+
+def _grid_line(cells: list, widths: list[int], center: bool):
+    """One row of a grid: cells padded to their column's width (no cell ever wider), one space
+    either side and between columns, as a SIMPLE_HEAD table draws them; drawn by hand for speed."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    line = Text(" ")
+    for i, (text, width) in enumerate(zip(cells, widths)):
+        spare = width - cell_len(text.plain)
+        left = 0 if i == 0 else spare // 2 if center else spare
+        line.append(" " * (left + 1))
+        line.append_text(text)
+        line.append(" " * (spare - left + 1) + " ")
+    line.rstrip()
+    return line
 
 
 def _fits(label_w: int, col_w: list[int], width: int) -> bool:
@@ -113,13 +135,27 @@ def matrix_renderables(m, title: str | None, width: int) -> list:
     label_w = max(longest_line(x) for x in labels)
     widths = [max([longest_line(h)] + [longest_line(c) for c in cells]) for h, cells in full]
     if _fits(label_w, widths, width):
-        return _grid_tables(title, "", labels, full, width, MATRIX_LEGEND)
+        return _grid_tables(title, "", labels, full, width, MATRIX_LEGEND) or []
     tags = codes(len(m.profiles))
     labels = [Text(f"{tag} {clean(s.label)}", style="bold") for tag, s in zip(tags, m.profiles)]
     compact = [(tag, [styled(m.get(a.key, b.key), a.key == b.key,
                              compact_proximity(m.get(a.key, b.key), a.key == b.key)) for a in m.profiles])
                for tag, b in zip(tags, m.profiles)]
-    return _grid_tables(title, "", labels, compact, width, COMPACT_NOTE)
+    return _grid_tables(title, "", labels, compact, width, COMPACT_NOTE) or _matrix_blocks(m, title)
+
+
+def _matrix_blocks(m, title: str | None) -> list:
+    """Narrower than a label and one cell: per organisation, its proximity to each other one."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    out: list = [Text(clean(title), style="bold")] if title else []
+    for a in m.profiles:
+        out += [Text(""), Text(clean(a.label), style="bold")]
+        pairs = "   ".join(f"{clean(b.label)} {proximity_cell(m.get(a.key, b.key))}"
+                           for b in m.profiles if b.key != a.key)
+        out.append(Padding(Text(pairs), (0, 0, 0, 2), expand=False))
+    return out + [Text(""), Text(MATRIX_LEGEND, style="dim")]
 
 
 def matrix_markdown(m, title: str | None = None) -> Iterable[str]:
@@ -137,13 +173,13 @@ def matrix_markdown(m, title: str | None = None) -> Iterable[str]:
 
 # ---------------------------------------------------------------- the position map
 
-def map_renderables(pm, title: str | None, width: int, undecided: dict | None = None) -> list:
+def map_renderables(pm, title: str | None, width: int, undecided: set[tuple[str, str]] | None = None) -> list:
     """The position map; too wide for the terminal, numbered columns with a legend, in parts."""
     from rich.text import Text
 
     from stancecli.output.table import STANCE_STYLES, UNDECIDED, longest_line, proximity_style
 
-    undecided = undecided or {}
+    undecided = undecided or set()
 
     def stance_cell(spread, side):
         stance = side.stance(spread.key)
@@ -161,12 +197,34 @@ def map_renderables(pm, title: str | None, width: int, undecided: dict | None = 
     widths = [max([longest_line(h)] + [longest_line(c) for c in cells]) for h, cells in full]
     caption = STANCE_LEGEND + (UNDECIDED_LEGEND if undecided else "")
     if _fits(label_w, widths, width):
-        return _grid_tables(title, "Issue", labels, full, width, caption, center=True)
+        return _grid_tables(title, "Issue", labels, full, width, caption, center=True) or []
     tags = codes(len(pm.profiles))
-    legend = Text("Columns: " + "   ".join(f"{tag} {clean(side.label)}" for tag, side in zip(tags, pm.profiles)),
+    legend = Text("Columns: " + "   ".join(f"{tag}={clean(side.label)}" for tag, side in zip(tags, pm.profiles)),
                   style="dim")
     short = tail + [(tag, cells) for tag, cells in zip(tags, sides)]
-    return [legend] + _grid_tables(title, "Issue", labels, short, width, caption, center=True)
+    tables = _grid_tables(title, "Issue", labels, short, width, caption, center=True)
+    if tables is None:
+        return _map_blocks(pm, title, sides, caption)
+    return [legend] + tables
+
+
+def _map_blocks(pm, title: str | None, sides: list[list], caption: str) -> list:
+    """Narrower than an issue key and one column: per issue, a line of 'organisation symbol'."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    out: list = [Text(clean(title), style="bold")] if title else []
+    for r, spread in enumerate(pm.issues):
+        head = Text(clean(spread.key), style="bold")
+        head.append(f"  agreement={fraction(spread.agreement)}  {spread.verdict}")
+        line = Text()
+        for side, cells in zip(pm.profiles, sides):
+            if len(line):
+                line.append("   ")
+            line.append(f"{clean(side.label)} ")
+            line.append_text(cells[r])
+        out += [Text(""), head, Padding(line, (0, 0, 0, 2), expand=False)]
+    return out + [Text(""), Text(caption, style="dim")]
 
 
 def map_markdown(pm, title: str | None = None) -> Iterable[str]:

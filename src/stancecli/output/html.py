@@ -65,14 +65,26 @@ blockquote cite { display: block; font-style: normal; font-size: .82rem; color: 
 .source .l { display: flex; gap: .6rem; padding: 0 .5rem; scroll-margin-top: 2rem; }
 .source .l > a { flex: 0 0 3.2em; text-align: right; color: var(--muted); text-decoration: none; user-select: none; }
 .source .l > span { white-space: pre-wrap; overflow-wrap: anywhere; min-width: 0; }
-.source .l:target, .source .l.q { background: #fff3bf; }
+.source .l.q { background: #fffbe8; box-shadow: inset 3px 0 #e6c34d; }
+.source .l:target { background: #ffe066; outline: 2px solid #b08900; }
 @media (max-width: 40rem) {
   body { padding: .8rem; font-size: 14px; }
   h1 { font-size: 1.35rem; }
   table { font-size: .8rem; }
   th, td { padding: .2rem .35rem; }
-  table.grid th[scope=row] { min-width: 6.5rem; }
-  table.grid td.cell { min-width: 2.4rem; }
+  table.grid th[scope=row] { min-width: 6.5rem; max-width: 8.5rem; font-size: .75rem; }
+  table.grid td.cell { min-width: 2.2rem; }
+  table.grid th.side { font-size: .75rem; }
+  table.cards, table.cards tbody, table.cards tr, table.cards th, table.cards td { display: block; }
+  table.cards thead { display: none; }
+  table.cards tr { border: 1px solid var(--line); border-radius: .3rem; margin: .6rem 0; padding: .35rem .55rem; }
+  table.cards th, table.cards td { border: 0; padding: .1rem 0; text-align: left; }
+  table.cards th, table.cards td:not(.heat) { background: none; }
+  table.cards td.num, table.cards td.heat { display: inline-block; margin-right: .9rem; }
+  table.cards td.heat { padding: 0 .35rem; border-radius: .25rem; }
+  table.cards td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); font-size: .8rem; }
+  table.cards td.words { min-width: 0; }
+  table.cards td:empty { display: none; }
   table.changes td.words { min-width: 14rem; }
   .source .l > a { flex-basis: 2.4em; }
 }
@@ -115,7 +127,11 @@ def csp(css: str = CSS) -> str:
 
 def e(value: Any) -> str:
     """Escape any datum for HTML text and attribute values."""
-    return html.escape("" if value is None else str(value), quote=True)
+    from stancecli.output.safe import UNSAFE
+
+    # Line breaks stay (the report keeps paragraphs); the other unsafe characters of the one cleaner go.
+    text = "" if value is None else str(value)
+    return html.escape(UNSAFE.sub(lambda m: m.group() if m.group() in "\n\t" else "", text), quote=True)
 
 
 def anchor(*parts: Any) -> str:
@@ -141,8 +157,16 @@ def _fraction(value: float | None) -> str:
     return "n/a" if value is None or value != value else f"{value:.2f}"
 
 
-def _scroll(table: str) -> str:
-    return f'<div class="scroll">{table}</div>'
+def _scroll(table: str, label: str) -> str:
+    """A box that scrolls sideways when the table is wider than the screen; focusable, so that the
+    keyboard can scroll it too."""
+    return f'<div class="scroll" tabindex="0" role="region" aria-label="{e(label)}">{table}</div>'
+
+
+def _td(label: str, content: str, cls: str = "") -> str:
+    """A cell that names its column: on a phone, a card table shows 'Label: content' per line."""
+    klass = f' class="{cls}"' if cls else ""
+    return f'<td{klass} data-label="{e(label)}">{content}</td>'
 
 
 class Page:
@@ -193,10 +217,11 @@ def _findings(p: Page) -> Iterable[str]:
     basis = f" (pairs sharing at least {f.min_shared} issues)" if f.min_shared > 1 else ""
     for label, pairs in (("Closest", f.closest), ("Most distant", f.distant)):
         if pairs:
-            items = "; ".join(f"{e(x.a)} and {e(x.b)}: {x.value:.2f} over {x.shared} shared issues" for x in pairs)
+            items = "; ".join(e(pair) for pair in pairs)
             yield f"<li><strong>{label}{basis}:</strong> {items}.</li>"
     for move in f.moves:
-        yield f"<li><strong>{e(move.organisation)} over time</strong> ({e(move.before)} → {e(move.after)}): "
+        yield (f"<li><strong>{e(move.organisation)} over time</strong> ({e(move.before)}, answering "
+               f"{_hearing(p, move.hearings[0])} → {e(move.after)}, answering {_hearing(p, move.hearings[1])}): ")
         if move.changed:
             yield "; ".join(f'{_issue_link(p, row["issue"], p.r.issue_titles.get(row["issue"], row["issue"]))} '
                             f'{e(row["before"])} → {e(row["after"])}' for row in move.changed) + ".</li>"
@@ -205,6 +230,10 @@ def _findings(p: Page) -> Iterable[str]:
     if not (f.divided or f.closest or f.moves):
         yield "<li>Too few positions for findings.</li>"
     yield "</ul></section>"
+
+
+def _hearing(p: Page, hearing: str) -> str:
+    return f'<span lang="nb">«{e(hearing)}»</span>'
 
 
 def _map(p: Page) -> Iterable[str]:
@@ -222,7 +251,7 @@ def _map(p: Page) -> Iterable[str]:
         out.append(f'<tr><th scope="row">{_issue_link(p, spread.key, title)}</th>{cells}'
                    f'{_agreement_cell(spread.agreement)}<td{p.en}>{e(spread.verdict)}</td></tr>')
     out.append("</tbody></table>")
-    yield _scroll("".join(out))
+    yield _scroll("".join(out), "Position map")
     yield f'<p class="legend"{p.en}>{_legend()}</p>'
     if pm.unaddressed:
         yield f'<p class="note"{p.en}>No one addressed: {e(", ".join(pm.unaddressed))}</p>'
@@ -231,8 +260,8 @@ def _map(p: Page) -> Iterable[str]:
 
 def _agreement_cell(value: float) -> str:
     if value != value:
-        return '<td class="heat na">n/a</td>'
-    return f'<td class="heat {agreement_class(value)}">{_fraction(value)}</td>'
+        return '<td class="heat na" data-label="Agreement">n/a</td>'
+    return f'<td class="heat {agreement_class(value)}" data-label="Agreement">{_fraction(value)}</td>'
 
 
 def _map_cell(pm, issue: str, side) -> str:
@@ -263,7 +292,7 @@ def _matrix(p: Page) -> Iterable[str]:
     for a in m.profiles:
         out.append(f'<tr><th scope="row">{e(a.label)}</th>' + "".join(_heat_cell(m, a, b) for b in m.profiles) + "</tr>")
     out.append("</tbody></table>")
-    yield _scroll("".join(out))
+    yield _scroll("".join(out), "Agreement matrix")
     yield "</section>"
 
 
@@ -282,16 +311,16 @@ def _conflicts(p: Page) -> Iterable[str]:
     yield f'<section id="conflicts"><h2{p.en}>Lines of conflict</h2>'
     yield (f'<p class="note"{p.en}>Issues on which at least two organisations took a position, most divided '
            'first. Agreement = 1 − the mean gap between every two positions / 4.</p>')
-    out = [f"<table><thead{p.en}><tr><th>Issue</th><th>Positions</th><th>For</th><th>Mixed</th><th>Against</th>"
+    out = [f'<table class="cards conflicts"><thead{p.en}><tr><th>Issue</th><th>Positions</th><th>For</th><th>Mixed</th>'
+           "<th>Against</th>"
            "<th>Agreement</th><th>Verdict</th><th>Stances</th></tr></thead><tbody>"]
     for row in p.r.conflicts.rows:
         out.append(f'<tr><th scope="row">{_issue_link(p, row["issue"], row["title"])}</th>'
-                   f'<td class="num">{row["positions"]}</td><td class="num">{row["for"]}</td>'
-                   f'<td class="num">{row["mixed"]}</td><td class="num">{row["against"]}</td>'
-                   f'{_agreement_cell(row["agreement"])}<td{p.en}>{e(row["verdict"])}</td>'
-                   f'<td>{e(row["stances"])}</td></tr>')
+                   + "".join(_td(k.title(), str(row[k]), "num") for k in ("positions", "for", "mixed", "against"))
+                   + f'{_agreement_cell(row["agreement"])}{_td("Verdict", e(row["verdict"]))}'
+                   f'{_td("Stances", e(row["stances"]))}</tr>')
     out.append("</tbody></table>")
-    yield _scroll("".join(out))
+    yield _scroll("".join(out), "Lines of conflict")
     yield "</section>"
 
 
@@ -301,15 +330,16 @@ def _changes(p: Page) -> Iterable[str]:
         yield f'<p class="note"{p.en}>No organisation has more than one document.</p>'
     for _org, listing in p.r.timelines:
         yield f"<h3{p.en}>{e(listing.title)}</h3>"
-        out = [f'<table class="changes"><thead{p.en}><tr><th>Change</th><th>Issue</th><th>Before</th><th>After</th>'
+        out = [f'<table class="cards changes"><thead{p.en}><tr><th>Change</th><th>Issue</th><th>Before</th><th>After</th>'
                "<th>Direction</th><th>In their words</th></tr></thead><tbody>"]
         for row in listing.rows:
-            out.append(f'<tr><td>{e(row["change"])}</td>'
-                       f'<td><a href="#{anchor("issue", row["issue"])}">{e(row["issue"])}</a></td>'
-                       f'<td>{_stance_badge(row["before"])}</td><td>{_stance_badge(row["after"])}</td>'
-                       f'<td>{e(row["direction"])}</td><td class="words">{_change_quotes(p, row)}</td></tr>')
+            issue = f'<a href="#{anchor("issue", row["issue"])}">{e(row["issue"])}</a>'
+            out.append(f'<tr>{_td("Change", e(row["change"]))}{_td("Issue", issue)}'
+                       f'{_td("Before", _stance_badge(row["before"]))}{_td("After", _stance_badge(row["after"]))}'
+                       f'{_td("Direction", e(row["direction"]))}{_td("In their words", _change_quotes(p, row), "words")}'
+                       "</tr>")
         out.append("</tbody></table>")
-        yield _scroll("".join(out))
+        yield _scroll("".join(out), "Change over time")
     yield "</section>"
 
 
@@ -366,18 +396,22 @@ def _quote(p: Page, doc: str, q: dict) -> str:
 
 def _sources(p: Page) -> Iterable[str]:
     yield f'<section id="sources"><h2{p.en}>Sources</h2>'
-    out = [f"<table><thead{p.en}><tr><th>Document</th><th>Organisation</th><th>Title</th><th>Year</th>"
+    out = [f'<table class="cards sources"><thead{p.en}><tr><th>Document</th><th>Organisation</th><th>Title</th>'
+           "<th>Year</th>"
            "<th>Hearing</th><th>Signed by</th><th>Text</th></tr></thead><tbody>"]
     for d in p.r.documents:
         when = d["date"] or d["year"]
         ref = f'<br><small>{e(d["reference"])}</small>' if d["reference"] else ""
         url = d.get("url")
         title = e(d["title"]) + (f'<br><small class="cite">{e(url)}</small>' if url else "")
-        out.append(f'<tr><td><code>{e(d["id"])}</code></td><td>{e(d["organisation"])}</td><td>{title}</td>'
-                   f'<td>{e(when)}</td><td>{e(d["hearing"])}{ref}</td><td>{e("; ".join(d["signatories"]))}</td>'
-                   f'<td><a href="#{anchor("src", d["id"])}"><code>{e(d["file"])}</code></a></td></tr>')
+        text = f'<a href="#{anchor("src", d["id"])}"><code>{e(d["file"])}</code></a>'
+        doc_id = f'<code>{e(d["id"])}</code>'
+        out.append(f'<tr>{_td("Document", doc_id)}'
+                   f'{_td("Organisation", e(d["organisation"]))}{_td("Title", title)}{_td("Year", e(when))}'
+                   f'{_td("Hearing", e(d["hearing"]) + ref)}{_td("Signed by", e("; ".join(d["signatories"])))}'
+                   f'{_td("Text", text)}</tr>')
     out.append("</tbody></table>")
-    yield _scroll("".join(out))
+    yield _scroll("".join(out), "Sources")
     yield "</section>"
 
 

@@ -18,14 +18,14 @@ STANCE_COLOURS: dict[str, tuple[str, str]] = {
     ABSENT: ("#f4f5f6", "#69737c"),
 }
 
-# Agreement 0 .. 1: from a pale to a deep blue (ColorBrewer "Blues", sequential).
+# Agreement 0 .. 1: from a pale to a middle blue (ColorBrewer "Blues", sequential), light enough
+# for dark text everywhere (contrast at least 6.5:1).
 AGREEMENT_STOPS: tuple[tuple[float, tuple[int, int, int]], ...] = (
-    (0.0, (0xef, 0xf3, 0xff)),
-    (0.5, (0x6b, 0xae, 0xd6)),
-    (1.0, (0x08, 0x45, 0x94)),
+    (0.0, (0xf7, 0xfb, 0xff)),
+    (0.5, (0xc6, 0xdb, 0xef)),
+    (1.0, (0x6b, 0xae, 0xd6)),
 )
-DARK_FROM = 0.62  # from here on the background is dark enough for white text
-DARK_TEXT, LIGHT_TEXT = "#0b1f33", "#ffffff"
+TEXT = "#0b1f33"
 
 
 def _mix(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> str:
@@ -37,6 +37,6 @@ def agreement_colours(value: float) -> tuple[str, str]:
     v = max(0.0, min(1.0, value))
     for (lo, ca), (hi, cb) in zip(AGREEMENT_STOPS, AGREEMENT_STOPS[1:]):
         if v <= hi:
-            background = _mix(ca, cb, (v - lo) / (hi - lo))
-            break
-    return background, LIGHT_TEXT if v >= DARK_FROM else DARK_TEXT
+            return _mix(ca, cb, (v - lo) / (hi - lo)), TEXT
+    last = AGREEMENT_STOPS[-1][1]
+    return _mix(last, last, 0.0), TEXT

@@ -58,11 +58,11 @@ def _findings(r, x) -> Iterable[str]:
     basis = f" (pairs sharing at least {f.min_shared} issues)" if f.min_shared > 1 else ""
     for label, pairs in (("Closest", f.closest), ("Most distant", f.distant)):
         if pairs:
-            yield f"- **{label}{basis}:** " + "; ".join(
-                f"{t(p.a)} and {t(p.b)}: {p.value:.2f} over {p.shared} shared issues" for p in pairs) + "."
+            yield f"- **{label}{basis}:** " + "; ".join(t(pair) for pair in pairs) + "."
     for move in f.moves:
         changed = "; ".join(f"{t(row['issue'])} {t(row['before'])} → {t(row['after'])}" for row in move.changed)
-        yield (f"- **{t(move.organisation)} over time** ({t(move.before)} → {t(move.after)}): "
+        yield (f"- **{t(move.organisation)} over time** ({t(move.before)}, answering «{t(move.hearings[0])}» → "
+               f"{t(move.after)}, answering «{t(move.hearings[1])}»): "
                + (changed or "no stance changed on the issues both documents address") + ".")
     if not (f.divided or f.closest or f.moves):
         yield "- Too few positions for findings."
@@ -131,7 +131,9 @@ def _position(rec: dict, x) -> Iterable[str]:
     from stancecli.export.tables import citation
 
     titles = {s.id: s.title for s in x.sources}
-    for q in rec["quotes"]:
+    for i, q in enumerate(rec["quotes"]):
+        if i:
+            yield "  >"  # a paragraph of its own for each quote
         said = f" (words of {t(q['speaker'])})" if q.get("speaker") else ""
         cited = citation(rec["document"], titles.get(rec["document"], ""), q["line_start"], q["line_end"])
         yield f"  > «{t(q['text'])}»{said} — {t(cited)}"

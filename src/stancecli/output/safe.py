@@ -11,6 +11,8 @@ from typing import Any
 
 UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
 _BREAKS = re.compile(r"[\t\n\r\u2028\u2029]+")
+# A whole terminal sequence (CSI "ESC [ ... m", OSC "ESC ] ... BEL"), not only its ESC.
+_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
 
 
 def clean(value: Any) -> str:
@@ -22,6 +24,8 @@ def clean(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return " | ".join(clean(v) for v in value)
     text = str(value)
+    if "\x1b" in text:
+        text = _SEQUENCE.sub("", text)
     if _BREAKS.search(text):
         text = " ".join(_BREAKS.sub(" ", text).split())
     return UNSAFE.sub("", text)

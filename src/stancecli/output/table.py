@@ -54,9 +54,11 @@ def short_citation(location: Any) -> list[str]:
     return [part.rsplit("/", 1)[-1] for part in clean(location).split(" | ") if part]
 
 
-def cell(kind: str, value: Any):
+def cell(kind: str, value: Any, labels: dict[str, str] | None = None):
     from rich.text import Text
 
+    if kind == "org" and labels:
+        return Text(clean(labels.get(value, value)))
     if kind == "stance" and isinstance(value, str):
         return stance_text(value)
     if kind == "quote" and value:
@@ -91,10 +93,10 @@ def _evidence_cell(row: dict[str, Any]):
     return out
 
 
-def _organisation_cell(row: dict[str, Any]):
+def _organisation_cell(row: dict[str, Any], labels: dict[str, str]):
     from rich.text import Text
 
-    out = Text(clean(row.get("organisation")))
+    out = Text(clean(labels.get(row.get("organisation") or "", row.get("organisation"))))
     if row.get("reported_by"):
         out.append(f"\nreported by\n{clean(row['reported_by'])}", style="magenta")
     return out
@@ -126,8 +128,8 @@ def lay_out(listing: Listing, hide: Iterable[str] = ()) -> Laid:
         columns = [c for c in columns if c.key != "reported_by"]
     headers = ["Position and evidence" if stacked and c.key == "summary" else c.header for c in columns]
     cells = [[_evidence_cell(row) if stacked and c.key == "summary"
-              else _organisation_cell(row) if merged and c.key == "organisation"
-              else cell(c.kind, row.get(c.key)) for c in columns] for row in listing.rows]
+              else _organisation_cell(row, listing.labels) if merged and c.key == "organisation"
+              else cell(c.kind, row.get(c.key), listing.labels) for c in columns] for row in listing.rows]
     return Laid(columns, headers, cells)
 
 
@@ -256,8 +258,9 @@ def draw(env: Environment, renderables: Iterable[Any] | Callable[[Any], None]) -
     if callable(renderables):
         renderables(console)
     else:
-        for item in renderables:
-            console.print(item)
+        from rich.console import Group
+
+        console.print(Group(*renderables))
     lines = buf.getvalue().split("\n")
     if lines and lines[-1] == "":
         lines.pop()

@@ -84,7 +84,9 @@ def markdown(listing: Listing) -> Iterable[str]:
     yield "|" + "|".join("---:" if c.kind in ("number", "score", "percent", "proximity") else "---"
                          for c in listing.columns) + "|"
     for row in listing.rows:
-        yield "| " + " | ".join(md(row.get(c.key)) for c in listing.columns) + " |"
+        # Markdown is read by people: names where records carry ids.
+        yield "| " + " | ".join(md(listing.labels.get(str(row.get(c.key)), row.get(c.key)) if c.kind == "org"
+                                   else row.get(c.key)) for c in listing.columns) + " |"
     for note in listing.notes:
         yield ""
         yield f"_{md(note)}_"

@@ -31,3 +31,9 @@ def modeline_target(text: str) -> str | None:
     """The schema path a data file names on its first line, if any."""
     first = text.lstrip("\ufeff").split("\n", 1)[0].strip()
     return first[len(MODELINE):].strip() if first.startswith(MODELINE) else None
+
+
+def records_schema(name: str) -> dict:
+    """The JSON Schema of one command family's records: 'positions' (compare, who-supports,
+    who-opposes, show), 'evidence', 'map' or 'matrix'."""
+    return json.loads(SCHEMA_FILE.with_name(f"{name}.records.schema.json").read_text(encoding="utf-8"))

@@ -299,10 +299,31 @@ def _relation(word: str, root: str, term: str, term_root: str) -> float:
 
 
 def _typos(word: str, root: str, vocab: Vocab) -> list[tuple[int, float]]:
+    """Terms a few edits from `word`, or whose stem is: 1 edit below 8 letters, else 2."""
     from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
 
     allowed = 1 if len(word) < 8 else 2
+    near = vocab.near(word, allowed) if root == word else None
+    if near is None:
+        return _typos_everywhere(word, root, vocab, allowed)
+    if len(word) < 5:
+        return []
+    words, ids_of = near
+    out: dict[int, float] = {}
+    for _, dist, k in process.extract(word, words, scorer=Levenshtein.distance, score_cutoff=allowed, limit=None):
+        quality = 0.9 * (1 - (0.5 if dist == 0 else dist) / len(word))
+        for tid in ids_of(k):
+            if quality > out.get(tid, 0.0):
+                out[tid] = quality
+    return list(out.items())
+
+
+def _typos_everywhere(word: str, root: str, vocab: Vocab, allowed: int) -> list[tuple[int, float]]:
+    """The same over every term and stem: an in-memory vocabulary has no length table."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
     out: dict[int, float] = {}
     for probe, choices in ((word, vocab.all_terms()), (root, vocab.all_stems())):
         if len(probe) < 5:
@@ -310,9 +331,9 @@ def _typos(word: str, root: str, vocab: Vocab) -> list[tuple[int, float]]:
         for _, dist, tid in process.extract(
             probe, choices, scorer=Levenshtein.distance, score_cutoff=allowed, limit=None
         ):
-            if dist == 0 and probe is root:
-                dist = 0.5  # same stem as a misspelling's stem: still not the word typed
-            quality = 0.9 * (1 - dist / max(len(probe), 1))
+            # Same stem as a misspelling's stem: still not the word typed.
+            edits = 0.5 if dist == 0 and probe is root else float(dist)
+            quality = 0.9 * (1 - edits / max(len(probe), 1))
             out[tid] = max(out.get(tid, 0.0), quality)
     return list(out.items())
 
@@ -372,12 +393,23 @@ class _Later:
 
 
 def _places(found: list[_Sentence], limit: int, segments: Sequence[Segment]) -> list[_Ranked]:
-    """Every place of each sentence, best sentence first, until `limit` are taken."""
+    """Every place of each sentence, best sentence first, until `limit` are taken.
+
+    Places come in segment order; with one segment that is already file order.
+    """
     out: list[_Ranked] = []
-    for f in found:
-        f.places.sort(key=lambda p: _place_key(segments, p))
-    for f in sorted(found, key=lambda f: (-f.score, -f.tie, _place_key(segments, f.places[0]))):
-        for place in f.places:
+
+    def key(place: tuple[int, int]) -> tuple[str, int]:
+        return _place_key(segments, place)
+
+    multi = len(segments) > 1
+    firsts = {id(f): key(min(f.places, key=key) if multi else f.places[0]) for f in found}
+    for f in sorted(found, key=lambda f: (-f.score, -f.tie, firsts[id(f)])):
+        places = f.places
+        if multi and len(places) > 1:
+            left = limit - len(out) if limit else len(places)
+            places = heapq.nsmallest(left, places, key=key)
+        for place in places:
             if limit and len(out) >= limit:
                 return out
             out.append(_Ranked(f.score, place, f.positions))
@@ -540,7 +572,7 @@ def _members(seg: Segment, terms, members, sets, seen) -> list[int]:
     order = sorted(members, key=sizes.__getitem__)
     found = sets.get(order[0])
     if found is None:
-        found = sets[order[0]] = set()
+        found = sets[order[0]] = set[int]()
         for tid, _ in terms[order[0]].expansions:
             found.update(seg.postings(tid))
     found = found - seen
@@ -614,10 +646,10 @@ class _Stale(Exception):
 
 
 def _materialise(ranked, terms, snap, shown, ids, context, typed) -> tuple[list[Hit], int]:
-    from stancecli.corpus import SourceError
+    from stancecli.corpus import Source, SourceError
     from stancecli.search.index import read_text
 
-    cache: dict[str, tuple[object, str] | None] = {}
+    cache: dict[str, Source | None] = {}
     emap = {tid for t in terms for tid, _ in t.expansions}
     hits = []
     stale = 0
@@ -627,17 +659,15 @@ def _materialise(ranked, terms, snap, shown, ids, context, typed) -> tuple[list[
         key = seg.paths[seg.slot_of(sid)]
         if key not in cache:
             try:
-                src = read_text(Path(key))
-                cache[key] = (src, text.prepare(src.text))
+                cache[key] = read_text(Path(key))
             except SourceError:
                 cache[key] = None
-        got = cache[key]
-        if got is None:
+        src = cache[key]
+        if src is None:
             stale += 1
             continue
-        src, prepared = got
         try:
-            hit = _hit(r, seg, sid, src, prepared, emap, key, shown, ids, context, typed)
+            hit = _hit(r, seg, sid, src, emap, key, shown, ids, context, typed)
         except _Stale:
             stale += 1
             continue
@@ -646,17 +676,29 @@ def _materialise(ranked, terms, snap, shown, ids, context, typed) -> tuple[list[
     return hits, stale
 
 
-def _hit(r, seg, sid, src, prepared, emap, key, shown, ids, context, typed) -> Hit | None:
+PREPARE_MARGIN = 128  # characters around a sentence that decide its line-end hyphens (text.prepare)
+
+
+def _prepared(body: str, start: int, end: int) -> str:
+    """body[start:end] as text.prepare marks it, preparing only a window around it."""
+    a = max(0, start - PREPARE_MARGIN)
+    return text.prepare(body[a:end + PREPARE_MARGIN])[start - a:end - a]
+
+
+def _hit(r, seg, sid, src, emap, key, shown, ids, context, typed) -> Hit | None:
     start, end = seg.span(sid)
-    spans = text.token_spans(prepared[start:end])
+    if end > len(src.text):
+        raise _Stale
+    chunk = _prepared(src.text, start, end)
+    spans = text.token_spans(chunk)
     toks = seg.tokens(sid)
-    if len(spans) != len(toks) or end > len(prepared):
+    if len(spans) != len(toks):
         raise _Stale
     positions = r.positions or tuple(p for p, tid in enumerate(toks) if tid in emap)
-    if typed and not _same_words(prepared[start:end], spans, positions, typed):
+    if typed and not _same_words(chunk, spans, positions, typed):
         return None
-    marks = _merge(prepared[start:end], [(spans[p][0], spans[p][1]) for p in positions])
-    sentence, where = text.one_line(prepared[start:end])
+    marks = _merge(chunk, [(spans[p][0], spans[p][1]) for p in positions])
+    sentence, where = text.one_line(chunk)
     first, last = start + marks[0][0], start + marks[-1][1] - 1
     line, end_line = src.line_of(first), src.line_of(last)
     return Hit(

@@ -6,6 +6,10 @@ Layout of an index folder:
                        vocabulary size, and the stamp and CRC-32 of every other index file
     vocab-G.txt/.off   folded terms, one per line, with byte offsets (append-only)
     stems-G.txt/.off   the Snowball stem of each term, same order
+    typo-G.txt/.off    every distinct term and stem twice, grouped by length and first letter,
+                       then by length and last letter, with each group's place, and per line
+                       the ids of the terms it is or is the stem of: a typo scan reads only
+                       the groups within reach
     seg-N.bin          one segment: sentences, token ids, postings (memory-mapped)
     lock               held while the index is being changed
 
@@ -64,11 +68,13 @@ class Vocab:
     """Folded terms with ids; looked up in a memory-mapped or in-memory blob."""
 
     def __init__(self, blob: bytes | mmap.mmap, offsets: Sequence[int],
-                 stem_blob: bytes | mmap.mmap | None = None, stem_offsets: Sequence[int] | None = None):
+                 stem_blob: bytes | mmap.mmap | None = None, stem_offsets: Sequence[int] | None = None,
+                 by_length: LengthTable | None = None):
         self._blob = blob
         self._off = offsets
         self._stem_blob = stem_blob
         self._stem_off = stem_offsets
+        self._by_length = by_length
         self._stem_cache: dict[int, str] = {}
         self._stem_set: set[str] | None = None
 
@@ -113,6 +119,55 @@ class Vocab:
             self._stem_set = set(self.all_stems())
         return stem in self._stem_set
 
+    def near(self, word: str, reach: int) -> tuple[list[str], Callable[[int], Sequence[int]]] | None:
+        """Distinct terms and stems that may lie within `reach` edits of `word`: of a length
+        within reach, and sharing its first or its last letter. With one edit nothing is
+        missed; with two, only a word that differs in both its first and its last letter.
+        Also, for the k-th of them, the ids of the terms it is or is the stem of. None
+        without a length table (an in-memory vocabulary)."""
+        table = self._by_length
+        if table is None or not word:
+            return None
+        words: list[str] = []
+        starts: list[int] = []  # where each group begins in `words`
+        lines: list[int] = []  # and its first line in the table
+        for section, letter in ((0, word[0]), (1, word[-1])):
+            for length in range(max(1, len(word) - reach), len(word) + reach + 1):
+                key = typo_key(section, length, letter)
+                i = bisect.bisect_left(table.keys, key)
+                if i < len(table.keys) and table.keys[i] == key:
+                    chunk = table.blob[table.byte_at[i]:table.byte_at[i + 1]]
+                    starts.append(len(words))
+                    lines.append(table.line_at[i])
+                    words.extend(chunk.decode().split("\n")[:-1])
+
+        # Terms added since the table was written, and their stems: few, scanned as they are.
+        tail = len(words)
+        covered = table.covered
+        words.extend(self.term(t) for t in range(covered, len(self)))
+        words.extend(self.stem_of(t) for t in range(covered, len(self)))
+        n_tail = len(self) - covered
+
+        def ids(k: int) -> Sequence[int]:
+            if k >= tail:
+                return (covered + (k - tail) % n_tail,)
+            g = bisect.bisect_right(starts, k) - 1
+            line = lines[g] + k - starts[g]
+            return table.ids[table.ptr[line]:table.ptr[line + 1]]
+
+        return words, ids
+
+    def with_stem(self, stem: str) -> list[int]:
+        """Ids of the terms whose stem is `stem`."""
+        if self._stem_blob is None or self._stem_off is None:
+            return [t for t in range(len(self)) if self.stem_of(t) == stem]
+        needle, blob, off = b"\n" + stem.encode() + b"\n", self._stem_blob, self._stem_off
+        out, at = [], blob.find(needle, 0, off[-1])
+        while at >= 0:
+            out.append(bisect.bisect_left(off, at + 1))
+            at = blob.find(needle, at + 1, off[-1])
+        return out
+
     def all_terms(self) -> list[str]:
         return self._blob[1:self._off[-1] - 1].decode().split("\n") if len(self) else []
 
@@ -120,6 +175,29 @@ class Vocab:
         if self._stem_off is not None and self._stem_blob is not None and len(self._stem_off) - 1 == len(self):
             return self._stem_blob[1:self._stem_off[-1] - 1].decode().split("\n") if len(self) else []
         return text.stem_all(self.all_terms())
+
+
+@dataclass
+class LengthTable:
+    """typo-G: words in groups (see the module docstring), arrays as memoryviews of the file."""
+
+    blob: bytes | mmap.mmap
+    keys: Sequence[int]  # per group, its typo_key, ascending
+    byte_at: Sequence[int]  # per group, where its words start in `blob` (+ end)
+    line_at: Sequence[int]  # per group, the number of its first word (+ end)
+    ptr: Sequence[int]  # per word, where its term ids start in `ids` (+ end)
+    ids: Sequence[int]
+    covered: int  # the table holds terms 0 .. covered - 1 and their stems; later ones are scanned
+
+
+TYPO_TAIL_SHARE = 0.05  # rewrite the typo table when the terms it misses pass 5 % of those it holds
+TYPO_TAIL_MIN = 2000
+MAX_TYPO_LENGTH = 511  # longer words share the last group: the key has nine bits for it
+
+
+def typo_key(section: int, length: int, letter: str) -> int:
+    """A group of the typo table: by first (section 0) or last (1) letter, and length."""
+    return (section << 30) | (min(length, MAX_TYPO_LENGTH) << 21) | ord(letter)
 
 
 class VocabBuilder:
@@ -282,7 +360,7 @@ def write_segment(seg: Segment, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def read_segment(path: Path, paths: list[str], dead: Iterable[int], stamp: list | None = None) -> Segment:
+def read_segment(path: Path, paths: list[str], dead: Iterable[int], stamp: list) -> Segment:
     mm = _open_checked(path, stamp)
     if len(mm) < len(MAGIC) + 16 * len(_ARRAYS) or mm[: len(MAGIC)] != MAGIC:
         raise IndexFormatError(f"{path.name}: not a stancecli index segment")
@@ -294,7 +372,7 @@ def read_segment(path: Path, paths: list[str], dead: Iterable[int], stamp: list 
         size = struct.calcsize(code)
         if off % size or off + size * n > len(mm):
             raise IndexFormatError(f"{path.name}: an array runs past the end of the file")
-        arrays.append(view[off:off + size * n].cast(code))
+        arrays.append(view[off:off + size * n].cast(code))  # type: ignore[call-overload]
     seg = Segment(**dict(zip(_ARRAYS, arrays)), paths=paths, dead=frozenset(dead))
     _check_bounds(seg, path.name)
     return seg
@@ -469,7 +547,30 @@ class IndexStore:
             return Vocab(b"\n", array("I", [1]), b"\n", array("I", [1]))
         blob, off = self._mapped(man, "vocab", n)
         sblob, soff = self._mapped(man, "stems", n)
-        return Vocab(blob, off, sblob, soff)
+        return Vocab(blob, off, sblob, soff, self._lengths(man))
+
+    def _lengths(self, man: Manifest) -> LengthTable | None:
+        txt_name, off_name = f"typo-{man.generation}.txt", f"typo-{man.generation}.off"
+        if txt_name not in man.stamps:
+            return None
+        raw = _open_checked(self.root / off_name, self._recorded(man, off_name))
+        blob = _open_checked(self.root / txt_name, self._recorded(man, txt_name))
+        view = memoryview(raw)
+        if len(raw) < 16 or len(raw) % 4:
+            raise IndexFormatError(f"{off_name}: too short")
+        arr = view.cast("I")
+        n_keys, n_lines, n_ids, covered = arr[0], arr[1], arr[2], arr[3]
+        if len(arr) != 4 + n_keys + 2 * (n_keys + 1) + n_lines + 1 + n_ids or covered > man.vocab_size:
+            raise IndexFormatError(f"{off_name}: its parts do not fit together")
+        a = 4
+        keys = arr[a:a + n_keys]
+        a += n_keys
+        byte_at, line_at = arr[a:a + n_keys + 1], arr[a + n_keys + 1:a + 2 * (n_keys + 1)]
+        a += 2 * (n_keys + 1)
+        ptr, ids = arr[a:a + n_lines + 1], arr[a + n_lines + 1:]
+        if byte_at[-1] != len(blob) or line_at[-1] != n_lines or ptr[-1] != n_ids:
+            raise IndexFormatError(f"{off_name}: offsets do not fit {txt_name}")
+        return LengthTable(blob, keys, byte_at, line_at, ptr, ids, covered)
 
     def _mapped(self, man: Manifest, kind: str, n: int):
         off_name, txt_name = f"{kind}-{man.generation}.off", f"{kind}-{man.generation}.txt"
@@ -510,7 +611,7 @@ class IndexStore:
 
     def _rebuild(self, files: list[SourceFile], progress: Progress | None, why: BaseException) -> Snapshot:
         self.notes.append(f"the search index in {self.root} was damaged ({why}); rebuilt it from the sources")
-        for pattern in ("manifest.marshal", "seg-*.bin", "vocab-*", "stems-*", "*.tmp"):
+        for pattern in ("manifest.marshal", "seg-*.bin", "vocab-*", "stems-*", "typo-*", "*.tmp"):
             for p in self.root.glob(pattern):
                 p.unlink(missing_ok=True)
         return self._sync(files, progress, locked=True)
@@ -677,6 +778,47 @@ class IndexStore:
             self._record(man, blob_path)
             self._record(man, off_path)
         man.vocab_size = len(vocab.terms)
+        self._write_lengths(man, vocab.terms)
+
+    def _write_lengths(self, man: Manifest, terms: list[str]) -> None:
+        """The typo scan's table, rewritten whole when the terms it does not cover (scanned
+        one by one at query time) pass TYPO_TAIL_SHARE of those it does."""
+        old = self._lengths(man) if f"typo-{man.generation}.txt" in man.stamps else None
+        if old is not None and len(terms) - old.covered <= max(TYPO_TAIL_MIN, int(old.covered * TYPO_TAIL_SHARE)):
+            return
+        related: dict[str, list[int]] = {t: [i] for i, t in enumerate(terms)}
+        for tid, stem in enumerate(self._vocab(man).all_stems()):
+            got = related.setdefault(stem, [])
+            if not got or got[-1] != tid:
+                got.append(tid)
+        related.pop("", None)
+        groups: dict[int, list[str]] = {}
+        for w in related:
+            n = min(len(w), MAX_TYPO_LENGTH) << 21
+            groups.setdefault(n | ord(w[0]), []).append(w)
+            groups.setdefault((1 << 30) | n | ord(w[-1]), []).append(w)
+        keys = array("I", sorted(groups))
+        byte_at, line_at, ptr, ids = array("I"), array("I"), array("I", [0]), array("I")
+        parts, pos, line = [], 0, 0
+        for key in keys:
+            words = groups[key]
+            chunk = "".join(w + "\n" for w in words).encode()
+            byte_at.append(pos)
+            line_at.append(line)
+            parts.append(chunk)
+            pos += len(chunk)
+            line += len(words)
+            for w in words:
+                ids.extend(related[w])
+                ptr.append(len(ids))
+        byte_at.append(pos)
+        line_at.append(line)
+        head = array("I", [len(keys), line, len(ids), len(terms)])
+        table = b"".join(a.tobytes() for a in (head, keys, byte_at, line_at, ptr, ids))
+        for name, data in ((f"typo-{man.generation}.txt", b"".join(parts)),
+                           (f"typo-{man.generation}.off", table)):
+            _write_private(self.root / name, data)
+            self._record(man, self.root / name)
 
     def _record(self, man: Manifest, path: Path) -> None:
         with open(path, "rb") as f:
@@ -686,7 +828,7 @@ class IndexStore:
 
     def _write_manifest(self, man: Manifest) -> None:
         names = {f"seg-{s}.bin" for s in man.segments}
-        names |= {f"{k}-{man.generation}.{e}" for k in ("vocab", "stems") for e in ("txt", "off")}
+        names |= {f"{k}-{man.generation}.{e}" for k in ("vocab", "stems", "typo") for e in ("txt", "off")}
         man.stamps = {k: v for k, v in man.stamps.items() if k in names}
         _wait_for_clock(max((v[2] for v in man.stamps.values()), default=0))
         _write_private(self.root / "manifest.marshal", man.dump())

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from stancecli.corpus import Source
-from stancecli.model import ABSENT, STANCES, Dataset, Issue
+from stancecli.model import ABSENT, Dataset, Issue
 from stancecli.suggest import cues as cue_module
 from stancecli.suggest.speakers import SpeakerFinder
 from stancecli.suggest.text import Prepared, prepare, quote_of
@@ -107,9 +107,13 @@ def issue_terms(issue: Issue, specificity: dict[str, float] | None = None) -> li
     for alias in issue.aliases:
         add(alias, NAME_WEIGHT)
     add(issue.title.nb, NAME_WEIGHT)
+    key_words = {w for w in issue.key.split("-") if len(w) > 3}
     for word in _words(issue.title.nb):
         if len(word) > 3:
-            add(word, TITLE_WORD_WEIGHT)
+            # A title word that heads an alias ("anbud" in "anbudsutsetting") names the issue.
+            heads = word in key_words or (len(word) >= 5 and any(
+                len(a.split()) == 1 and a != word and a.startswith(word) for a in issue.aliases))
+            add(word, NAME_WEIGHT if heads else TITLE_WORD_WEIGHT)
     from stancecli.search.text import STOPWORDS
 
     for word in _words(issue.proposal.nb):
@@ -209,6 +213,9 @@ class _Scored:
     inherited_score: float = 0.0
 
 
+_Pair = tuple[_Scored, cue_module.Reading]
+
+
 class Proposer:
     """Proposals for one document: the source prepared once, any number of issues."""
 
@@ -254,14 +261,15 @@ class Proposer:
         terms = issue_terms(issue, self.specificity)
         scored = self._relevant(terms)
         investigate_is_for = any(cue_module._INVESTIGATE.search(" ".join(t.words)) for t in terms)
-        own, reported = [], []
+        own: list[_Pair] = []
+        reported: list[_Pair] = []
         for s in scored.values():
             sent = self.doc.sentences[s.k]
             if s.relevance < CANDIDATE_AT:
                 continue
             reading = cue_module.read(sent.words, s.term_positions, investigate_is_for)
-            if s.inherited and not reading.cues:
-                reading.cues.append((s.inherited, s.inherited_score))
+            if s.inherited:
+                reading.cues.insert(0, (s.inherited, s.inherited_score))
                 reading.score = s.inherited_score
             (reported if sent.speaker else own).append((s, reading))
         own.sort(key=lambda p: (-_rank(p[0], p[1]), p[0].k))
@@ -343,33 +351,34 @@ def _label(score: float, mixed: bool) -> str:
     return "strongly-against"
 
 
+RANK_WEIGHTS = (1.0, 0.5, 0.25)
+
+
 def _decide(issue_key: str, own, quotes: list[Candidate], reported: list[Candidate]) -> Proposal:
     best = max((s.relevance for s, _ in own), default=0.0)
     if best < ADDRESSED_AT or not quotes:
         confidence = 0.5 + 0.5 * (1 - best / ADDRESSED_AT)
-        reasons = ["no sentence of the document's own names the issue"] if not own else [
+        why = ["no sentence of the document's own names the issue"] if not own else [
             f"the issue is named only in passing (relevance {best:.2f} < {ADDRESSED_AT})"]
         # The quotes of a not-addressed proposal are the best weak candidates, for a person to overrule it.
-        return Proposal(issue_key, ABSENT, round(min(confidence, 0.95), 2), quotes, reported, reasons)
-    top = [(s, r) for s, r in own if s.relevance >= CANDIDATE_AT][:TOP_FOR_STANCE]
-    weights = [s.relevance for s, _ in top]
-    scores = [r.score for _, r in top]
-    total = sum(weights) or 1.0
-    score = sum(w * x for w, x in zip(weights, scores)) / total
-    carrying = [r for _, r in top if r.has_cue]
-    signs = {x > 0 for x in scores if abs(x) >= 0.5}
-    mixed = len(signs) == 2 or any(r.investigate for r in carrying[:1])
-    reasons: list[str] = []
-    for r in carrying[:2]:
-        reasons += r.reasons()
+        return Proposal(issue_key, ABSENT, round(min(confidence, 0.95), 2), quotes, reported, why)
+    carrying = [(s, r) for s, r in own if s.relevance >= CANDIDATE_AT and r.has_cue][:len(RANK_WEIGHTS)]
     if not carrying:
-        stance = "for"
-        reasons.append("no stance cue: 'for' is the commonest stance when an issue is named")
-        confidence = 0.3
-    else:
-        stance = _label(score, mixed)
-        agreement = 1.0 if len(signs) <= 1 else 0.5
-        confidence = min(0.95, 0.35 + 0.2 * min(abs(score), 2) + 0.15 * min(best, 2) / 2) * agreement
+        default = ["no stance cue: 'for' is the commonest stance when an issue is named"]
+        return Proposal(issue_key, "for", 0.3, quotes, reported, default)
+    weights = [w * s.relevance for w, (s, _) in zip(RANK_WEIGHTS, carrying)]
+    scores = [r.score for _, r in carrying]
+    score = sum(w * x for w, x in zip(weights, scores)) / sum(weights)
+    first = carrying[0][1]
+    signs = {x > 0 for x in scores if abs(x) >= 0.5}
+    mixed = bool(first.investigate) or (first.mixed and abs(first.score) < 0.5) or (
+        len(signs) == 2 and abs(score) < 0.25)
+    stance = _label(score, mixed)
+    reasons: list[str] = []
+    for _, r in carrying[:2]:
+        reasons += r.reasons()
+    agreement = 1.0 if len(signs) <= 1 else 0.7
+    confidence = min(0.95, 0.35 + 0.2 * min(abs(score), 2) + 0.15 * min(best, 2) / 2) * agreement
     return Proposal(issue_key, stance, round(confidence, 2), quotes, reported, list(dict.fromkeys(reasons)))
 
 

@@ -1,0 +1,78 @@
+"""Who wrote a response, proposed from its text: known organisations first, else a new one named in it."""
+
+from __future__ import annotations
+
+import pytest
+
+import minidata
+from stancecli.orgproposal import propose
+
+ORGS = """\
+- id: parat
+  name: Parat NAV
+  short: Parat NAV
+  kind: union
+- id: ntl
+  name: Norsk Tjenestemannslag
+  short: NTL
+  kind: union
+- id: fo
+  name: Fellesorganisasjonen
+  short: FO
+  kind: union
+- id: nho
+  name: Næringslivets Hovedorganisasjon
+  short: NHO
+  kind: employer-organisation
+"""
+
+
+@pytest.fixture
+def dataset(tmp_path):
+    """The mini dataset with four more organisations (and none named LO, Bergen, Spekter)."""
+    from stancecli.loading import load_or_fail
+
+    text = minidata.YAML.replace("\ndocuments:\n", ORGS + "\ndocuments:\n", 1)
+    return load_or_fail(minidata.make(tmp_path, yaml_text=text))
+
+BODY = "\nVi er imot anbud på arbeidsmarkedstiltak.\n\nNAV bør gjøre mer selv.\n"
+
+
+@pytest.mark.parametrize(("text", "org", "line"), [
+    ("Høringssvar fra Parat NAV – om tiltak\n" + BODY, "parat", 1),  # a "fra" line
+    ("NORSK TJENESTEMANNSLAG\n" + BODY, "ntl", 1),  # letterhead, in capitals
+    (BODY + "\nMed vennlig hilsen\nFellesorganisasjonen\nKari Nordmann\n", "fo", 7),  # signature
+    (BODY + "\nMed vennlig hilsen\n\nFO\n", "fo", 8),  # a short name, alone on its line
+])
+def test_known_organisations_are_found_where_a_response_names_its_author(text, org, line, dataset):
+    proposal = propose(dataset, text)
+    assert proposal is not None and (proposal.org_id, proposal.new, proposal.line) == (org, False, line)
+
+
+def test_an_organisation_the_text_only_mentions_is_not_proposed(dataset):
+    text = "Vi er enige med NHO i dette." + BODY + "\nDette er også NHOs syn, mener NHO.\n"
+    assert propose(dataset, text) is None
+
+
+@pytest.mark.parametrize(("first_line", "org_id", "name", "kind"), [
+    ("Høringssvar fra Landsorganisasjonen i Norge om tiltak", "landsorganisasjonen-i-norge",
+     "Landsorganisasjonen i Norge", "union"),
+    ("Uttalelse fra Bergen kommune til departementet", "bergen-kommune", "Bergen kommune", "municipality"),
+    ("Høringsinnspill fra Arbeidsgiverforeningen Spekter: tiltak", "arbeidsgiverforeningen-spekter",
+     "Arbeidsgiverforeningen Spekter", "employer-organisation"),
+    ("Innspill fra Kirkens Bymisjon", "kirkens-bymisjon", "Kirkens Bymisjon", "other"),
+])
+def test_a_new_organisation_is_proposed_from_the_name_after_fra(dataset, first_line, org_id, name, kind):
+    proposal = propose(dataset, first_line + "\n" + BODY)
+    assert proposal is not None and proposal.new
+    assert (proposal.org_id, proposal.name, proposal.kind, proposal.line) == (org_id, name, kind, 1)
+
+
+def test_a_signature_line_that_is_a_job_title_is_not_an_organisation(dataset):
+    assert propose(dataset, BODY + "\nMed vennlig hilsen\nKari Nordmann\nForbundsleder Rådgiver\n") is None
+
+
+def test_a_proposal_says_where_it_comes_from(dataset):
+    proposal = propose(dataset, "Høringssvar fra NTL\n" + BODY)
+    assert proposal is not None
+    assert proposal.describe() == "'ntl' (Norsk Tjenestemannslag), from line 1: «Høringssvar fra NTL»"

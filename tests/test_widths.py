@@ -1,0 +1,94 @@
+"""No word lost at any width: every read command, drawn for a terminal 40 to 160 columns wide,
+shows every word of every quote and summary it shows in a pipe, and every key, id and citation
+as one unbroken word (a table that cannot fit switches to blocks; grids to numbered parts)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+
+import pytest
+from rich.cells import cell_len
+
+WIDTHS = (40, 60, 80, 100, 160)
+# CSV columns whose every word the terminal must show, and those that must appear as whole words.
+WORD_COLUMNS = ("summary", "quote", "quote_a", "quote_b", "quote_before", "quote_after", "stances", "members")
+TOKEN_COLUMNS = ("issue", "key", "id", "document", "reported_by", "from", "to", "kind")
+CITATION_COLUMNS = ("location", "location_a", "location_b", "location_before", "location_after")
+
+COMMANDS = [
+    ("compare", "anbud"),
+    ("compare", "anbud", "egenregi", "--quotes"),
+    ("compare", "anbud", "--by", "kind"),
+    ("who-supports", "egenregi"),
+    ("who-opposes", "anbud", "--by", "kind"),
+    ("evidence", "anbud"),
+    ("issues",),
+    ("orgs",),
+    ("docs", "--coverage"),
+    ("show", "ntl"),
+    ("agree", "parat", "bergen"),
+    ("timeline", "ntl"),
+    ("diff", "ntl-2012", "ntl-2015"),
+    ("conflicts",),
+    ("map",),
+    ("matrix",),
+    ("matrix", "--by", "document"),
+]
+
+
+def words(text: str) -> list[str]:
+    return [w.strip("\u00ab\u00bb") for w in text.split() if w != "|"]
+
+
+def token_set(text: str) -> set[str]:
+    return {w.strip("\u00ab\u00bb()[],;:.\"'") for w in text.split()} | set(text.split())
+
+
+def expected(csv_text: str) -> tuple[Counter, set[str]]:
+    want_words: Counter = Counter()
+    want_tokens: set[str] = set()
+    for row in csv.DictReader(io.StringIO(csv_text)):
+        for col in WORD_COLUMNS:
+            want_words.update(words(row.get(col) or ""))
+        for col in TOKEN_COLUMNS:
+            if row.get(col):
+                want_tokens.add(row[col])
+        for col in CITATION_COLUMNS:
+            want_tokens.update(part.rsplit("/", 1)[-1] for part in (row.get(col) or "").split(" | ") if part)
+    return want_words, want_tokens
+
+
+def check(out: str, want_words: Counter, want_tokens: set[str], width: int) -> None:
+    shown = Counter(words(out))
+    missing = {w: n - shown[w] for w, n in want_words.items() if shown[w] < n}
+    assert not missing, f"at {width} columns, words lost or cut: {sorted(missing)[:10]}"
+    tokens = token_set(out)
+    cut = sorted(t for t in want_tokens if t not in tokens)
+    assert not cut, f"at {width} columns, keys or citations cut: {cut[:10]}"
+    assert "\u2026" not in out, f"at {width} columns, an ellipsis: something was truncated"
+    too_wide = [line for line in out.splitlines() if cell_len(line) > width]
+    assert not too_wide, f"at {width} columns, lines run past the edge: {too_wide[:2]}"
+
+
+def render_at_widths(cli, args: tuple[str, ...], extra: tuple[str, ...] = ()):
+    for width in WIDTHS:
+        result = cli(*args, *extra, "--color", "never", env={"COLUMNS": str(width)})
+        assert result.exit_code == 0, result.stderr
+        yield width, result.stdout
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_no_word_lost_on_the_bundled_dataset(cli, terminal, args):
+    want_words, want_tokens = expected(cli(*args, "--format", "csv").stdout)
+    for width, out in render_at_widths(cli, args):
+        check(out, want_words, want_tokens, width)
+
+
+def test_labels_of_the_matrix_stay_whole(cli, terminal):
+    shorts = [row["short"] for row in csv.DictReader(io.StringIO(cli("orgs", "--format", "csv").stdout))
+              if int(row["positions"])]
+    for width, out in render_at_widths(cli, ("matrix",)):
+        for label in shorts:
+            assert any(label in line for line in out.splitlines()), (width, label)
