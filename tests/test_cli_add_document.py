@@ -127,7 +127,7 @@ def test_txt_document_is_stored_beside_the_sources_and_registered(cli, copy, tmp
     assert result.stdout == (f"added ntl-2016 (organisation ntl, {len(TEXT.split())} words) from svar.txt: text in "
                              f"dataset/seeds/ntl-2016.txt; entry at dataset/data/stances.yaml:{line}; "
                              "title «Høringssvar: test»\n")
-    assert "next: stancecli suggest ISSUE --doc ntl-2016" in result.stderr
+    assert "next, per document: stancecli code ntl-2016" in result.stderr
 
 
 def test_new_document_is_known_to_the_read_commands(cli, copy, tmp_path):

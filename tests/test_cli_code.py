@@ -108,6 +108,11 @@ def test_help_and_unknown_keys_explain_themselves(coded):
     assert "'x' is not a key here" in result.stdout
 
 
+def test_an_unreadable_keys_file_is_a_clear_error(cli, data, tmp_path):
+    result = cli("code", "tf-2020", "--data", str(data), "--keys", str(tmp_path / "missing.txt"))
+    assert result.exit_code == 2 and "cannot read the keys" in result.stderr
+
+
 def test_unknown_document_and_fully_decided_document(cli, coded, data):
     result = coded()
     assert result.exit_code == 0
@@ -189,5 +194,7 @@ def test_a_session_in_a_real_terminal(data, tmp_path):
     [anbud] = own(data, "anbud")
     assert anbud.stance == "against" and anbud.summary.nb == "Testforbundet er imot anbud."
     assert [q.text for q in anbud.quotes] == [" ".join(shown[0].split())]
-    assert load_or_fail(data).not_addressed["tf-2020"] == ["utbytte"]
+    after = load_or_fail(data)
+    assert [(p.issue, p.document) for p in after.positions] == [("egenregi", "tf-2020"), ("anbud", "tf-2020")]
+    assert after.not_addressed == {"tf-2020": ["utbytte"]}
     assert validate_path(data).errors == []

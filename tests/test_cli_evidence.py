@@ -59,3 +59,25 @@ def test_a_quote_missing_from_its_source_is_flagged(cli, tmp_path):
     assert first[3] == "Ingen anbudsutsetting av oppfølgings-, avklarings- og arbeidstreningstiltak."
     assert first[4].endswith("001_37ab94ba59815dd1.txt:?")
     assert "warning: 1 quote(s) of ntl-2012 not found" in result.stderr
+
+
+def test_a_document_url_travels_with_its_quotes(cli, terminal, small_data):
+    text = small_data.read_text(encoding="utf-8").replace(
+        "hearing: H, year: 2011, source: seeds/b-2011.txt",
+        "hearing: H, year: 2011, url: \"https://example.org/b.pdf\", published: 2011-03-01, kind: letter, "
+        "source: seeds/b-2011.txt")
+    small_data.write_text(text, encoding="utf-8")
+    records = json.loads(cli("evidence", "i1", "u2", "--data", str(small_data), "-f", "json").stdout)
+    assert records[0]["url"] == "https://example.org/b.pdf"
+    assert "https://example.org/b.pdf" in cli("evidence", "i1", "u2", "--data", str(small_data),
+                                              "--color", "never").stdout
+
+
+def test_a_url_that_is_not_http_is_a_data_error(cli, small_data):
+    text = small_data.read_text(encoding="utf-8").replace(
+        "hearing: H, year: 2011, source: seeds/b-2011.txt", "hearing: H, year: 2011, url: \"file:///etc\", "
+        "source: seeds/b-2011.txt")
+    small_data.write_text(text, encoding="utf-8")
+    result = cli("validate", "--data", str(small_data))
+    assert result.exit_code == 2
+    assert "is not an http(s) address" in result.stderr

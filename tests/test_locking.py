@@ -88,7 +88,8 @@ def test_no_temporary_file_is_left_when_the_disk_is_full(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", full)
-    with pytest.raises(OSError):
+    with pytest.raises(CurationProblem, match=r"stances.yaml: no space left on the device while writing it; "
+                                              r"nothing was changed \(the file is as it was\)"):
         write_dataset(path, "old\n", "new\n")
     assert path.read_text(encoding="utf-8") == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["stances.yaml"]  # no temporary file, no lock file

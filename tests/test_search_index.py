@@ -358,6 +358,22 @@ def test_typos_find_words_added_after_the_first_build(corpus, tmp_path, monkeypa
     run("anbud", corpus, tmp_path / "ix")
     with open(next(corpus.glob("002_*.txt")), "a", encoding="utf-8") as f:
         f.write("\nEt kvantesprang for brukerne, og flere kvantesprangene.\n")
-    result = run("kvantesprnget", corpus, tmp_path / "ix", limit=0)
+    result = run("kvantsprang", corpus, tmp_path / "ix", limit=0)
     assert result.indexed == 1 and result.hits
-    assert result.hits == search("kvantesprnget", [corpus], use_index=False, limit=0).hits
+    assert result.hits == search("kvantsprang", [corpus], use_index=False, limit=0).hits
+
+
+def test_the_cache_folders_above_an_index_are_private_too(corpus, monkeypatch, tmp_path):
+    import stat
+
+    monkeypatch.setattr("stancecli.search.engine.BRUTE_FORCE_BYTES", 1000)
+    monkeypatch.setenv("STANCECLI_CACHE_DIR", str(tmp_path / "deep" / "cache"))
+    assert search("anbud", [corpus]).mode == "index"
+    for folder in (tmp_path / "deep", tmp_path / "deep" / "cache", tmp_path / "deep" / "cache" / "search"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    for p in corpus.iterdir():
+        _age(p)
+    assert search("anbud", [corpus]).indexed == 0  # fresh: nothing to write, yet checked below
+    (tmp_path / "deep" / "cache" / "search").chmod(0o777)
+    refused = search("anbud", [corpus])
+    assert refused.mode == "memory" and "other users" in refused.notes[0]

@@ -16,7 +16,6 @@ An identical file a crashed run of the old layout left under the final name is r
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
 import re
@@ -27,8 +26,10 @@ from pathlib import Path
 from stancecli.editing import (
     Addition,
     EditError,
+    WriteFailed,
     fsync_folder,
     insert,
+    os_failure,
     render_entry,
     write_dataset,
     yaml_date,
@@ -43,6 +44,7 @@ BUNDLED = Path(__file__).resolve().parent / "bundled"
 PENDING_SUFFIX = ".stancecli-new"
 MAX_TITLE_CHARS = 160
 ORIGINAL_KINDS = ("pdf", "docx", "html")
+UNCHANGED = "the dataset and its sources are as they were"
 
 
 class CurationError(CurationProblem):
@@ -441,9 +443,9 @@ def carry_out(batch: Batch) -> None:
     pending = _write_pending(batch)
     try:
         write_dataset(batch.dataset, batch.old_yaml, batch.new_yaml)
-    except OSError as exc:
+    except WriteFailed as exc:
         _remove(pending)
-        raise CurationError(_os_message(batch.dataset, exc, "writing it")) from None
+        raise CurationError(os_failure(exc.path, exc.error, UNCHANGED)) from None
     except BaseException:
         _remove(pending)
         raise
@@ -452,11 +454,13 @@ def carry_out(batch: Batch) -> None:
 
 def _write_pending(batch: Batch) -> list[tuple[Path, Path]]:
     pending: list[tuple[Path, Path]] = []
+    current = batch.dataset
     try:
         for plan in batch.plans:
             for target, content in _writes(plan):
                 if target in plan.reused:
                     continue
+                current = target
                 target.parent.mkdir(parents=True, exist_ok=True)
                 temporary = pending_name(target)
                 pending.append((temporary, target))
@@ -465,7 +469,7 @@ def _write_pending(batch: Batch) -> list[tuple[Path, Path]]:
             fsync_folder(folder)
     except OSError as exc:
         _remove(pending)
-        raise CurationError(_os_message(pending[-1][1] if pending else batch.dataset, exc, "writing it")) from None
+        raise CurationError(os_failure(current, exc, UNCHANGED)) from None
     except BaseException:
         _remove(pending)
         raise
@@ -504,14 +508,6 @@ def _move_into_place(batch: Batch, pending: list[tuple[Path, Path]]) -> None:
                                 "or --dry-run) to finish moving the sources into place") from None
     for folder in {t.parent for t, _ in pending}:
         fsync_folder(folder)
-
-
-def _os_message(path: Path, exc: OSError, doing: str) -> str:
-    from stancecli.loading import display_path
-
-    cause = "no space left on the device" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
-    return (f"{display_path(path)}: {cause} while {doing}; nothing was changed (the dataset and its "
-            "sources are as they were)")
 
 
 # ---------------------------------------------------------------- recovering

@@ -70,8 +70,15 @@ def _home() -> Path | None:
 
 
 def private_dir(path: Path) -> Path:
-    """`path` created (0700) if missing; refused unless it is ours and closed to others."""
-    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    """`path` created (0700, and so are missing folders above it) if missing; refused unless
+    it is ours and closed to others."""
+    missing = []
+    here = path
+    while not here.exists() and here != here.parent:
+        missing.append(here)
+        here = here.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=DIR_MODE, exist_ok=True)  # makedirs would give the upper ones the umask's mode
     check_private(path)
     return path
 

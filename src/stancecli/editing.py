@@ -302,7 +302,28 @@ def write_dataset(path: Path, expected_old: str, new_text: str) -> None:
         if current != expected_old:
             raise EditError(f"{path} was changed by another writer while this edit was prepared; nothing "
                             "was written: run the command again")
-        write_atomic(target, new_text)
+        try:
+            write_atomic(target, new_text)
+        except OSError as exc:
+            raise WriteFailed(path, exc) from None
+
+
+class WriteFailed(EditError):
+    """The dataset could not be written (a full disk, a read-only folder); it was left as it was."""
+
+    def __init__(self, path: Path, error: OSError):
+        self.path, self.error = path, error
+        super().__init__(os_failure(path, error, "the file is as it was"))
+
+
+def os_failure(path: Path, exc: OSError, unchanged: str) -> str:
+    """A write that failed, said truthfully: which file, why, and (`unchanged`) what was left as it was."""
+    import errno
+
+    from stancecli.datapath import display_path
+
+    cause = "no space left on the device" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+    return f"{display_path(path)}: {cause} while writing it; nothing was changed ({unchanged})"
 
 
 def write_atomic(path: Path, text: str) -> None:

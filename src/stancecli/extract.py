@@ -30,7 +30,7 @@ DOCX_HINT = "reading .docx files needs the optional extra: pip install 'stancecl
 _CP1252_PLAUSIBLE = re.compile(r"[\u00a0-\u00ff\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e"
                                r"\u2022\u2026\u20ac\u2122\u0152\u0153]")
 _UTF16_NUL_SHARE = 0.3
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # control characters other than tab and line feed
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
@@ -229,13 +229,11 @@ def html_text(markup: str) -> str:
 # ---------------------------------------------------------------- normalising
 
 def clean(text: str) -> str:
-    """NFC, LF line ends, no control characters, no trailing spaces, at most one blank line in a row,
-    one final newline."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\v", "\n")
-    text = _CONTROL.sub("", unicodedata.normalize("NFC", text))
-    lines = [line.rstrip() for line in text.split("\n")]
-    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
-    return text.strip("\n") + "\n"
+    """As a PDF's text is cleaned (NFC, LF line ends, no control characters, no trailing spaces,
+    one final newline), and at most one blank line in a row."""
+    from stancecli.pdftext import clean as cleaned
+
+    return re.sub(r"\n{3,}", "\n\n", cleaned(text.replace("\v", "\n")))
 
 
 def normalised(text: str) -> str:

@@ -13,6 +13,7 @@ from stancecli.datapath import ENV_DATA, default_data_path, display_path, resolv
 from stancecli.errors import DataProblemError
 from stancecli.model import (
     CONFIDENCES,
+    DOC_KINDS,
     ORG_KINDS,
     STANCES,
     Dataset,
@@ -32,7 +33,8 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 TOP_KEYS = ("version", "organisations", "documents", "issues", "positions", "not_addressed")
 ORG_KEYS = ("id", "name", "short", "kind", "members", "description")
-DOC_KEYS = ("id", "organisation", "title", "hearing", "year", "date", "reference", "source", "signatories")
+DOC_KEYS = ("id", "organisation", "title", "hearing", "year", "date", "reference", "source", "signatories",
+            "url", "published", "kind")
 ISSUE_KEYS = ("key", "title", "proposal", "aliases", "codebook")
 QUOTE_KEYS = ("text", "speaker")
 POSITION_KEYS = (
@@ -389,8 +391,29 @@ class _Builder:
                 path=self._source_path(source, path + ("source",)),
                 signatories=self._signatories(m.get("signatories"), path + ("signatories",)),
                 line=self.tree.line(path),
+                url=self._url(m, path), published=self._published(m, path),
+                kind=self.choice(m, "kind", path, DOC_KINDS, False),
             )
         return out
+
+    def _url(self, m: dict, path: tuple) -> str | None:
+        """Where a reader elsewhere can check the document: an http(s) address."""
+        url = self.text(m, "url", path, False)
+        if url is not None and not url.startswith(("https://", "http://")):
+            self.problem(path + ("url",), f"'{_clip(url)}' is not an http(s) address")
+            return None
+        return url
+
+    def _published(self, m: dict, path: tuple) -> str | None:
+        raw = m.get("published")
+        if raw is None:
+            return None
+        if isinstance(raw, _dt.date):
+            return raw.isoformat()
+        if isinstance(raw, str) and is_date(raw):
+            return raw
+        self.problem(path + ("published",), f"'{_clip(str(raw))}' is not a date (YYYY-MM-DD)")
+        return None
 
     def _year_date(self, m: dict, path: tuple) -> tuple[int | None, str | None]:
         raw_date, year = m.get("date"), m.get("year")

@@ -39,6 +39,7 @@ ABSENT_CSS = "na"
 STYLES: dict[str, str] = {**{s.label: s.style for s in SCALE}, ABSENT: ABSENT_STYLE}
 CSS_CLASSES: dict[str, str] = {**{s.label: s.css for s in SCALE}, ABSENT: ABSENT_CSS}
 CONFIDENCES = ("high", "medium", "low")
+DOC_KINDS = ("høringssvar", "letter", "press-release", "blog")
 ORG_KINDS = ("union", "municipality", "employer-organisation", "state-agency", "ngo", "other")
 LANGS = ("nb", "en")
 UNTRANSLATED = "[nb]"  # marks Norwegian text shown where English was asked for
@@ -92,6 +93,9 @@ class Document:
     reference: str | None = None
     signatories: list[Signatory] = field(default_factory=list)
     line: int = 0
+    url: str | None = None  # where a reader elsewhere can check the quotes
+    published: str | None = None  # date the document was made public (YYYY-MM-DD)
+    kind: str | None = None  # one of DOC_KINDS
 
 
 @dataclass

@@ -11,7 +11,6 @@ from stancecli.errors import SourceProblem
 MAX_PDF_BYTES = 64 * 1024 * 1024
 MIN_WORDS = 5
 PDF_MAGIC = b"%PDF-"
-PDF_HEADER_WINDOW = 1024
 # When (nearly) every line follows a blank line in pypdf's layout mode, the blank lines reflect wide
 # line spacing, not paragraphs: then only double blank lines count.
 MAX_BREAK_SHARE = 0.9
@@ -33,11 +32,6 @@ def available() -> bool:
     except ImportError:
         return False
     return True
-
-
-def is_pdf(path: Path) -> bool:
-    """By content, not by name: a PDF has %PDF- within its first KiB (readers allow junk before it)."""
-    return b"%PDF-" in _head(path, PDF_HEADER_WINDOW)
 
 
 def starts_as_pdf(path: Path) -> bool:

@@ -90,6 +90,7 @@ def quote_record(ds: Dataset, position: Position, quote: Quote) -> dict[str, Any
         "speaker": quote.speaker,
         "source": cited_path(ds, path),
         "file": path.name,
+        "url": doc.url if doc else None,
         "line_start": span.line_start if span else None,
         "line_end": span.line_end if span else None,
     }
@@ -290,7 +291,7 @@ def evidence(ds: Dataset, issue: str, org: str | None = None, context: int = 0, 
                 "issue": issue, "organisation": p.organisation, "document": doc.id,
                 "year": doc.year, "stance": p.stance, "reported_by": p.reported_by or "",
                 "quote": q["text"], "location": citation(q), "title": doc.title,
-                "source": q["source"], "line_start": q["line_start"], "line_end": q["line_end"],
+                "source": q["source"], "line_start": q["line_start"], "line_end": q["line_end"], "url": q["url"],
                 "context": lines,
             }
             rows.append(row)

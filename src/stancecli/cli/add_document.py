@@ -33,7 +33,8 @@ Examples:
   stancecli add-document svar.txt --org spekter --org-name Spekter
   --org-kind employer-organisation --title "Uttalelse" --year 2016
 
-Then: stancecli suggest ISSUE --doc ID, paste, and stancecli validate.
+Then, per document: stancecli code ID (or stancecli suggest --doc ID),
+and stancecli validate.
 """
 
 
@@ -66,27 +67,25 @@ def add_document(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be added; change nothing.")] = False,
     data: DataOpt = None,
 ) -> None:
-    from stancecli.adding import (
-        CurationError,
-        DocumentRequest,
-        carry_out,
-        choose_organisations,
-        collect_files,
-        plan_batch,
-        read_documents,
-        recover,
-        refuse_bundled,
-    )
+    from stancecli.adding import DocumentRequest, choose_organisations
     from stancecli.datapath import resolve_data_path
-    from stancecli.editing import dataset_lock
-    from stancecli.loading import load_dataset
 
     data_path = resolve_data_path(data)
     request = DocumentRequest(files=paths, org=org, title=title, hearing=hearing, date=date, year=year,
                               doc_id=doc_id, reference=reference, org_name=org_name, org_kind=org_kind,
                               org_short=org_short)
-    files, skipped = collect_files(paths)
-    if len(files) > 1 and title:
+    docs = _read(request)
+    choices = choose_organisations(data_path, request, docs)
+    _confirm(docs, choices, yes, dry_run)
+    _report(_plan_and_write(data_path, request, docs, choices, dry_run), dry_run)
+
+
+def _read(request):
+    """Every document's text; what was skipped or converted is said on stderr."""
+    from stancecli.adding import CurationError, collect_files, read_documents
+
+    files, skipped = collect_files(request.files)
+    if len(files) > 1 and request.title:
         raise CurationError("--title names one document; leave it out to take each document's first line")
     for path in skipped:
         _say(f"skipped {path}: not a .txt, .pdf, .docx or .html file")
@@ -94,19 +93,25 @@ def add_document(
     for doc in docs:
         for note in doc.notes:
             _say(note)
-    choices = choose_organisations(data_path, request, docs)
-    _confirm(docs, choices, yes, dry_run)
+    return docs
+
+
+def _plan_and_write(data_path: Path, request, docs, choices, dry_run: bool):
+    """Under the dataset lock: finish what a crashed run left, plan against the file as it is, write."""
+    from stancecli.adding import carry_out, plan_batch, recover, refuse_bundled
+    from stancecli.editing import dataset_lock
+    from stancecli.loading import load_dataset
+
     if dry_run:  # no lock: a dry run writes nothing and may look at a dataset in a read-only folder
-        batch = plan_batch(data_path, request, docs, choices)
-    else:
-        refuse_bundled(data_path)
-        with dataset_lock(data_path, on_wait=_say):
-            dataset, _problems = load_dataset(data_path)
-            for note in recover(data_path, dataset):
-                _say(note)
-            batch = plan_batch(data_path, request, docs, choices, dataset)
-            carry_out(batch)
-    _report(batch, dry_run)
+        return plan_batch(data_path, request, docs, choices)
+    refuse_bundled(data_path)
+    with dataset_lock(data_path, on_wait=_say):
+        dataset, _problems = load_dataset(data_path)
+        for note in recover(data_path, dataset):
+            _say(note)
+        batch = plan_batch(data_path, request, docs, choices, dataset)
+        carry_out(batch)
+    return batch
 
 
 def _say(message: str) -> None:
@@ -166,10 +171,8 @@ def _report(batch, dry_run: bool) -> None:
                 print(f"{addition.section}:")
                 for line in render_entry(addition.entry):
                     print(printable(line))
-    ids = [p.doc_id for p in batch.plans]
-    _say(f"next: stancecli suggest ISSUE --doc {ids[0]}   (candidate quotes, as position stubs)")
-    _say("      list the codebook issues a document does not address under not_addressed: ID: [...]")
-    _say("      stancecli validate")
+    first = batch.plans[0].doc_id
+    _say(f"next, per document: stancecli code {first}   (or stancecli suggest --doc {first}), then stancecli validate")
 
 
 def register(app: typer.Typer) -> None:

@@ -65,21 +65,28 @@ QUOTE_WIDTH_MIN = 40
 # ---------------------------------------------------------------- input
 
 class TerminalInput:
-    """One key at a time from the terminal (cbreak mode only while waiting), lines with readline."""
+    """Keys one at a time (the terminal in cbreak mode for the whole session), lines with readline."""
 
     def __init__(self) -> None:
-        self.fd = sys.stdin.fileno()
+        import termios
 
-    def key(self) -> str:
+        self.fd = sys.stdin.fileno()
+        self.saved = termios.tcgetattr(self.fd)
+        self._cbreak()
+
+    def _cbreak(self) -> None:
         import termios
         import tty
 
-        saved = termios.tcgetattr(self.fd)
-        try:
-            tty.setcbreak(self.fd)
-            key = self._read_key()
-        finally:
-            termios.tcsetattr(self.fd, termios.TCSADRAIN, saved)
+        tty.setcbreak(self.fd, termios.TCSANOW)  # TCSANOW: keys typed ahead are kept, not flushed
+
+    def restore(self) -> None:
+        import termios
+
+        termios.tcsetattr(self.fd, termios.TCSANOW, self.saved)
+
+    def key(self) -> str:
+        key = self._read_key()
         shown = {"\r": "Enter", "\n": "Enter", "\x04": "", ESCAPE: ""}.get(key, key)
         sys.stdout.write(f"{shown}\n" if key.isprintable() or shown else "\n")
         return key
@@ -107,18 +114,23 @@ class TerminalInput:
                 return
 
     def line(self, prompt: str, default: str) -> str:
-        """A line typed after the prompt, the default already in it for editing."""
+        """A line typed after the prompt, the default already in it for editing (where readline is)."""
         try:
             import readline
         except ImportError:
-            return input(f"{prompt}[{default}] ").strip() or default
-        readline.set_startup_hook(lambda: readline.insert_text(default))
+            readline = None  # type: ignore[assignment]
+            prompt = f"{prompt}[{default}] "
+        else:
+            readline.set_startup_hook(lambda: readline.insert_text(default))
+        self.restore()
         try:
             typed = input(prompt)
         except EOFError:
             typed = ""
         finally:
-            readline.set_startup_hook(None)
+            if readline is not None:
+                readline.set_startup_hook(None)
+            self._cbreak()
         return typed.strip() or default
 
 
@@ -414,19 +426,23 @@ class _key_source:
     def __init__(self, keys: Path | None) -> None:
         self.keys = keys
         self.handle: TextIO | None = None
+        self.terminal: TerminalInput | None = None
 
     def __enter__(self) -> TerminalInput | ScriptedInput:
         if self.keys is None:
-            return TerminalInput()
+            self.terminal = TerminalInput()
+            return self.terminal
         if str(self.keys) == "-":
             return ScriptedInput(sys.stdin, sys.stdout)
         try:
-            self.handle = open(self.keys, encoding="utf-8")
+            self.handle = open(self.keys, encoding="utf-8", errors="replace")
         except OSError as exc:
             fail(f"{self.keys}: cannot read the keys ({exc.strerror or exc})")
         return ScriptedInput(self.handle, sys.stdout)
 
     def __exit__(self, *exc: object) -> None:
+        if self.terminal is not None:
+            self.terminal.restore()
         if self.handle is not None:
             self.handle.close()
 

@@ -128,15 +128,18 @@ def guarded(fn: Callable) -> Callable:
 
 def load(data: Path | None):
     """The dataset for a read command; a warning on stderr for each source whose quotes are missing."""
+    from stancecli import names
     from stancecli.datapath import resolve_data_path
     from stancecli.opening import open_dataset
+    from stancecli.output.safe import escape
 
-    from stancecli import names
+    def tell(message: str) -> None:
+        sys.stderr.write(f"stancecli: note: {message}\n")
 
-    names.inexact_hook = lambda message: sys.stderr.write(f"stancecli: note: {message}\n")
+    names.inexact_hook = tell
     opened = open_dataset(resolve_data_path(data))
     for warning in opened.warnings:
-        sys.stderr.write(f"stancecli: warning: {warning} (shown with ':?')\n")
+        sys.stderr.write(f"stancecli: warning: {escape(str(warning))} (shown with ':?')\n")
     return opened.dataset
 
 

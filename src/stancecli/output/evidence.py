@@ -15,11 +15,11 @@ def grep_lines(listing: Listing) -> Iterable[str]:
         if i:
             yield "--"
         if not row["context"]:
-            yield f"{row['source']}:?:{clean(row['quote'])}"
+            yield f"{clean(row['source'])}:?:{clean(row['quote'])}"
             continue
         for line in row["context"]:
             sep = ":" if line["match"] else "-"
-            yield f"{row['source']}{sep}{line['line']}{sep}{clean(line['text'])}"
+            yield f"{clean(row['source'])}{sep}{line['line']}{sep}{clean(line['text'])}"
 
 
 def evidence_renderables(listing: Listing, context: bool = False) -> Iterable[Any]:
@@ -47,6 +47,6 @@ def evidence_renderables(listing: Listing, context: bool = False) -> Iterable[An
                 yield num + Text(clean(line["text"]), style=style)
         else:
             yield Padding(Text(f"\u00ab{clean(row['quote'])}\u00bb", style="italic"), (0, 0, 0, 2), expand=False)
-        cite = " ".join(short_citation(row["location"]))
+        cite = " ".join(short_citation(row["location"])) + (f" {row['url']}" if row.get("url") else "")
         yield Padding(Text(f"\u2014 {clean(row['title'])}, {row['year']}, {cite}", style="cyan"), (0, 0, 0, 2),
                       expand=False)

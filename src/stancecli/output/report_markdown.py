@@ -8,23 +8,23 @@ citation (document, title, lines) can be followed.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from typing import Any
 
 from stancecli.model import ABSENT, SYMBOLS
 from stancecli.output.grids import STANCE_LEGEND, fraction, map_markdown, matrix_markdown
-from stancecli.output.text import clean
+from stancecli.output.text import md
 
 
 def t(value: Any) -> str:
-    """One datum as safe markdown text on one line."""
-    return html.escape(clean(value), quote=False)
+    """One datum as safe markdown text on one line: the shared cleaner and escaper (raw HTML,
+    link and image syntax shown as typed, so no remote image loads), | escaped for table cells."""
+    return md(value)
 
 
 def c(value: Any) -> str:
     """One datum as a safe markdown table cell."""
-    return t(value).replace("|", "\\|")
+    return t(value)
 
 
 def _stance(stance: str) -> str:

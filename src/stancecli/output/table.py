@@ -20,7 +20,9 @@ from stancecli.records import Column, Listing
 UNDECIDED_SYMBOL = "?"
 STANCE_STYLES = {**STYLES, UNDECIDED: "magenta"}
 NUMERIC = ("number", "score", "percent", "proximity")
-WIDE_KEYS = ("summary", "title", "proposal", "name", "stances", "members")
+WIDE_KEYS = ("summary", "title", "proposal", "name", "stances", "members", "silent", "undecided")
+# Long fields a block shows under their header's name (the others speak for themselves).
+LABELLED_KEYS = ("stances", "members", "silent", "undecided", "proposal")
 PADDING = 2  # one space either side of a cell
 BLOCK_INDENT = 2
 
@@ -212,7 +214,10 @@ def blocks(laid: Laid, title: str | None) -> Iterable[Any]:
         body = []
         for col, header, text in zip(laid.columns, laid.headers, row):
             if _is_wide(col) or col.kind == "location":
-                body.append(text)
+                if col.key in LABELLED_KEYS and text.plain:
+                    text = Text(f"{header}: ", style="dim") + text
+                if text.plain:
+                    body.append(text)
                 continue
             if len(head):
                 head.append("  ")

@@ -40,6 +40,7 @@ BRUTE_FORCE_BYTES = 256 * 1024
 GAP_COST = 2.0  # characters of credit lost per extra word between two matched words
 LOOSE_SHARE = 0.25  # credit for a matched word that stands outside the best chain
 MAX_EXPANSIONS = 300
+MAX_ENDING = max(map(len, text.INFLECTIONS))
 RERANK_POOL = 4  # a phrase's best `limit` come from the word-level best 4 * limit + 40
 # Distinct sentences a phrase query scores at most; past it, weaker groups are left out.
 MAX_SCORED = 50_000
@@ -192,7 +193,7 @@ def _snapshot(files, key, index_dir, use_index, progress, notes
     if index_dir is None and not use_index and (use_index is False or not big):
         return memory_snapshot(files), "memory", len(files), None
     try:
-        store = IndexStore(index_dir or default_index_dir(key))
+        store = IndexStore(index_dir or default_index_dir(key), in_cache=index_dir is None)
         snap = store.sync(files, progress)
     except OSError as exc:  # no safe cache, a read-only or full disk: search without keeping an index
         where = index_dir or "the cache"
@@ -256,8 +257,11 @@ def expand(word: str, vocab: Vocab) -> list[tuple[int, float]]:
     own = next(iter(found), None)
     root = vocab.stem_of(own) if own is not None else _root(word, vocab)
     if len(root) >= 3:
+        listed = vocab.with_stem(root)
+        same_stem = set(listed) if listed is not None else None
         for tid, term in vocab.containing(root):
-            quality = _relation(word, root, term, vocab.stem_of(tid))
+            same = tid in same_stem if same_stem is not None else vocab.stem_of(tid) == root
+            quality = _relation(word, root, term, same)
             if quality > found.get(tid, 0.0):
                 found[tid] = quality
     if len(word) >= 5 and not any(q >= 0.93 for q in found.values()):
@@ -281,12 +285,14 @@ def _root(word: str, vocab: Vocab) -> str:
     return word
 
 
-def _relation(word: str, root: str, term: str, term_root: str) -> float:
+def _relation(word: str, root: str, term: str, same_stem: bool) -> float:
     if term == word:
         return 1.0
-    if term_root == root or term == root or text.is_inflection(term, root):
+    if same_stem or term == root:
         return 0.95
-    if text.is_inflection(term, word) or text.is_inflection(word, term):
+    # An inflection adds an ending of a few letters: longer compounds skip the checks.
+    if len(term) <= max(len(root), len(word)) + MAX_ENDING and (
+            text.is_inflection(term, root) or text.is_inflection(term, word) or text.is_inflection(word, term)):
         return 0.95
     if len(word) < 4:
         return 0.0

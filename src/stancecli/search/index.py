@@ -157,10 +157,11 @@ class Vocab:
 
         return words, ids
 
-    def with_stem(self, stem: str) -> list[int]:
-        """Ids of the terms whose stem is `stem`."""
-        if self._stem_blob is None or self._stem_off is None:
-            return [t for t in range(len(self)) if self.stem_of(t) == stem]
+    def with_stem(self, stem: str) -> list[int] | None:
+        """Ids of the terms whose stem is `stem`; None without a stem table (an in-memory
+        vocabulary, where stems are made one by one as asked)."""
+        if self._stem_blob is None or self._stem_off is None or len(self._stem_off) - 1 != len(self):
+            return None
         needle, blob, off = b"\n" + stem.encode() + b"\n", self._stem_blob, self._stem_off
         out, at = [], blob.find(needle, 0, off[-1])
         while at >= 0:
@@ -505,8 +506,9 @@ class SyncReport:
 class IndexStore:
     """An index folder kept in step with a set of source files."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, in_cache: bool = False):
         self.root = root
+        self.in_cache = in_cache  # in the user's cache: the folder above must be private too
         self.last_sync = SyncReport()
         self.notes: list[str] = []  # one line per repair, for the user
 
@@ -620,12 +622,18 @@ class IndexStore:
         from stancecli.cache import private_dir
 
         private_dir(self.root)
+        self._check_private()
+
+    def _check_private(self) -> None:
+        from stancecli.cache import check_private
+
+        check_private(self.root)
+        if self.in_cache:
+            check_private(self.root.parent)
 
     def _sync(self, files: list[SourceFile], progress: Progress | None, locked: bool = False) -> Snapshot:
         if self.root.exists():
-            from stancecli.cache import check_private
-
-            check_private(self.root)
+            self._check_private()
         man = self._manifest()
         if not _stale(man, files):
             self.last_sync = SyncReport()

@@ -58,7 +58,7 @@ _CUES = [(re.compile(rf"\b(?:{p})\b"), score) for p, score in CUES]
 _MODALS = [(re.compile(rf"\b(?:{p})\b"), score) for p, score in MODALS]
 _HEDGES = re.compile(HEDGES)
 _CONDITIONS = re.compile(CONDITIONS)
-_INVESTIGATE = re.compile(INVESTIGATE)
+INVESTIGATE_RE = re.compile(INVESTIGATE)
 _CONTRAST = re.compile(CONTRAST)
 
 
@@ -132,7 +132,7 @@ def read(words: list[str], term_positions: set[int] | None = None, investigate_i
     if condition:
         reading.condition = condition.group()
         total *= CONDITION_FACTOR
-    investigate = _INVESTIGATE.search(joined)
+    investigate = INVESTIGATE_RE.search(joined)
     if investigate:
         reading.investigate = investigate.group()
         if investigate_is_for:

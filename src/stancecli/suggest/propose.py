@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from stancecli.corpus import Source
 from stancecli.model import ABSENT, Dataset, Issue
 from stancecli.suggest import cues as cue_module
-from stancecli.suggest.speakers import SpeakerFinder
+from stancecli.suggest.speakers import Speaker, SpeakerFinder
 from stancecli.suggest.text import Prepared, prepare, quote_of
 
 NAME_WEIGHT = 1.0
@@ -37,10 +37,14 @@ ADDRESSED_AT = 0.75          # relevance a sentence needs for the issue to count
 CANDIDATE_AT = 0.3
 VERDICT_SHARE = 0.8          # what a short verdict inherits from the sentence before it
 VERDICT_MAX_WORDS = 14
-HEADER_SHARE = 1.0
 CUE_BONUS = 0.5
-TOP_FOR_STANCE = 3
 MIN_QUOTE_WORDS = 3
+MAX_READ = 60                # sentences read for cues per issue, most relevant first
+MAX_LIST_ITEMS = 40
+RANK_WEIGHTS = (1.0, 0.5, 0.25)  # the best sentence with a cue counts most
+NO_CUE_CONFIDENCE = 0.3
+DISAGREEMENT_FACTOR = 0.7
+LABELS = ((1.5, "strongly-for"), (0.25, "for"), (-0.25, "mixed"), (-1.5, "against"))
 
 # Words too general to tell issues apart, though issue titles and proposals use them.
 GENERIC = frozenset(
@@ -177,28 +181,25 @@ class Matcher:
             found.update(doc.words_containing(stem))
         return found
 
-    def sentences_with(self, term: Term) -> dict[int, set[int]]:
-        """sentence -> positions of the term's first word there."""
+    def sentences_with(self, term: Term) -> set[int]:
+        """The (first occurrences of) sentences that hold the term."""
         per_word = [self.words_for(w, term.exact) for w in term.words]
         if not all(per_word):
-            return {}
+            return set()
         hits: set[int] | None = None
         for words in per_word:
             ks: set[int] = set()
             for w in words:
                 ks.update(self.doc.index[w])
             hits = ks if hits is None else hits & ks
-        out: dict[int, set[int]] = {}
-        for k in hits or ():
-            positions = _phrase_positions(self.doc.sentences[k].words, per_word)
-            if positions:
-                out[k] = positions
-        return out
+        if len(per_word) == 1:
+            return hits or set()
+        return {k for k in hits or () if _phrase_at(self.doc.sentences[k].words, per_word)}
 
 
-def _phrase_positions(words: list[str], per_word: list[set[str]]) -> set[int]:
+def _phrase_at(words: list[str], per_word: list[set[str]]) -> bool:
     n = len(per_word)
-    return {i for i in range(len(words) - n + 1) if all(words[i + j] in per_word[j] for j in range(n))}
+    return any(all(words[i + j] in per_word[j] for j in range(n)) for i in range(len(words) - n + 1))
 
 
 # ---------------------------------------------------------------- proposing
@@ -208,12 +209,12 @@ class _Scored:
     k: int
     relevance: float
     matched: list[str]
-    term_positions: set[int]
-    inherited: str | None = None
-    inherited_score: float = 0.0
+    reading: cue_module.Reading = field(default_factory=cue_module.Reading)
+    speaker: Speaker | None = None
 
-
-_Pair = tuple[_Scored, cue_module.Reading]
+    @property
+    def rank(self) -> float:
+        return self.relevance * (1 + (CUE_BONUS if self.reading.has_cue else 0.0))
 
 
 class Proposer:
@@ -226,160 +227,171 @@ class Proposer:
         self.specificity = specificity(ds)
         document = ds.documents.get(doc_id)
         self.finder = SpeakerFinder(ds, document.organisation if document else None)
-        self._speakers()
-        self._headers = self._list_headers()
-
-    def _speakers(self) -> None:
-        from stancecli.search.text import one_line
-
-        previous = None
-        for k, sent in enumerate(self.doc.sentences):
-            text = one_line(self.doc.text_of(k))[0]
-            found = self.finder.find(text, previous)
-            if found:
-                sent.speaker, sent.speaker_ids = found.name, found.ids
-            previous = found
-
-    def _list_headers(self) -> dict[int, tuple[int, float]]:
-        """Sentences in a list under a header with a cue ("FO er imot:"): item -> (header, score)."""
-        out: dict[int, tuple[int, float]] = {}
-        sentences = self.doc.sentences
-        for k, sent in enumerate(sentences):
-            if not self.doc.source.text[sent.end - 1:sent.end] == ":" or sent.speaker:
-                continue
-            reading = cue_module.read(sent.words)
-            if not reading.cues or len(sent.words) > VERDICT_MAX_WORDS:
-                continue
-            j = k + 1
-            while j < len(sentences) and (sentences[j].bullet or not sentences[j].line_start):
-                out[j] = (k, reading.score)
-                j += 1
-        return out
+        self._speakers: dict[int, Speaker | None] = {}
+        self._headers: dict[int, tuple[str, float] | None] = {}
 
     def propose(self, issue_key: str, limit: int = 3) -> Proposal:
-        issue = self.ds.issues[issue_key]
-        terms = issue_terms(issue, self.specificity)
-        scored = self._relevant(terms)
-        investigate_is_for = any(cue_module._INVESTIGATE.search(" ".join(t.words)) for t in terms)
-        own: list[_Pair] = []
-        reported: list[_Pair] = []
-        for s in scored.values():
-            sent = self.doc.sentences[s.k]
-            if s.relevance < CANDIDATE_AT:
-                continue
-            reading = cue_module.read(sent.words, s.term_positions, investigate_is_for)
-            if s.inherited:
-                reading.cues.insert(0, (s.inherited, s.inherited_score))
-                reading.score = s.inherited_score
-            (reported if sent.speaker else own).append((s, reading))
-        own.sort(key=lambda p: (-_rank(p[0], p[1]), p[0].k))
-        reported.sort(key=lambda p: (-_rank(p[0], p[1]), p[0].k))
-        quotes = self._candidates(own, limit)
-        reported_out = self._candidates(reported, limit, with_stance=True)
-        return _decide(issue_key, own, quotes, reported_out)
+        terms = issue_terms(self.ds.issues[issue_key], self.specificity)
+        scored = self._read(self._relevant(terms), terms)
+        own = sorted((s for s in scored if s.speaker is None), key=lambda s: (-s.rank, s.k))
+        reported = sorted((s for s in scored if s.speaker is not None), key=lambda s: (-s.rank, s.k))
+        return _decide(issue_key, own, self._candidates(own, limit), self._candidates(reported, limit, True))
 
-    def _relevant(self, terms: list[Term]) -> dict[int, _Scored]:
+    # -------- relevance
+
+    def _relevant(self, terms: list[Term]) -> list[_Scored]:
+        """Sentences naming the issue, most relevant first (at most MAX_READ)."""
         weights: dict[int, list[tuple[float, str]]] = {}
-        positions: dict[int, set[int]] = {}
         for term in terms:
-            for k, pos in self.matcher.sentences_with(term).items():
+            for k in self.matcher.sentences_with(term):
                 weights.setdefault(k, []).append((term.weight, term.label))
-                positions.setdefault(k, set()).update(pos)
-        scored: dict[int, _Scored] = {}
+        scored = []
         for k, found in weights.items():
             found.sort(reverse=True)
-            labels = list(dict.fromkeys(label for _, label in found))
             relevance = found[0][0] + EXTRA_TERM_FACTOR * sum(w for w, _ in found[1:])
-            scored[k] = _Scored(k, relevance, labels, positions[k])
-        self._inherit(scored)
-        return scored
+            if relevance >= CANDIDATE_AT:
+                scored.append(_Scored(k, relevance, list(dict.fromkeys(label for _, label in found))))
+        scored.sort(key=lambda s: (-s.relevance, s.k))
+        return scored[:MAX_READ]
 
-    def _inherit(self, scored: dict[int, _Scored]) -> None:
-        sentences = self.doc.sentences
-        for k, s in list(scored.items()):
-            nxt = k + 1
-            if nxt < len(sentences) and nxt not in scored and s.relevance >= ADDRESSED_AT:
-                after = sentences[nxt]
-                reading = cue_module.read(after.words)
-                if reading.cues and len(after.words) <= VERDICT_MAX_WORDS and after.speaker == sentences[k].speaker:
-                    scored[nxt] = _Scored(nxt, VERDICT_SHARE * s.relevance,
-                                          ["follows a sentence naming the issue", *s.matched[:1]], set())
-        for item, (header, score) in self._headers.items():
-            if item in scored:
-                words = " ".join(sentences[header].words)
-                scored[item].inherited = f"listed under '{words}'"
-                scored[item].inherited_score = score
+    def _read(self, scored: list[_Scored], terms: list[Term]) -> list[_Scored]:
+        """Speaker and cues of each sentence, and the short verdicts that follow them."""
+        names = self._term_words(terms)
+        investigate_is_for = any(cue_module.INVESTIGATE_RE.search(" ".join(t.words)) for t in terms)
+        taken = {s.k for s in scored}
+        verdicts = []
+        for s in scored:
+            words = self.doc.sentences[s.k].words
+            s.speaker = self.speaker_of(s.k)
+            positions = {i for i, w in enumerate(words) if w in names}
+            s.reading = cue_module.read(words, positions, investigate_is_for)
+            header = self.header_of(s.k)
+            if header:
+                s.reading.cues.insert(0, header)
+                s.reading.score = header[1]
+            verdict = self._verdict_after(s, taken)
+            if verdict:
+                taken.add(verdict.k)
+                verdicts.append(verdict)
+        return scored + verdicts
 
-    def _candidates(self, ranked, limit: int, with_stance: bool = False) -> list[Candidate]:
+    def _term_words(self, terms: list[Term]) -> set[str]:
+        out: set[str] = set()
+        for term in terms:
+            for w in term.words:
+                out |= self.matcher.words_for(w, term.exact)
+        return out
+
+    def _verdict_after(self, s: _Scored, taken: set[int]) -> _Scored | None:
+        """A short sentence with a cue right after one that names the issue ("Dette støttes fullt ut.")."""
+        nxt = s.k + 1
+        if s.relevance < ADDRESSED_AT or nxt >= len(self.doc.sentences) or nxt in taken:
+            return None
+        words = self.doc.sentences[nxt].words
+        if len(words) > VERDICT_MAX_WORDS or self.speaker_of(nxt) is not None or s.speaker is not None:
+            return None
+        reading = cue_module.read(words)
+        if not reading.cues:
+            return None
+        return _Scored(nxt, VERDICT_SHARE * s.relevance, ["follows a sentence naming the issue", *s.matched[:1]],
+                       reading)
+
+    # -------- who speaks, and list headers
+
+    def speaker_of(self, k: int) -> Speaker | None:
+        """The reported speaker of sentence k; a pronoun opening ("De mener") continues the one before."""
+        if k in self._speakers:
+            return self._speakers[k]
+        text = " ".join(self.doc.text_of(k).split())
+        found = self.finder.find(text)
+        if found is None and k > 0 and self.finder.continues(text):
+            found = self.finder.find(" ".join(self.doc.text_of(k - 1).split()))
+        self._speakers[k] = found
+        return found
+
+    def header_of(self, k: int) -> tuple[str, float] | None:
+        """The cue of the list header ("FO er imot:") whose items include sentence k, if any."""
+        if k not in self._headers:
+            self._headers[k] = self._find_header(k)
+        return self._headers[k]
+
+    def _find_header(self, k: int) -> tuple[str, float] | None:
+        sentences, text = self.doc.sentences, self.doc.source.text
+        j = k
+        for _ in range(MAX_LIST_ITEMS):
+            if j <= 0 or not (sentences[j].bullet or not sentences[j].line_start):
+                return None
+            j -= 1
+            head = sentences[j]
+            if text[head.end - 1:head.end] == ":" and len(head.words) <= VERDICT_MAX_WORDS:
+                reading = cue_module.read(head.words)
+                if reading.cues and self.speaker_of(j) is None:
+                    return f"listed under '{' '.join(head.words)}:'", reading.score
+                return None
+        return None
+
+    # -------- output
+
+    def _candidates(self, ranked: list[_Scored], limit: int, reported: bool = False) -> list[Candidate]:
         out: list[Candidate] = []
         seen: set[str] = set()
-        for s, reading in ranked:
+        src = self.doc.source
+        for s in ranked:
             sent = self.doc.sentences[s.k]
-            if len(sent.words) < MIN_QUOTE_WORDS:
-                continue
-            quote = quote_of(self.doc, s.k)
+            quote = quote_of(self.doc, s.k) if len(sent.words) >= MIN_QUOTE_WORDS else None
             if not quote or quote in seen:
                 continue
             seen.add(quote)
-            src = self.doc.source
             out.append(Candidate(
                 quote=quote, line=src.line_of(sent.start), end_line=src.line_of(sent.end - 1),
-                score=round(_rank(s, reading), 3), matched=[*s.matched, *reading.reasons()],
-                speaker=sent.speaker, speaker_ids=list(sent.speaker_ids),
-                stance=_label(reading.score, reading.mixed) if with_stance else None,
+                score=round(s.rank, 3), matched=[*s.matched, *s.reading.reasons()],
+                speaker=s.speaker.name if s.speaker else None,
+                speaker_ids=list(s.speaker.ids) if s.speaker else [],
+                stance=_label(s.reading.score, s.reading.mixed) if reported else None,
             ))
             if len(out) >= limit:
                 break
         return out
 
 
-def _rank(s: _Scored, reading: cue_module.Reading) -> float:
-    return s.relevance * (1 + (CUE_BONUS if reading.has_cue else 0.0))
-
-
 def _label(score: float, mixed: bool) -> str:
     if mixed:
         return "mixed"
-    if score >= 1.5:
-        return "strongly-for"
-    if score > 0.25:
-        return "for"
-    if score > -0.25:
-        return "mixed"
-    if score > -1.5:
-        return "against"
+    for threshold, stance in LABELS:
+        if score >= threshold:
+            return stance
     return "strongly-against"
 
 
-RANK_WEIGHTS = (1.0, 0.5, 0.25)
-
-
-def _decide(issue_key: str, own, quotes: list[Candidate], reported: list[Candidate]) -> Proposal:
-    best = max((s.relevance for s, _ in own), default=0.0)
+def _decide(issue_key: str, own: list[_Scored], quotes: list[Candidate], reported: list[Candidate]) -> Proposal:
+    best = max((s.relevance for s in own), default=0.0)
     if best < ADDRESSED_AT or not quotes:
-        confidence = 0.5 + 0.5 * (1 - best / ADDRESSED_AT)
-        why = ["no sentence of the document's own names the issue"] if not own else [
-            f"the issue is named only in passing (relevance {best:.2f} < {ADDRESSED_AT})"]
-        # The quotes of a not-addressed proposal are the best weak candidates, for a person to overrule it.
-        return Proposal(issue_key, ABSENT, round(min(confidence, 0.95), 2), quotes, reported, why)
-    carrying = [(s, r) for s, r in own if s.relevance >= CANDIDATE_AT and r.has_cue][:len(RANK_WEIGHTS)]
+        return _absent(issue_key, own, best, quotes, reported)
+    carrying = [s for s in own if s.reading.has_cue][:len(RANK_WEIGHTS)]
     if not carrying:
-        default = ["no stance cue: 'for' is the commonest stance when an issue is named"]
-        return Proposal(issue_key, "for", 0.3, quotes, reported, default)
-    weights = [w * s.relevance for w, (s, _) in zip(RANK_WEIGHTS, carrying)]
-    scores = [r.score for _, r in carrying]
+        why = ["no stance cue: 'for' is the commonest stance when an issue is named"]
+        return Proposal(issue_key, "for", NO_CUE_CONFIDENCE, quotes, reported, why)
+    weights = [w * s.relevance for w, s in zip(RANK_WEIGHTS, carrying)]
+    scores = [s.reading.score for s in carrying]
     score = sum(w * x for w, x in zip(weights, scores)) / sum(weights)
-    first = carrying[0][1]
+    first = carrying[0].reading
     signs = {x > 0 for x in scores if abs(x) >= 0.5}
     mixed = bool(first.investigate) or (first.mixed and abs(first.score) < 0.5) or (
         len(signs) == 2 and abs(score) < 0.25)
-    stance = _label(score, mixed)
-    reasons: list[str] = []
-    for _, r in carrying[:2]:
-        reasons += r.reasons()
-    agreement = 1.0 if len(signs) <= 1 else 0.7
-    confidence = min(0.95, 0.35 + 0.2 * min(abs(score), 2) + 0.15 * min(best, 2) / 2) * agreement
-    return Proposal(issue_key, stance, round(confidence, 2), quotes, reported, list(dict.fromkeys(reasons)))
+    reasons = [reason for s in carrying[:2] for reason in s.reading.reasons()]
+    agreement = 1.0 if len(signs) <= 1 else DISAGREEMENT_FACTOR
+    confidence = min(0.95, 0.35 + 0.2 * min(abs(score), 2) + 0.075 * min(best, 2)) * agreement
+    return Proposal(issue_key, _label(score, mixed), round(confidence, 2), quotes, reported,
+                    list(dict.fromkeys(reasons)))
+
+
+def _absent(issue_key: str, own: list[_Scored], best: float, quotes: list[Candidate],
+            reported: list[Candidate]) -> Proposal:
+    confidence = min(0.95, 0.5 + 0.5 * (1 - best / ADDRESSED_AT))
+    why = ["no sentence of the document's own names the issue"] if not own else [
+        f"the issue is named only in passing (relevance {best:.2f} < {ADDRESSED_AT})"]
+    # The quotes of a not-addressed proposal are the best weak candidates, for a person to overrule it.
+    return Proposal(issue_key, ABSENT, round(confidence, 2), quotes, reported, why)
 
 
 def propose(ds: Dataset, doc_id: str, source: Source, issues: list[str] | None = None,

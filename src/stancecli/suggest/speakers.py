@@ -73,15 +73,18 @@ class SpeakerFinder:
         self._closing = re.compile(rf",\s*(?:{verbs})\s+({actors})\s*[.!]?\s*$")
         self._pointing = re.compile(rf"\b(?:vise|viser|vist)\s+til\s+({actors}),?\s+som\b")
 
-    def find(self, sentence: str, previous: Speaker | None = None) -> Speaker | None:
+    def find(self, sentence: str) -> Speaker | None:
         """The reported speaker of a one-line sentence, or None for the document's own words."""
         for pattern in (self._opening, self._according, self._closing, self._pointing):
             m = pattern.search(sentence)
             if m:
                 return self._speaker(m.group(1))
-        if previous is not None and _PRONOUN_CONTINUATION.match(sentence):
-            return previous
         return None
+
+    @staticmethod
+    def continues(sentence: str) -> bool:
+        """Whether a sentence goes on with the speaker of the one before ("De mener ...")."""
+        return _PRONOUN_CONTINUATION.match(sentence) is not None
 
     def _speaker(self, text: str) -> Speaker | None:
         found = [m.group() for m in self._actor.finditer(text)]

@@ -1,4 +1,4 @@
-"""A source prepared once for proposals: sentences, their words and stems, who speaks.
+"""A source prepared once for proposals: sentences, their words, the vocabulary's stems.
 
 Everything per document is done here, once: the sentence split, lower-casing,
 tokens, the Snowball stems of the vocabulary, and the word -> sentences index.
@@ -8,7 +8,7 @@ Proposals for twenty issues then only look words up.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from stancecli.corpus import Source
 
@@ -29,19 +29,20 @@ _BULLET_LINE = re.compile(r"[ \t]*(?:[-–—•▪◦●■*·\uf0b7\uf0a7]|\d{
 class Sentence:
     start: int
     end: int
-    words: list[str]          # lower case, hyphenation joined
-    stems: list[str]
+    words: list[str]          # lower case, hyphenation joined (shared by repeated sentences)
     bullet: bool              # starts a bullet or numbered item
     line_start: bool          # starts at the beginning of a line
-    speaker: str | None = None
-    speaker_ids: list[str] = field(default_factory=list)
+    first: int                # the first sentence with the same words and layout-free text
 
 
 @dataclass
 class Prepared:
+    """A source split and indexed. Only the first of identical sentences is indexed: a
+    sentence repeated across a large source is scored once."""
+
     source: Source
     sentences: list[Sentence]
-    index: dict[str, list[int]]      # word -> sentences holding it (ascending)
+    index: dict[str, list[int]]      # word -> first sentences holding it (ascending)
     vocabulary: list[str]            # sorted words
     stem_of: dict[str, str]
 
@@ -127,37 +128,29 @@ def _emit(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
 
 
 def prepare(source: Source) -> Prepared:
-    """Split, tokenise and stem a source once; index its words by sentence."""
+    """Split, tokenise and stem a source once; index its distinct sentences by word."""
     from stancecli.search.text import stem_all
 
     text = source.text
     low = text.lower()
-    spans = sentence_spans(source)
-    seen: dict[str, list[str]] = {}
+    first_of: dict[str, int] = {}
     sentences: list[Sentence] = []
     index: dict[str, list[int]] = {}
-    for k, (s, e) in enumerate(spans):
-        chunk = low[s:e]
-        key = _LAYOUT.sub("", chunk)
-        words = seen.get(key)
-        if words is None:
-            words = [_clean(w) for w in _WORD.findall(chunk)]
-            seen[key] = words
+    for k, (s, e) in enumerate(sentence_spans(source)):
         line_begin = text.rfind("\n", 0, s) + 1
         prefix = text[line_begin:s]
         bullet = bool(prefix.strip()) and _BULLET_LINE.match(prefix + " ") is not None
-        sentences.append(Sentence(s, e, words, [], bullet, not prefix.strip()))
-        for w in set(words):
-            index.setdefault(w, []).append(k)
+        chunk = low[s:e]
+        first = first_of.setdefault(_LAYOUT.sub("", chunk), k)
+        if first == k:
+            words = [_clean(w) for w in _WORD.findall(chunk)]
+            for w in set(words):
+                index.setdefault(w, []).append(k)
+        else:
+            words = sentences[first].words
+        sentences.append(Sentence(s, e, words, bullet, not prefix.strip(), first))
     vocabulary = sorted(index)
     stem_of = dict(zip(vocabulary, stem_all(vocabulary)))
-    stems_seen: dict[int, list[str]] = {}
-    for sent in sentences:
-        cached = stems_seen.get(id(sent.words))
-        if cached is None:
-            cached = [stem_of[w] for w in sent.words]
-            stems_seen[id(sent.words)] = cached
-        sent.stems = cached
     return Prepared(source, sentences, index, vocabulary, stem_of)
 
 
