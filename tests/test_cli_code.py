@@ -80,6 +80,14 @@ def test_changing_the_label_and_the_quote_writes_the_choice_not_the_proposal(cod
     assert "resume: stancecli code tf-2020" in result.stdout
 
 
+def test_a_position_may_quote_more_than_one_candidate(coded, data):
+    result = coded("s", "+", "", "")
+    assert result.exit_code == 0, result.output
+    [anbud] = own(data, "anbud")
+    assert [q.text for q in anbud.quotes] == [QUOTE, SECOND]
+    assert anbud.summary.nb == f"TF: «{QUOTE}»"
+
+
 def test_quit_keeps_what_was_written_and_the_next_session_resumes(cli, coded, data):
     coded("n", "q")
     result = coded("q")
@@ -160,8 +168,10 @@ class Terminal:
         deadline = time.monotonic() + PROMPT_WAIT
         try:
             while select.select([self.fd], [], [], max(deadline - time.monotonic(), 0))[0]:
-                if not os.read(self.fd, 4096):
+                chunk = os.read(self.fd, 4096)
+                if not chunk:
                     break
+                self.seen += chunk.decode("utf-8", "replace")
             else:
                 os.kill(self.pid, signal.SIGKILL)
         except OSError:  # the child closed the terminal: it has ended
@@ -198,3 +208,20 @@ def test_a_session_in_a_real_terminal(data, tmp_path):
     assert [(p.issue, p.document) for p in after.positions] == [("egenregi", "tf-2020"), ("anbud", "tf-2020")]
     assert after.not_addressed == {"tf-2020": ["utbytte"]}
     assert validate_path(data).errors == []
+
+
+def test_ctrl_c_in_a_session_ends_quietly_and_keeps_what_was_written(data, tmp_path):
+    env = {**os.environ, "STANCECLI_CACHE_DIR": str(tmp_path / "cache"), "TERM": "dumb", "PYTHONUTF8": "1"}
+    term = Terminal([sys.executable, "-m", "stancecli", "code", "tf-2020", "--data", str(data)], env)
+    try:
+        term.expect("decide [")
+        term.send("n")
+        term.expect("wrote utbytte")
+        term.expect("decide [")
+        written = data.read_bytes()
+        term.send("\x03")
+    finally:
+        status = term.close()
+    assert status == 130
+    assert "Traceback" not in term.seen
+    assert data.read_bytes() == written

@@ -64,38 +64,37 @@ def test_the_readme_jq_filter_gives_a_true_answer(cli, coded):
     assert all("score" not in r and "stance" not in r for r in empty)
 
 
-def test_terminal_shows_a_table_with_stance_symbols_and_citations(cli, terminal):
-    result = cli("compare", "anbud", "--color", "never")
+def test_terminal_shows_a_table_with_stance_symbols_and_citations(cli, terminal, small_data):
+    result = cli("compare", "i2", "--color", "never", "--data", str(small_data))
     assert result.exit_code == 0
     out = result.stdout
     assert "Organisation" in out and "Stance" in out
-    assert "-- strongly-against" in out
-    assert "· not addressed" in out
-    assert "001_37ab94ba59815dd1.txt:12-14" in out
-    assert "004_d9c6762876b2bcea.txt:431-435" in out  # a citation is never broken across lines
-    assert "reported by" in out  # NHO's view, as Bergen's response reports it
+    assert "± mixed" in out and "- against" in out
+    assert "· not addressed" in out  # e-2011 said nothing on i2
+    assert "b-2011.txt:5" in out and "a-2010.txt:5" in out  # file name and line, never a folder
+    assert "reported by" in out  # Gamma's view, as Beta's response reports it
     assert ANSI not in out
 
 
-def test_terminal_colours_stances_unless_told_not_to(cli, terminal):
-    coloured = cli("compare", "anbud", "--color", "always")
+def test_terminal_colours_stances_unless_told_not_to(cli, terminal, small_data):
+    coloured = cli("compare", "i1", "--color", "always", "--data", str(small_data))
     assert "\x1b[1;31m" in coloured.stdout  # bold red: strongly-against
-    plain = cli("compare", "anbud", "--color", "auto", env={"NO_COLOR": "1"})
+    plain = cli("compare", "i1", "--color", "auto", "--data", str(small_data), env={"NO_COLOR": "1"})
     assert ANSI not in plain.stdout
 
 
-def test_json_records_have_the_documented_fields(cli):
-    result = cli("compare", "anbud", "--format", "json")
+def test_json_records_have_the_documented_fields(cli, small_data):
+    result = cli("compare", "i2", "--format", "json", "--data", str(small_data))
     records = json.loads(result.stdout)
     fields = {"issue", "organisation", "document", "reported_by", "status", "stance", "score", "summary", "quotes"}
     assert all(fields <= set(r) for r in records)
-    ntl = next(r for r in records if r["document"] == "ntl-2012")
-    assert (ntl["stance"], ntl["score"], ntl["reported_by"]) == ("strongly-against", -2, None)
-    quote = ntl["quotes"][0]
+    beta = next(r for r in records if r["document"] == "b-2011" and r["organisation"] == "u2")
+    assert (beta["stance"], beta["score"], beta["reported_by"]) == ("for", 1, None)
+    quote = beta["quotes"][0]
     assert set(quote) >= {"text", "source", "line_start", "line_end"}
-    assert (quote["line_start"], quote["line_end"]) == (12, 14)
-    nho = next(r for r in records if r["organisation"] == "nho")
-    assert nho["reported_by"] == "bergen-2014" and nho["score"] == 0
+    assert (quote["line_start"], quote["line_end"]) == (5, 5)
+    gamma = next(r for r in records if r["organisation"] == "r1")
+    assert gamma["reported_by"] == "b-2011" and gamma["score"] == -1
 
 
 def test_json_keeps_norwegian_letters_unescaped(cli):

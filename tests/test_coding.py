@@ -183,6 +183,14 @@ def test_choosing_and_cycling_candidate_quotes():
     assert decision_for(step, "x").quotes == ["Anbud gir dårligere kvalitet for brukerne."]
 
 
+def test_up_to_three_quotes_in_the_order_chosen():
+    step = Step("anbud", fake_propose(None, "", None, ["anbud"])[0], "against")
+    assert step.choose(2) and step.cite_another()
+    assert not step.cite_another()  # only two candidates
+    assert decision_for(step, "x").quotes == ["Anbud gir dårligere kvalitet for brukerne.", QUOTE]
+    assert step.next_quote() and step.quotes == ["Anbud gir dårligere kvalitet for brukerne."]
+
+
 def test_the_default_summary_says_no_more_than_the_quote():
     assert default_summary("NTL", "Vi bør  ikke\nha anbud.") == "NTL: «Vi bør ikke ha anbud.»"
 

@@ -119,12 +119,13 @@ def test_every_own_position_rests_on_the_organisations_own_words(dataset):
 
 
 def test_no_quote_opening_with_a_reporting_formula_lacks_a_speaker(dataset):
-    from stancecli.validation import other_organisation_names, reporting_formula, speaking_organisation
+    from stancecli.validation import organisation_names, reporting_formula, speaking_organisation
 
+    names = organisation_names(dataset)
     for p in dataset.positions:
-        others = other_organisation_names(dataset, speaking_organisation(dataset, p))
+        own = speaking_organisation(dataset, p)
         for q in p.quotes:
-            formula = reporting_formula(q.text, others)
+            formula = reporting_formula(q.text, names, own)
             assert formula is None or q.speaker, (p.issue, p.source_document, formula, q.text)
 
 

@@ -109,8 +109,14 @@ def write_private(target: Path, data: bytes) -> None:
         raise
 
 
+_WARNED: set[str] = set()
+
+
 def _warn(message: str) -> None:
-    sys.stderr.write(f"stancecli: warning: {message}\n")
+    """Once per run: load and store would otherwise say the same thing twice."""
+    if message not in _WARNED:
+        _WARNED.add(message)
+        sys.stderr.write(f"stancecli: warning: {message}\n")
 
 
 # ------------------------------------------------------------------ freshness

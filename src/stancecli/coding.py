@@ -60,7 +60,7 @@ class Step:
     issue: str
     proposal: Proposal | None
     stance: str | None = None  # None: no stance chosen or proposed yet
-    chosen: int = 0  # index of the chosen candidate quote
+    cited: list[int] = field(default_factory=lambda: [0])  # candidate indices to quote, in order
 
     @property
     def candidates(self) -> list[Candidate]:
@@ -71,9 +71,19 @@ class Step:
         return list(self.proposal.reported) if self.proposal else []
 
     @property
+    def chosen(self) -> int:
+        """The candidate chosen last (its context is the one shown)."""
+        return self.cited[-1]
+
+    @property
     def quote(self) -> Candidate | None:
         found = self.candidates
         return found[self.chosen] if 0 <= self.chosen < len(found) else None
+
+    @property
+    def quotes(self) -> list[str]:
+        found = self.candidates
+        return [found[i].quote for i in self.cited if 0 <= i < len(found)]
 
     @property
     def changed(self) -> bool:
@@ -81,17 +91,26 @@ class Step:
         return self.proposal is not None and self.stance != self.proposal.stance
 
     def choose(self, number: int) -> bool:
-        """Choose candidate quote `number` (1-based); False when there is no such candidate."""
+        """Quote candidate `number` (1-based) alone; False when there is no such candidate."""
         if not 1 <= number <= len(self.candidates):
             return False
-        self.chosen = number - 1
+        self.cited = [number - 1]
         return True
 
     def next_quote(self) -> bool:
-        """Cycle to the next candidate quote; False when there is no other."""
+        """Quote the next candidate alone, cycling; False when there is no other."""
         if len(self.candidates) < 2:
             return False
-        self.chosen = (self.chosen + 1) % len(self.candidates)
+        self.cited = [(self.chosen + 1) % len(self.candidates)]
+        return True
+
+    def cite_another(self) -> bool:
+        """Also quote the next candidate not yet quoted; False at three quotes or when none is left."""
+        count = len(self.candidates)
+        if len(self.cited) >= min(MAX_QUOTES, count):
+            return False
+        following = ((self.chosen + k) % count for k in range(1, count))
+        self.cited.append(next(i for i in following if i not in self.cited))
         return True
 
 
@@ -121,7 +140,7 @@ def decision_for(step: Step, summary: str = "") -> Decision:
     if step.quote is None:
         raise CodingError(f"no candidate quote for '{step.issue}' to back a position; "
                           "mark it not addressed or leave it for later")
-    return Decision(step.issue, step.stance, [step.quote.quote], summary)
+    return Decision(step.issue, step.stance, step.quotes, summary)
 
 
 def default_summary(org_label: str, quote: str) -> str:

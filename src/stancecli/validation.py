@@ -20,6 +20,11 @@ REPORTING_FORMULAS = (
 )
 # "<organisation> mener …": another organisation named as the subject of one of these verbs.
 REPORTING_VERBS = ("mener", "anbefaler", "påpeker", "foreslår", "ønsker", "peker på", "viser til")
+# At most this many words of subject before the verb ("Næringslivets Hovedorganisasjon (NHO) mener").
+MAX_SUBJECT_WORDS = 6
+_FORMULA = re.compile("(?:" + "|".join(map(re.escape, REPORTING_FORMULAS)) + r")\b", re.IGNORECASE)
+_SUBJECT_VERB = re.compile(rf"(\S+(?:\s+\S+){{0,{MAX_SUBJECT_WORDS - 1}}}?)\s+("
+                           + "|".join(map(re.escape, REPORTING_VERBS)) + r")\b", re.IGNORECASE)
 
 
 @dataclass
@@ -138,20 +143,19 @@ def _check_quotes(ds: Dataset, add, sources: Sources, report: Report) -> None:
                 f"quote not found in {doc.source}: \u201c{_clip(quote.text)}\u201d{hint}")
 
 
-def reporting_formula(text: str, other_names: list[str]) -> str | None:
+def reporting_formula(text: str, names: dict[str, str], own: str) -> str | None:
     """The reporting formula a quote opens with ("Utvalget", "NHO mener"), or None.
 
-    `other_names` are the names of organisations other than the one whose words the document
-    gives: "<name> <verb>" at the start counts as reporting them.
+    `names` maps the folded names of the dataset's organisations to their ids (`organisation_names`);
+    "<name> <verb>" at the start counts when the name is another organisation than `own`, the one
+    whose document gives the words.
     """
-    for formula in REPORTING_FORMULAS:
-        if re.match(rf"{re.escape(formula)}\b", text, re.IGNORECASE):
-            return formula
-    verbs = "|".join(re.escape(v) for v in REPORTING_VERBS)
-    for name in sorted(other_names, key=len, reverse=True):
-        m = re.match(rf"({re.escape(name)})\s+({verbs})\b", text, re.IGNORECASE)
-        if m:
-            return f"{m.group(1)} {m.group(2)}"
+    m = _FORMULA.match(text)
+    if m:
+        return m.group(0)
+    m = _SUBJECT_VERB.match(text)
+    if m and names.get(fold(m.group(1)), own) != own:
+        return f"{m.group(1)} {m.group(2)}"
     return None
 
 
@@ -166,17 +170,17 @@ def speaking_organisation(ds: Dataset, p: Position) -> str:
     return doc.organisation if doc else p.organisation
 
 
-def other_organisation_names(ds: Dataset, own: str) -> list[str]:
-    """Ids, names and short names of every organisation but `own`."""
-    return [n for o in ds.organisations.values() if o.id != own for n in {o.id, o.name, o.short} if n]
+def organisation_names(ds: Dataset) -> dict[str, str]:
+    """Folded id, name and short name of every organisation -> its id."""
+    return {fold(n): o.id for o in ds.organisations.values() for n in (o.id, o.name, o.short) if n}
 
 
 def _check_speakers(ds: Dataset, add) -> None:
+    names = organisation_names(ds)
     for p in ds.positions:
         own = speaking_organisation(ds, p)
-        others = other_organisation_names(ds, own)
         for i, quote in enumerate(p.quotes):
-            formula = reporting_formula(quote.text, others) if quote.speaker is None else None
+            formula = reporting_formula(quote.text, names, own) if quote.speaker is None else None
             if formula:
                 add(quote.line, f"positions[{p.index}].quotes[{i}]",
                     f"the quote opens with a reporting formula (\u201c{formula} \u2026\u201d) but has no "

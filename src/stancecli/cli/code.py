@@ -34,7 +34,8 @@ Keys:
   m          stance: mixed
   a  A       stance: against / strongly against
   n          not addressed by the document (written at once)
-  1-9  o     choose candidate quote N / the next one
+  1-9  o     quote candidate N / the next one instead
+  +          also quote the next candidate (up to three)
   s          skip for now
   q          quit (what is written stays written)
   ?  h       this list
@@ -54,7 +55,7 @@ STANCE_KEYS = {"F": "strongly-for", "f": "for", "m": "mixed", "a": "against", "A
 ACCEPT_KEYS = ("", "y", "\r", "\n")
 QUIT_KEYS = ("q", "\x04")  # q, Ctrl-D
 HELP_KEYS = ("?", "h")
-PROMPT = "decide [Enter f F m a A n 1-9 o s q ?]: "
+PROMPT = "decide [Enter f F m a A n 1-9 o + s q ?]: "
 SUMMARY_HELP = ("Summary in Norwegian, one line, saying no more than the quote (keep its kan, bør, må); "
                 "edit it, Enter keeps it:")
 SUMMARY_PROMPT = "> "
@@ -230,6 +231,11 @@ class Session:
         if key in STANCE_KEYS:
             step.stance = STANCE_KEYS[key]
             self._chosen(step, pressed=True)
+        elif key == "+":
+            if step.cite_another():
+                self._quotes(step, _width())
+            else:
+                self.say("no further candidate quote (a position quotes one to three)")
         elif key == "o":
             if step.next_quote():
                 self._quotes(step, _width())
@@ -258,7 +264,7 @@ class Session:
         summary = ""
         if step.stance != ABSENT and step.quote is not None:
             org = self.ds.organisations.get(self.doc.organisation)
-            default = default_summary(org.short if org else self.doc.organisation, step.quote.quote)
+            default = default_summary(org.short if org else self.doc.organisation, step.quotes[0])
             self.say(SUMMARY_HELP)
             summary = self.keys.line(SUMMARY_PROMPT, default)
         decision = decision_for(step, summary)
@@ -325,9 +331,9 @@ class Session:
         if not step.candidates:
             self.say("No candidate quote in the document's own words.")
             return
-        self.say("Candidate quotes (the document's own words):")
+        self.say("Candidate quotes (the document's own words; ▸ quoted):")
         for i, cand in enumerate(step.candidates, 1):
-            mark = "▸" if i - 1 == step.chosen else " "
+            mark = "▸" if i - 1 in step.cited else " "
             self._wrapped(f"{mark} {i}  line {_lines(cand.line, cand.end_line)}  «{cand.quote}»", width, "       ")
         chosen = step.quote
         if chosen is not None:
