@@ -49,3 +49,28 @@ def test_recover_leaves_a_clean_dataset_alone(tmp_path):
     data = minidata.make(tmp_path)
     assert recover(data) == []
     assert sorted(Path(p).name for p in (tmp_path / "seeds").iterdir()) == ["tf.txt"]
+
+
+def _plan(tmp_path, **asked):
+    from stancecli.adding import DocumentRequest, choose_organisations, plan_batch, read_documents
+
+    data = minidata.make(tmp_path)
+    answer = tmp_path / "svar.txt"
+    answer.write_text("Høringssvar fra Testforbundet\n\nVi er imot anbud.\n", encoding="utf-8")
+    request = DocumentRequest(files=[answer], **asked)
+    docs = read_documents([answer])
+    return plan_batch(data, request, docs, choose_organisations(data, request, docs))
+
+
+@pytest.mark.parametrize("asked, message", [
+    ({"org": "tf"}, "the document needs a date (YYYY-MM-DD) or a year"),
+    ({"org": "tf", "date": "2016-02-30"}, "the date '2016-02-30' is not a date"),
+    ({"org": "tf", "date": "2016-03-01", "year": 2015}, "the date 2016-03-01 is not in the year 2015"),
+    ({"org": "nyorg", "org_name": "Ny", "org_kind": "club", "year": 2016},
+     "the organisation's kind 'club' is not one of union, "),
+])
+def test_the_library_speaks_of_the_data_not_of_command_line_options(tmp_path, asked, message):
+    with pytest.raises(CurationError) as refused:
+        _plan(tmp_path, **asked)
+    assert message in str(refused.value)
+    assert "--" not in str(refused.value)

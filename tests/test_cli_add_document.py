@@ -127,7 +127,9 @@ def test_txt_document_is_stored_beside_the_sources_and_registered(cli, copy, tmp
     assert result.stdout == (f"added ntl-2016 (organisation ntl, {len(TEXT.split())} words) from svar.txt: text in "
                              f"dataset/seeds/ntl-2016.txt; entry at dataset/data/stances.yaml:{line}; "
                              "title «Høringssvar: test»\n")
-    assert "next, per document: stancecli code ntl-2016" in result.stderr
+    data = str(copy / "data")
+    assert f"next: stancecli code ntl-2016 --data {data}; then stancecli validate --data {data}" in result.stderr
+    assert "suggest" not in result.stderr
 
 
 def test_new_document_is_known_to_the_read_commands(cli, copy, tmp_path):
@@ -232,19 +234,19 @@ def test_unknown_organisation(cli, copy, tmp_path):
     (tmp_path / "svar.txt").write_text(TEXT, encoding="utf-8")
     err = refused(cli, copy, tmp_path, "svar.txt", "--org", "ntll", "--title", "T", "--year", "2016")
     assert err.startswith("stancecli: unknown organisation 'ntll'; did you mean ntl")
-    assert err.endswith("? (to add a new organisation, give --org-name and --org-kind)\n")
+    assert err.endswith("? (a new organisation needs a name and a kind)\n")
 
 
 def test_bad_date(cli, copy, tmp_path):
     (tmp_path / "svar.txt").write_text(TEXT, encoding="utf-8")
     assert refused(cli, copy, tmp_path, "svar.txt", "--org", "ntl", "--title", "T", "--date", "2016-02-30") == (
-        "stancecli: --date '2016-02-30' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)\n")
+        "stancecli: the date '2016-02-30' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)\n")
 
 
 def test_no_date_or_year(cli, copy, tmp_path):
     (tmp_path / "svar.txt").write_text(TEXT, encoding="utf-8")
     assert refused(cli, copy, tmp_path, "svar.txt", "--org", "ntl", "--title", "T") == (
-        "stancecli: give --date YYYY-MM-DD (or --year YYYY)\n")
+        "stancecli: give --date YYYY-MM-DD or --year YYYY: the document needs a date or a year\n")
 
 
 def test_existing_id(cli, copy, tmp_path):
@@ -305,7 +307,7 @@ def test_target_file_already_there(cli, copy, tmp_path):
     (tmp_path / "svar.txt").write_text(TEXT, encoding="utf-8")
     (copy / "seeds" / "ntl-2016.txt").write_text("someone else's\n", encoding="utf-8")
     err = refused(cli, copy, tmp_path, "svar.txt", "--org", "ntl", "--title", "T", "--year", "2016")
-    assert err.endswith("seeds/ntl-2016.txt: already exists; give another --id or move that file away\n")
+    assert err.endswith("seeds/ntl-2016.txt: already exists; choose another document id or move that file away\n")
 
 
 def test_broken_dataset_is_not_edited(cli, copy, tmp_path):

@@ -116,6 +116,36 @@ def test_help_and_unknown_keys_explain_themselves(coded):
     assert "'x' is not a key here" in result.stdout
 
 
+def test_help_lists_one_key_per_line(coded):
+    lines = coded("?", "q").stdout.splitlines()
+    assert "  n          not addressed by the document (written at once)" in lines
+    assert "  q          quit (what is written stays written)" in lines
+
+
+def test_the_commands_suggested_at_the_end_name_the_dataset_given(coded, data):
+    result = coded("s", "q")
+    assert f"resume: stancecli code tf-2020 --data {data}" in result.stdout
+    assert f"check: stancecli validate --data {data}" in result.stdout
+
+
+def test_a_quote_typed_by_the_person_backs_a_position_where_the_proposer_found_none(cli, coded, data):
+    # utbytte has no candidate quote: type one (as laid out in the source: hyphenated across lines).
+    result = coded("t", "Vi er imot anbudsutsetting av arbeidsmarkeds-tiltak.", "a", "", "TF er imot.", "n")
+    assert result.exit_code == 0, result.output
+    [utbytte] = own(data, "utbytte")
+    assert (utbytte.stance, [q.text for q in utbytte.quotes]) == (
+        "against", ["Vi er imot anbudsutsetting av arbeidsmarkeds-tiltak."])
+    assert cli("validate", "--data", str(data)).exit_code == 0
+
+
+def test_a_typed_quote_the_document_does_not_hold_is_refused(coded, data):
+    before = data.read_bytes()
+    result = coded("t", "Vi elsker anbud.", "f", "", "q")
+    assert "«Vi elsker anbud.» is not in ../seeds/tf.txt word for word" in result.stdout
+    assert "no candidate quote backs a position here: t to type one" in result.stdout
+    assert data.read_bytes() == before
+
+
 def test_an_unreadable_keys_file_is_a_clear_error(cli, data, tmp_path):
     result = cli("code", "tf-2020", "--data", str(data), "--keys", str(tmp_path / "missing.txt"))
     assert result.exit_code == 2 and "cannot read the keys" in result.stderr

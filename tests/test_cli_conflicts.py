@@ -12,7 +12,7 @@ def test_pipe_most_divided_first(cli, small_data):
     assert [r[0] for r in rows] == ["i1", "i2", "i3"]  # i4: one voice, left out by default
     assert (rows[0][2], rows[0][7], rows[0][9]) == ("2", "0.75", "split")
     assert rows[2][9] == "consensus"
-    assert rows[1][10] == "A&B <u> +, Beta +, Kommune ±, Gamma -"
+    assert rows[1][10] == "u1 +, u2 +, m1 ±, r1 -"  # ids in records; a table shows the names
 
 
 def test_real_data_most_divided_first(cli):

@@ -377,3 +377,22 @@ def test_the_cache_folders_above_an_index_are_private_too(corpus, monkeypatch, t
     (tmp_path / "deep" / "cache" / "search").chmod(0o777)
     refused = search("anbud", [corpus])
     assert refused.mode == "memory" and "other users" in refused.notes[0]
+
+
+def test_the_typo_table_answers_lookups_as_a_scan_would(corpus, tmp_path):
+    for p in corpus.iterdir():
+        _age(p)
+    run("anbud", corpus, tmp_path / "ix")
+    with open(next(corpus.glob("001_*.txt")), "a", encoding="utf-8") as f:
+        f.write("\nNye ord: kvantesprang, kvantespranget og tiltaksnyhet.\n")  # not in the table yet
+    run("anbud", corpus, tmp_path / "ix")
+    store = ix.IndexStore(tmp_path / "ix")
+    vocab = store.snapshot(store._manifest()).vocab
+    terms, stems = vocab.all_terms(), vocab.all_stems()
+    assert vocab._by_length is not None and vocab._by_length.covered < len(terms)
+    for tid, term in enumerate(terms):
+        assert vocab.lookup(term) == tid
+    for stem in set(stems[::7]) | {stems[-1], "kvantesprang"}:
+        assert sorted(vocab.with_stem(stem)) == [t for t, s in enumerate(stems) if s == stem]
+        assert vocab.has_stem(stem)
+    assert vocab.lookup("finnesikke") is None and not vocab.has_stem("finnesikke")

@@ -189,23 +189,23 @@ def _organisation(ds: Dataset, request: DocumentRequest) -> tuple[str, dict | No
 
     org = request.org or ""
     if (request.org_kind or request.org_short) and not request.org_name:
-        raise CurationError("--org-kind and --org-short describe a new organisation: give --org-name too")
+        raise CurationError("a kind or short name describes a new organisation, and it has no name")
     if org in ds.organisations:
         if request.org_name:
-            raise CurationError(f"organisation '{org}' already exists; leave out --org-name")
+            raise CurationError(f"organisation '{org}' already exists, so it is not created again under a new name")
         return org, None
     if not request.org_name:
         try:
             return resolve_org(ds, org), None
         except UnknownName as exc:
-            raise CurationError(f"{exc} (to add a new organisation, give --org-name and --org-kind)") from None
+            raise CurationError(f"{exc} (a new organisation needs a name and a kind)") from None
     if not ID_PATTERN.match(org):
         raise CurationError(f"'{org}' is not a valid id (lower-case letters, digits and '-')")
     kind = request.org_kind or "other"
     if kind not in ORG_KINDS:
-        raise CurationError(f"--org-kind '{kind}' is not one of {', '.join(ORG_KINDS)}")
-    name = _one_line(request.org_name, "--org-name")
-    short = _one_line(request.org_short, "--org-short") if request.org_short else name
+        raise CurationError(f"the organisation's kind '{kind}' is not one of {', '.join(ORG_KINDS)}")
+    name = _one_line(request.org_name, "the organisation's name")
+    short = _one_line(request.org_short, "the organisation's short name") if request.org_short else name
     return org, {"id": org, "name": name, "short": short, "kind": kind}
 
 
@@ -236,7 +236,7 @@ def plan_batch(data_path: Path, request: DocumentRequest, docs: list[Extracted],
         org_id, entry = choice.org_id, choice.entry
         doc_id = _document_id(dataset, request.doc_id, org_id, year, taken_ids)
         taken_ids.add(doc_id)
-        title = _one_line(request.title, "--title") if request.title else _title_from(doc)
+        title = _one_line(request.title, "the title") if request.title else _title_from(doc)
         plan = _targets(doc, folder, doc_id, dataset, org_id, title, targets)
         if entry is not None and org_id not in dataset.organisations and org_id not in new_orgs:
             plan.new_org = True
@@ -253,18 +253,18 @@ def refuse_bundled(data_path: Path) -> None:
     """The dataset installed with the package is never edited (checked before anything, the lock included)."""
     if BUNDLED in data_path.resolve().parents:
         raise CurationError("the bundled dataset is part of the installed package and is not edited; copy it "
-                            "(stances.yaml and its sources) to a folder of your own and give --data")
+                            "(stances.yaml and its sources) to a folder of your own and add to the copy")
 
 
 def _date_and_year(date: str | None, year: int | None) -> tuple[str | None, int]:
     if date is not None and not is_date(date):
-        raise CurationError(f"--date '{date}' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
+        raise CurationError(f"the date '{date}' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
     if date is None and year is None:
-        raise CurationError("give --date YYYY-MM-DD (or --year YYYY)")
+        raise CurationError("the document needs a date (YYYY-MM-DD) or a year")
     if year is not None and not 1900 <= year <= 2100:
-        raise CurationError(f"--year {year} is not a year between 1900 and 2100")
+        raise CurationError(f"the year {year} is not between 1900 and 2100")
     if date is not None and year is not None and int(date[:4]) != year:
-        raise CurationError(f"--date {date} is not in --year {year}")
+        raise CurationError(f"the date {date} is not in the year {year}")
     return date, year if year is not None else int(date[:4])  # type: ignore[index]
 
 
@@ -295,7 +295,7 @@ def _refuse_duplicate(doc: Extracted, known: dict[str, str]) -> None:
 def _document_id(ds: Dataset, wanted: str | None, org_id: str, year: int, taken: set[str]) -> str:
     if wanted:
         if not ID_PATTERN.match(wanted):
-            raise CurationError(f"--id '{wanted}' is not a valid id (lower-case letters, digits and '-')")
+            raise CurationError(f"the document id '{wanted}' is not a valid id (lower-case letters, digits and '-')")
         if wanted in ds.documents:
             raise CurationError(f"a document with id '{wanted}' already exists (line {ds.documents[wanted].line})")
         return wanted
@@ -342,7 +342,7 @@ def _targets(doc: Extracted, folder: Path, doc_id: str, ds: Dataset, org_id: str
             if target.resolve() not in referenced and _same_bytes(target, content):
                 plan.reused.append(target)  # an identical orphan left by a crashed run
             else:
-                raise CurationError(f"{target}: already exists; give another --id or move that file away")
+                raise CurationError(f"{target}: already exists; choose another document id or move that file away")
     return plan
 
 
@@ -370,10 +370,10 @@ def _document_entry(ds: Dataset, r: DocumentRequest, plan: Plan, date: str | Non
         "id": plan.doc_id,
         "organisation": plan.org_id,
         "title": plan.title,
-        "hearing": _one_line(r.hearing, "--hearing") if r.hearing else None,
+        "hearing": _one_line(r.hearing, "the hearing") if r.hearing else None,
         "year": year,
         "date": yaml_date(date),
-        "reference": _one_line(r.reference, "--reference") if r.reference else None,
+        "reference": _one_line(r.reference, "the reference") if r.reference else None,
         "source": Path(os.path.relpath(plan.text_target, ds.path.parent.resolve())).as_posix(),
     }
 
@@ -504,8 +504,8 @@ def _move_into_place(batch: Batch, pending: list[tuple[Path, Path]]) -> None:
         except OSError as exc:
             ids = ", ".join(p.doc_id for p in batch.plans)
             raise CurationError(f"{target}: {exc.strerror or exc} while moving it into place; the dataset "
-                                f"already lists {ids}: run add-document on this dataset again (with any file, "
-                                "or --dry-run) to finish moving the sources into place") from None
+                                f"already lists {ids}: run add-document on this dataset again (with any file) "
+                                "to finish moving the sources into place") from None
     for folder in {t.parent for t, _ in pending}:
         fsync_folder(folder)
 

@@ -54,6 +54,23 @@ class Decision:
 
 
 @dataclass
+class TypedQuote:
+    """A quote the person typed or pasted, found verbatim in the source (shaped like a proposer's candidate)."""
+
+    quote: str
+    line: int
+    end_line: int
+    speaker: str | None = None
+
+
+def typed_quote(source: Source, text: str) -> TypedQuote | None:
+    """`text` as a quote of the source, with its lines; None when the source does not hold it verbatim."""
+    quote = one_line(text)
+    span = source.find(quote) if quote else None
+    return TypedQuote(quote, span.line_start, span.line_end) if span else None
+
+
+@dataclass
 class Step:
     """One undecided issue: the proposal, and what the person has chosen so far."""
 
@@ -61,10 +78,11 @@ class Step:
     proposal: Proposal | None
     stance: str | None = None  # None: no stance chosen or proposed yet
     cited: list[int] = field(default_factory=lambda: [0])  # candidate indices to quote, in order
+    typed: list[TypedQuote] = field(default_factory=list)  # quotes the person typed, after the proposer's
 
     @property
-    def candidates(self) -> list[Candidate]:
-        return list(self.proposal.quotes) if self.proposal else []
+    def candidates(self) -> list[Candidate | TypedQuote]:
+        return [*(self.proposal.quotes if self.proposal else []), *self.typed]
 
     @property
     def reported(self) -> list[Candidate]:
@@ -76,7 +94,7 @@ class Step:
         return self.cited[-1]
 
     @property
-    def quote(self) -> Candidate | None:
+    def quote(self) -> Candidate | TypedQuote | None:
         found = self.candidates
         return found[self.chosen] if 0 <= self.chosen < len(found) else None
 
@@ -96,6 +114,14 @@ class Step:
             return False
         self.cited = [number - 1]
         return True
+
+    def add_typed(self, quote: TypedQuote) -> None:
+        """Quote what the person typed, alone (a known candidate is chosen rather than added twice)."""
+        known = [c.quote for c in self.candidates]
+        if quote.quote not in known:
+            self.typed.append(quote)
+            known.append(quote.quote)
+        self.cited = [known.index(quote.quote)]
 
     def next_quote(self) -> bool:
         """Quote the next candidate alone, cycling; False when there is no other."""

@@ -10,7 +10,8 @@ from typing import Any
 class Column:
     key: str
     header: str
-    # How a terminal shows it: text | org | stance | score | quote | location | number | percent | proximity
+    # How a terminal shows it: text | org | orgs | stance | score | quote | location | number | percent
+    # | proximity. "orgs" is a list "id detail, id detail": records keep the ids, tables show names.
     kind: str = "text"
 
 
@@ -80,6 +81,16 @@ class MapResult:
 
 
 Result = Listing | EvidenceResult | AgreeResult | ChangesResult | MatrixResult | MapResult
+
+
+def named(kind: str, value: Any, labels: dict[str, str]) -> Any:
+    """A cell as people read it: organisation ids (kind org, or each item of kind orgs) as names."""
+    if kind == "org" and isinstance(value, str):
+        return labels.get(value, value)
+    if kind == "orgs" and isinstance(value, str) and value:
+        items = [item.split(" ", 1) for item in value.split(", ")]
+        return ", ".join(" ".join([labels.get(item[0], item[0]), *item[1:]]) for item in items)
+    return value
 
 
 def listing_of(result: Result) -> Listing:

@@ -8,14 +8,15 @@ from typing import Any
 from stancecli.analysis.metric import _issue_title, stance_of
 from stancecli.analysis.sides import _kinds_in_order, _org_label, latest_positions
 from stancecli.model import ABSENT, SYMBOLS, Dataset, Position
-from stancecli.queries import AGAINST, FOR
+from stancecli.queries import AGAINST, FOR, org_labels
 from stancecli.records import Column, Listing
 
 KIND_COLUMNS = [
     Column("issue", "Issue"), Column("kind", "Kind"),
     Column("organisations", "Orgs", "number"), Column("of", "Of", "number"),
     Column("stance", "Mean stance", "stance"), Column("mean", "Score", "number"),
-    Column("members", "Positions"), Column("silent", "Not addressed"), Column("undecided", "Undecided"),
+    Column("members", "Positions", "orgs"), Column("silent", "Not addressed", "orgs"),
+    Column("undecided", "Undecided", "orgs"),
 ]
 
 
@@ -43,7 +44,7 @@ def _undecided_orgs(ds: Dataset, issue: str, orgs: list[str]) -> set[str]:
 def _member_text(ds: Dataset, p: Position) -> str:
     year = ds.document_year(p.source_document)
     via = ", reported" if p.is_reported else ""
-    return f"{_org_label(ds, p.organisation)} {SYMBOLS[p.stance]} ({year}{via})"
+    return f"{p.organisation} {SYMBOLS[p.stance]} ({year}{via})"
 
 
 def by_kind(ds: Dataset, issue_keys: list[str], lang: str) -> Listing:
@@ -63,7 +64,7 @@ def by_kind(ds: Dataset, issue_keys: list[str], lang: str) -> Listing:
             rows.append(row)
             records.append(rec)
     title = "By kind of organisation: " + ", ".join(f"{_issue_title(ds, i, lang)} ({i})" for i in issue_keys)
-    return Listing(KIND_COLUMNS, rows, records, title=title, result_count=found)
+    return Listing(KIND_COLUMNS, rows, records, title=title, result_count=found, labels=org_labels(ds))
 
 
 def _kind_row(ds: Dataset, issue: str, kind: str, orgs: list[str], taken: list[Position],
@@ -74,8 +75,7 @@ def _kind_row(ds: Dataset, issue: str, kind: str, orgs: list[str], taken: list[P
            "stance": stance_of(mean) if mean is not None else ABSENT,
            "mean": round(mean, 2) if mean is not None else "",
            "members": ", ".join(_member_text(ds, p) for p in sorted(taken, key=lambda p: -p.score)),
-           "silent": ", ".join(_org_label(ds, o) for o in silent),
-           "undecided": ", ".join(_org_label(ds, o) for o in unknown)}
+           "silent": ", ".join(silent), "undecided": ", ".join(unknown)}
     rec = {"issue": issue, "kind": kind, "organisations": len(taken), "of": len(orgs),
            "stance": row["stance"], "mean_score": round(mean, 4) if mean is not None else None,
            "min_score": min(scores) if scores else None, "max_score": max(scores) if scores else None,
@@ -92,7 +92,7 @@ def _kind_position(ds: Dataset, p: Position) -> dict[str, Any]:
 
 SIDE_KIND_COLUMNS = [
     Column("kind", "Kind"), Column("count", "Organisations", "number"), Column("of", "Of", "number"),
-    Column("members", "Who"),
+    Column("members", "Who", "orgs"),
 ]
 
 
@@ -115,4 +115,4 @@ def side_by_kind(ds: Dataset, issue_key: str, against: bool, strong: bool, lang:
     verb = "oppose" if against else "support"
     strongly = " strongly" if strong else ""
     title = f"Who {verb}s{strongly}, by kind: {_issue_title(ds, issue_key, lang)} ({issue_key})"
-    return Listing(SIDE_KIND_COLUMNS, rows, records, title=title, result_count=found)
+    return Listing(SIDE_KIND_COLUMNS, rows, records, title=title, result_count=found, labels=org_labels(ds))

@@ -17,7 +17,7 @@ CONFLICT_COLUMNS = [
     Column("mixed", "Mixed", "number"), Column("against", "Against", "number"),
     Column("mean", "Mean", "number"), Column("division", "Division", "number"),
     Column("agreement", "Agreement", "proximity"), Column("verdict", "Verdict"),
-    Column("stances", "Stances"),
+    Column("stances", "Stances", "orgs"),
 ]
 
 
@@ -36,7 +36,7 @@ def conflicts(ds: Dataset, reported: bool = True, min_positions: int = 2, sort: 
     title = (f"Lines of conflict: {len(rows)} issues on which at least {max(1, min_positions)} "
              "organisations took a position, most divided first")
     return Listing(CONFLICT_COLUMNS, rows, [_conflict_record(r, s) for r, s in zip(rows, items)],
-                   title=title)
+                   title=title, labels=labels)
 
 
 def _conflict_row(ds: Dataset, s: IssueSpread, labels: dict[str, str], lang: str) -> dict[str, Any]:
@@ -46,7 +46,7 @@ def _conflict_row(ds: Dataset, s: IssueSpread, labels: dict[str, str], lang: str
             "for": pro, "mixed": mixed, "against": con, "mean": round(s.mean, 2),
             "division": s.division,
             "agreement": s.agreement, "verdict": s.verdict,
-            "stances": ", ".join(f"{labels[k]} {SYMBOLS[stance_of(v)]}" for k, v in ordered)}
+            "stances": ", ".join(f"{k} {SYMBOLS[stance_of(v)]}" for k, v in ordered)}
 
 
 def _conflict_record(row: dict[str, Any], s: IssueSpread) -> dict[str, Any]:

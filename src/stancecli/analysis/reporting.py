@@ -78,8 +78,9 @@ def _issue_section(ds: Dataset, key: str, lang: str, reported: bool, sources: So
 
 
 def _document_record(ds: Dataset, d) -> dict[str, Any]:
-
+    # url, published and kind let a reader elsewhere find and check the document.
     return {"id": d.id, "organisation": _org_label(ds, d.organisation), "title": d.title,
             "hearing": d.hearing, "year": d.year, "date": d.date, "reference": d.reference,
+            "url": d.url, "published": d.published, "kind": d.kind,
             "source": cited_path(ds, d.path), "file": d.path.name,
             "signatories": [s.name + (f" ({s.role})" if s.role else "") for s in d.signatories]}

@@ -33,8 +33,7 @@ Examples:
   stancecli add-document svar.txt --org spekter --org-name Spekter
   --org-kind employer-organisation --title "Uttalelse" --year 2016
 
-Then, per document: stancecli code ID (or stancecli suggest --doc ID),
-and stancecli validate.
+Then, per document: stancecli code ID; then stancecli validate.
 """
 
 
@@ -70,6 +69,7 @@ def add_document(
     from stancecli.adding import DocumentRequest, choose_organisations
     from stancecli.datapath import resolve_data_path
 
+    _check_options(date, year, org, org_name, org_kind, org_short)
     data_path = resolve_data_path(data)
     request = DocumentRequest(files=paths, org=org, title=title, hearing=hearing, date=date, year=year,
                               doc_id=doc_id, reference=reference, org_name=org_name, org_kind=org_kind,
@@ -77,7 +77,19 @@ def add_document(
     docs = _read(request)
     choices = choose_organisations(data_path, request, docs)
     _confirm(docs, choices, yes, dry_run)
-    _report(_plan_and_write(data_path, request, docs, choices, dry_run), dry_run)
+    _report(_plan_and_write(data_path, request, docs, choices, dry_run), dry_run, data_option(data))
+
+
+def _check_options(date, year, org, org_name, org_kind, org_short) -> None:
+    """What the options alone can tell, said in their terms (the library speaks of the data)."""
+    from stancecli.adding import CurationError
+
+    if date is None and year is None:
+        raise CurationError("give --date YYYY-MM-DD or --year YYYY: the document needs a date or a year")
+    if (org_kind or org_short) and not org_name:
+        raise CurationError("--org-kind and --org-short describe a new organisation: give --org-name too")
+    if org_name and not org:
+        raise CurationError("--org-name describes a new organisation: give its id with --org too")
 
 
 def _read(request):
@@ -152,7 +164,14 @@ def _confirm(docs, choices, yes: bool, dry_run: bool) -> None:
                                 "with --org-name and --org-kind too); nothing was changed")
 
 
-def _report(batch, dry_run: bool) -> None:
+def data_option(data: Path | None) -> str:
+    """` --data PATH` as the user gave it, for a command line to copy; empty without --data."""
+    import shlex
+
+    return f" --data {shlex.quote(str(data))}" if data is not None else ""
+
+
+def _report(batch, dry_run: bool, data_flag: str = "") -> None:
     from stancecli.editing import render_entry
     from stancecli.loading import display_path, printable
 
@@ -171,8 +190,10 @@ def _report(batch, dry_run: bool) -> None:
                 print(f"{addition.section}:")
                 for line in render_entry(addition.entry):
                     print(printable(line))
-    first = batch.plans[0].doc_id
-    _say(f"next, per document: stancecli code {first}   (or stancecli suggest --doc {first}), then stancecli validate")
+    if dry_run:
+        return
+    each = ", and the same for each document added above" if len(batch.plans) > 1 else ""
+    _say(f"next: stancecli code {batch.plans[0].doc_id}{data_flag}{each}; then stancecli validate{data_flag}")
 
 
 def register(app: typer.Typer) -> None:

@@ -36,6 +36,7 @@ Keys:
   n          not addressed by the document (written at once)
   1-9  o     quote candidate N / the next one instead
   +          also quote the next candidate (up to three)
+  t          type or paste a quote of your own choosing (found verbatim, or refused)
   s          skip for now
   q          quit (what is written stays written)
   ?  h       this list
@@ -55,7 +56,8 @@ STANCE_KEYS = {"F": "strongly-for", "f": "for", "m": "mixed", "a": "against", "A
 ACCEPT_KEYS = ("", "y", "\r", "\n")
 QUIT_KEYS = ("q", "\x04")  # q, Ctrl-D
 HELP_KEYS = ("?", "h")
-PROMPT = "decide [Enter f F m a A n 1-9 o + s q ?]: "
+PROMPT = "decide [Enter f F m a A n 1-9 o + t s q ?]: "
+TYPED_PROMPT = "quote> "
 SUMMARY_HELP = ("Summary in Norwegian, one line, saying no more than the quote (keep its kan, bør, må); "
                 "edit it, Enter keeps it:")
 SUMMARY_PROMPT = "> "
@@ -182,6 +184,7 @@ class Session:
     path: Path
     keys: TerminalInput | ScriptedInput
     out: TextIO
+    data_flag: str = ""  # " --data PATH" when the dataset was named, for the commands suggested
     tally: Tally = field(default_factory=Tally)
 
     def say(self, text: str = "") -> None:
@@ -213,7 +216,8 @@ class Session:
                 self.say(f"skipped {step.issue}: it comes back next session")
                 return True
             if key in HELP_KEYS:
-                self.say(HELP.split("Keys:")[1].split("Without a terminal")[0].rstrip())
+                for line in HELP.split("Keys:")[1].split("Without a terminal")[0].strip("\n").splitlines():
+                    self.say(line)
                 continue
             if key in ACCEPT_KEYS or key == "n":
                 if key == "n":
@@ -241,6 +245,8 @@ class Session:
                 self._quotes(step, _width())
             else:
                 self.say("no other candidate quote")
+        elif key == "t":
+            self._typed(step)
         elif key.isdigit() and key != "0":
             if step.choose(int(key)):
                 self._quotes(step, _width())
@@ -249,6 +255,23 @@ class Session:
         else:
             return False
         return True
+
+    def _typed(self, step: Step) -> None:
+        """Take a quote typed or pasted by the person: kept only if the source holds it verbatim."""
+        from stancecli.coding import typed_quote
+        from stancecli.model import ABSENT
+
+        self.say("Type or paste the quote, words exactly as in the document (line breaks may differ):")
+        text = self.keys.line(TYPED_PROMPT, "")
+        found = typed_quote(self.source, text)
+        if found is None:
+            what = f"«{' '.join(text.split())}» is not" if text.strip() else "nothing was typed, so nothing is"
+            self.say(f"{what} in {self.doc.source} word for word; the quotes are as they were")
+            return
+        step.add_typed(found)
+        self._quotes(step, _width())
+        if step.stance in (None, ABSENT):
+            self.say("now choose the stance this quote carries (f F m a A), then Enter")
 
     def accept(self, step: Step) -> bool:
         """Write the step's decision; False when there is nothing writable yet."""
@@ -259,7 +282,8 @@ class Session:
             self.say("no stance proposed: choose one (f F m a A) or n for not addressed")
             return False
         if step.stance != ABSENT and step.quote is None:
-            self.say("no candidate quote backs a position here: n for not addressed, or s to skip")
+            self.say("no candidate quote backs a position here: t to type one from the document, "
+                     "n for not addressed, or s to skip")
             return False
         summary = ""
         if step.stance != ABSENT and step.quote is not None:
@@ -363,8 +387,8 @@ class Session:
         if t.refused:
             self.say(f"not written, decided meanwhile by another writer: {', '.join(t.refused)}")
         if left:
-            self.say(f"resume: stancecli code {self.doc.id}")
-        self.say("check: stancecli validate")
+            self.say(f"resume: stancecli code {self.doc.id}{self.data_flag}")
+        self.say(f"check: stancecli validate{self.data_flag}")
 
 
 def _label(stance: str) -> str:
@@ -394,6 +418,7 @@ def code(
         show_default=False, allow_dash=True)] = None,
     data: DataOpt = None,
 ) -> None:
+    from stancecli.cli.add_document import data_option
     from stancecli.coding import steps
     from stancecli.corpus import read_source
     from stancecli.datapath import resolve_data_path
@@ -409,12 +434,13 @@ def code(
     document = ds.documents[doc_id]
     source = read_source(document.path)
     undecided = ds.undecided_issues(doc_id)
+    data_flag = data_option(data)
     if not undecided:
-        print(f"{doc_id}: every codebook issue is decided; check with: stancecli validate")
+        print(f"{doc_id}: every codebook issue is decided; check with: stancecli validate{data_flag}")
         return
     print(f"{doc_id}: {len(undecided)} undecided codebook issue(s); proposing stances ...", flush=True)
     with _key_source(keys) as reader:
-        session = Session(ds, document, source, path, reader, sys.stdout)
+        session = Session(ds, document, source, path, reader, sys.stdout, data_flag)
         session.run(steps(ds, doc_id, source))
         session.farewell(len(undecided) - session.tally.written - len(session.tally.refused))
 

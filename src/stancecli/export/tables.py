@@ -104,7 +104,8 @@ def _positions(ds: Dataset) -> tuple[Table, Table]:
         positions.append({
             "id": pid, "issue": p.issue, "organisation": p.organisation, "document": p.source_document,
             "reported_by": p.reported_by, "stance": p.stance, "score": p.score,
-            "confidence": p.confidence, "note": p.note, "summary_nb": p.summary.nb, "summary_en": p.summary.en,
+            "confidence": p.confidence, "note": p.note, "summary_nb": p.summary.nb,
+            "summary_en": p.summary.en or None,  # a Norwegian-only summary has no English: NULL, not ""
             "quotes": len(p.quotes),
         })
         quotes.extend(_quote_rows(ds, p, pid, len(quotes)))

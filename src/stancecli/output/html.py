@@ -15,6 +15,7 @@ from typing import Any
 
 from stancecli.model import ABSENT, SYMBOLS
 from stancecli.output.palette import STANCE_COLOURS, agreement_colours
+from stancecli.records import named
 
 STANCE_CLASS = {"strongly-for": "s2", "for": "s1", "mixed": "s0", "against": "sm1",
                 "strongly-against": "sm2", ABSENT: "na"}
@@ -211,7 +212,7 @@ def _findings(p: Page) -> Iterable[str]:
     f = p.x.findings
     yield f'<section id="findings" class="findings"{p.en}><h2>Findings</h2><ul>'
     if f.divided:
-        items = "; ".join(f'{_issue_link(p, row["issue"], row["title"])} ({e(row["stances"])}; agreement '
+        items = "; ".join(f'{_issue_link(p, row["issue"], row["title"])} ({e(named("orgs", row["stances"], p.r.conflicts.labels))}; agreement '
                           f'{_fraction(row["agreement"])}, {e(row["verdict"])})' for row in f.divided)
         yield f"<li><strong>Most divided:</strong> {items}.</li>"
     basis = f" (pairs sharing at least {f.min_shared} issues)" if f.min_shared > 1 else ""
@@ -318,7 +319,7 @@ def _conflicts(p: Page) -> Iterable[str]:
         out.append(f'<tr><th scope="row">{_issue_link(p, row["issue"], row["title"])}</th>'
                    + "".join(_td(k.title(), str(row[k]), "num") for k in ("positions", "for", "mixed", "against"))
                    + f'{_agreement_cell(row["agreement"])}{_td("Verdict", e(row["verdict"]))}'
-                   f'{_td("Stances", e(row["stances"]))}</tr>')
+                   f'{_td("Stances", e(named("orgs", row["stances"], p.r.conflicts.labels)))}</tr>')
     out.append("</tbody></table>")
     yield _scroll("".join(out), "Lines of conflict")
     yield "</section>"

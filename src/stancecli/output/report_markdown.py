@@ -14,6 +14,7 @@ from typing import Any
 from stancecli.model import ABSENT, SYMBOLS
 from stancecli.output.grids import STANCE_LEGEND, fraction, map_markdown, matrix_markdown
 from stancecli.output.text import md
+from stancecli.records import named
 
 
 def t(value: Any) -> str:
@@ -53,7 +54,7 @@ def _findings(r, x) -> Iterable[str]:
     yield ""
     if f.divided:
         yield "- **Most divided:** " + "; ".join(
-            f"{t(row['title'])} (`{t(row['issue'])}`: {t(row['stances'])}; agreement "
+            f"{t(row['title'])} (`{t(row['issue'])}`: {t(named('orgs', row['stances'], r.conflicts.labels))}; agreement "
             f"{fraction(row['agreement'])}, {t(row['verdict'])})" for row in f.divided) + "."
     basis = f" (pairs sharing at least {f.min_shared} issues)" if f.min_shared > 1 else ""
     for label, pairs in (("Closest", f.closest), ("Most distant", f.distant)):
@@ -90,7 +91,7 @@ def _conflicts(r, x) -> Iterable[str]:
     yield "|---|---:|---:|---:|---:|---:|---|---|"
     for row in r.conflicts.rows:
         yield (f"| {c(row['title'])} (`{c(row['issue'])}`) | {row['positions']} | {row['for']} | {row['mixed']} | "
-               f"{row['against']} | {fraction(row['agreement'])} | {c(row['verdict'])} | {c(row['stances'])} |")
+               f"{row['against']} | {fraction(row['agreement'])} | {c(row['verdict'])} | {c(named('orgs', row['stances'], r.conflicts.labels))} |")
 
 
 def _changes(r, x) -> Iterable[str]:

@@ -15,7 +15,7 @@ from stancecli.model import ABSENT, ABSENT_SYMBOL, LABEL_OF_SCORE, STYLES, SYMBO
 from stancecli.output.env import MIN_WIDTH, Environment
 from stancecli.output.safe import clean
 from stancecli.queries import UNDECIDED
-from stancecli.records import Column, Listing
+from stancecli.records import Column, Listing, named
 
 UNDECIDED_SYMBOL = "?"
 STANCE_STYLES = {**STYLES, UNDECIDED: "magenta"}
@@ -59,8 +59,8 @@ def short_citation(location: Any) -> list[str]:
 def cell(kind: str, value: Any, labels: dict[str, str] | None = None):
     from rich.text import Text
 
-    if kind == "org" and labels:
-        return Text(clean(labels.get(value, value)))
+    if kind in ("org", "orgs") and labels:
+        return Text(clean(named(kind, value, labels)))
     if kind == "stance" and isinstance(value, str):
         return stance_text(value)
     if kind == "quote" and value:

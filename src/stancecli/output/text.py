@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from stancecli.output.safe import clean
-from stancecli.records import Listing
+from stancecli.records import Listing, named
 
 __all__ = ["clean", "render", "RENDERERS"]
 
@@ -85,8 +85,8 @@ def markdown(listing: Listing) -> Iterable[str]:
                          for c in listing.columns) + "|"
     for row in listing.rows:
         # Markdown is read by people: names where records carry ids.
-        yield "| " + " | ".join(md(listing.labels.get(str(row.get(c.key)), row.get(c.key)) if c.kind == "org"
-                                   else row.get(c.key)) for c in listing.columns) + " |"
+        yield "| " + " | ".join(md(named(c.kind, row.get(c.key), listing.labels))
+                                for c in listing.columns) + " |"
     for note in listing.notes:
         yield ""
         yield f"_{md(note)}_"

@@ -45,9 +45,9 @@ from typing import NamedTuple
 from stancecli.corpus import Source, SourceError, read_source
 from stancecli.search import sentences, text
 
-FORMAT = 6
+FORMAT = 7
 MAGIC = b"STCSEG04"
-MANIFEST_MAGIC = b"STCMAN06"
+MANIFEST_MAGIC = b"STCMAN07"
 FILE_MODE = 0o600
 # After writing, wait until the file clock has surely ticked past the files' stamps, so any
 # later change (damage included) gives them a different ctime (git's "racy" problem).
@@ -85,10 +85,33 @@ class Vocab:
         return self._blob[self._off[tid]:self._off[tid + 1] - 1].decode()
 
     def lookup(self, term: str) -> int | None:
-        at = self._blob.find(b"\n" + term.encode() + b"\n", 0, self._off[-1])
+        listed = self._listed(term)
+        if listed is not None:
+            own = [i & ID_MASK for i in listed[0] if i & TERM_BIT]
+            if own:
+                return own[0]
+        start = self._off[self._by_length.covered] - 1 if self._by_length is not None else 0
+        at = self._blob.find(b"\n" + term.encode() + b"\n", start, self._off[-1])
         if at < 0:
             return None
         return bisect.bisect_left(self._off, at + 1)
+
+    def _listed(self, word: str) -> tuple[Sequence[int], int] | None:
+        """The typo table's ids for `word` (terms flagged with TERM_BIT), and how many terms the
+        table covers; None without a table or when the word is not in it."""
+        table = self._by_length
+        if table is None or not word:
+            return None
+        key = typo_key(0, len(word), word[0])
+        i = bisect.bisect_left(table.keys, key)
+        if i == len(table.keys) or table.keys[i] != key:
+            return None
+        words = table.blob[table.byte_at[i]:table.byte_at[i + 1]].decode().split("\n")[:-1]
+        k = bisect.bisect_left(words, word)
+        if k == len(words) or words[k] != word:
+            return None
+        line = table.line_at[i] + k
+        return table.ids[table.ptr[line]:table.ptr[line + 1]], table.covered
 
     def containing(self, part: str) -> list[tuple[int, str]]:
         """Ids and terms of every term with `part` inside it."""
@@ -113,13 +136,15 @@ class Vocab:
 
     def has_stem(self, stem: str) -> bool:
         """Whether some term of the vocabulary has this stem."""
+        if self._by_length is not None:
+            return bool(self.with_stem(stem))
         if self._stem_off is not None and self._stem_blob is not None and len(self._stem_off) - 1 == len(self):
             return self._stem_blob.find(b"\n" + stem.encode() + b"\n", 0, self._stem_off[-1]) >= 0
         if self._stem_set is None:
             self._stem_set = set(self.all_stems())
         return stem in self._stem_set
 
-    def near(self, word: str, reach: int) -> tuple[list[str], Callable[[int], Sequence[int]]] | None:
+    def near(self, word: str, reach: int) -> tuple[list[str], Callable[[int], Iterable[int]]] | None:
         """Distinct terms and stems that may lie within `reach` edits of `word`: of a length
         within reach, and sharing its first or its last letter. With one edit nothing is
         missed; with two, only a word that differs in both its first and its last letter.
@@ -148,12 +173,12 @@ class Vocab:
         words.extend(self.stem_of(t) for t in range(covered, len(self)))
         n_tail = len(self) - covered
 
-        def ids(k: int) -> Sequence[int]:
+        def ids(k: int) -> Iterable[int]:
             if k >= tail:
                 return (covered + (k - tail) % n_tail,)
             g = bisect.bisect_right(starts, k) - 1
             line = lines[g] + k - starts[g]
-            return table.ids[table.ptr[line]:table.ptr[line + 1]]
+            return {i & ID_MASK for i in table.ids[table.ptr[line]:table.ptr[line + 1]]}
 
         return words, ids
 
@@ -162,8 +187,14 @@ class Vocab:
         vocabulary, where stems are made one by one as asked)."""
         if self._stem_blob is None or self._stem_off is None or len(self._stem_off) - 1 != len(self):
             return None
+        out: list[int] = []
+        first = 0
+        if self._by_length is not None:  # the table answers for the terms it covers; the rest are scanned
+            listed = self._listed(stem)
+            out = [i for i in listed[0] if not i & TERM_BIT] if listed is not None else []
+            first = self._by_length.covered
         needle, blob, off = b"\n" + stem.encode() + b"\n", self._stem_blob, self._stem_off
-        out, at = [], blob.find(needle, 0, off[-1])
+        at = blob.find(needle, off[first] - 1, off[-1])
         while at >= 0:
             out.append(bisect.bisect_left(off, at + 1))
             at = blob.find(needle, at + 1, off[-1])
@@ -193,6 +224,8 @@ class LengthTable:
 
 TYPO_TAIL_SHARE = 0.05  # rewrite the typo table when the terms it misses pass 5 % of those it holds
 TYPO_TAIL_MIN = 2000
+TERM_BIT = 1 << 31  # in the typo table's id lists: this id is the word itself, not a word of this stem
+ID_MASK = TERM_BIT - 1
 MAX_TYPO_LENGTH = 511  # longer words share the last group: the key has nine bits for it
 
 
@@ -612,7 +645,8 @@ class IndexStore:
             return self._rebuild(files, progress, why)
 
     def _rebuild(self, files: list[SourceFile], progress: Progress | None, why: BaseException) -> Snapshot:
-        self.notes.append(f"the search index in {self.root} was damaged ({why}); rebuilt it from the sources")
+        self.notes.append(f"the search index in {self.root} is damaged or from another version ({why}); "
+                          "rebuilt it from the sources")
         for pattern in ("manifest.marshal", "seg-*.bin", "vocab-*", "stems-*", "typo-*", "*.tmp"):
             for p in self.root.glob(pattern):
                 p.unlink(missing_ok=True)
@@ -794,11 +828,9 @@ class IndexStore:
         old = self._lengths(man) if f"typo-{man.generation}.txt" in man.stamps else None
         if old is not None and len(terms) - old.covered <= max(TYPO_TAIL_MIN, int(old.covered * TYPO_TAIL_SHARE)):
             return
-        related: dict[str, list[int]] = {t: [i] for i, t in enumerate(terms)}
+        related: dict[str, list[int]] = {t: [i | TERM_BIT] for i, t in enumerate(terms)}
         for tid, stem in enumerate(self._vocab(man).all_stems()):
-            got = related.setdefault(stem, [])
-            if not got or got[-1] != tid:
-                got.append(tid)
+            related.setdefault(stem, []).append(tid)
         related.pop("", None)
         groups: dict[int, list[str]] = {}
         for w in related:
@@ -809,7 +841,7 @@ class IndexStore:
         byte_at, line_at, ptr, ids = array("I"), array("I"), array("I", [0]), array("I")
         parts, pos, line = [], 0, 0
         for key in keys:
-            words = groups[key]
+            words = sorted(groups[key])  # sorted: a word is found by bisection within its group
             chunk = "".join(w + "\n" for w in words).encode()
             byte_at.append(pos)
             line_at.append(line)

@@ -194,7 +194,7 @@ class Matcher:
             hits = ks if hits is None else hits & ks
         if len(per_word) == 1:
             return hits or set()
-        return {k for k in hits or () if _phrase_at(self.doc.sentences[k].words, per_word)}
+        return {k for k in hits or () if _phrase_at(self.doc.words(k), per_word)}
 
 
 def _phrase_at(words: list[str], per_word: list[set[str]]) -> bool:
@@ -261,7 +261,7 @@ class Proposer:
         taken = {s.k for s in scored}
         verdicts = []
         for s in scored:
-            words = self.doc.sentences[s.k].words
+            words = self.doc.words(s.k)
             s.speaker = self.speaker_of(s.k)
             positions = {i for i, w in enumerate(words) if w in names}
             s.reading = cue_module.read(words, positions, investigate_is_for)
@@ -285,9 +285,9 @@ class Proposer:
     def _verdict_after(self, s: _Scored, taken: set[int]) -> _Scored | None:
         """A short sentence with a cue right after one that names the issue ("Dette støttes fullt ut.")."""
         nxt = s.k + 1
-        if s.relevance < ADDRESSED_AT or nxt >= len(self.doc.sentences) or nxt in taken:
+        if s.relevance < ADDRESSED_AT or nxt >= len(self.doc) or nxt in taken:
             return None
-        words = self.doc.sentences[nxt].words
+        words = self.doc.words(nxt)
         if len(words) > VERDICT_MAX_WORDS or self.speaker_of(nxt) is not None or s.speaker is not None:
             return None
         reading = cue_module.read(words)
@@ -316,17 +316,16 @@ class Proposer:
         return self._headers[k]
 
     def _find_header(self, k: int) -> tuple[str, float] | None:
-        sentences, text = self.doc.sentences, self.doc.source.text
-        j = k
+        doc, j = self.doc, k
         for _ in range(MAX_LIST_ITEMS):
-            if j <= 0 or not (sentences[j].bullet or not sentences[j].line_start):
+            if j <= 0 or not doc.is_item(j):
                 return None
             j -= 1
-            head = sentences[j]
-            if text[head.end - 1:head.end] == ":" and len(head.words) <= VERDICT_MAX_WORDS:
-                reading = cue_module.read(head.words)
+            words = doc.words(j)
+            if doc.text_of(j).endswith(":") and len(words) <= VERDICT_MAX_WORDS:
+                reading = cue_module.read(words)
                 if reading.cues and self.speaker_of(j) is None:
-                    return f"listed under '{' '.join(head.words)}:'", reading.score
+                    return f"listed under '{' '.join(words)}:'", reading.score
                 return None
         return None
 
@@ -337,13 +336,13 @@ class Proposer:
         seen: set[str] = set()
         src = self.doc.source
         for s in ranked:
-            sent = self.doc.sentences[s.k]
-            quote = quote_of(self.doc, s.k) if len(sent.words) >= MIN_QUOTE_WORDS else None
-            if not quote or quote in seen:
+            found = quote_of(self.doc, s.k) if len(self.doc.words(s.k)) >= MIN_QUOTE_WORDS else None
+            if not found or found[0] in seen:
                 continue
+            quote, start, end = found
             seen.add(quote)
             out.append(Candidate(
-                quote=quote, line=src.line_of(sent.start), end_line=src.line_of(sent.end - 1),
+                quote=quote, line=src.line_of(start), end_line=src.line_of(end - 1),
                 score=round(s.rank, 3), matched=[*s.matched, *s.reading.reasons()],
                 speaker=s.speaker.name if s.speaker else None,
                 speaker_ids=list(s.speaker.ids) if s.speaker else [],
