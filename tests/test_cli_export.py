@@ -238,3 +238,14 @@ def test_xlsx_text_that_looks_like_a_formula_stays_text(cli, tmp_path, openpyxl)
     header = [c.value for c in sheet[1]]
     cell = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == "anbud")[header.index("Summary")]
     assert cell.data_type == "s" and cell.value == "=1+1 er ikke en formel."
+
+
+def test_a_norwegian_only_summary_has_no_english_in_the_export_null_not_empty(cli, tmp_path):
+    data = minidata.make(tmp_path, minidata.YAML.replace("    en: Testforbundet opposes tendering.\n", ""))
+    out = tmp_path / "out.db"
+    assert cli("export", "sqlite", str(out), "--data", str(data)).exit_code == 0
+    db = sqlite_utils.Database(out)
+    assert rows(db, "select issue, summary_nb, summary_en from positions order by issue") == [
+        {"issue": "anbud", "summary_nb": "Testforbundet er imot anbud.", "summary_en": None},
+        {"issue": "egenregi", "summary_nb": "Testforbundet vil ha mer egenregi.",
+         "summary_en": "Testforbundet wants more in-house work."}]

@@ -30,7 +30,11 @@ class Matrix:
 
 
 def proximity_cells(sides: list[Profile]) -> dict[tuple[str, str], Proximity]:
-    return {(a.key, b.key): proximity(a.scores, b.scores) for a in sides for b in sides}
+    """Every ordered pair, each unordered pair computed once (proximity is symmetric)."""
+    cells = {(a.key, a.key): proximity(a.scores, a.scores) for a in sides}
+    for a, b in combinations(sides, 2):
+        cells[(a.key, b.key)] = cells[(b.key, a.key)] = proximity(a.scores, b.scores)
+    return cells
 
 
 def _evidence_weighted(p: Proximity, weight: float = 1.0) -> float:
