@@ -47,6 +47,13 @@ BEGIN, END = "<!-- suggest:begin -->", "<!-- suggest:end -->"
 TOP = 3
 BIG_BYTES = 50 * 1024 * 1024
 GOALS = {"recall": 0.85, "side": 0.80}
+# The cues the issue and the brief named before anyone looked at the documents: scoring with only
+# these shows how much of the result comes from cues designed while reading the five documents.
+BRIEF_CUES = [
+    (r"støtte[rs]?|støttes|går inn for|er positiv\w* til", 1.0, True),
+    (r"er imot|advare[rs]? mot|er skeptisk\w* til|frarå\w*|bør ikke", -1.0, True),
+    (r"bør", 0.8, False),
+]
 CONFIDENCE_BINS = [(0.0, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 1.01)]
 
 
@@ -120,12 +127,16 @@ def evaluate(ds: Dataset) -> Tally:
                 for t in (tally, doc_tally):
                     t.recall_all += 1
                     t.recall_hit += overlaps(curated, offered)
+        own_quoted = spans(source, [q.text for p in ds.positions if p.document == doc_id for q in p.quotes])
         for position in reported:
             proposal = proposals[position.issue]
             curated = spans(source, [q.text for q in position.quotes])
             right = any(position.organisation in c.speaker_ids and overlaps(curated, spans(source, [c.quote]))
                         for c in proposal.reported)
-            as_own = overlaps(curated, spans(source, [c.quote for c in proposal.quotes]))
+            # A sentence the document also speaks in itself ("Vi støtter Ekspertgruppens forslag") may be
+            # offered as its own; any other reported sentence must not be.
+            alone = [span for span in curated if not overlaps([span], own_quoted)]
+            as_own = overlaps(alone, spans(source, [c.quote for c in proposal.quotes]))
             for t in (tally, doc_tally):
                 t.reported_all += 1
                 t.reported_right += right
@@ -169,7 +180,7 @@ def _score_pair(tally: Tally, doc_tally: Tally, proposal: Proposal, truth: str, 
 def big_source(workdir: Path) -> Path:
     """A 50 MB source: seed sentences recombined by bench/gen_corpus.py, concatenated."""
     target = workdir / "big-50mb.txt"
-    if target.exists() and target.stat().st_size == BIG_BYTES:
+    if target.exists() and target.stat().st_size >= BIG_BYTES - 2048:
         return target
     corpus = workdir / "corpus"
     if not corpus.exists():
@@ -233,7 +244,18 @@ def _share(n: int, d: int) -> str:
     return f"{n / d:.2f} ({n}/{d})" if d else "n/a"
 
 
-def report(tally: Tally, times: dict[str, list[float]] | None, runs: int) -> str:
+def _with_cues(entries, run):
+    from stancecli.suggest import cues
+
+    saved = cues._CUES
+    cues._CUES = cues.compile_cues(entries)
+    try:
+        return run()
+    finally:
+        cues._CUES = saved
+
+
+def report(tally: Tally, times: dict[str, list[float]] | None, runs: int, brief: Tally | None = None) -> str:
     lines = [BEGIN, "## Stance proposals", ""]
     lines += [
         f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, {os.cpu_count()} cores, Python "
@@ -253,7 +275,8 @@ def report(tally: Tally, times: dict[str, list[float]] | None, runs: int) -> str
         f"| baseline: all not-addressed | {_share(tally.absent_right, tally.pairs)} | |",
         f"| exact label (five-point scale or not-addressed) | {_share(tally.exact_right, tally.pairs)} | |",
         f"| (c) reported views offered as the right actor's | {_share(tally.reported_right, tally.reported_all)} | |",
-        f"| reported views offered as the document's own words | {tally.reported_as_own} of {tally.reported_all} | 0 |",
+        f"| reported views offered as the document's own words (sentences no own position quotes) | "
+        f"{tally.reported_as_own} of {tally.reported_all} | 0 |",
         "",
         "Per document (a, b):",
         "",
@@ -267,15 +290,52 @@ def report(tally: Tally, times: dict[str, list[float]] | None, runs: int) -> str
               "| curated \\ proposed | " + " | ".join(sides) + " |", "|---|" + "---:|" * len(sides)]
     for truth in sides:
         lines.append(f"| {truth} | " + " | ".join(str(tally.confusion[(truth, p)]) for p in sides) + " |")
+    if brief is not None:
+        lines += ["", "The same with only the cues named in the issue before the documents were read (støtter, går "
+                  "inn for, er positiv til, er imot, advarer mot, er skeptisk til, frarår, bør / bør ikke), "
+                  "negation, hedges, conditions and every other rule unchanged:", "",
+                  "| measure | all cues | named cues only |", "|---|---:|---:|",
+                  f"| (a) top-3 quote | {_share(tally.recall_hit, tally.recall_all)} | "
+                  f"{_share(brief.recall_hit, brief.recall_all)} |",
+                  f"| (b) right side | {_share(tally.side_right, tally.pairs)} | {_share(brief.side_right, brief.pairs)} |",
+                  f"| exact label | {_share(tally.exact_right, tally.pairs)} | {_share(brief.exact_right, brief.pairs)} |"]
     lines += ["", "Confidence against how often the side was right:", "", "| confidence | proposals | right side |",
               "|---|---:|---:|"]
     for lo, hi in CONFIDENCE_BINS:
         n = tally.bins[(lo, hi)]
         lines.append(f"| {lo:.1f}–{min(hi, 1.0):.1f} | {n} | {_share(tally.bins_right[(lo, hi)], n)} |")
+    lines += ["", *NOTES_ON_QUALITY]
     if times:
         lines += _timing_lines(times, runs)
+        lines += ["", *NOTES_ON_TIMING]
     lines += ["", END]
     return "\n".join(lines)
+
+
+NOTES_ON_QUALITY = [
+    "These figures are optimistic. The cue lexicon, the weights and the thresholds in "
+    "`src/stancecli/suggest/` were designed while reading these same five documents, so leaving one "
+    "document out hides its positions from the proposer but not from its designer; the column with only "
+    "the cues named in the issue beforehand shows how much of the side accuracy rests on cues found "
+    "in them. Expect less on a new hearing. Five documents and 100 pairs are few: one pair is one "
+    "percentage point.",
+    "",
+    "(c) counts a curated reported position as found when a candidate in `reported` overlaps its quote "
+    "and names its organisation (`speaker_ids`). Sentences of the document's own that refer to another "
+    "actor's view (\"Vi støtter Ekspertgruppens forslag\") are offered both as the document's own "
+    "quote and as that actor's reported view; descriptions of the hearing proposal (\"I "
+    "høringsforslaget ...\", \"Det understrekes i utkastet ...\") are attributed to the proposal, "
+    "which names no organisation, so they count as misses in (c).",
+]
+NOTES_ON_TIMING = [
+    "The 50 MB source is the search benchmark's synthetic corpus (`bench/gen_corpus.py`, seed "
+    "sentences recombined and re-wrapped) concatenated into one file; the baseline reads it and lists "
+    "its words with one regular expression, which any proposer must at least do. Past 4 MiB the "
+    "proposer splits sentences with a plain splitter instead of the search library's careful one, and "
+    "it tokenises and indexes each distinct sentence once: the synthetic source repeats the seeds' "
+    "sentences (about 63,000 distinct of 630,000), so a real 50 MB text of distinct sentences "
+    "would take longer than this figure.",
+]
 
 
 def _timing_lines(times: dict[str, list[float]], runs: int) -> list[str]:
@@ -308,11 +368,12 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=ROOT / "bench" / "out" / "suggest")
     args = parser.parse_args()
     tally = evaluate(load_or_fail(DATA))
+    brief = _with_cues(BRIEF_CUES, lambda: evaluate(load_or_fail(DATA)))
     times = None
     if not args.no_timing:
         args.workdir.mkdir(parents=True, exist_ok=True)
         times = timings(args.runs, args.workdir)
-    section = report(tally, times, args.runs)
+    section = report(tally, times, args.runs, brief)
     print(section)
     if args.write:
         write(section)
@@ -334,3 +395,33 @@ def mismatches() -> None:
                 top = p.quotes[0].quote[:100] if p.quotes else ""
                 print(f"{doc_id:12} {p.issue:28} curated {truth:16} proposed {p.stance:16} {p.confidence:.2f} "
                       f"{'; '.join(p.reasons)[:120]} | {top}")
+
+
+def reported_misses() -> None:
+    """Debugging aid: curated reported positions not offered as the right actor's."""
+    ds = load_or_fail(DATA)
+    for doc_id, document in ds.documents.items():
+        source = read_source(document.path)
+        for position in (p for p in ds.positions if p.reported_by == doc_id):
+            (proposal,) = propose(without(ds, doc_id), doc_id, source, [position.issue], limit=TOP)
+            curated = spans(source, [q.text for q in position.quotes])
+            got = [(c.speaker, c.speaker_ids) for c in proposal.reported if overlaps(curated, spans(source, [c.quote]))]
+            own = overlaps(curated, spans(source, [c.quote for c in proposal.quotes]))
+            if not any(position.organisation in ids for _, ids in got):
+                print(f"{doc_id:12} {position.issue:24} {position.organisation:20} got={got} own={own} | "
+                      f"{position.quotes[0].text[:110]}")
+
+
+def recall_misses() -> None:
+    """Debugging aid: curated own positions whose quote is not among the top quotes."""
+    ds = load_or_fail(DATA)
+    codebook = [k for k, i in ds.issues.items() if i.codebook]
+    for doc_id, document in ds.documents.items():
+        source = read_source(document.path)
+        proposals = {p.issue: p for p in propose(without(ds, doc_id), doc_id, source, codebook, limit=TOP)}
+        for position in (p for p in ds.positions if p.document == doc_id and p.issue in proposals):
+            curated = spans(source, [q.text for q in position.quotes])
+            offered = proposals[position.issue].quotes
+            if not overlaps(curated, spans(source, [c.quote for c in offered])):
+                print(f"{doc_id:12} {position.issue:26} {proposals[position.issue].stance:14} | "
+                      f"{position.quotes[0].text[:90]} || {offered[0].quote[:60] if offered else ''}")

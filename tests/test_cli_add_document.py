@@ -324,6 +324,7 @@ def test_bundled_dataset_of_an_installed_package_is_not_edited(cli, copy, tmp_pa
     (tmp_path / "svar.txt").write_text(TEXT, encoding="utf-8")
     err = refused(cli, copy, tmp_path, "svar.txt", "--org", "ntl", "--title", "T", "--year", "2016")
     assert err.startswith("stancecli: the bundled dataset is part of the installed package and is not edited")
+    assert "--data PATH" in err  # how to name a copy instead
 
 
 def test_full_disk_while_writing_the_dataset_leaves_everything_as_it_was(cli, copy, tmp_path, monkeypatch):
@@ -408,7 +409,7 @@ def test_docx_paragraphs_tables_and_letterhead_become_the_text(cli, copy, tmp_pa
                                         "NTL er imot anbudsutsetting av arbeidsmarkedstiltak.\n\nTiltak | Syn\n\n"
                                         "NAV bør gjøre mer i egenregi.\n")
     assert (copy / "seeds" / "ntl-2016.docx").read_bytes() == (tmp_path / "svar.docx").read_bytes()
-    assert "title «Norsk Tjenestemannslag»" in result.stdout
+    assert "title «Høringssvar om tiltak»" in result.stdout  # the heading, not the letterhead
 
 
 def test_html_keeps_paragraphs_and_leaves_out_scripts(cli, copy, tmp_path):

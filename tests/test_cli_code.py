@@ -146,6 +146,15 @@ def test_a_typed_quote_the_document_does_not_hold_is_refused(coded, data):
     assert data.read_bytes() == before
 
 
+def test_the_bundled_dataset_of_an_installed_package_is_not_coded(coded, data, tmp_path, monkeypatch):
+    monkeypatch.setattr("stancecli.adding.BUNDLED", tmp_path)
+    before = data.read_bytes()
+    result = coded("n", "", "TF er imot anbud.")
+    assert result.exit_code == 2 and "--data PATH" in result.stderr
+    assert "proposing" not in result.stdout
+    assert data.read_bytes() == before
+
+
 def test_an_unreadable_keys_file_is_a_clear_error(cli, data, tmp_path):
     result = cli("code", "tf-2020", "--data", str(data), "--keys", str(tmp_path / "missing.txt"))
     assert result.exit_code == 2 and "cannot read the keys" in result.stderr
@@ -255,3 +264,78 @@ def test_ctrl_c_in_a_session_ends_quietly_and_keeps_what_was_written(data, tmp_p
     assert status == 130
     assert "Traceback" not in term.seen
     assert data.read_bytes() == written
+
+
+# ---------------------------------------------------------------- views the document reports of others
+
+REPORTED = "NHO mener at anbud gir bedre tiltak."
+NHO = "- id: nho\n  name: Næringslivets Hovedorganisasjon\n  short: NHO\n  kind: employer-organisation\n"
+
+
+@pytest.fixture
+def reporting(cli, tmp_path, monkeypatch):
+    """Run `code tf-2020` on a response that reports NHO's view on anbud (with the given key lines)."""
+    from minidata import SOURCE
+    from test_coding import FakeCandidate, FakeProposal
+
+    data = make(tmp_path, CODING_YAML.replace("\ndocuments:\n", NHO + "\ndocuments:\n", 1),
+                SOURCE + "\n" + REPORTED + "\n")
+
+    def propose(ds, doc_id, source, issues=None, limit=3):
+        view = FakeCandidate(REPORTED, 8, 8, speaker="NHO")
+        view.speaker_ids, view.stance = list(run.speaker_ids), "for"  # type: ignore[attr-defined]
+        out = {"utbytte": FakeProposal("utbytte", "not-addressed", 0.6, []),
+               "anbud": FakeProposal("anbud", "against", 0.8, [FakeCandidate(QUOTE, 3, 4)], [view])}
+        return [out[k] for k in issues or out]
+
+    monkeypatch.setattr("stancecli.suggest.propose", propose, raising=False)
+
+    def run(*lines: str):
+        keys = tmp_path / "keys.txt"
+        keys.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+        return cli("code", "tf-2020", "--data", str(data), "--keys", str(keys))
+
+    run.data = data  # type: ignore[attr-defined]
+    run.speaker_ids = ["nho"]  # type: ignore[attr-defined]  # the organisations the proposer saw speak
+    return run
+
+
+def test_a_reported_view_is_recorded_as_that_organisations_position_and_the_own_one_is_still_decided(cli, reporting):
+    result = reporting("n", "r", "m", "", "", "TF er imot anbud.")
+    assert result.exit_code == 0, result.output
+    assert "r1 [NHO] line 8" in result.stdout
+    ds = load_or_fail(reporting.data)
+    [nho] = [p for p in ds.positions if p.organisation == "nho"]
+    assert (nho.issue, nho.reported_by, nho.stance) == ("anbud", "tf-2020", "mixed")
+    assert [(q.text, q.speaker) for q in nho.quotes] == [(REPORTED, "NHO")]
+    assert nho.summary.nb == f"Ifølge TF: «{REPORTED}»"
+    [anbud] = own(reporting.data, "anbud")
+    assert (anbud.organisation, anbud.stance) == ("tf", "against")  # the document's own position, decided after
+    assert "wrote 1 position(s), 1 reported view(s) of others and 1 not-addressed" in result.stdout
+    assert cli("validate", "--data", str(reporting.data)).exit_code == 0
+
+
+def test_a_reported_view_is_recorded_once(reporting):
+    result = reporting("s", "r", "", "", "r", "", "", "q")  # Enter keeps the proposed 'for'
+    assert "is already recorded; nothing was written" in result.stdout
+    assert [p.stance for p in load_or_fail(reporting.data).positions if p.organisation == "nho"] == ["for"]
+
+
+def test_a_reported_view_needs_a_stance_and_an_organisation_of_the_dataset(reporting):
+    before = reporting.data.read_bytes()
+    result = reporting("s", "r", "x", "q")  # 'x' is no stance key
+    assert "no stance chosen; nothing was recorded" in result.stdout
+    reporting.speaker_ids = []  # the proposer could not tell who speaks: the person is asked
+    result = reporting("s", "r", "Arbeidsgiverforeningen", "q")
+    assert "unknown organisation 'Arbeidsgiverforeningen'" in result.stdout and "nothing was recorded" in result.stdout
+    result = reporting("s", "r", "tf", "q")
+    assert "wrote tf-2020: its view is the document's own position; nothing was recorded" in result.stdout
+    assert reporting.data.read_bytes() == before
+
+
+def test_a_reported_view_typed_as_a_name_is_resolved(reporting):
+    reporting.speaker_ids = []
+    result = reporting("s", "r", "Næringslivets hovedorganisasjon", "a", "", "q")
+    assert result.exit_code == 0, result.output
+    assert [(p.organisation, p.stance) for p in load_or_fail(reporting.data).positions
+            if p.reported_by == "tf-2020"] == [("nho", "against")]

@@ -331,3 +331,38 @@ def test_phone_and_laptop_nothing_runs_off_and_every_link_resolves(cli, tmp_path
         assert seen["citations"] > 0
         assert seen["strongForColour"] == ["rgb(30, 123, 52)"]  # the style sheet applies under the CSP
         assert not set(seen["stanceColours"]) & set(seen["agreementColours"])
+
+
+# ---------------------------------------------------------------- a pair nobody has coded yet
+
+@pytest.fixture
+def half_coded(tmp_path) -> Path:
+    """Testforbundet's response is coded on anbud; Nyforbundet's only on a further issue, not on anbud."""
+    import minidata
+
+    yaml = minidata.YAML.replace(
+        "\ndocuments:\n", "- id: nf\n  name: Nyforbundet\n  short: NF\n  kind: union\n\ndocuments:\n", 1
+    ).replace("\nissues:\n", "- id: nf-2020\n  organisation: nf\n  title: Svar fra NF\n  year: 2020\n"
+                              "  source: ../seeds/nf.txt\n\nissues:\n", 1
+    ).replace("\nnot_addressed:\n", "- issue: egenregi\n  document: nf-2020\n  stance: for\n  summary:\n"
+                                     "    nb: NF vil at NAV gjør mer selv.\n  quotes:\n  - NAV bør gjøre mer selv.\n"
+                                     "\nnot_addressed:\n", 1)
+    data = minidata.make(tmp_path, yaml)
+    (tmp_path / "seeds" / "nf.txt").write_text("Høringssvar fra Nyforbundet\n\nNAV bør gjøre mer selv.\n",
+                                              encoding="utf-8")
+    return data
+
+
+def test_a_pair_nobody_has_coded_is_shown_as_undecided_not_as_not_addressed(cli, half_coded):
+    md = cli("report", "--data", str(half_coded), "-f", "markdown", "-o", "-").stdout
+    position_map = md.split("## Position map")[1].split("\n## ")[0].splitlines()
+    [header] = [line for line in position_map if line.startswith("| Issue |")]
+    [anbud] = [line for line in position_map if line.startswith("| anbud |")]
+    cells = dict(zip(header.split(" | "), anbud.split(" | ")))
+    assert (cells["TF"], cells["NF"]) == ("-", "?")  # against; not coded yet
+    assert "? undecided (not yet coded)" in md
+    page = parse(cli("report", "--data", str(half_coded), "-o", "-").stdout)
+    head, *rows = page.tables["grid map"]
+    [row] = [r for r in rows if r[0] == "Anbud på arbeidsmarkedstiltak"]
+    cells = dict(zip(head, row))
+    assert (cells["TF"], cells["NF"]) == ("-", "?")

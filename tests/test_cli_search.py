@@ -132,6 +132,10 @@ def test_a_dash_searches_standard_input(cli):
                                 input="Innledning.\nVi er imot anbuds-\nutsetting av tiltak.\n")
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "(standard input):2:12:Vi er imot anbudsutsetting av tiltak.\n"
+    mixed = CliRunner().invoke(app, ["search", "anbud", "-", "seeds"], input="anbud\n")
+    assert mixed.exit_code == 2 and "cannot be searched together with files" in mixed.stderr
+    filtered = CliRunner().invoke(app, ["search", "anbud", "-", "--org", "ntl"], input="anbud\n")
+    assert filtered.exit_code == 2 and "standard input is not one of them" in filtered.stderr
 
 
 def test_a_pipe_is_searched_when_no_path_is_given(tmp_path):

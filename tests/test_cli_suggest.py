@@ -82,10 +82,11 @@ def test_terminal_view_says_these_are_proposals_to_confirm(cli, mini, terminal):
     assert "seeds/tf.txt:5-6" in out
 
 
-def test_the_positional_issue_still_works(cli, mini):
-    result = cli("suggest", "anbud", "--doc", "tf-2020", "--data", str(mini))
+def test_the_older_positional_form_still_prints_stubs(cli, mini):
+    result = cli("suggest", "anbud", "--doc", "tf-2020", "--data", str(mini), "-n", "1")
     assert result.exit_code == 0
-    assert {r[0] for r in tsv_rows(result.stdout)} == {"anbud"}
+    (position,) = yaml.safe_load(result.stdout)
+    assert position["issue"] == "anbud" and position["quotes"] == ["Vi er imot anbudsutsetting av arbeidsmarkedstiltak."]
 
 
 def test_issue_and_document_may_be_named_loosely(cli, mini):
@@ -102,7 +103,7 @@ def test_suggest_changes_no_file(cli, mini):
 
 
 def test_yaml_stubs_paste_as_positions_but_do_not_validate_unconfirmed(cli, mini):
-    result = cli("suggest", "--doc", "tf-2020", "--data", str(mini), "--yaml")
+    result = cli("suggest", "--doc", "tf-2020", "--data", str(mini), "--yaml", "-n", "1")
     assert result.exit_code == 0, result.stderr
     (position,) = yaml.safe_load(result.stdout)
     assert position["issue"] == "anbud" and position["document"] == "tf-2020"

@@ -76,3 +76,27 @@ def test_a_proposal_says_where_it_comes_from(dataset):
     proposal = propose(dataset, "Høringssvar fra NTL\n" + BODY)
     assert proposal is not None
     assert proposal.describe() == "'ntl' (Norsk Tjenestemannslag), from line 1: «Høringssvar fra NTL»"
+
+
+def test_a_view_reported_in_the_first_lines_does_not_make_its_holder_the_author(dataset):
+    text = ("Attføringsforum Vest\n\nHøringssvar – nye regler for arbeidsmarkedstiltak\n\n"
+            "NHO mener at kommersielle leverandører bør slippe til. Det deler ikke forumet.\n" + BODY)
+    proposal = propose(dataset, text)
+    assert proposal is not None and proposal.new
+    assert (proposal.org_id, proposal.name, proposal.line) == ("attforingsforum-vest", "Attføringsforum Vest", 1)
+
+
+def test_the_author_named_as_the_subject_is_still_proposed_when_nothing_else_names_one(dataset):
+    proposal = propose(dataset, "Høringssvar om tiltak\n\nNTL er imot anbudsutsetting.\n" + BODY)
+    assert proposal is not None and (proposal.org_id, proposal.new) == ("ntl", False)
+
+
+@pytest.mark.parametrize(("first_line", "name"), [
+    ("Høringssvar fra Rådet for personer med funksjonsnedsettelse i Fjordfylket",
+     "Rådet for personer med funksjonsnedsettelse i Fjordfylket"),
+    ("Høringssvar fra Brukerforeningen Arbeid for alle", "Brukerforeningen Arbeid for alle"),
+    ("Høringssvar fra Bergen kommune. Kommunen er imot anbud", "Bergen kommune"),
+])
+def test_a_name_with_lower_case_words_after_for_is_kept_whole(dataset, first_line, name):
+    proposal = propose(dataset, first_line + "\n" + BODY)
+    assert proposal is not None and proposal.name == name

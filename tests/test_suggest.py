@@ -106,10 +106,12 @@ def test_reported_speakers(sentence, speaker):
     assert p.reported[0].speaker == speaker
 
 
-def test_an_endorsement_of_another_actor_stays_the_documents_own():
-    p = run("Vi støtter Ekspertgruppens forslag om anbud på arbeidsmarkedstiltak.\n")
-    assert p.quotes and p.quotes[0].speaker is None and not p.reported
+def test_an_endorsement_of_another_actors_view_is_the_documents_own_and_names_that_actor():
+    sentence = "Vi støtter Ekspertgruppens forslag om anbud på arbeidsmarkedstiltak."
+    p = run(sentence + "\n")
+    assert p.quotes[0].quote == sentence and p.quotes[0].speaker is None
     assert side(p.stance) == "for"
+    assert [(c.quote, c.speaker) for c in p.reported] == [(sentence, "Ekspertgruppen")]
 
 
 def test_a_short_verdict_after_the_sentence_naming_the_issue_carries_it():

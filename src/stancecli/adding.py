@@ -43,6 +43,9 @@ from stancecli.orgproposal import OrgProposal
 BUNDLED = Path(__file__).resolve().parent / "bundled"
 PENDING_SUFFIX = ".stancecli-new"
 MAX_TITLE_CHARS = 160
+TITLE_SEARCH_LINES = 12  # non-blank lines: letterhead, addressee, date, then the heading
+_HEADING = re.compile(r"(?:høringssvar|høringsuttalelse|høringsuttale|høringsinnspill|høringsnotat|høring|"
+                      r"uttalelse|innspill|merknader)\b", re.IGNORECASE)
 ORIGINAL_KINDS = ("pdf", "docx", "html")
 UNCHANGED = "the dataset and its sources are as they were"
 
@@ -249,9 +252,14 @@ def plan_batch(data_path: Path, request: DocumentRequest, docs: list[Extracted],
     return Batch(data_path, old_yaml, new_yaml, plans)
 
 
+def is_bundled(data_path: Path) -> bool:
+    """Whether the path is the dataset installed with the package."""
+    return BUNDLED in data_path.resolve().parents
+
+
 def refuse_bundled(data_path: Path) -> None:
     """The dataset installed with the package is never edited (checked before anything, the lock included)."""
-    if BUNDLED in data_path.resolve().parents:
+    if is_bundled(data_path):
         raise CurationError("the bundled dataset is part of the installed package and is not edited; copy it "
                             "(stances.yaml and its sources) to a folder of your own and add to the copy")
 
@@ -307,8 +315,11 @@ def _document_id(ds: Dataset, wanted: str | None, org_id: str, year: int, taken:
 
 
 def _title_from(doc: Extracted) -> str:
-    """The document's first line (its heading), else its file name."""
-    first = next((" ".join(line.split()) for line in doc.text.split("\n") if line.strip()), "")
+    """The document's heading: a "Høringssvar …" line among its first lines (a letterhead often comes
+    first: name, address), else its first line, else its file name."""
+    lines = [" ".join(line.split()) for line in doc.text.split("\n") if line.strip()]
+    headings = [line for line in lines[:TITLE_SEARCH_LINES] if _HEADING.match(line) and not line.endswith(".")]
+    first = headings[0] if headings else (lines[0] if lines else "")
     if len(first) > MAX_TITLE_CHARS or len(first.split()) < 2:
         first = doc.path.stem
     return _one_line(first, "the title")

@@ -47,6 +47,10 @@ class Decision:
     stance: str  # a key of STANCES, or ABSENT
     quotes: list[str] = field(default_factory=list)
     summary: str = ""  # one line of Norwegian
+    # A view the document reports of another organisation: that organisation's id, and who speaks
+    # in the quotes (as the document names them). None: the document's own position.
+    holder: str | None = None
+    speaker: str | None = None
 
     @property
     def addressed(self) -> bool:
@@ -226,6 +230,10 @@ def edited(text: str, doc_id: str, decision: Decision) -> tuple[str, int]:
     if not isinstance(data, dict):
         raise CodingError("the dataset's top level is not a mapping, so it cannot be edited")
     org = _organisation_of(data, doc_id)
+    if decision.holder is not None:
+        if decision.holder == org:
+            raise CodingError(f"'{org}' wrote {doc_id}: its view is the document's own position, not a reported one")
+        return _reported(text, data, doc_id, decision)
     if _decided(data, doc_id, decision.issue):
         raise AlreadyDecided(f"'{decision.issue}' was decided for {doc_id} by another writer meanwhile; "
                              "nothing was written for it")
@@ -237,6 +245,37 @@ def edited(text: str, doc_id: str, decision: Decision) -> tuple[str, int]:
 
     result = insert(text, [Addition("positions", position_entry(org, doc_id, decision))])
     return result.text, result.lines[0]
+
+
+def _reported(text: str, data: dict, doc_id: str, decision: Decision) -> tuple[str, int]:
+    from stancecli.editing import Addition, insert
+
+    if decision.holder not in {o.get("id") for o in data.get("organisations") or [] if isinstance(o, dict)}:
+        raise CodingError(f"'{decision.holder}' is not an organisation of the dataset; add it under "
+                          "organisations first; nothing was written")
+    if any(isinstance(p, dict) and (p.get("issue"), p.get("organisation"), p.get("reported_by"))
+           == (decision.issue, decision.holder, doc_id) for p in data.get("positions") or []):
+        raise AlreadyDecided(f"{decision.holder}'s view on '{decision.issue}' as {doc_id} reports it is already "
+                             "recorded; nothing was written")
+    result = insert(text, [Addition("positions", reported_entry(doc_id, decision))])
+    return result.text, result.lines[0]
+
+
+def reported_entry(doc_id: str, decision: Decision) -> dict[str, Any]:
+    """Another organisation's view as the document reports it: its quotes name who speaks."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    quotes: list[Any] = [one_line(q) for q in decision.quotes]
+    if decision.speaker:
+        quotes = [{"text": q, "speaker": decision.speaker} for q in quotes]
+    return {
+        "issue": decision.issue,
+        "organisation": decision.holder,
+        "reported_by": doc_id,
+        "stance": decision.stance,
+        "summary": {"nb": DoubleQuotedScalarString(one_line(decision.summary))},
+        "quotes": quotes,
+    }
 
 
 def position_entry(org: str, doc_id: str, decision: Decision) -> dict[str, Any]:

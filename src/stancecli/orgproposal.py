@@ -19,15 +19,16 @@ MAX_NAME_WORDS = 7
 SHORT_NAME_CASE_SENSITIVE = 4  # "FO", "NTL", "LO": matched in capitals only, never as a word like "lo"
 SCORE_FROM_LINE = 3
 SCORE_HEAD = 2
+SCORE_SUBJECT = 1  # named as the subject of a sentence in the first lines: the author, or a view reported
 SCORE_TAIL = 2
 
 _FROM = re.compile(r"\b(?:høringssvar|høringsuttalelse|høringsuttale|høringsinnspill|høringsnotat|uttalelse|"
                    r"innspill|merknader|kommentarer|svar)\s+fra\s+(?P<name>.+)", re.IGNORECASE)
-_NAME_END = re.compile(r"\s+[–—-]\s+|[:;,(«\"]|\s+(?:til|om|på|vedrørende|vedr\.|angående|i forbindelse)\s")
+_NAME_END = re.compile(r"\s+[–—-]\s+|[:;,(«\"]|\.\s|\s+(?:til|om|på|vedrørende|vedr\.|angående|i forbindelse)\s")
 _GREETING = re.compile(r"^\s*(?:med\s+)?(?:vennlig|venleg|beste)\s+hilsen?\b", re.IGNORECASE)
 _ORGANISATION_WORDS = re.compile(r"(?:forbund|forbundet|kommune|fylkeskommune|fagforening|foreningen|forening|"
                                  r"organisasjon|organisasjonen|tjenestemannslag|direktorat|direktoratet|etaten|"
-                                 r"tilsynet|rådet|\bnav|\bas|\basa|stiftelse|stiftelsen|sammenslutning|"
+                                 r"tilsynet|rådet|råd|forum|forumet|senter|senteret|\bnav|\bas|\basa|stiftelse|stiftelsen|sammenslutning|"
                                  r"arbeidsgiverforening|\blo|\bnho|\bks)\b", re.IGNORECASE)
 # Lower-case words a name may hold between its capitalised ones ("Landsorganisasjonen i Norge").
 _CONNECTORS = frozenset({"i", "for", "og", "av", "på", "&"})
@@ -47,6 +48,7 @@ class OrgProposal:
     kind: str
     line: int  # 1-based line of the text it was read from
     evidence: str  # that line
+    score: int = 0  # how strongly a known organisation is named: the weights of the places it stands
 
     def describe(self) -> str:
         what = f"'{self.org_id}' ({self.name})" if not self.new else \
@@ -63,7 +65,12 @@ def propose(ds: Dataset, text: str) -> OrgProposal | None:
     head, tail = lines[:HEAD_LINES], lines[-TAIL_LINES:]
     from_lines = [(n, line) for n, line in head if _FROM.search(line)]
     signature = _after_greeting(tail) + [(n, line) for n, line in tail if len(line.split()) <= MAX_NAME_WORDS]
-    return _known(ds, head, signature, from_lines) or _new(ds, head, tail, from_lines)
+    known = _known(ds, head, signature, from_lines)
+    if known is not None and known.score > SCORE_SUBJECT:
+        return known
+    # Named only as the subject of a sentence in the first lines ("NHO mener …" is a reported view):
+    # an author the letterhead, a "fra" line or the greeting names comes first.
+    return _new(ds, head, tail, from_lines) or known
 
 
 def _known(ds: Dataset, head, signature, from_lines) -> OrgProposal | None:
@@ -75,7 +82,9 @@ def _known(ds: Dataset, head, signature, from_lines) -> OrgProposal | None:
                                   (signature, SCORE_TAIL, "alone")):
             hit = next(((n, line) for n, line in zone if _names(patterns, line, how)), None)
             if hit:
-                score += weight
+                # In the first lines, a name alone (a letterhead) weighs more than one that opens a sentence.
+                alone = how != "subject" or _names(patterns, hit[1], "alone")
+                score += weight if alone else SCORE_SUBJECT
                 first = first or hit
         if first:
             scores[org_id] = (score, -first[0], first[1])
@@ -84,7 +93,7 @@ def _known(ds: Dataset, head, signature, from_lines) -> OrgProposal | None:
     org_id = max(scores, key=lambda k: scores[k][:2])
     score, line, evidence = scores[org_id]
     org = ds.organisations[org_id]
-    return OrgProposal(org_id, org.name, False, org.kind, -line, evidence)
+    return OrgProposal(org_id, org.name, False, org.kind, -line, evidence, score)
 
 
 def _names(patterns: list[re.Pattern[str]], line: str, how: str) -> bool:
@@ -130,6 +139,8 @@ def _name_after_from(line: str) -> str | None:
         return None
     words = _NAME_END.split(match.group("name"), maxsplit=1)[0].strip(" .").split()
     kept = _name_words(words)
+    if kept and len(words) <= MAX_NAME_WORDS and words[len(kept):len(kept) + 1] == ["for"]:
+        kept = words  # a name runs on after "for": "Rådet for personer med funksjonsnedsettelse"
     return " ".join(kept) if kept and len(kept) <= MAX_NAME_WORDS else None
 
 

@@ -71,6 +71,7 @@ def add_document(
 
     _check_options(date, year, org, org_name, org_kind, org_short)
     data_path = resolve_data_path(data)
+    refuse_bundled_dataset(data_path)
     request = DocumentRequest(files=paths, org=org, title=title, hearing=hearing, date=date, year=year,
                               doc_id=doc_id, reference=reference, org_name=org_name, org_kind=org_kind,
                               org_short=org_short)
@@ -162,6 +163,16 @@ def _confirm(docs, choices, yes: bool, dry_run: bool) -> None:
                              err=True):
             raise CurationError(f"{doc.path}: organisation not confirmed; name it with --org ID (a new one "
                                 "with --org-name and --org-kind too); nothing was changed")
+
+
+def refuse_bundled_dataset(data_path: Path) -> None:
+    """The installed dataset is never edited: said with the options that name another."""
+    from stancecli.adding import CurationError, is_bundled
+
+    if is_bundled(data_path):
+        raise CurationError("the bundled dataset is part of the installed package and is not edited; copy it "
+                            "(data/ and seeds/) to a folder of your own and name the copy with --data PATH "
+                            "(or STANCECLI_DATA)")
 
 
 def data_option(data: Path | None) -> str:

@@ -36,14 +36,17 @@ Keys:
   n          not addressed by the document (written at once)
   1-9  o     quote candidate N / the next one instead
   +          also quote the next candidate (up to three)
-  t          type or paste a quote of your own choosing (found verbatim, or refused)
+  t          type or paste a quote of your own (kept only if found verbatim)
+  r          record a reported view (r1, r2 ...) as that organisation's position,
+             reported by this document; then decide the document's own
   s          skip for now
   q          quit (what is written stays written)
   ?  h       this list
 
 Without a terminal, give the keys in a file with --keys (one key per line,
 an empty line is Enter; after an accepted position the next line is its
-summary, empty keeps the default); --keys - reads them from stdin.
+summary, empty keeps the default; what t and r ask for comes on the lines
+after them); --keys - reads them from stdin.
 
 Examples:
 
@@ -56,7 +59,7 @@ STANCE_KEYS = {"F": "strongly-for", "f": "for", "m": "mixed", "a": "against", "A
 ACCEPT_KEYS = ("", "y", "\r", "\n")
 QUIT_KEYS = ("q", "\x04")  # q, Ctrl-D
 HELP_KEYS = ("?", "h")
-PROMPT = "decide [Enter f F m a A n 1-9 o + t s q ?]: "
+PROMPT = "decide [Enter f F m a A n 1-9 o + t r s q ?]: "
 TYPED_PROMPT = "quote> "
 SUMMARY_HELP = ("Summary in Norwegian, one line, saying no more than the quote (keep its kan, bør, må); "
                 "edit it, Enter keeps it:")
@@ -168,6 +171,7 @@ class ScriptedInput:
 class Tally:
     positions: int = 0
     absent: int = 0
+    reported: int = 0  # views of other organisations the document reports (they decide nothing of its own)
     skipped: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
 
@@ -247,6 +251,8 @@ class Session:
                 self.say("no other candidate quote")
         elif key == "t":
             self._typed(step)
+        elif key == "r":
+            self._reported_view(step)
         elif key.isdigit() and key != "0":
             if step.choose(int(key)):
                 self._quotes(step, _width())
@@ -272,6 +278,78 @@ class Session:
         self._quotes(step, _width())
         if step.stance in (None, ABSENT):
             self.say("now choose the stance this quote carries (f F m a A), then Enter")
+
+    def _reported_view(self, step: Step) -> None:
+        """Record one of the views the document reports as that organisation's (reported) position."""
+        from stancecli.coding import AlreadyDecided, Decision, default_summary
+
+        views = step.reported
+        if not views:
+            self.say("no view of another actor is reported here")
+            return
+        view = views[0]
+        if len(views) > 1:
+            self.say(f"which reported view (1-{len(views)})?")
+            choice = self.keys.key()
+            if not (choice.isdigit() and 1 <= int(choice) <= len(views)):
+                self.say("no such reported view; nothing was recorded")
+                return
+            view = views[int(choice) - 1]
+        holder = self._holder(view)
+        stance = self._reported_stance(view, holder) if holder else None
+        if holder is None or stance is None:
+            return
+        org = self.ds.organisations.get(self.doc.organisation)
+        self.say(SUMMARY_HELP)
+        summary = self.keys.line(SUMMARY_PROMPT, default_summary(f"Ifølge {org.short if org else self.doc.id}",
+                                                                  view.quote))
+        decision = Decision(step.issue, stance, [view.quote], summary, holder=holder, speaker=view.speaker)
+        try:
+            line = self._write(decision)
+        except AlreadyDecided as exc:
+            self.say(f"not written: {exc}")
+            return
+        self.tally.reported += 1
+        self.say(f"wrote {self._name(holder)}'s view on {step.issue}, reported by {self.doc.id}: {_label(stance)} "
+                 f"({self._where()}:{line}); now decide {self.doc.id}'s own position")
+
+    def _name(self, org_id: str) -> str:
+        org = self.ds.organisations.get(org_id)
+        return org.short if org else org_id
+
+    def _holder(self, view) -> str | None:
+        """The dataset's organisation whose view it is: the one the proposer named, else as typed."""
+        from stancecli.names import UnknownName, resolve_org
+
+        known = [o for o in getattr(view, "speaker_ids", [])
+                 if o in self.ds.organisations and o != self.doc.organisation]
+        if len(known) == 1:
+            return known[0]
+        self.say(f"whose view is it? an organisation of the dataset (id or name; '{view.speaker or ''}' is not "
+                 "one by that name):")
+        typed = self.keys.line("organisation> ", "")
+        try:
+            holder = resolve_org(self.ds, typed)
+        except UnknownName as exc:
+            self.say(f"{exc}; nothing was recorded (a new organisation is added under organisations: first)")
+            return None
+        if holder == self.doc.organisation:
+            self.say(f"{self._name(holder)} wrote {self.doc.id}: its view is the document's own position; "
+                     "nothing was recorded")
+            return None
+        return holder
+
+    def _reported_stance(self, view, holder: str) -> str | None:
+        proposed: str = getattr(view, "stance", None) or ""
+        keep = f"; Enter keeps {_label(proposed)}" if proposed in STANCE_KEYS.values() else ""
+        self.say(f"{self._name(holder)}'s stance as {self.doc.id} reports it [f F m a A{keep}]:")
+        key = self.keys.key()
+        if key in STANCE_KEYS:
+            return STANCE_KEYS[key]
+        if key in ACCEPT_KEYS and keep:
+            return proposed
+        self.say("no stance chosen; nothing was recorded")
+        return None
 
     def accept(self, step: Step) -> bool:
         """Write the step's decision; False when there is nothing writable yet."""
@@ -370,10 +448,10 @@ class Session:
     def _reported(self, step: Step, width: int) -> None:
         if not step.reported:
             return
-        self.say(f"Reported views of others (context, not {self.doc.id}'s own position):")
-        for cand in step.reported:
+        self.say(f"Reported views of others (context, not {self.doc.id}'s own position; r records one):")
+        for n, cand in enumerate(step.reported, 1):
             who = cand.speaker or "another actor"
-            self._wrapped(f"  [{who}] line {_lines(cand.line, cand.end_line)}  «{cand.quote}»", width, "       ")
+            self._wrapped(f"r{n} [{who}] line {_lines(cand.line, cand.end_line)}  «{cand.quote}»", width, "       ")
 
     def _wrapped(self, text: str, width: int, indent: str) -> None:
         for line in textwrap.wrap(text, max(width, QUOTE_WIDTH_MIN), subsequent_indent=indent) or [""]:
@@ -382,7 +460,8 @@ class Session:
     def farewell(self, left: int) -> None:
         t = self.tally
         self.say("")
-        self.say(f"{self.doc.id}: wrote {t.positions} position(s) and {t.absent} not-addressed; "
+        reported = f", {t.reported} reported view(s) of others" if t.reported else ""
+        self.say(f"{self.doc.id}: wrote {t.positions} position(s){reported} and {t.absent} not-addressed; "
                  f"skipped {len(t.skipped)}; {left} codebook issue(s) still undecided.")
         if t.refused:
             self.say(f"not written, decided meanwhile by another writer: {', '.join(t.refused)}")
@@ -418,7 +497,7 @@ def code(
         show_default=False, allow_dash=True)] = None,
     data: DataOpt = None,
 ) -> None:
-    from stancecli.cli.add_document import data_option
+    from stancecli.cli.add_document import data_option, refuse_bundled_dataset
     from stancecli.coding import steps
     from stancecli.corpus import read_source
     from stancecli.datapath import resolve_data_path
@@ -429,6 +508,7 @@ def code(
         fail("code reads one key at a time from a terminal, and stdin is not one; to script a "
              "session give --keys FILE (one key per line, '-' for stdin)")
     path = resolve_data_path(data)
+    refuse_bundled_dataset(path)
     ds = load_or_fail(path)
     doc_id = resolve_doc(ds, doc)
     document = ds.documents[doc_id]

@@ -12,18 +12,20 @@ from stancecli.cli.common import DataOpt, Lang, LangOpt, load
 
 HELP = """Write the dataset for other tools: a SQLite file to publish with Datasette, or a spreadsheet.
 
-The file is replaced all at once (a temporary file beside it, then a rename), so a reader
-never sees half of it. Needs the optional extra: pip install 'stancecli\\[export]'.
+The file is replaced all at once (a temporary file beside it, then a
+rename), so a reader never sees half of it. Needs the optional extra:
+pip install 'stancecli\\[export]'.
 """
 
 SQLITE_HELP = """The dataset as one SQLite file that Datasette publishes as it is.
 
-Tables: organisations, documents, issues, positions, quotes (text, speaker, document, line
-span, citation), not_addressed, source_lines (every line of every source); computed from the
-analysis: agreement (every ordered pair of organisations), spread (per issue, most divided
-first), map (latest stance per organisation and issue). Foreign keys between them; views
-compare, agreement_pairs, conflicts and quotes_cited; FTS5 full-text search on quotes,
-summaries and source lines; 'about' says what and when.
+Tables: organisations, documents, issues, positions, quotes (text, speaker,
+document, line span, citation), not_addressed, source_lines (every line of
+every source); computed from the analysis: agreement (every ordered pair of
+organisations), spread (per issue, most divided first), map (latest stance
+per organisation and issue). Foreign keys between them; views compare,
+agreement_pairs, conflicts and quotes_cited; FTS5 full-text search on
+quotes, summaries and source lines; 'about' says what and when.
 
 Examples:
 
@@ -36,8 +38,9 @@ Examples:
 
 XLSX_HELP = """The dataset as a spreadsheet: one sheet per view, in the colours of the report.
 
-Sheets: Positions (one row per position, every quote and its citation), Matrix (agreement of
-every two organisations), Map (issues × organisations, most divided first), About.
+Sheets: Positions (one row per position, every quote and its citation),
+Matrix (agreement of every two organisations), Map (issues × organisations,
+most divided first), About.
 
 Examples:
 

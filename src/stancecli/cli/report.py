@@ -21,16 +21,18 @@ class ReportFormat(str, Enum):
 
 HELP = """A report to share with someone who has no terminal: one self-contained HTML file.
 
-It opens with a summary of findings (the most divided issues, the closest and the most
-distant pairs, who moved over time) and holds the position map as a coloured grid, the
-agreement matrix as a heatmap, the lines of conflict, change between documents, every issue
-with its positions and quotes, and each source as an appendix: every citation (document,
-title, lines) links to its line there. No scripts (a content security policy forbids them),
-no external files: it opens offline in any browser, prints well and reads on a phone.
---format markdown gives the same in markdown.
+It opens with a summary of findings (the most divided issues, the closest
+and the most distant pairs, who moved over time) and holds the position map
+as a coloured grid, the agreement matrix as a heatmap, the lines of
+conflict, change between documents, every issue with its positions and
+quotes, and each source as an appendix: every citation (document, title,
+lines) links to its line there. No scripts (a content security policy
+forbids them), no external files: it opens offline in any browser, prints
+well and reads on a phone. --format markdown gives the same in markdown.
 
-HTML is not written to a terminal: give -o FILE or redirect the output (-o - is standard
-output). SOURCE_DATE_EPOCH sets the date the report gives for itself.
+HTML is not written to a terminal: give -o FILE or redirect the output (-o -
+is standard output). SOURCE_DATE_EPOCH sets the date the report gives for
+itself.
 
 Examples:
 

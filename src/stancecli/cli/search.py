@@ -128,6 +128,8 @@ def _wants_stdin(paths, org, doc, data) -> bool:
     if paths:
         if STDIN in map(str, paths) and len(paths) > 1:
             fail("'-' (standard input) cannot be searched together with files")
+        if STDIN in map(str, paths) and (org or doc):
+            fail("--org and --doc choose among the dataset's documents; standard input is not one of them")
         return [str(p) for p in paths] == [STDIN]
     return not (org or doc or data) and _stdin_is_piped()
 

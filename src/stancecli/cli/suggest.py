@@ -33,8 +33,8 @@ For every codebook issue (or only those named), proposes a stance on the
 codebook's scale or not-addressed, with a confidence (0-1), the document's own
 sentences that carry it (verbatim, with line spans) and the views of other actors
 the document reports (marked with who speaks). These are proposals for a person
-to confirm: nothing is written to the dataset. --yaml prints position stubs to
-paste, with the stance left as TODO.
+to confirm: nothing is written to the dataset. --yaml (and the older form with
+the issue as an argument) prints position stubs to paste, stance left as TODO.
 
 Examples:
 
@@ -77,7 +77,7 @@ def suggest(
         named = f"'{keys[0]}'" if keys and len(keys) == 1 else "any of the issues"
         sys.stderr.write(f"stancecli: no passage in {doc_id} names {named}\n")
         raise typer.Exit(int(ExitStatus.NO_RESULTS))
-    if yaml_stubs:
+    if yaml_stubs or issue is not None:  # the positional form printed stubs before proposals existed
         _print_stubs(ds, doc_id, proposals)
         return
     listing = proposal_listing(ds, doc_id, proposals)
@@ -189,22 +189,25 @@ def _style(stance: str) -> str:
 # ---------------------------------------------------------------- stubs
 
 def _print_stubs(ds: Dataset, doc_id: str, proposals: list[Proposal]) -> None:
+    """One stub per quote offered, stance left as TODO; issues with no quote listed at the end."""
     from stancecli.loading import printable
-    from stancecli.model import ABSENT
     from stancecli.suggest import stub
 
-    print(f"# Position stubs for {doc_id} ({printable(ds.documents[doc_id].source)}), one per proposal.")
+    print(f"# Position stubs for {doc_id} ({printable(ds.documents[doc_id].source)}), best quote first.")
     print(f"# {NOTICE}")
-    print("# Paste under positions:, decide the stance by the codebook and write the summary.")
-    absent = [p.issue for p in proposals if p.stance == ABSENT]
+    print("# Paste one under positions:, decide the stance by the codebook and write the summary.")
     for p in proposals:
-        if p.stance == ABSENT or not p.quotes:
-            continue
-        cand = p.quotes[0]
-        print(f"\n# {p.issue}: proposed {p.stance} (confidence {p.confidence:.2f}); line {_lines(cand)}")
-        print(stub(cand, p.issue, doc_id, p))
-    if absent:
-        print(f"\n# Proposed not addressed (confirm under not_addressed: {doc_id}): {', '.join(absent)}")
+        for n, cand in enumerate(p.quotes, 1):
+            print(f"\n# {p.issue} {n}. proposed {p.stance} (confidence {p.confidence:.2f}); line {_lines(cand)}, "
+                  f"score {cand.score:.2f}; matched: {printable(', '.join(_clip(m) for m in cand.matched[:4]))}")
+            print(stub(cand, p.issue, doc_id, p))
+    empty = [p.issue for p in proposals if not p.quotes]
+    if empty:
+        print(f"\n# No passage names: {', '.join(empty)} (proposed not addressed)")
+
+
+def _clip(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 
 def register(app: typer.Typer) -> None:

@@ -3,7 +3,7 @@ appendix that citations link into, line by line."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from stancecli.model import Dataset
@@ -62,6 +62,8 @@ class Extras:
     generated: str
     findings: Findings
     sources: list[SourceText]
+    # (issue, organisation) cells of the map that nobody has coded yet: unknown, never "not addressed".
+    undecided: set[tuple[str, str]] = field(default_factory=set)
 
 
 def _pairs(r: Report) -> tuple[list[Pair], list[Pair], int]:
@@ -113,4 +115,6 @@ def source_texts(ds: Dataset, sources: Sources | None = None) -> list[SourceText
 
 
 def extras(ds: Dataset, r: Report, generated: str, sources: Sources | None = None) -> Extras:
-    return Extras(generated, findings(r), source_texts(ds, sources))
+    from stancecli.analysis import undecided_cells
+
+    return Extras(generated, findings(r), source_texts(ds, sources), undecided_cells(ds, r.map))

@@ -17,6 +17,8 @@ from stancecli.model import ABSENT, SYMBOLS
 from stancecli.output.palette import STANCE_COLOURS, agreement_colours
 from stancecli.records import named
 
+UNDECIDED_SYMBOL = "?"
+UNDECIDED_LABEL = "undecided (not yet coded)"
 STANCE_CLASS = {"strongly-for": "s2", "for": "s1", "mixed": "s0", "against": "sm1",
                 "strongly-against": "sm2", ABSENT: "na"}
 AGREEMENT_STEPS = 20  # agreement cells take one of 21 classes (no style attributes under the CSP)
@@ -248,12 +250,12 @@ def _map(p: Page) -> Iterable[str]:
     out.append("<th>Agreement</th><th>Verdict</th></tr></thead><tbody>")
     for spread in pm.issues:
         title = p.r.issue_titles.get(spread.key, spread.key)
-        cells = "".join(_map_cell(pm, spread.key, s) for s in pm.profiles)
+        cells = "".join(_map_cell(pm, spread.key, s, (spread.key, s.key) in p.x.undecided) for s in pm.profiles)
         out.append(f'<tr><th scope="row">{_issue_link(p, spread.key, title)}</th>{cells}'
                    f'{_agreement_cell(spread.agreement)}<td{p.en}>{e(spread.verdict)}</td></tr>')
     out.append("</tbody></table>")
     yield _scroll("".join(out), "Position map")
-    yield f'<p class="legend"{p.en}>{_legend()}</p>'
+    yield f'<p class="legend"{p.en}>{_legend(bool(p.x.undecided))}</p>'
     if pm.unaddressed:
         yield f'<p class="note"{p.en}>No one addressed: {e(", ".join(pm.unaddressed))}</p>'
     yield "</section>"
@@ -265,7 +267,10 @@ def _agreement_cell(value: float) -> str:
     return f'<td class="heat {agreement_class(value)}" data-label="Agreement">{_fraction(value)}</td>'
 
 
-def _map_cell(pm, issue: str, side) -> str:
+def _map_cell(pm, issue: str, side, undecided: bool = False) -> str:
+    if undecided:
+        tip = f"{side.label}: {UNDECIDED_LABEL}"
+        return f'<td class="cell na" title="{e(tip)}">{e(UNDECIDED_SYMBOL)}</td>'
     stance = side.stance(issue)
     p = pm.cell(issue, side)
     where = f" ({p.source_document})" if p else ""
@@ -274,10 +279,12 @@ def _map_cell(pm, issue: str, side) -> str:
     return f'<td class="cell {STANCE_CLASS.get(stance, "na")}" title="{e(tip)}">{e(SYMBOLS.get(stance, "·"))}</td>'
 
 
-def _legend() -> str:
+def _legend(undecided: bool = False) -> str:
     items = [(s, SYMBOLS.get(s, "·")) for s in ("strongly-for", "for", "mixed", "against", "strongly-against")]
     parts = [f'<span class="badge {STANCE_CLASS[s]}">{e(sym)}</span> {e(s)}' for s, sym in items]
     parts.append('<span class="badge na">·</span> not addressed')
+    if undecided:
+        parts.append(f'<span class="badge na">{e(UNDECIDED_SYMBOL)}</span> {e(UNDECIDED_LABEL)}')
     scale = "".join(f'<span class="badge {agreement_class(v)}">{v:.2f}</span>' for v in (0.0, 0.25, 0.5, 0.75, 1.0))
     return " &nbsp; ".join(parts) + f" &nbsp;&nbsp; Agreement: {scale}"
 

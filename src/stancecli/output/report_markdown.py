@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from stancecli.model import ABSENT, SYMBOLS
-from stancecli.output.grids import STANCE_LEGEND, fraction, map_markdown, matrix_markdown
+from stancecli.output.grids import STANCE_LEGEND, UNDECIDED_LEGEND, fraction, matrix_markdown, symbol
 from stancecli.output.text import md
 from stancecli.records import named
 
@@ -69,10 +69,22 @@ def _findings(r, x) -> Iterable[str]:
         yield "- Too few positions for findings."
 
 
+UNDECIDED_SYMBOL = "?"
+
+
 def _map(r, x) -> Iterable[str]:
+    """The map as a table; a pair nobody has coded yet is '?', never '·' (not addressed)."""
+    pm = r.map
     yield "## Position map"
     yield ""
-    yield from map_markdown(r.map)
+    yield "| Issue | " + " | ".join(c(s.label) for s in pm.profiles) + " | Agreement | Verdict |"
+    yield "|---|" + "|".join(":---:" for _ in pm.profiles) + "|---:|---|"
+    for spread in pm.issues:
+        cells = [UNDECIDED_SYMBOL if (spread.key, side.key) in x.undecided else c(symbol(side.stance(spread.key)))
+                 for side in pm.profiles]
+        yield f"| {c(spread.key)} | " + " | ".join(cells) + f" | {fraction(spread.agreement)} | {spread.verdict} |"
+    yield ""
+    yield f"_{t(STANCE_LEGEND + (UNDECIDED_LEGEND if x.undecided else ''))}_"
     if r.map.unaddressed:
         yield ""
         yield f"No one addressed: {t(', '.join(r.map.unaddressed))}"

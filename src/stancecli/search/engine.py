@@ -41,6 +41,7 @@ GAP_COST = 2.0  # characters of credit lost per extra word between two matched w
 LOOSE_SHARE = 0.25  # credit for a matched word that stands outside the best chain
 MAX_EXPANSIONS = 300
 MAX_ENDING = max(map(len, text.INFLECTIONS))
+SAME_STEM = 0.95  # the quality of an inflection
 RERANK_POOL = 4  # a phrase's best `limit` come from the word-level best 4 * limit + 40
 # Distinct sentences a phrase query scores at most; past it, weaker groups are left out.
 MAX_SCORED = 50_000
@@ -257,19 +258,31 @@ def expand(word: str, vocab: Vocab) -> list[tuple[int, float]]:
     own = next(iter(found), None)
     root = vocab.stem_of(own) if own is not None else _root(word, vocab)
     if len(root) >= 3:
-        listed = vocab.with_stem(root)
-        same_stem = set(listed) if listed is not None else None
-        for tid, term in vocab.containing(root):
-            same = tid in same_stem if same_stem is not None else vocab.stem_of(tid) == root
-            quality = _relation(word, root, term, same)
-            if quality > found.get(tid, 0.0):
-                found[tid] = quality
+        _compounds(word, root, vocab, found)
     if len(word) >= 5 and not any(q >= 0.93 for q in found.values()):
         for tid, quality in _typos(word, root, vocab):
             if quality > found.get(tid, 0.0):
                 found[tid] = quality
     best = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
     return best[:MAX_EXPANSIONS]
+
+
+def _compounds(word: str, root: str, vocab: Vocab, found: dict[int, float]) -> None:
+    """Add the terms holding `root`: inflections (one stem), compounds."""
+    listed = vocab.with_stem(root)
+    same_stem = set(listed) if listed is not None else None
+    for tid, term in vocab.containing(root):
+        same = tid in same_stem if same_stem is not None else vocab.stem_of(tid) == root
+        quality = _relation(word, root, term, same)
+        if quality > found.get(tid, 0.0):
+            found[tid] = quality
+
+
+def _compound_quality(root: str, length: int, prefix: bool) -> float:
+    share = 0.10 * len(root) / length
+    if prefix:
+        return 0.80 + share  # anbud -> anbudsutsetting
+    return 0.76 + share if len(root) >= 5 else 0.0  # konkurranse -> anbudskonkurranse
 
 
 def _root(word: str, vocab: Vocab) -> str:
@@ -289,19 +302,14 @@ def _relation(word: str, root: str, term: str, same_stem: bool) -> float:
     if term == word:
         return 1.0
     if same_stem or term == root:
-        return 0.95
+        return SAME_STEM
     # An inflection adds an ending of a few letters: longer compounds skip the checks.
     if len(term) <= max(len(root), len(word)) + MAX_ENDING and (
             text.is_inflection(term, root) or text.is_inflection(term, word) or text.is_inflection(word, term)):
         return 0.95
     if len(word) < 4:
         return 0.0
-    share = 0.10 * len(root) / len(term)
-    if term.startswith(root):
-        return 0.80 + share  # anbud -> anbudsutsetting
-    if len(root) >= 5:
-        return 0.76 + share  # konkurranse -> anbudskonkurranse
-    return 0.0
+    return _compound_quality(root, len(term), prefix=term.startswith(root))
 
 
 def _typos(word: str, root: str, vocab: Vocab) -> list[tuple[int, float]]:
@@ -384,12 +392,23 @@ def _place_key(segments: Sequence[Segment], place: tuple[int, int]) -> tuple[str
 
 
 class _Later:
-    """A place key that sorts backwards: in a min-heap of the best, ties evict the later place."""
+    """A place that sorts backwards: in a min-heap of the best, ties evict the later place.
 
-    __slots__ = ("key",)
+    Its (file, sentence) key is worked out only when a tie needs it.
+    """
 
-    def __init__(self, key: tuple[str, int]):
-        self.key = key
+    __slots__ = ("segments", "place", "_key")
+
+    def __init__(self, segments: Sequence[Segment], place: tuple[int, int]):
+        self.segments = segments
+        self.place = place
+        self._key: tuple[str, int] | None = None
+
+    @property
+    def key(self) -> tuple[str, int]:
+        if self._key is None:
+            self._key = _place_key(self.segments, self.place)
+        return self._key
 
     def __lt__(self, other: _Later) -> bool:
         return self.key > other.key
@@ -399,27 +418,29 @@ class _Later:
 
 
 def _places(found: list[_Sentence], limit: int, segments: Sequence[Segment]) -> list[_Ranked]:
-    """Every place of each sentence, best sentence first, until `limit` are taken.
-
-    Places come in segment order; with one segment that is already file order.
-    """
+    """Every place of each sentence, best sentence first, until `limit` are taken."""
     out: list[_Ranked] = []
 
     def key(place: tuple[int, int]) -> tuple[str, int]:
         return _place_key(segments, place)
 
-    multi = len(segments) > 1
-    firsts = {id(f): key(min(f.places, key=key) if multi else f.places[0]) for f in found}
+    runs = {id(f): _runs(f.places) for f in found}
+    firsts = {id(f): min((key(r[0]) for r in runs[id(f)]), default=("", 0)) for f in found}
     for f in sorted(found, key=lambda f: (-f.score, -f.tie, firsts[id(f)])):
-        places = f.places
-        if multi and len(places) > 1:
-            left = limit - len(out) if limit else len(places)
-            places = heapq.nsmallest(left, places, key=key)
+        f_runs = runs[id(f)]
+        # Each segment's places are in file order already: merge them, keys only for those taken.
+        places = f_runs[0] if len(f_runs) == 1 else heapq.merge(*f_runs, key=key)
         for place in places:
             if limit and len(out) >= limit:
                 return out
             out.append(_Ranked(f.score, place, f.positions))
     return out
+
+
+def _runs(places: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """Places split by segment, each run in sentence order (a segment holds its files in order)."""
+    places.sort()
+    return [list(run) for _, run in itertools.groupby(places, key=lambda p: p[0])]
 
 
 def _rerank(pool: list[_Sentence], terms, segments, vocab: Vocab, min_score: float) -> list[_Sentence]:
@@ -541,9 +562,9 @@ def _rank_phrase(terms, segments, limit, min_score, exact, keep) -> list[_Senten
                 got = memo.get(key)
                 if got is None:
                     got = memo[key] = scorer(seg.tokens(sid), emap, terms, total)
-                if got[0] <= 0 or got[0] < min_score:
+                if got[0] <= 0 or got[0] < min_score or (limit and len(heap) >= limit and got[0] < heap[0][0]):
                     continue
-                item = (got[0], _Later(_place_key(segments, (si, sid))), key)
+                item = (got[0], _Later(segments, (si, sid)), key)
                 if not limit or len(heap) < limit:
                     heapq.heappush(heap, item)
                 elif item > heap[0]:

@@ -27,26 +27,28 @@ NEGATIONS = frozenset({"ikke", "ingen", "aldri", "neppe", "verken", "ikkje", "in
 
 # (regex over the joined words, score, label). Longer, more specific cues first:
 # a cue's words are taken and cannot feed a later, shorter cue.
-CUES: list[tuple[str, float]] = [
-    (r"støtte[rs]? (?:\w+ )?fullt ut|støttes (?:\w+ )?fullt ut", STRONG),
-    (r"(?:særdeles|svært|meget|klart|veldig) positiv\w*", STRONG),
-    (r"sterkt (?:for|enig)", STRONG),
-    (r"helt (?:nødvendig|avgjørende|sentral\w*)", STRONG),
-    (r"(?:er|går) imot|sterkt imot|imot", -STRONG),
-    (r"ønsker (?:\w+ )?ikke|ikke (?:er )?ønskelig", -STRONG),
-    (r"tar avstand|avvise[rs]?|uakseptab\w+|advare[rs]?|frarå\w*", -STRONG),
-    (r"må avvikles|bør avvikles|avvikles|avskaffe\w*", -STRONG),
-    (r"skulle gjerne (?:sett|hatt)", PLAIN),
-    (r"går inn for|gå inn for|støtte[rs]?|støttes|positiv\w*|enig\w*|er for", PLAIN),
-    (r"(?:mer )?tro på|anbefale[rs]?|ønske[rs]?|ønskelig|foreslå[rs]?", PLAIN),
-    (r"viktig\w*|behov for|fordel\w*|hensiktsmessig|nødvendig\w*|riktig|fornuftig|gunstig|nyttig"
-     r"|bra|avgjørende|sentralt|bedre", PLAIN),
-    (r"skeptisk\w*|bekymre\w*|bekymring\w*|uheldig\w*|negativ\w*|hinder|ulempe\w*|usikker\w*"
-     r"|tviler|tvil|ikke sikre?|svekke\w*|dårlig\w*|risiko\w*|problem\w*|frykte\w*|kritisk\w*"
-     r"|undergrave\w*|betenkelig\w*|feil|stille\w* spørsmål|mindre", -PLAIN),
-    (r"tones? ned|reduser\w*|fjerne\w*|kutte\w*|bygges ned|nedbygging|begrense\w*|skrinlegge\w*", -PLAIN),
+# (regex over the joined words, score, explicit). Explicit cues state a stance in so many
+# words ("støtter", "er skeptisk til"); the others only lean ("viktig", "risiko").
+CUES: list[tuple[str, float, bool]] = [
+    (r"støtte[rs]? (?:\w+ )?fullt ut|støttes (?:\w+ )?fullt ut", STRONG, True),
+    (r"(?:særdeles|svært|meget|klart|veldig) positiv\w*", STRONG, True),
+    (r"sterkt (?:for|enig)", STRONG, True),
+    (r"helt (?:nødvendig|avgjørende|sentral\w*)", STRONG, False),
+    (r"(?:er|går) imot|sterkt imot|imot", -STRONG, True),
+    (r"ønsker (?:\w+ )?ikke|ikke (?:er )?ønskelig", -STRONG, True),
+    (r"tar avstand|avvise[rs]?|uakseptab\w+|advare[rs]?|frarå\w*", -STRONG, True),
+    (r"må avvikles|bør avvikles|avvikles|avskaffe\w*", -STRONG, True),
+    (r"skulle gjerne (?:sett|hatt)", PLAIN, True),
+    (r"går inn for|gå inn for|støtte[rs]?|støttes|positiv\w*|enig\w*|er for", PLAIN, True),
+    (r"(?:mer )?tro på|anbefale[rs]?|ønske[rs]?|ønskelig|foreslå[rs]?", PLAIN, True),
+    (r"viktig\w*|behov for|fordel\w*|hensiktsmessig|nødvendig[et]?|riktig|fornuftig|gunstig|nyttig"
+     r"|bra|avgjørende|sentralt|bedre", PLAIN, False),
+    (r"skeptisk\w*|bekymre\w*|bekymring\w*|uheldig\w*|negativ\w*|tviler|tvil|ikke sikre?|undergrave\w*"
+     r"|betenkelig\w*|frykte\w*|stille\w* spørsmål", -PLAIN, True),
+    (r"hinder|ulempe\w*|usikker\w*|svekke\w*|dårlig\w*|risiko\w*|problem\w*|kritisk\w*|feil|mindre", -PLAIN, False),
+    (r"tones? ned|reduser\w*|fjerne\w*|kutte\w*|bygges ned|nedbygging|begrense\w*|skrinlegge\w*", -PLAIN, False),
 ]
-MODALS: list[tuple[str, float]] = [(r"må", MODAL_MUST), (r"bør", MODAL_SHOULD)]
+MODALS: list[tuple[str, float, bool]] = [(r"må", MODAL_MUST, False), (r"bør", MODAL_SHOULD, False)]
 HEDGES = r"\bkan\b|\bi utgangspunktet\b|\beventuelt\b|\bmuligens\b|\bkanskje\b|\btrolig\b|\bdelvis\b|\bneppe\b"
 CONDITIONS = r"\bdersom\b|\bhvis\b|\bforutsatt\b|\bforutsetter\b|\bforutsetning\w*\b|\bpå vilkår\b|\bmed mindre\b"
 INVESTIGATE = (r"\butred\w* (?:bedre|grundigere|nærmere|mer)\b|\b(?:bedre|grundigere|nærmere) utred\w*"
@@ -54,8 +56,13 @@ INVESTIGATE = (r"\butred\w* (?:bedre|grundigere|nærmere|mer)\b|\b(?:bedre|grund
                r"|\bhelhetlig (?:gjennomgang|vurdering|stortingsbehandling)\b|\bforsiktighet\b")
 CONTRAST = r"\bmen\b|\bimidlertid\b|\blikevel\b"
 
-_CUES = [(re.compile(rf"\b(?:{p})\b"), score) for p, score in CUES]
-_MODALS = [(re.compile(rf"\b(?:{p})\b"), score) for p, score in MODALS]
+
+
+def compile_cues(entries: list[tuple[str, float, bool]]) -> list[tuple[re.Pattern[str], float, bool]]:
+    return [(re.compile(rf"\b(?:{p})\b"), score, explicit) for p, score, explicit in entries]
+
+
+_CUES = compile_cues(CUES + MODALS)
 _HEDGES = re.compile(HEDGES)
 _CONDITIONS = re.compile(CONDITIONS)
 INVESTIGATE_RE = re.compile(INVESTIGATE)
@@ -72,6 +79,7 @@ class Reading:
     condition: str | None = None
     investigate: str | None = None
     contrast: bool = False
+    explicit: bool = False           # a cue that states a stance in so many words
     negated: list[str] = field(default_factory=list)
 
     @property
@@ -100,8 +108,8 @@ def read(words: list[str], term_positions: set[int] | None = None, investigate_i
     starts = _word_starts(words)
     taken = bytearray(len(joined))
     reading = Reading()
-    total = 0.0
-    for pattern, score in _CUES + _MODALS:
+    total = explicit_total = 0.0
+    for pattern, score, explicit in _CUES:
         for m in pattern.finditer(joined):
             if any(taken[m.start():m.end()]):
                 continue
@@ -112,13 +120,21 @@ def read(words: list[str], term_positions: set[int] | None = None, investigate_i
             if negation:
                 reading.negated.append(negation)
             reading.cues.append((m.group(), value))
+            if explicit:
+                reading.explicit = True
+                explicit_total += value
             total += value
     if term_positions:
         for i in sorted(term_positions):
             if i > 0 and words[i - 1] in NEGATIONS | {"uten"}:
+                # "Ingen anbudsutsetting ..." opening a sentence is a demand: strongly against.
+                value = -STRONG if i == 1 and words[0] == "ingen" else NEGATED_TERM
                 reading.negated.append(f"{words[i - 1]} {words[i]}")
-                reading.cues.append((f"{words[i - 1]} {words[i]}", NEGATED_TERM))
-                total += NEGATED_TERM
+                reading.cues.append((f"{words[i - 1]} {words[i]}", value))
+                reading.explicit = True
+                explicit_total += value
+    if reading.explicit:
+        total = explicit_total  # words that state a stance outweigh words that only lean
     if not reading.cues:
         bare = next((w for w in words if w in NEGATIONS), None)
         if bare:

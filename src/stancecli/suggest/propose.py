@@ -17,6 +17,7 @@ How a proposal is made (docs/benchmarks.md, "Stance proposals", has what it scor
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass, field
@@ -32,17 +33,24 @@ TITLE_WORD_WEIGHT = 0.6
 PROPOSAL_WEIGHT = 0.25
 EXTRA_TERM_FACTOR = 0.35     # each further distinct term adds this share of its weight
 MIN_PREFIX_STEM = 4          # "anbud" -> "anbudsutsetting"
+COMPOUND_STRENGTH = 0.8      # a compound holding a name counts this much of the name
 MIN_INFIX_STEM = 6           # "kompetanse" inside "sosialfagligkompetanse"
-ADDRESSED_AT = 0.75          # relevance a sentence needs for the issue to count as addressed
+ADDRESSED_AT = 0.9           # relevance a sentence with a stance cue needs for the issue to count as addressed
+NAMED_WITHOUT_CUE_AT = 1.5   # ... or any sentence of the document's own
 CANDIDATE_AT = 0.3
-VERDICT_SHARE = 0.8          # what a short verdict inherits from the sentence before it
+VERDICT_AFTER_AT = 0.6       # relevance of a sentence whose short successor may carry its verdict
+VERDICT_SHARE = 0.9          # what a short verdict inherits from the sentence before it
 VERDICT_MAX_WORDS = 14
-CUE_BONUS = 0.5
+CUE_BONUS = 0.2
+EXPLICIT_CUE_BONUS = 0.5
 MIN_QUOTE_WORDS = 3
 MAX_READ = 60                # sentences read for cues per issue, most relevant first
 MAX_LIST_ITEMS = 40
 RANK_WEIGHTS = (1.0, 0.5, 0.25)  # the best sentence with a cue counts most
 NO_CUE_CONFIDENCE = 0.3
+# Not addressed: from 0.55 (a sentence almost names it with a stance) to 0.85 (nothing names it).
+ABSENT_CONFIDENCE_FLOOR = 0.55
+ABSENT_CONFIDENCE_SPAN = 0.3
 DISAGREEMENT_FACTOR = 0.7
 LABELS = ((1.5, "strongly-for"), (0.25, "for"), (-0.25, "mixed"), (-1.5, "against"))
 
@@ -73,6 +81,15 @@ class Candidate:
 
 @dataclass
 class Proposal:
+    """A proposed coding of one issue in one document, for a person to confirm.
+
+    `quotes` are the document's own sentences that carry the stance, best first; for a
+    not-addressed proposal they are the best weak candidates (often none), in case the
+    person overrules it. `reported` are other actors' views on the issue in the document,
+    context only: sentences that report another actor, and sentences of the document's own
+    that refer to another's view ("Vi støtter Ekspertgruppens forslag", also in `quotes`).
+    """
+
     issue: str
     stance: str                          # a key of STANCES, or ABSENT
     confidence: float                    # 0..1
@@ -155,9 +172,12 @@ class Matcher:
 
     def __init__(self, doc: Prepared) -> None:
         self.doc = doc
-        self._words: dict[tuple[str, bool], set[str]] = {}
+        self._words: dict[tuple[str, bool], dict[str, float]] = {}
+        self._sets: dict[int, frozenset[str]] = {}
 
-    def words_for(self, word: str, exact: bool) -> set[str]:
+    def words_for(self, word: str, exact: bool) -> dict[str, float]:
+        """The source's words that name a term's word, each with how fully it does: the word or
+        an inflection fully, a compound holding it ("bemanningsbransjen" for "bemanning") less."""
         key = (word, exact)
         found = self._words.get(key)
         if found is None:
@@ -165,20 +185,25 @@ class Matcher:
             self._words[key] = found
         return found
 
-    def _lookup(self, word: str, exact: bool) -> set[str]:
+    def _lookup(self, word: str, exact: bool) -> dict[str, float]:
         doc = self.doc
         if exact:
-            return {word} if word in doc.index else set()
+            return {word: 1.0} if word in doc.index else {}
         from stancecli.search.text import stem_all
 
-        stem = stem_all([word])[0]
-        found = {w for w in doc.words_with_prefix(stem[:MIN_PREFIX_STEM]) if doc.stem_of[w] == stem}
-        if word in doc.index:
-            found.add(word)
-        if len(stem) >= MIN_PREFIX_STEM:
-            found.update(doc.words_with_prefix(stem))
+        stem = doc.stem_of.get(word) or stem_all([word])[0]
+        found = dict.fromkeys(doc.words_with_prefix(stem) if len(stem) >= MIN_PREFIX_STEM else (), COMPOUND_STRENGTH)
         if len(stem) >= MIN_INFIX_STEM:
-            found.update(doc.words_containing(stem))
+            found.update(dict.fromkeys(doc.words_containing(stem), COMPOUND_STRENGTH))
+        found.update((w, 1.0) for w in doc.words_with_prefix(stem[:MIN_PREFIX_STEM]) if doc.stem_of[w] == stem)
+        if word in doc.index:
+            found[word] = 1.0
+        return found
+
+    def word_set(self, k: int) -> frozenset[str]:
+        found = self._sets.get(k)
+        if found is None:
+            found = self._sets[k] = frozenset(self.doc.words(k))
         return found
 
     def sentences_with(self, term: Term) -> set[int]:
@@ -197,7 +222,7 @@ class Matcher:
         return {k for k in hits or () if _phrase_at(self.doc.words(k), per_word)}
 
 
-def _phrase_at(words: list[str], per_word: list[set[str]]) -> bool:
+def _phrase_at(words: list[str], per_word: list[dict[str, float]]) -> bool:
     n = len(per_word)
     return any(all(words[i + j] in per_word[j] for j in range(n)) for i in range(len(words) - n + 1))
 
@@ -211,10 +236,12 @@ class _Scored:
     matched: list[str]
     reading: cue_module.Reading = field(default_factory=cue_module.Reading)
     speaker: Speaker | None = None
+    mentioned: Speaker | None = None     # another actor whose view an own sentence refers to
 
     @property
     def rank(self) -> float:
-        return self.relevance * (1 + (CUE_BONUS if self.reading.has_cue else 0.0))
+        bonus = EXPLICIT_CUE_BONUS if self.reading.explicit else CUE_BONUS if self.reading.has_cue else 0.0
+        return self.relevance * (1 + bonus)
 
 
 class Proposer:
@@ -234,25 +261,54 @@ class Proposer:
         terms = issue_terms(self.ds.issues[issue_key], self.specificity)
         scored = self._read(self._relevant(terms), terms)
         own = sorted((s for s in scored if s.speaker is None), key=lambda s: (-s.rank, s.k))
-        reported = sorted((s for s in scored if s.speaker is not None), key=lambda s: (-s.rank, s.k))
+        referred = [dataclasses.replace(s, speaker=s.mentioned, matched=[*s.matched, "refers to another's view"])
+                    for s in own if s.mentioned]
+        reported = sorted([s for s in scored if s.speaker is not None] + referred, key=lambda s: (-s.rank, s.k))
         return _decide(issue_key, own, self._candidates(own, limit), self._candidates(reported, limit, True))
 
     # -------- relevance
 
     def _relevant(self, terms: list[Term]) -> list[_Scored]:
         """Sentences naming the issue, most relevant first (at most MAX_READ)."""
-        weights: dict[int, list[tuple[float, str]]] = {}
+        hits: dict[int, list[Term]] = {}
         for term in terms:
             for k in self.matcher.sentences_with(term):
-                weights.setdefault(k, []).append((term.weight, term.label))
+                hits.setdefault(k, []).append(term)
         scored = []
-        for k, found in weights.items():
-            found.sort(reverse=True)
-            relevance = found[0][0] + EXTRA_TERM_FACTOR * sum(w for w, _ in found[1:])
+        for k, found in hits.items():
+            ceiling = sorted((t.weight for t in found), reverse=True)
+            if ceiling[0] + EXTRA_TERM_FACTOR * sum(ceiling[1:]) < CANDIDATE_AT:
+                continue  # cannot count, whatever the words: most hits of a large source end here
+            weights, labels = self._distinct_weights(k, found)
+            relevance = weights[0] + EXTRA_TERM_FACTOR * sum(weights[1:])
             if relevance >= CANDIDATE_AT:
-                scored.append(_Scored(k, relevance, list(dict.fromkeys(label for _, label in found))))
+                scored.append(_Scored(k, relevance, labels))
         scored.sort(key=lambda s: (-s.relevance, s.k))
         return scored[:MAX_READ]
+
+    def _distinct_weights(self, k: int, found: list[Term]) -> tuple[list[float], list[str]]:
+        """The weights of the terms found in sentence k, each word counted once: 'anbudskonkurranse'
+        matches both the alias and the title word 'anbud', but names the issue once."""
+        matcher = self.matcher
+        words = matcher.word_set(k)
+        covered: set[str] = set()
+        weights: list[float] = []
+        labels: list[str] = []
+        for term in sorted(found, key=lambda t: -t.weight):
+            strength = 1.0
+            mine: set[str] = set()
+            for part in term.words:
+                vocab = matcher.words_for(part, term.exact)
+                hits = words & vocab.keys()
+                mine |= hits
+                strength = min(strength, max((vocab[w] for w in hits), default=1.0))
+            if mine <= covered:
+                continue
+            covered |= mine
+            weights.append(term.weight * strength)
+            labels.append(term.label)
+        order = sorted(range(len(weights)), key=lambda i: -weights[i])
+        return [weights[i] for i in order], [labels[i] for i in order]
 
     def _read(self, scored: list[_Scored], terms: list[Term]) -> list[_Scored]:
         """Speaker and cues of each sentence, and the short verdicts that follow them."""
@@ -263,12 +319,15 @@ class Proposer:
         for s in scored:
             words = self.doc.words(s.k)
             s.speaker = self.speaker_of(s.k)
+            if s.speaker is None:
+                s.mentioned = self.finder.mentions(" ".join(self.doc.text_of(s.k).split()))
             positions = {i for i, w in enumerate(words) if w in names}
             s.reading = cue_module.read(words, positions, investigate_is_for)
             header = self.header_of(s.k)
-            if header:
+            if header and not s.reading.explicit:
                 s.reading.cues.insert(0, header)
                 s.reading.score = header[1]
+                s.reading.explicit = True
             verdict = self._verdict_after(s, taken)
             if verdict:
                 taken.add(verdict.k)
@@ -279,16 +338,16 @@ class Proposer:
         out: set[str] = set()
         for term in terms:
             for w in term.words:
-                out |= self.matcher.words_for(w, term.exact)
+                out.update(self.matcher.words_for(w, term.exact))
         return out
 
     def _verdict_after(self, s: _Scored, taken: set[int]) -> _Scored | None:
         """A short sentence with a cue right after one that names the issue ("Dette støttes fullt ut.")."""
         nxt = s.k + 1
-        if s.relevance < ADDRESSED_AT or nxt >= len(self.doc) or nxt in taken:
+        if s.relevance < VERDICT_AFTER_AT or nxt >= len(self.doc) or nxt in taken:
             return None
         words = self.doc.words(nxt)
-        if len(words) > VERDICT_MAX_WORDS or self.speaker_of(nxt) is not None or s.speaker is not None:
+        if len(words) > VERDICT_MAX_WORDS or self.speaker_of(nxt) is not None:
             return None
         reading = cue_module.read(words)
         if not reading.cues:
@@ -364,8 +423,9 @@ def _label(score: float, mixed: bool) -> str:
 
 def _decide(issue_key: str, own: list[_Scored], quotes: list[Candidate], reported: list[Candidate]) -> Proposal:
     best = max((s.relevance for s in own), default=0.0)
-    if best < ADDRESSED_AT or not quotes:
-        return _absent(issue_key, own, best, quotes, reported)
+    best_cued = max((s.relevance for s in own if s.reading.has_cue), default=0.0)
+    if (best_cued < ADDRESSED_AT and best < NAMED_WITHOUT_CUE_AT) or not quotes:
+        return _absent(issue_key, own, best_cued, quotes, reported)
     carrying = [s for s in own if s.reading.has_cue][:len(RANK_WEIGHTS)]
     if not carrying:
         why = ["no stance cue: 'for' is the commonest stance when an issue is named"]
@@ -386,9 +446,9 @@ def _decide(issue_key: str, own: list[_Scored], quotes: list[Candidate], reporte
 
 def _absent(issue_key: str, own: list[_Scored], best: float, quotes: list[Candidate],
             reported: list[Candidate]) -> Proposal:
-    confidence = min(0.95, 0.5 + 0.5 * (1 - best / ADDRESSED_AT))
+    confidence = ABSENT_CONFIDENCE_FLOOR + ABSENT_CONFIDENCE_SPAN * (1 - min(best, ADDRESSED_AT) / ADDRESSED_AT)
     why = ["no sentence of the document's own names the issue"] if not own else [
-        f"the issue is named only in passing (relevance {best:.2f} < {ADDRESSED_AT})"]
+        f"no sentence of its own names the issue and takes a stance (best {best:.2f} < {ADDRESSED_AT})"]
     # The quotes of a not-addressed proposal are the best weak candidates, for a person to overrule it.
     return Proposal(issue_key, ABSENT, round(confidence, 2), quotes, reported, why)
 

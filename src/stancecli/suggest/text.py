@@ -19,12 +19,16 @@ from stancecli.corpus import Source
 # spacing) costs seconds; a plain splitter on punctuation and blank lines takes its place.
 CAREFUL_SPLIT_MAX_CHARS = 4 * 1024 * 1024
 MAX_SENTENCE_CHARS = 1200
-_LONGEST_ABBREVIATION = 12
 
 # A word, joined across a line-end hyphen ("anbuds-\nutsetting").
 _WORD = re.compile(r"[^\W\d_]+(?:-[ \t]*\n[ \t\n]*[^\W\d_]+)*|\d+")
-_FAST_END = re.compile(r"[.!?]+[»\")”]*(?=\s+[«\"(“]?[A-ZÆØÅ0-9])|:[ \t]*(?=\n)|\n[ \t]*\n")
-_FAST_NOT_FINAL = frozenset("bl.a f.eks jf jfr kap nr pkt ca dvs evt mht iht vedr ang inkl st meld prop".split())
+_NOT_FINAL = "bl.a f.eks jf jfr kap nr pkt ca dvs evt mht iht vedr ang inkl st meld prop".split()
+# The mark comes first so that the regex engine skips ahead fast; abbreviations and initials
+# ("kap. 17", "A. Hansen") are excluded by look-behinds that end in the full stop.
+_FAST_END = re.compile(
+    r"[.!?](?<!\b[^\W\d_]\.)" + "".join(rf"(?<!\b{re.escape(a)}\.)" for a in _NOT_FINAL)
+    + r"[.!?]*[»\")”]*(?=\s+[«\"(“]?[A-ZÆØÅ0-9])|:[ \t]*(?=\n)|\n[ \t]*\n"
+)
 _BULLET_LINE = re.compile(r"[ \t]*(?:[-–—•▪◦●■*·\uf0b7\uf0a7]|\d{1,2}[.)])[ \t]")
 
 
@@ -105,22 +109,12 @@ def sentence_spans(source: Source) -> list[tuple[int, int]]:
 
 def _fast_spans(text: str) -> list[tuple[int, int]]:
     """Sentences cut after . ! ? before a capital, after a colon ending a line, at blank lines."""
-    ends = [m.end() for m in _FAST_END.finditer(text) if not _abbreviation_before(text, m)]
+    ends = [m.end() for m in _FAST_END.finditer(text)]
     ends.append(len(text))
     spans = [(s, e) for s, e in zip([0, *ends], ends) if e > s]
     if any(e - s > MAX_SENTENCE_CHARS for s, e in spans):
         spans = [piece for s, e in spans for piece in _cap(text, s, e)]
     return spans
-
-
-def _abbreviation_before(text: str, m: re.Match[str]) -> bool:
-    at = m.start()
-    if text[at] != ".":
-        return False
-    lo = max(0, at - _LONGEST_ABBREVIATION)
-    cut = max(text.rfind(" ", lo, at), text.rfind("\n", lo, at), lo - 1)
-    word = text[cut + 1:at].lower()
-    return word in _FAST_NOT_FINAL or (len(word) == 1 and word.isalpha())
 
 
 def _cap(text: str, s: int, e: int) -> list[tuple[int, int]]:
@@ -142,15 +136,15 @@ def prepare(source: Source) -> Prepared:
     spans = sentence_spans(source)
     starts = [s for s, _ in spans]
     ends = [e for _, e in spans]
-    low = source.text.lower()
+    text = source.text
     # A sentence's text without its layout, so that re-wrapped copies are the same sentence.
-    keys = [" ".join(low[s:e].split()) for s, e in spans]
+    keys = [" ".join(text[s:e].split()) for s, e in spans]
     first_of: dict[str, int] = {}
     first = [first_of.setdefault(key, k) for k, key in enumerate(keys)]
     words_of: dict[int, list[str]] = {}
     index: dict[str, list[int]] = {}
     for k in first_of.values():
-        words = [_clean(w) for w in _WORD.findall(low, starts[k], ends[k])]
+        words = [_clean(w) for w in _WORD.findall(text[starts[k]:ends[k]].lower())]
         words_of[k] = words
         for w in set(words):
             index.setdefault(w, []).append(k)
