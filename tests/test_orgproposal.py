@@ -60,7 +60,12 @@ def test_an_organisation_the_text_only_mentions_is_not_proposed(dataset):
     ("Uttalelse fra Bergen kommune til departementet", "bergen-kommune", "Bergen kommune", "municipality"),
     ("Høringsinnspill fra Arbeidsgiverforeningen Spekter: tiltak", "arbeidsgiverforeningen-spekter",
      "Arbeidsgiverforeningen Spekter", "employer-organisation"),
-    ("Innspill fra Kirkens Bymisjon", "kirkens-bymisjon", "Kirkens Bymisjon", "other"),
+    ("Innspill fra Kirkens Bymisjon", "kirkens-bymisjon", "Kirkens Bymisjon", "ngo"),
+    ("Høringssvar fra Brukerforeningen Arbeid for alle", "brukerforeningen-arbeid-for-alle",
+     "Brukerforeningen Arbeid for alle", "ngo"),
+    ("Høringssvar fra Kystbyen Næringsforening om tiltak", "kystbyen-naeringsforening", "Kystbyen Næringsforening",
+     "employer-organisation"),
+    ("Høringssvar fra Ungdomsrådet i Sørvik", "ungdomsraadet-i-sorvik", "Ungdomsrådet i Sørvik", "other"),
 ])
 def test_a_new_organisation_is_proposed_from_the_name_after_fra(dataset, first_line, org_id, name, kind):
     proposal = propose(dataset, first_line + "\n" + BODY)

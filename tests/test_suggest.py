@@ -127,6 +127,36 @@ def test_items_under_a_list_header_take_its_stance():
     assert side(p.stance) == "against"
 
 
+def test_a_condition_is_named_as_a_reason():
+    p = run("Vi støtter anbud på arbeidsmarkedstiltak dersom kvaliteten sikres.\n")
+    assert side(p.stance) == "for"
+    assert "condition 'dersom'" in p.reasons
+
+
+def test_a_description_of_the_hearing_proposal_is_not_the_documents_own():
+    sentence = "I høringsforslaget skal arbeidsmarkedstiltak kjøpes inn gjennom anbud."
+    p = run(sentence + "\n\nVi er imot anbud på arbeidsmarkedstiltak.\n")
+    assert sentence not in [c.quote for c in p.quotes]
+    assert (p.reported[0].quote, p.reported[0].speaker) == (sentence, "Høringsforslaget")
+
+
+def test_a_repeated_sentence_is_offered_once_at_its_first_place():
+    text = "Vi er imot anbud på arbeidsmarkedstiltak.\n\nInnledning.\n\nVi er imot anbud på\narbeidsmarkedstiltak.\n"
+    p = run(text)
+    assert [(c.quote, c.line) for c in p.quotes] == [("Vi er imot anbud på arbeidsmarkedstiltak.", 1)]
+
+
+def test_the_plain_splitter_for_large_sources_gives_the_same_proposal(monkeypatch):
+    text = ("Høringssvar.\n\nNHO mener at anbud bør innføres. Vi er imot anbudsutsetting av arbeids-\n"
+            "markedstiltak. Se kap. 4 om dette.\n")
+    careful = run(text)
+    monkeypatch.setattr("stancecli.suggest.text.CAREFUL_SPLIT_MAX_CHARS", 0)
+    plain = run(text)
+    assert (plain.stance, [c.quote for c in plain.quotes]) == (careful.stance, [c.quote for c in careful.quotes])
+    assert plain.quotes[0].quote == "Vi er imot anbudsutsetting av arbeidsmarkedstiltak."
+    assert [c.speaker for c in plain.reported] == ["NHO"]
+
+
 def test_an_issue_the_text_does_not_name_is_not_addressed():
     p = run("Vi er opptatt av god oppfølging av brukerne og et godt samarbeid med kommunene.\n")
     assert p.stance == ABSENT and not p.quotes

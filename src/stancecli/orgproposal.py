@@ -33,9 +33,11 @@ _ORGANISATION_WORDS = re.compile(r"(?:forbund|forbundet|kommune|fylkeskommune|fa
 # Lower-case words a name may hold between its capitalised ones ("Landsorganisasjonen i Norge").
 _CONNECTORS = frozenset({"i", "for", "og", "av", "på", "&"})
 _KINDS = (("municipality", re.compile(r"kommune\b", re.IGNORECASE)),
-          ("employer-organisation", re.compile(r"arbeidsgiver|\bnho\b|næringsliv|\bvirke\b|spekter", re.IGNORECASE)),
+          ("employer-organisation", re.compile(r"arbeidsgiver|\bnho\b|næringsliv|næringsforening|\bvirke\b|spekter",
+                                               re.IGNORECASE)),
           ("union", re.compile(r"forbund|fagforening|tjenestemannslag|\blo\b|landsorganisasjon", re.IGNORECASE)),
-          ("state-agency", re.compile(r"direktorat|tilsyn|etaten|departement", re.IGNORECASE)))
+          ("state-agency", re.compile(r"direktorat|tilsyn|etaten|departement", re.IGNORECASE)),
+          ("ngo", re.compile(r"forening|stiftelse|bymisjon|organisasjon", re.IGNORECASE)))
 
 
 @dataclass

@@ -18,6 +18,7 @@ How a proposal is made (docs/benchmarks.md, "Stance proposals", has what it scor
 from __future__ import annotations
 
 import dataclasses
+import heapq
 import math
 import re
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ CUE_BONUS = 0.2
 EXPLICIT_CUE_BONUS = 0.5
 MIN_QUOTE_WORDS = 3
 MAX_READ = 60                # sentences read for cues per issue, most relevant first
+CEILING_POOL = 10 * MAX_READ  # sentences scored exactly per issue, by the most they could score
 MAX_LIST_ITEMS = 40
 RANK_WEIGHTS = (1.0, 0.5, 0.25)  # the best sentence with a cue counts most
 NO_CUE_CONFIDENCE = 0.3
@@ -76,7 +78,7 @@ class Candidate:
     matched: list[str] = field(default_factory=list)
     speaker: str | None = None           # None: the document's own words; else who speaks
     speaker_ids: list[str] = field(default_factory=list)   # the dataset's organisations among them
-    stance: str | None = None            # for a reported view: the stance its cues suggest
+    stance: str | None = None            # for a reported sentence: the stance its cues suggest
 
 
 @dataclass
@@ -188,7 +190,7 @@ class Matcher:
     def _lookup(self, word: str, exact: bool) -> dict[str, float]:
         doc = self.doc
         if exact:
-            return {word: 1.0} if word in doc.index else {}
+            return {word: 1.0} if word in doc else {}
         from stancecli.search.text import stem_all
 
         stem = doc.stem_of.get(word) or stem_all([word])[0]
@@ -196,7 +198,7 @@ class Matcher:
         if len(stem) >= MIN_INFIX_STEM:
             found.update(dict.fromkeys(doc.words_containing(stem), COMPOUND_STRENGTH))
         found.update((w, 1.0) for w in doc.words_with_prefix(stem[:MIN_PREFIX_STEM]) if doc.stem_of[w] == stem)
-        if word in doc.index:
+        if word in doc:
             found[word] = 1.0
         return found
 
@@ -207,19 +209,24 @@ class Matcher:
         return found
 
     def sentences_with(self, term: Term) -> set[int]:
-        """The (first occurrences of) sentences that hold the term."""
+        """The (first occurrences of) sentences that hold all of the term's words; whether they
+        stand together is checked later, for the sentences that could count (phrase_in)."""
         per_word = [self.words_for(w, term.exact) for w in term.words]
         if not all(per_word):
             return set()
+        postings = self.doc.postings(w for words in per_word for w in words)
         hits: set[int] | None = None
         for words in per_word:
             ks: set[int] = set()
             for w in words:
-                ks.update(self.doc.index[w])
+                ks.update(postings[w])
             hits = ks if hits is None else hits & ks
-        if len(per_word) == 1:
-            return hits or set()
-        return {k for k in hits or () if _phrase_at(self.doc.words(k), per_word)}
+        return hits or set()
+
+    def phrase_in(self, k: int, term: Term) -> bool:
+        if len(term.words) == 1:
+            return True
+        return _phrase_at(self.doc.words(k), [self.words_for(w, term.exact) for w in term.words])
 
 
 def _phrase_at(words: list[str], per_word: list[dict[str, float]]) -> bool:
@@ -237,6 +244,7 @@ class _Scored:
     reading: cue_module.Reading = field(default_factory=cue_module.Reading)
     speaker: Speaker | None = None
     mentioned: Speaker | None = None     # another actor whose view an own sentence refers to
+    referred: bool = False               # offered as that actor's view: its cues are the document's
 
     @property
     def rank(self) -> float:
@@ -257,11 +265,21 @@ class Proposer:
         self._speakers: dict[int, Speaker | None] = {}
         self._headers: dict[int, tuple[str, float] | None] = {}
 
+    def prefetch(self, issue_keys: list[str]) -> None:
+        """Look up the words of all these issues in one pass over the source, not one per issue."""
+        words: set[str] = set()
+        for key in issue_keys:
+            for term in issue_terms(self.ds.issues[key], self.specificity):
+                for part in term.words:
+                    words.update(self.matcher.words_for(part, term.exact))
+        self.doc.postings(words)
+
     def propose(self, issue_key: str, limit: int = 3) -> Proposal:
         terms = issue_terms(self.ds.issues[issue_key], self.specificity)
         scored = self._read(self._relevant(terms), terms)
         own = sorted((s for s in scored if s.speaker is None), key=lambda s: (-s.rank, s.k))
-        referred = [dataclasses.replace(s, speaker=s.mentioned, matched=[*s.matched, "refers to another's view"])
+        referred = [dataclasses.replace(s, speaker=s.mentioned, referred=True,
+                                        matched=[*s.matched, "refers to another's view"])
                     for s in own if s.mentioned]
         reported = sorted([s for s in scored if s.speaker is not None] + referred, key=lambda s: (-s.rank, s.k))
         return _decide(issue_key, own, self._candidates(own, limit), self._candidates(reported, limit, True))
@@ -274,13 +292,19 @@ class Proposer:
         for term in terms:
             for k in self.matcher.sentences_with(term):
                 hits.setdefault(k, []).append(term)
-        scored = []
+        # What each sentence could score if every term found a word of its own; the exact
+        # score (each word counted once) is computed for the most promising only.
+        ceilings = []
         for k, found in hits.items():
             ceiling = sorted((t.weight for t in found), reverse=True)
-            if ceiling[0] + EXTRA_TERM_FACTOR * sum(ceiling[1:]) < CANDIDATE_AT:
-                continue  # cannot count, whatever the words: most hits of a large source end here
+            bound = ceiling[0] + EXTRA_TERM_FACTOR * sum(ceiling[1:])
+            if bound >= CANDIDATE_AT:
+                ceilings.append((bound, -k))
+        scored = []
+        for _, minus_k in heapq.nlargest(CEILING_POOL, ceilings):
+            k, found = -minus_k, hits[-minus_k]
             weights, labels = self._distinct_weights(k, found)
-            relevance = weights[0] + EXTRA_TERM_FACTOR * sum(weights[1:])
+            relevance = weights[0] + EXTRA_TERM_FACTOR * sum(weights[1:]) if weights else 0.0
             if relevance >= CANDIDATE_AT:
                 scored.append(_Scored(k, relevance, labels))
         scored.sort(key=lambda s: (-s.relevance, s.k))
@@ -295,6 +319,8 @@ class Proposer:
         weights: list[float] = []
         labels: list[str] = []
         for term in sorted(found, key=lambda t: -t.weight):
+            if not matcher.phrase_in(k, term):
+                continue
             strength = 1.0
             mine: set[str] = set()
             for part in term.words:
@@ -405,7 +431,7 @@ class Proposer:
                 score=round(s.rank, 3), matched=[*s.matched, *s.reading.reasons()],
                 speaker=s.speaker.name if s.speaker else None,
                 speaker_ids=list(s.speaker.ids) if s.speaker else [],
-                stance=_label(s.reading.score, s.reading.mixed) if reported else None,
+                stance=_label(s.reading.score, s.reading.mixed) if reported and not s.referred else None,
             ))
             if len(out) >= limit:
                 break
@@ -458,6 +484,7 @@ def propose(ds: Dataset, doc_id: str, source: Source, issues: list[str] | None =
     """One proposal per issue (all codebook issues when issues is None), in codebook order."""
     keys = issues if issues is not None else [k for k, i in ds.issues.items() if i.codebook]
     proposer = Proposer(ds, doc_id, source)
+    proposer.prefetch(keys)
     return [proposer.propose(key, limit) for key in keys]
 
 

@@ -1,16 +1,17 @@
 """A source prepared once for proposals: sentences, their words, the vocabulary's stems.
 
 Everything per document is done here, once: the sentence split, lower-casing,
-tokens, the Snowball stems of the vocabulary, and the word -> sentences index.
+tokens, the Snowball stems of the vocabulary; word -> sentences postings on demand.
 Proposals for twenty issues then only look words up. Identical sentences (a
-letterhead on every page, a paragraph quoted twice) are tokenised and indexed
-once, at their first occurrence.
+letterhead on every page, a paragraph quoted twice) are tokenised once, at their
+first occurrence.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from stancecli.corpus import Source
@@ -29,22 +30,40 @@ _FAST_END = re.compile(
     r"[.!?](?<!\b[^\W\d_]\.)" + "".join(rf"(?<!\b{re.escape(a)}\.)" for a in _NOT_FINAL)
     + r"[.!?]*[»\")”]*(?=\s+[«\"(“]?[A-ZÆØÅ0-9])|:[ \t]*(?=\n)|\n[ \t]*\n"
 )
+_HYPHEN_BREAK = re.compile(r"-[ \t]*\n")
 _BULLET_LINE = re.compile(r"[ \t]*(?:[-–—•▪◦●■*·\uf0b7\uf0a7]|\d{1,2}[.)])[ \t]")
 
 
 @dataclass
 class Prepared:
-    """A source split into sentences, the distinct ones tokenised and indexed by word."""
+    """A source split into sentences, the distinct ones tokenised."""
 
     source: Source
     starts: list[int]
     ends: list[int]
     first: list[int]                     # sentence -> the first sentence with the same text
-    words_of: dict[int, list[str]]       # first sentence -> its words, lower case
-    index: dict[str, list[int]]          # word -> first sentences holding it, ascending
+    words_of: dict[int, list[str]]       # first sentence -> its words, lower case (ascending)
     vocabulary: list[str]                # sorted
     stem_of: dict[str, str]
     _blob: str = field(default="", repr=False)
+    _postings: dict[str, list[int]] = field(default_factory=dict, repr=False)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.stem_of
+
+    def postings(self, words: Iterable[str]) -> dict[str, list[int]]:
+        """word -> the first sentences holding it, ascending. Built for the words asked, in one
+        pass over the sentences for all of them: a large source has a large vocabulary, and
+        proposals need few of its words."""
+        words = set(words)
+        missing = words - self._postings.keys()
+        if missing:
+            found: dict[str, list[int]] = {w: [] for w in missing}
+            for k, sentence in self.words_of.items():
+                for w in missing.intersection(sentence):
+                    found[w].append(k)
+            self._postings.update(found)
+        return {w: self._postings[w] for w in words}
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -130,7 +149,7 @@ def _cap(text: str, s: int, e: int) -> list[tuple[int, int]]:
 
 
 def prepare(source: Source) -> Prepared:
-    """Split, tokenise and stem a source once; index its distinct sentences by word."""
+    """Split, tokenise and stem a source once; identical sentences once."""
     from stancecli.search.text import stem_all
 
     spans = sentence_spans(source)
@@ -142,17 +161,17 @@ def prepare(source: Source) -> Prepared:
     first_of: dict[str, int] = {}
     first = [first_of.setdefault(key, k) for k, key in enumerate(keys)]
     words_of: dict[int, list[str]] = {}
-    index: dict[str, list[int]] = {}
+    vocabulary: set[str] = set()
     for k in first_of.values():
-        words = [_clean(w) for w in _WORD.findall(text[starts[k]:ends[k]].lower())]
+        chunk = text[starts[k]:ends[k]].lower()
+        words = _WORD.findall(chunk)
+        if _HYPHEN_BREAK.search(chunk):
+            words = [_clean(w) for w in words]
         words_of[k] = words
-        for w in set(words):
-            index.setdefault(w, []).append(k)
-    for postings in index.values():
-        postings.sort()
-    vocabulary = sorted(index)
-    stem_of = dict(zip(vocabulary, stem_all(vocabulary)))
-    return Prepared(source, starts, ends, first, words_of, index, vocabulary, stem_of)
+        vocabulary.update(words)
+    ordered = sorted(vocabulary)
+    stem_of = dict(zip(ordered, stem_all(ordered)))
+    return Prepared(source, starts, ends, first, words_of, ordered, stem_of)
 
 
 def _clean(word: str) -> str:
