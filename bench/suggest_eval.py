@@ -284,6 +284,8 @@ def report(tally: Tally, times: dict[str, list[float]] | None, runs: int, brief:
         "entries are removed, `propose` runs on its source over the 20 codebook issues, and the "
         "proposals are compared with the curated coding.",
         "",
+        *_goal_lines(tally, times),
+        "",
         "| measure | value | goal |",
         "|---|---:|---:|",
         f"| (a) curated positions whose quote (or an overlapping sentence) is in the top {TOP} | "
@@ -356,6 +358,26 @@ NOTES_ON_TIMING = [
     "source with a number written into every sentence, so that all of them are distinct (the "
     "vocabulary stays the seeds'): closer to the worst case of a real 50 MB text.",
 ]
+
+
+def _verdict(met: bool) -> str:
+    return "met" if met else "**missed**"
+
+
+def _goal_lines(tally: Tally, times: dict[str, list[float]] | None) -> list[str]:
+    recall = tally.recall_hit / max(tally.recall_all, 1)
+    right = tally.side_right / max(tally.pairs, 1)
+    out = ["Goals in this run:", "",
+           f"- (a) top-3 quote ≥ {GOALS['recall']:.2f}: {_verdict(recall >= GOALS['recall'])} ({recall:.2f})",
+           f"- (b) right side ≥ {GOALS['side']:.2f}: {_verdict(right >= GOALS['side'])} ({right:.2f}; "
+           f"trivial baselines {tally.majority_right / max(tally.pairs, 1):.2f} and "
+           f"{tally.absent_right / max(tally.pairs, 1):.2f})"]
+    if times:
+        small, big = (statistics.median(v) for k, v in list(times.items())[1:4:2])
+        out += [f"- all codebook issues of the largest seed in ≤ 2 s: {_verdict(small <= 2)} ({small:.2f} s)",
+                f"- a 50 MB source in ≤ 10 s: {_verdict(big <= 10)} ({big:.2f} s on the synthetic source; "
+                "see the note under the timings)"]
+    return out
 
 
 def _timing_lines(times: dict[str, list[float]], runs: int) -> list[str]:

@@ -37,17 +37,60 @@ def coded(small_data):
     return str(small_data)
 
 
-@pytest.mark.parametrize("args", [("compare", "i1"), ("compare", "i1", "i2", "--absent"), ("who-supports", "i2"),
-                                  ("who-opposes", "i1"), ("show", "u1")])
-def test_position_records_validate(cli, coded, args):
-    assert_valid("positions", json.loads(cli(*args, "--data", coded, "--format", "json").stdout))
+# Every command with pipe formats, and the schema its records follow (search has its own tests).
+RECORD_SCHEMAS = [
+    ("positions", ("compare", "i1")),
+    ("positions", ("compare", "i1", "i2", "--absent", "--quotes")),
+    ("positions", ("who-supports", "i2")),
+    ("positions", ("who-opposes", "i1", "--strong")),
+    ("positions", ("show", "u1")),
+    ("evidence", ("evidence", "i1", "-C", "1")),
+    ("map", ("map",)),
+    ("map", ("map", "--absent", "--by", "document")),
+    ("matrix", ("matrix",)),
+    ("matrix", ("matrix", "--by", "kind")),
+    ("agree", ("agree", "u1", "u2")),
+    ("changes", ("diff", "a-2010", "a-2012")),
+    ("changes", ("diff", "b-2011", "e-2011")),
+    ("changes", ("timeline", "u1")),
+    ("conflicts", ("conflicts", "--min", "1")),
+    ("kind", ("compare", "i1", "i2", "--by", "kind")),
+    ("sides-by-kind", ("who-supports", "i2", "--by", "kind")),
+    ("sides-by-kind", ("who-opposes", "i1", "--by", "kind", "--strong")),
+    ("issues", ("issues",)),
+    ("orgs", ("orgs",)),
+    ("docs", ("docs",)),
+    ("docs", ("docs", "--coverage")),
+]
 
 
-def test_evidence_map_and_matrix_records_validate(cli, coded):
-    assert_valid("evidence", json.loads(cli("evidence", "i1", "-C", "1", "--data", coded, "-f", "json").stdout))
-    assert_valid("map", json.loads(cli("map", "--data", coded, "-f", "json").stdout))
-    assert_valid("map", json.loads(cli("map", "--data", coded, "-f", "json", "--absent").stdout))
-    assert_valid("matrix", json.loads(cli("matrix", "--data", coded, "-f", "json").stdout))
+@pytest.mark.parametrize("schema, args", RECORD_SCHEMAS, ids=[" ".join(a) for _, a in RECORD_SCHEMAS])
+def test_every_command_json_and_jsonl_records_follow_their_schema(cli, coded, schema, args):
+    as_json = cli(*args, "--data", coded, "--format", "json")
+    as_jsonl = cli(*args, "--data", coded, "--format", "jsonl")
+    assert as_json.exit_code == 0, as_json.stderr
+    records = json.loads(as_json.stdout)
+    assert records, "a fixture that gives no record tests nothing"
+    assert [json.loads(line) for line in as_jsonl.stdout.splitlines()] == records
+    assert_valid(schema, records)
+
+
+def test_every_shipped_records_schema_is_valid_and_tested():
+    from stancecli.schema import SCHEMA_FILE
+
+    shipped = {p.name.split(".")[0] for p in SCHEMA_FILE.parent.glob("*.records.schema.json")}
+    assert shipped == {name for name, _ in RECORD_SCHEMAS}
+    for name in shipped:
+        Draft202012Validator.check_schema(records_schema(name))
+
+
+def test_a_record_with_a_field_out_of_contract_fails_its_schema(cli, coded):
+    """The schemas are strict enough to catch a wrong record, not only to pass the right ones."""
+    record = json.loads(cli("compare", "i1", "--data", coded, "-f", "json").stdout)[0]
+    validator = Draft202012Validator(records_schema("positions"))
+    assert list(validator.iter_errors({**record, "score": None}))
+    issues = json.loads(cli("issues", "--data", coded, "-f", "json").stdout)[0]
+    assert list(Draft202012Validator(records_schema("issues")).iter_errors({**issues, "codebook": "yes"}))
 
 
 def test_readme_filter_names_only_organisations_against(cli, coded):

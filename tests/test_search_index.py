@@ -123,6 +123,7 @@ def test_parallel_build_finds_what_a_serial_build_finds(corpus, tmp_path, monkey
     result = run("tett oppfølging av brukere", corpus, tmp_path / "parallel", limit=0,
                  progress=lambda done, total: seen.append((done, total)))
     assert len(list((tmp_path / "parallel").glob("seg-*.bin"))) == 2
+    assert not list((tmp_path / "parallel").glob("part-*"))  # the workers' own files are gone
     assert result.hits == serial
     assert seen and seen[-1][1] == 17
 

@@ -77,34 +77,70 @@ def check(out: str, want_words: Counter, want_tokens: set[str], width: int) -> N
     assert not too_wide, f"at {width} columns, lines run past the edge: {too_wide[:2]}"
 
 
-def render_at_widths(cli, args: tuple[str, ...], extra: tuple[str, ...] = ()):
-    for width in WIDTHS:
-        result = cli(*args, *extra, "--color", "never", env={"COLUMNS": str(width)})
-        assert result.exit_code == 0, result.stderr
-        yield width, result.stdout
+@pytest.fixture(scope="module")
+def module_cache(tmp_path_factory) -> str:
+    return str(tmp_path_factory.mktemp("widths-cache"))
+
+
+@pytest.fixture(autouse=True)
+def private_cache(module_cache, monkeypatch):
+    """One cache for the module (not one per test): the dataset is read and its quotes located once,
+    as on a user's machine from the second run on; every run still goes through the whole CLI."""
+    monkeypatch.setenv("STANCECLI_CACHE_DIR", module_cache)
 
 
 @pytest.fixture(scope="module")
-def names() -> dict[str, str]:
-    """Organisation id -> the short name tables show."""
+def command_of():
+    """name -> the Typer app of that one command (as `stancecli NAME` builds it), built once."""
+    from stancecli.cli.app import COMMANDS, build_app
+
+    apps: dict = {}
+    return lambda name: apps.setdefault(name, build_app([COMMANDS[name]]))
+
+
+@pytest.fixture
+def run(runner, command_of, monkeypatch):
+    monkeypatch.delenv("STANCECLI_DATA", raising=False)
+    monkeypatch.delenv("STANCECLI_LANG", raising=False)
+
+    def invoke(*args: str, env: dict | None = None) -> str:
+        result = runner.invoke(command_of(args[0]), list(args), env=env)
+        assert result.exit_code == 0, result.stderr
+        return result.stdout
+
+    return invoke
+
+
+def render_at_widths(run, args: tuple[str, ...]):
+    for width in WIDTHS:
+        yield width, run(*args, "--color", "never", env={"COLUMNS": str(width)})
+
+
+@pytest.fixture(scope="module")
+def orgs_csv() -> str:
     from typer.testing import CliRunner
 
-    from stancecli.cli.app import app
+    from stancecli.cli.app import build_app
 
-    out = CliRunner().invoke(app, ["orgs", "--format", "csv"]).stdout
-    return {row["id"]: row["short"] for row in csv.DictReader(io.StringIO(out))}
+    return CliRunner().invoke(build_app(["listings"]), ["orgs", "--format", "csv"]).stdout
+
+
+@pytest.fixture(scope="module")
+def names(orgs_csv) -> dict[str, str]:
+    """Organisation id -> the short name tables show."""
+    return {row["id"]: row["short"] for row in csv.DictReader(io.StringIO(orgs_csv))}
 
 
 @pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
-def test_no_word_lost_on_the_bundled_dataset(cli, terminal, names, args):
-    want_words, want_tokens = expected(cli(*args, "--format", "csv").stdout, names)
-    for width, out in render_at_widths(cli, args):
+def test_no_word_lost_on_the_bundled_dataset(run, terminal, names, args):
+    want_words, want_tokens = expected(run(*args, "--format", "csv"), names)
+    for width, out in render_at_widths(run, args):
         check(out, want_words, want_tokens, width)
 
 
-def test_labels_of_the_matrix_stay_whole(cli, terminal):
-    shorts = [row["short"] for row in csv.DictReader(io.StringIO(cli("orgs", "--format", "csv").stdout))
-              if int(row["positions"])]
-    for width, out in render_at_widths(cli, ("matrix",)):
+def test_labels_of_the_matrix_stay_whole(run, terminal, orgs_csv):
+    shorts = [row["short"] for row in csv.DictReader(io.StringIO(orgs_csv)) if int(row["positions"])]
+    assert shorts
+    for width, out in render_at_widths(run, ("matrix",)):
         for label in shorts:
             assert any(label in line for line in out.splitlines()), (width, label)

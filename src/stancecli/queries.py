@@ -15,6 +15,8 @@ FOR = tuple(s.label for s in SCALE if s.score > 0)  # strongest first
 AGAINST = tuple(s.label for s in reversed(SCALE) if s.score < 0)
 # A (document, codebook issue) pair nobody has coded yet: not known to be "not addressed".
 UNDECIDED = "undecided"
+# An issue the later of two documents never faced: it answered another hearing.
+NOT_RAISED = "not-raised"
 POSITION = "position"
 
 
@@ -130,14 +132,47 @@ def position_record(ds: Dataset, p: Position, lang: str, sources: Sources) -> di
     }
 
 
+# ---------------------------------------------------------------- names as people read them
+
 def org_labels(ds: Dataset) -> dict[str, str]:
     """Organisation id -> the short name a table shows (records keep the id)."""
     return {org.id: org.label for org in ds.organisations.values()}
 
 
-def _org_label(ds: Dataset, org_id: str) -> str:
+def org_label(ds: Dataset, org_id: str) -> str:
+    """The short name of an organisation ('NTL'); the id when it is unknown."""
     org = ds.organisations.get(org_id)
     return org.label if org else org_id
+
+
+def document_label(ds: Dataset, doc_id: str) -> str:
+    """A document as people name it: its organisation and year ('NTL 2012'); the id when unknown."""
+    doc = ds.documents.get(doc_id)
+    return f"{org_label(ds, doc.organisation)} {doc.year}" if doc else doc_id
+
+
+def issue_title(ds: Dataset, key: str, lang: str) -> str:
+    issue = ds.issues.get(key)
+    return issue.title.get(lang) if issue else key
+
+
+def documents_in_order(ds: Dataset) -> list[Document]:
+    """Documents oldest first, then by id: the order of every listing of documents."""
+    return sorted(ds.documents.values(), key=lambda d: (d.year, d.id))
+
+
+def issue_order(ds: Dataset) -> dict[str, int]:
+    """Issue key -> its place in the dataset (the codebook's order first)."""
+    return {k: i for i, k in enumerate(ds.issues)}
+
+
+def position_order(ds: Dataset, by_strength: bool = False):
+    """The one sort key of positions: most for first (or, by_strength, strongest either way first),
+    then by organisation name, then oldest document first."""
+    def key(p: Position) -> tuple[int, str, int]:
+        return (-abs(p.score) if by_strength else -p.score, org_label(ds, p.organisation).casefold(),
+                ds.document_year(p.source_document) or 0)
+    return key
 
 
 def _flat(ds: Dataset, rec: dict[str, Any], all_quotes: bool) -> dict[str, Any]:
@@ -157,14 +192,10 @@ def _flat(ds: Dataset, rec: dict[str, Any], all_quotes: bool) -> dict[str, Any]:
     }
 
 
-def _sorted(positions: list[Position], ds: Dataset) -> list[Position]:
-    return sorted(positions, key=lambda p: (-p.score, _org_label(ds, p.organisation).casefold(),
-                                            ds.document_year(p.source_document) or 0))
-
-
 # ---------------------------------------------------------------- compare
 
-COMPARE_COLUMNS = [
+# The columns of position rows, defined once; each command lists its own order.
+POSITION_COLUMNS = {c.key: c for c in (
     Column("issue", "Issue"),
     Column("organisation", "Organisation", "org"),
     Column("document", "Document"),
@@ -175,7 +206,16 @@ COMPARE_COLUMNS = [
     Column("summary", "Summary"),
     Column("quote", "Quote", "quote"),
     Column("location", "Location", "location"),
-]
+    Column("title", "Title"),
+)}
+
+
+def position_columns(*keys: str) -> list[Column]:
+    return [POSITION_COLUMNS[k] for k in keys]
+
+
+COMPARE_COLUMNS = position_columns("issue", "organisation", "document", "year", "stance", "score", "reported_by",
+                                   "summary", "quote", "location")
 
 
 def compare(ds: Dataset, issues: list[str], lang: str = "nb", all_quotes: bool = False,
@@ -188,7 +228,7 @@ def compare(ds: Dataset, issues: list[str], lang: str = "nb", all_quotes: bool =
     notes: list[str] = []
     found = 0
     for issue in issues:
-        positions = _sorted(ds.positions_on(issue), ds)
+        positions = sorted(ds.positions_on(issue), key=position_order(ds))
         for p in positions:
             rec = position_record(ds, p, lang, sources)
             records.append(rec)
@@ -202,7 +242,7 @@ def compare(ds: Dataset, issues: list[str], lang: str = "nb", all_quotes: bool =
         open_docs = [doc.id for doc, status in silent if status == UNDECIDED]
         if open_docs:
             notes.append(f"not yet coded for {issue} (undecided, not 'not addressed'): {', '.join(open_docs)}")
-    title = ", ".join(f"{ds.issues[i].title.get(lang)} ({i})" for i in issues)
+    title = ", ".join(f"{issue_title(ds, i, lang)} ({i})" for i in issues)
     return Listing(COMPARE_COLUMNS, rows, records, title=title, notes=notes, result_count=found,
                    labels=org_labels(ds))
 
@@ -211,7 +251,7 @@ def _silent_documents(ds: Dataset, issue: str, positions: list[Position]) -> lis
     """The documents with no position of their own on the issue, each with its status."""
     spoken = {p.source_document for p in positions if not p.is_reported}
     return [(d, pair_status(ds, d.id, issue))
-            for d in sorted(ds.documents.values(), key=lambda d: (d.year, d.id)) if d.id not in spoken]
+            for d in documents_in_order(ds) if d.id not in spoken]
 
 
 def _absent_row(ds: Dataset, issue: str, doc: Document, status: str) -> dict[str, Any]:
@@ -234,17 +274,8 @@ def _absent_record(ds: Dataset, issue: str, doc: Document, status: str) -> dict[
 
 # ---------------------------------------------------------------- who supports / opposes
 
-SIDE_COLUMNS = [
-    Column("organisation", "Organisation", "org"),
-    Column("stance", "Stance", "stance"),
-    Column("score", "Score", "score"),
-    Column("document", "Document"),
-    Column("year", "Year", "number"),
-    Column("reported_by", "Reported by"),
-    Column("summary", "Summary"),
-    Column("quote", "Quote", "quote"),
-    Column("location", "Location", "location"),
-]
+SIDE_COLUMNS = position_columns("organisation", "stance", "score", "document", "year", "reported_by", "summary",
+                                "quote", "location")
 
 
 def side(ds: Dataset, issue: str, against: bool = False, strong: bool = False,
@@ -255,32 +286,24 @@ def side(ds: Dataset, issue: str, against: bool = False, strong: bool = False,
     if strong:
         wanted = wanted[:1]
     positions = [p for p in ds.positions_on(issue) if p.stance in wanted]
-    positions = sorted(positions, key=lambda p: (-abs(p.score), _org_label(ds, p.organisation).casefold(),
-                                                 ds.document_year(p.source_document) or 0))
+    positions = sorted(positions, key=position_order(ds, by_strength=True))
     records = [position_record(ds, p, lang, sources) for p in positions]
     rows = [_flat(ds, r, False) for r in records]
     verb = "oppose" if against else "support"
-    title = f"Who {verb}s: {ds.issues[issue].title.get(lang)} ({issue})"
+    title = f"Who {verb}s: {issue_title(ds, issue, lang)} ({issue})"
     return Listing(SIDE_COLUMNS, rows, records, title=title, labels=org_labels(ds))
 
 
 # ---------------------------------------------------------------- evidence
 
-EVIDENCE_COLUMNS = [
-    Column("organisation", "Organisation", "org"),
-    Column("document", "Document"),
-    Column("stance", "Stance", "stance"),
-    Column("quote", "Quote", "quote"),
-    Column("location", "Location", "location"),
-    Column("title", "Title"),
-]
+EVIDENCE_COLUMNS = position_columns("organisation", "document", "stance", "quote", "location", "title")
 
 
 def evidence(ds: Dataset, issue: str, org: str | None = None, context: int = 0, lang: str = "nb",
              sources: Sources | None = None) -> Listing:
     """Every quote on an issue with its citation and, with context > 0, source lines around it."""
     sources = sources or _sources()
-    positions = _sorted([p for p in ds.positions_on(issue) if org in (None, p.organisation)], ds)
+    positions = sorted([p for p in ds.positions_on(issue) if org in (None, p.organisation)], key=position_order(ds))
     rows, records = [], []
     for p in positions:
         rec = position_record(ds, p, lang, sources)
@@ -298,7 +321,7 @@ def evidence(ds: Dataset, issue: str, org: str | None = None, context: int = 0, 
             records.append({**{k: rec[k] for k in ("issue", "organisation", "document", "year",
                                                     "reported_by", "stance", "score")},
                             "title": doc.title, **q, "context": lines})
-    title = f"Evidence: {ds.issues[issue].title.get(lang)} ({issue})"
+    title = f"Evidence: {issue_title(ds, issue, lang)} ({issue})"
     return Listing(EVIDENCE_COLUMNS, rows, records, title=title, labels=org_labels(ds))
 
 
@@ -337,7 +360,9 @@ def list_issues(ds: Dataset, lang: str = "nb") -> Listing:
             "undecided": sum(pair_status(ds, d, issue.key) == UNDECIDED for d in ds.documents),
             "proposal": issue.proposal.get(lang),
         })
-    return Listing(cols, rows, title="Issues")
+    # Records say codebook as true/false; the columns as 'yes' or nothing, for people and cut.
+    records = [{**row, "codebook": row["codebook"] == "yes"} for row in rows]
+    return Listing(cols, rows, records, title="Issues")
 
 
 def list_orgs(ds: Dataset) -> Listing:
@@ -362,7 +387,7 @@ def list_docs(ds: Dataset, coverage: dict[str, Coverage] | None = None) -> Listi
         cols += [Column("paragraphs", "Paras", "number"), Column("cited", "Cited", "number"),
                  Column("coverage", "Coverage", "percent")]
     rows = []
-    for doc in sorted(ds.documents.values(), key=lambda d: (d.year, d.id)):
+    for doc in documents_in_order(ds):
         ps = [p for p in ds.positions if p.source_document == doc.id]
         row = {"id": doc.id, "organisation": doc.organisation, "year": doc.year,
                "title": doc.title, "positions": len(ps), "quotes": sum(len(p.quotes) for p in ps),
@@ -378,9 +403,12 @@ def list_docs(ds: Dataset, coverage: dict[str, Coverage] | None = None) -> Listi
 
 # ---------------------------------------------------------------- one organisation
 
+SHOW_COLUMNS = [c for c in COMPARE_COLUMNS if c.key != "organisation"]
+
+
 def show_org(ds: Dataset, org: str, lang: str = "nb", sources: Sources | None = None) -> Listing:
     sources = sources or _sources()
-    order = {k: i for i, k in enumerate(ds.issues)}
+    order = issue_order(ds)
     positions = sorted(ds.positions_of(org), key=lambda p: (order.get(p.issue, 0),
                                                             ds.document_year(p.source_document) or 0))
     records = [position_record(ds, p, lang, sources) for p in positions]
@@ -388,11 +416,7 @@ def show_org(ds: Dataset, org: str, lang: str = "nb", sources: Sources | None = 
     o = ds.organisations[org]
     docs = ", ".join(f"{d.id} ({d.year})" for d in ds.documents_of(org)) or "none"
     title = f"{o.name} ({o.short}, {o.kind}) — documents: {docs}"
-    cols = [Column("issue", "Issue"), Column("document", "Document"), Column("year", "Year", "number"),
-            Column("stance", "Stance", "stance"), Column("score", "Score", "score"),
-            Column("reported_by", "Reported by"), Column("summary", "Summary"),
-            Column("quote", "Quote", "quote"), Column("location", "Location", "location")]
-    return Listing(cols, rows, records, title=title)
+    return Listing(SHOW_COLUMNS, rows, records, title=title)
 
 
 # ---------------------------------------------------------------- paragraph coverage

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass
+@dataclass(frozen=True)
 class Column:
     key: str
     header: str
@@ -78,6 +78,15 @@ class MapResult:
     title: str
     # (issue, side key) pairs no one has coded yet: shown as undecided, not as not addressed.
     undecided: set[tuple[str, str]] = field(default_factory=set)
+
+
+@dataclass
+class ReportResult:
+    """The shareable report (stancecli.analysis.Report) and its extras (findings, date, source
+    texts): a page in 'html' or 'markdown', not a listing."""
+
+    report: Any
+    extras: Any
 
 
 Result = Listing | EvidenceResult | AgreeResult | ChangesResult | MatrixResult | MapResult

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from stancecli.analysis.metric import SCALE_WIDTH, AnalysisError, _issue_title, _sources, proximity
-from stancecli.analysis.sides import _ordered_issues, _org_label, latest_positions
+from stancecli.analysis.metric import SCALE_WIDTH, AnalysisError, _sources, proximity
+from stancecli.analysis.sides import _ordered_issues, latest_positions
 from stancecli.model import Dataset
-from stancecli.queries import citation, position_record
+from stancecli.queries import citation, issue_order, issue_title, org_label, position_record
 from stancecli.records import Column, Listing
 
 if TYPE_CHECKING:
@@ -22,10 +22,10 @@ def agree(ds: Dataset, a: str, b: str, reported: bool = True, lang: str = "nb",
     sources = sources or _sources()
     latest = latest_positions(ds, reported)
     mine, theirs = latest.get(a, {}), latest.get(b, {})
-    order = {k: i for i, k in enumerate(ds.issues)}
+    order = issue_order(ds)
     shared = sorted(mine.keys() & theirs.keys(),
                     key=lambda k: (-abs(mine[k].score - theirs[k].score), order.get(k, 0)))
-    la, lb = _org_label(ds, a), _org_label(ds, b)
+    la, lb = org_label(ds, a), org_label(ds, b)
     rows, records = [], []
     for issue in shared:
         ra = position_record(ds, mine[issue], lang, sources)
@@ -51,7 +51,7 @@ def _agree_columns(la: str, lb: str) -> list[Column]:
 def _agree_row(ds: Dataset, issue: str, ra: dict, rb: dict, lang: str) -> dict[str, Any]:
     gap = abs(ra["score"] - rb["score"])
     qa, qb = (ra["quotes"][:1] or [None])[0], (rb["quotes"][:1] or [None])[0]
-    return {"issue": issue, "title": _issue_title(ds, issue, lang), "gap": gap,
+    return {"issue": issue, "title": issue_title(ds, issue, lang), "gap": gap,
             "agreement": 1 - gap / SCALE_WIDTH, "stance_a": ra["stance"], "stance_b": rb["stance"],
             "document_a": ra["document"], "document_b": rb["document"],
             "quote_a": qa["text"] if qa else "", "location_a": citation(qa) if qa else "",

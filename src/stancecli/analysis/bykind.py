@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from stancecli.analysis.metric import _issue_title, stance_of
-from stancecli.analysis.sides import _kinds_in_order, _org_label, latest_positions
+from stancecli.analysis.metric import stance_of
+from stancecli.analysis.sides import _kinds_in_order, latest_positions
 from stancecli.model import ABSENT, SYMBOLS, Dataset, Position
-from stancecli.queries import AGAINST, FOR, org_labels
+from stancecli.queries import AGAINST, FOR, UNDECIDED, issue_title, org_labels, pair_status, position_order
 from stancecli.records import Column, Listing
 
 KIND_COLUMNS = [
@@ -36,8 +36,6 @@ def _kind_members(ds: Dataset, latest: Mapping[str, Mapping[str, Position]],
 
 def _undecided_orgs(ds: Dataset, issue: str, orgs: list[str]) -> set[str]:
     """Organisations with a document nobody has coded for the issue yet."""
-    from stancecli.queries import UNDECIDED, pair_status
-
     return {o for o in orgs if any(pair_status(ds, d.id, issue) == UNDECIDED for d in ds.documents_of(o))}
 
 
@@ -63,7 +61,7 @@ def by_kind(ds: Dataset, issue_keys: list[str], lang: str) -> Listing:
             row, rec = _kind_row(ds, issue, kind, orgs, taken, silent, sorted(unknown))
             rows.append(row)
             records.append(rec)
-    title = "By kind of organisation: " + ", ".join(f"{_issue_title(ds, i, lang)} ({i})" for i in issue_keys)
+    title = "By kind of organisation: " + ", ".join(f"{issue_title(ds, i, lang)} ({i})" for i in issue_keys)
     return Listing(KIND_COLUMNS, rows, records, title=title, result_count=found, labels=org_labels(ds))
 
 
@@ -71,8 +69,9 @@ def _kind_row(ds: Dataset, issue: str, kind: str, orgs: list[str], taken: list[P
               silent: list[str], unknown: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
     scores = [p.score for p in taken]
     mean = sum(scores) / len(scores) if scores else None
-    row = {"issue": issue, "kind": kind, "organisations": len(taken), "of": len(orgs),
-           "stance": stance_of(mean) if mean is not None else ABSENT,
+    # Without a position, the kind did not address the issue only if no member is still uncoded.
+    stance = stance_of(mean) if mean is not None else UNDECIDED if unknown else ABSENT
+    row = {"issue": issue, "kind": kind, "organisations": len(taken), "of": len(orgs), "stance": stance,
            "mean": round(mean, 2) if mean is not None else "",
            "members": ", ".join(_member_text(ds, p) for p in sorted(taken, key=lambda p: -p.score)),
            "silent": ", ".join(silent), "undecided": ", ".join(unknown)}
@@ -106,7 +105,7 @@ def side_by_kind(ds: Dataset, issue_key: str, against: bool, strong: bool, lang:
     for kind, orgs in _kind_members(ds, latest, issue_key).items():
         hits = [latest[o][issue_key] for o in orgs
                 if issue_key in latest.get(o, {}) and latest[o][issue_key].stance in wanted]
-        hits.sort(key=lambda p: (-abs(p.score), _org_label(ds, p.organisation).casefold()))
+        hits.sort(key=position_order(ds, by_strength=True))
         found += len(hits)
         rows.append({"kind": kind, "count": len(hits), "of": len(orgs),
                      "members": ", ".join(_member_text(ds, p) for p in hits)})
@@ -114,5 +113,5 @@ def side_by_kind(ds: Dataset, issue_key: str, against: bool, strong: bool, lang:
                         "positions": [_kind_position(ds, p) for p in hits]})
     verb = "oppose" if against else "support"
     strongly = " strongly" if strong else ""
-    title = f"Who {verb}s{strongly}, by kind: {_issue_title(ds, issue_key, lang)} ({issue_key})"
+    title = f"Who {verb}s{strongly}, by kind: {issue_title(ds, issue_key, lang)} ({issue_key})"
     return Listing(SIDE_KIND_COLUMNS, rows, records, title=title, result_count=found, labels=org_labels(ds))

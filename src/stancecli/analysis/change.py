@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from stancecli.analysis.metric import CHANGES, NOT_RAISED, AnalysisError, _sources
-from stancecli.analysis.sides import _ordered_issues, _org_label
+from stancecli.analysis.sides import _ordered_issues
 from stancecli.model import ABSENT, Dataset, Position
-from stancecli.queries import citation, position_record
+from stancecli.queries import UNDECIDED, citation, document_label, org_label, pair_status, position_record
 from stancecli.records import Column, Listing
 
 if TYPE_CHECKING:
@@ -65,8 +65,6 @@ def changes(ds: Dataset, doc_a: str, doc_b: str) -> list[Change]:
 
 def _silence(ds: Dataset, doc: str, other: str, issue: str) -> str:
     """Why a document has no position of its own on an issue the other document took one on."""
-    from stancecli.queries import UNDECIDED, pair_status
-
     if pair_status(ds, doc, issue) == UNDECIDED:
         return UNDECIDED
     return NOT_RAISED if _hearings_differ(ds, doc, other) else ABSENT
@@ -87,8 +85,7 @@ def diff_title(ds: Dataset, doc_a: str, doc_b: str, found: list[Change]) -> str:
 
 
 def _doc_label(ds: Dataset, doc_id: str) -> str:
-    doc = ds.documents[doc_id]
-    return f"{_org_label(ds, doc.organisation)} {doc.year} ({doc_id})"
+    return f"{document_label(ds, doc_id)} ({doc_id})"
 
 
 def diff(ds: Dataset, doc_a: str, doc_b: str, only: Iterable[str] | None = None, lang: str = "nb",
@@ -159,7 +156,7 @@ def timeline(ds: Dataset, org: str, only: Iterable[str] | None = None, lang: str
         rows += step.rows
         records += step.records or []
         steps.append(step.title or "")
-    label = _org_label(ds, org)
+    label = org_label(ds, org)
     years = ", ".join(f"{d} ({ds.documents[d].year})" for d in docs) or "none"
     title = f"{label} over time — documents: {years}" + (f"; {'; '.join(steps)}" if steps else "")
     cols = [Column("from", "From"), Column("to", "To")] + DIFF_COLUMNS

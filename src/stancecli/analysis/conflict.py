@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from stancecli.analysis.metric import AnalysisError, _issue_title, stance_of
+from stancecli.analysis.metric import AnalysisError, stance_of
 from stancecli.analysis.posmap import _round
 from stancecli.analysis.sides import org_profiles
 from stancecli.analysis.spread import IssueSpread, by_division, spreads
 from stancecli.model import SYMBOLS, Dataset
+from stancecli.queries import issue_title
 from stancecli.records import Column, Listing
 
 CONFLICT_COLUMNS = [
@@ -42,7 +43,7 @@ def conflicts(ds: Dataset, reported: bool = True, min_positions: int = 2, sort: 
 def _conflict_row(ds: Dataset, s: IssueSpread, labels: dict[str, str], lang: str) -> dict[str, Any]:
     pro, mixed, con = s.counts
     ordered = sorted(s.scores.items(), key=lambda kv: (-kv[1], labels[kv[0]].casefold()))
-    return {"issue": s.key, "title": _issue_title(ds, s.key, lang), "positions": s.positions,
+    return {"issue": s.key, "title": issue_title(ds, s.key, lang), "positions": s.positions,
             "for": pro, "mixed": mixed, "against": con, "mean": round(s.mean, 2),
             "division": s.division,
             "agreement": s.agreement, "verdict": s.verdict,

@@ -9,7 +9,8 @@ from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 from stancecli.errors import AnalysisProblem
-from stancecli.model import STANCES, Dataset
+from stancecli.model import STANCES
+from stancecli.queries import NOT_RAISED, UNDECIDED
 
 if TYPE_CHECKING:
     from stancecli.corpus import Sources
@@ -21,8 +22,7 @@ LABELS = {score: label for label, score in STANCES.items()}
 BY_CHOICES = ("organisation", "document", "kind")
 # not-raised: the later document answered another hearing, which did not raise the issue;
 # undecided: nobody has coded the later document for the issue yet. Neither is a change of mind.
-CHANGES = ("changed", "new", "dropped", "kept", "not-raised", "undecided")
-NOT_RAISED = "not-raised"
+CHANGES = ("changed", "new", "dropped", "kept", NOT_RAISED, UNDECIDED)
 
 
 class AnalysisError(AnalysisProblem, ValueError):
@@ -72,11 +72,6 @@ def division(scores: Sequence[float]) -> float:
 def stance_of(score: float) -> str:
     """The label nearest to a (possibly averaged) score; halves round towards 'for'."""
     return LABELS[max(-2, min(2, math.floor(score + 0.5)))]
-
-
-def _issue_title(ds: Dataset, key: str, lang: str) -> str:
-    issue = ds.issues.get(key)
-    return issue.title.get(lang) if issue else key
 
 
 def _is_nan(value: Any) -> bool:

@@ -6,11 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from stancecli.analysis.metric import _is_nan, _issue_title
+from stancecli.analysis.metric import _is_nan
 from stancecli.analysis.pairwise import proximity_cells, similarity_order
 from stancecli.analysis.sides import Profile, profiles
 from stancecli.analysis.spread import IssueSpread, by_division, spreads
 from stancecli.model import ABSENT, Dataset, Position
+from stancecli.queries import UNDECIDED, issue_title
 from stancecli.records import Column, Listing
 
 
@@ -73,7 +74,7 @@ def map_listing(pm: PositionMap, ds: Dataset, lang: str = "nb", absent: bool = F
 
 def _cell_status(pm: PositionMap, issue: str, side: Profile, unknown: set[tuple[str, str]]) -> str:
     stance = side.stance(issue)
-    return "undecided" if stance == ABSENT and (issue, side.key) in unknown else stance
+    return UNDECIDED if stance == ABSENT and (issue, side.key) in unknown else stance
 
 
 def _map_record(ds: Dataset, pm: PositionMap, spread: IssueSpread, lang: str,
@@ -81,7 +82,7 @@ def _map_record(ds: Dataset, pm: PositionMap, spread: IssueSpread, lang: str,
     """Cells are positions only, unless `absent`: then empty cells carry a status and no score."""
     cells = [_cell_record(ds, pm, spread.key, side, unknown) for side in pm.profiles
              if absent or spread.key in side.scores]
-    return {"issue": spread.key, "title": _issue_title(ds, spread.key, lang),
+    return {"issue": spread.key, "title": issue_title(ds, spread.key, lang),
             "positions": spread.positions, "division": _round(spread.division), "verdict": spread.verdict,
             "cells": cells}
 

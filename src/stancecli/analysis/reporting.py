@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from stancecli.analysis.change import timeline, timeline_documents
@@ -10,9 +10,16 @@ from stancecli.analysis.conflict import conflicts
 from stancecli.analysis.metric import _sources
 from stancecli.analysis.pairwise import Matrix, matrix
 from stancecli.analysis.posmap import PositionMap, position_map
-from stancecli.analysis.sides import _org_label
 from stancecli.model import Dataset
-from stancecli.queries import cited_path, position_record
+from stancecli.queries import (
+    UNDECIDED,
+    cited_path,
+    documents_in_order,
+    org_label,
+    pair_status,
+    position_order,
+    position_record,
+)
 from stancecli.records import Listing
 
 if TYPE_CHECKING:
@@ -26,6 +33,7 @@ class IssueSection:
     proposal: str
     positions: list[dict[str, Any]]  # position records, with quotes and citations
     silent: list[str]  # document ids that did not address it
+    undecided: list[str] = field(default_factory=list)  # document ids nobody has coded for it yet
 
 
 @dataclass
@@ -56,7 +64,7 @@ def report(ds: Dataset, lang: str = "nb", reported: bool = True, sources: Source
         timelines=[(o, timeline(ds, o, None, lang, sources)) for o in ds.organisations
                    if len(timeline_documents(ds, o)) > 1],
         issues=[_issue_section(ds, s.key, lang, reported, sources) for s in pm.issues],
-        documents=[_document_record(ds, d) for d in sorted(ds.documents.values(), key=lambda d: (d.year, d.id))],
+        documents=[_document_record(ds, d) for d in documents_in_order(ds)],
         issue_titles={k: i.title.get(lang) for k, i in ds.issues.items()},
         counts={"organisations": len(ds.organisations), "documents": len(ds.documents),
                 "issues": len(ds.issues), "positions": len(ds.positions),
@@ -67,19 +75,20 @@ def report(ds: Dataset, lang: str = "nb", reported: bool = True, sources: Source
 def _issue_section(ds: Dataset, key: str, lang: str, reported: bool, sources: Sources) -> IssueSection:
     issue = ds.issues[key]
     ps = [p for p in ds.positions_on(key) if reported or not p.is_reported]
-    ps.sort(key=lambda p: (-p.score, _org_label(ds, p.organisation).casefold(),
-                           ds.document_year(p.source_document) or 0))
+    ps.sort(key=position_order(ds))
     spoken = {p.document for p in ps if p.document}
-    silent = [d.id for d in sorted(ds.documents.values(), key=lambda d: (d.year, d.id)) if d.id not in spoken]
+    quiet = [d.id for d in documents_in_order(ds) if d.id not in spoken]
+    undecided = [d for d in quiet if pair_status(ds, d, key) == UNDECIDED]
+    silent = [d for d in quiet if d not in undecided]
     recs = [position_record(ds, p, lang, sources) for p in ps]
     for rec in recs:
-        rec["organisation_label"] = _org_label(ds, rec["organisation"])
-    return IssueSection(key, issue.title.get(lang), issue.proposal.get(lang), recs, silent)
+        rec["organisation_label"] = org_label(ds, rec["organisation"])
+    return IssueSection(key, issue.title.get(lang), issue.proposal.get(lang), recs, silent, undecided)
 
 
 def _document_record(ds: Dataset, d) -> dict[str, Any]:
     # url, published and kind let a reader elsewhere find and check the document.
-    return {"id": d.id, "organisation": _org_label(ds, d.organisation), "title": d.title,
+    return {"id": d.id, "organisation": org_label(ds, d.organisation), "title": d.title,
             "hearing": d.hearing, "year": d.year, "date": d.date, "reference": d.reference,
             "url": d.url, "published": d.published, "kind": d.kind,
             "source": cited_path(ds, d.path), "file": d.path.name,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from stancecli.analysis.metric import BY_CHOICES, AnalysisError, stance_of
 from stancecli.model import ABSENT, ORG_KINDS, Dataset, Position
+from stancecli.queries import document_label, issue_order, org_label
 
 
 @dataclass
@@ -21,11 +22,6 @@ class Profile:
 
     def stance(self, issue: str) -> str:
         return stance_of(self.scores[issue]) if issue in self.scores else ABSENT
-
-
-def _org_label(ds: Dataset, org_id: str) -> str:
-    org = ds.organisations.get(org_id)
-    return org.label if org else org_id
 
 
 def _wanted(ds: Dataset, reported: bool, issues: Iterable[str] | None) -> list[Position]:
@@ -51,7 +47,7 @@ def latest_positions(ds: Dataset, reported: bool = True,
 
 
 def _ordered_issues(ds: Dataset, keys: Iterable[str]) -> list[str]:
-    order = {k: i for i, k in enumerate(ds.issues)}
+    order = issue_order(ds)
     return sorted(set(keys), key=lambda k: (order.get(k, len(order)), k))
 
 
@@ -85,12 +81,9 @@ def document_profiles(ds: Dataset, reported: bool = True,
 
 def _document_label(ds: Dataset, p: Position) -> str:
     """'NTL 2012' for a document's own positions, 'LO via Bergen 2014' for a reported view."""
-    doc = ds.documents.get(p.source_document)
-    year = f" {doc.year}" if doc else ""
     if not p.is_reported:
-        return f"{_org_label(ds, p.organisation)}{year}"
-    source = _org_label(ds, doc.organisation) if doc else p.source_document
-    return f"{_org_label(ds, p.organisation)} via {source}{year}"
+        return document_label(ds, p.source_document)
+    return f"{org_label(ds, p.organisation)} via {document_label(ds, p.source_document)}"
 
 
 def _kind_of(ds: Dataset, org_id: str) -> str | None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from stancecli.analysis.metric import _is_nan, division
 from stancecli.analysis.sides import Profile
 from stancecli.model import Dataset
+from stancecli.queries import issue_order
 
 
 @dataclass
@@ -60,6 +61,6 @@ def spreads(sides: list[Profile], issue_keys: Iterable[str]) -> list[IssueSpread
 
 def by_division(items: list[IssueSpread], ds: Dataset) -> list[IssueSpread]:
     """Most divided first, then most positions; issues with fewer than two positions last."""
-    order = {k: i for i, k in enumerate(ds.issues)}
+    order = issue_order(ds)
     return sorted(items, key=lambda s: (_is_nan(s.division), -(0 if _is_nan(s.division) else s.division),
                                         -s.positions, order.get(s.key, 0)))

@@ -12,9 +12,24 @@ import typer
 from stancecli.cli.common import _complete_issue, fail
 
 
+# Every --by of every command is parsed here, as a choice Typer checks and --help lists.
 class By(str, Enum):
+    """Sides of matrix and map."""
+
     organisation = "organisation"
     document = "document"
+    kind = "kind"
+
+
+class CompareBy(str, Enum):
+    position = "position"
+    kind = "kind"
+
+
+class SideBy(str, Enum):
+    """Rows of who-supports and who-opposes."""
+
+    organisation = "organisation"
     kind = "kind"
 
 
@@ -31,6 +46,10 @@ ByOpt = Annotated[By, typer.Option(
     "--by", case_sensitive=False,
     help="One row per 'organisation' (its latest document per issue), per 'document', "
          "or per organisation 'kind' (the mean of its members).")]
+CompareByOpt = Annotated[CompareBy, typer.Option(
+    "--by", case_sensitive=False, help="One row per 'position', or aggregated per organisation 'kind'.")]
+SideByOpt = Annotated[SideBy, typer.Option(
+    "--by", case_sensitive=False, help="One row per 'organisation', or aggregated per organisation 'kind'.")]
 IssuesOpt = Annotated[list[str] | None, typer.Option(
     "--issues", "-i", autocompletion=_complete_issue, show_default=False,
     help="Only these issues: keys, aliases or titles, comma-separated or repeated.")]

@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from stancecli.cli.analysis_opts import CompareBy, CompareByOpt
 from stancecli.cli.common import (
     Color,
     ColorOpt,
@@ -14,7 +15,6 @@ from stancecli.cli.common import (
     LangOpt,
     _complete_issue,
     emit,
-    fail,
     guarded,
     load,
     resolve_format,
@@ -46,7 +46,7 @@ def compare(
     absent: Annotated[bool, typer.Option(
         "--absent", help="In pipe formats, also the documents without a position (status not-addressed or "
                          "undecided, no score). Tables always show them.")] = False,
-    by: Annotated[str, typer.Option("--by", help="Rows per 'position' or aggregated per organisation 'kind'.")] = "position",
+    by: CompareByOpt = CompareBy.position,
     data: DataOpt = None,
     fmt: FormatOpt = None,
     color: ColorOpt = Color.auto,
@@ -57,13 +57,11 @@ def compare(
 
     ds = load(data)
     keys = list(dict.fromkeys(resolve_issue(ds, name) for name in issues))
-    if by == "kind":
+    if by == CompareBy.kind:
         from stancecli.analysis import by_kind
 
         emit(by_kind(ds, keys, lang.value), fmt, color)
         return
-    if by != "position":
-        fail(f"--by must be 'position' or 'kind', not '{by}'")
     chosen = resolve_format(fmt)
     listing = run(ds, keys, lang.value, all_quotes=quotes, absent=absent or chosen in ("table", "markdown"))
     for note in listing.notes:

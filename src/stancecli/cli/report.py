@@ -60,6 +60,8 @@ def report(
     from stancecli.corpus import Sources
     from stancecli.export import generated_at
     from stancecli.export.findings import extras
+    from stancecli.output.present import present, render
+    from stancecli.records import ReportResult
 
     to_stdout = output in (None, STDOUT)
     if to_stdout and fmt == ReportFormat.html and common.stdout_is_terminal():
@@ -67,12 +69,12 @@ def report(
     ds = load(data)
     sources = Sources()
     r = build(ds, lang.value, reported, sources)
-    text = _render(r, extras(ds, r, generated_at(), sources), fmt)
+    result = ReportResult(r, extras(ds, r, generated_at(), sources))
+    env = common.environment()
     if to_stdout:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        present(result, fmt.value, env)
         return
-    _write(Path(str(output)), text)
+    _write(Path(str(output)), "".join(f"{line}\n" for line in render(result, fmt.value, env)))
 
 
 def _write(path: Path, text: str) -> None:
@@ -80,16 +82,6 @@ def _write(path: Path, text: str) -> None:
 
     replace_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     sys.stderr.write(f"stancecli: wrote {path} ({len(text.encode('utf-8')) // 1024 + 1} KiB)\n")
-
-
-def _render(r, extras, fmt: ReportFormat) -> str:
-    if fmt == ReportFormat.markdown:
-        from stancecli.output.report_markdown import render_markdown
-
-        return "\n".join(render_markdown(r, extras)) + "\n"
-    from stancecli.output.html import render_html
-
-    return render_html(r, extras)
 
 
 def register(app: typer.Typer) -> None:

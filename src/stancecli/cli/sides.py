@@ -4,10 +4,10 @@ from typing import Annotated
 
 import typer
 
-from stancecli.cli.common import Color, ColorOpt, DataOpt, FormatOpt, IssueArg, Lang, LangOpt, emit, fail, guarded, load
+from stancecli.cli.analysis_opts import SideBy, SideByOpt
+from stancecli.cli.common import Color, ColorOpt, DataOpt, FormatOpt, IssueArg, Lang, LangOpt, emit, guarded, load
 
 StrongOpt = Annotated[bool, typer.Option("--strong", help="Only the strong label (strongly-for / strongly-against).")]
-ByOpt = Annotated[str, typer.Option("--by", help="'organisation' (default) or aggregate per organisation 'kind'.")]
 
 SUPPORTS_HELP = """Organisations in favour of an issue (for or strongly-for).
 
@@ -33,31 +33,29 @@ Examples:
 """
 
 
-def _run(issue: str, against: bool, strong: bool, by: str, data, fmt, color, lang) -> None:
+def _run(issue: str, against: bool, strong: bool, by: SideBy, data, fmt, color, lang) -> None:
     from stancecli.names import resolve_issue
     from stancecli.queries import side
 
     ds = load(data)
     key = resolve_issue(ds, issue)
-    if by == "kind":
+    if by == SideBy.kind:
         from stancecli.analysis import side_by_kind
 
         emit(side_by_kind(ds, key, against, strong, lang.value), fmt, color)
         return
-    if by != "organisation":
-        fail(f"--by must be 'organisation' or 'kind', not '{by}'")
     listing = side(ds, key, against=against, strong=strong, lang=lang.value)
     who = "opposes" if against else "supports"
     emit(listing, fmt, color, hide=("score", "year"),
          empty_message=f"no organisation {who} '{key}'{' strongly' if strong else ''}")
 
 
-def who_supports(issue: IssueArg, strong: StrongOpt = False, by: ByOpt = "organisation", data: DataOpt = None,
+def who_supports(issue: IssueArg, strong: StrongOpt = False, by: SideByOpt = SideBy.organisation, data: DataOpt = None,
                  fmt: FormatOpt = None, color: ColorOpt = Color.auto, lang: LangOpt = Lang.nb) -> None:
     _run(issue, False, strong, by, data, fmt, color, lang)
 
 
-def who_opposes(issue: IssueArg, strong: StrongOpt = False, by: ByOpt = "organisation", data: DataOpt = None,
+def who_opposes(issue: IssueArg, strong: StrongOpt = False, by: SideByOpt = SideBy.organisation, data: DataOpt = None,
                 fmt: FormatOpt = None, color: ColorOpt = Color.auto, lang: LangOpt = Lang.nb) -> None:
     _run(issue, True, strong, by, data, fmt, color, lang)
 

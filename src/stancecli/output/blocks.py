@@ -33,6 +33,7 @@ def agree_renderables(listing) -> Iterable[Any]:
 
     if listing.title:
         yield Text(clean(listing.title), style="bold")
+    headers = {c.key: c.header for c in listing.columns}
     for row, rec in zip(listing.rows, listing.json_records):
         head = Text()
         head.append(clean(row["issue"]), style="bold")
@@ -40,7 +41,7 @@ def agree_renderables(listing) -> Iterable[Any]:
         head.append(f" gap {row['gap']} ", style=proximity_style(row["agreement"]))
         yield Text("")
         yield head
-        for side, label in (("a", listing.columns[3].header), ("b", listing.columns[4].header)):
+        for side, label in (("a", headers["stance_a"]), ("b", headers["stance_b"])):
             who = Text("  ")
             who.append(clean(label), style="bold")
             who.append(f"  {clean(rec[side]['document'])}  ")

@@ -7,11 +7,12 @@ from collections.abc import Iterable
 
 from stancecli.model import SYMBOLS
 from stancecli.output.safe import clean
-from stancecli.output.table import stance_symbol
+from stancecli.output.stances import UNDECIDED_SYMBOL, UNDECIDED_WORDS, stance_symbol
 from stancecli.output.text import md as _md
+from stancecli.queries import UNDECIDED
 
 STANCE_LEGEND = "++ strongly for, + for, ± mixed, - against, -- strongly against, \u00b7 not addressed"
-UNDECIDED_LEGEND = ", ? undecided (not yet coded)"
+UNDECIDED_LEGEND = f", {UNDECIDED_SYMBOL} {UNDECIDED_WORDS}"
 MATRIX_LEGEND = ("proximity (shared issues): 1 = the same stance on every shared issue, "
                  "0 = opposite ends of the scale on each; n/a = no issue in common")
 
@@ -25,8 +26,12 @@ def proximity_cell(prox, diagonal: bool = False) -> str:
     return f"{prox.value:.2f} ({prox.shared})" if prox.defined else "n/a"
 
 
-def symbol(stance: str) -> str:
-    return stance_symbol(stance)
+def map_stance(spread, side, undecided: set[tuple[str, str]]) -> str:
+    """The stance in a cell of the map; 'undecided' where nobody has coded the pair yet."""
+    stance = side.stance(spread.key)
+    if stance not in SYMBOLS and (spread.key, side.key) in undecided:
+        return UNDECIDED
+    return stance
 
 
 def fraction(value: float) -> str:
@@ -177,14 +182,12 @@ def map_renderables(pm, title: str | None, width: int, undecided: set[tuple[str,
     """The position map; too wide for the terminal, numbered columns with a legend, in parts."""
     from rich.text import Text
 
-    from stancecli.output.table import STANCE_STYLES, UNDECIDED, longest_line, proximity_style
+    from stancecli.output.table import STANCE_STYLES, longest_line, proximity_style
 
     undecided = undecided or set()
 
     def stance_cell(spread, side):
-        stance = side.stance(spread.key)
-        if stance not in SYMBOLS and (spread.key, side.key) in undecided:
-            stance = UNDECIDED
+        stance = map_stance(spread, side, undecided)
         return Text(stance_symbol(stance), style=STANCE_STYLES.get(stance, ""))
 
     labels = [Text(clean(s.key)) for s in pm.issues]
@@ -227,15 +230,17 @@ def _map_blocks(pm, title: str | None, sides: list[list], caption: str) -> list:
     return out + [Text(""), Text(caption, style="dim")]
 
 
-def map_markdown(pm, title: str | None = None) -> Iterable[str]:
+def map_markdown(pm, title: str | None = None, undecided: set[tuple[str, str]] | None = None) -> Iterable[str]:
+    """The map as a markdown table; a pair nobody has coded yet is '?', never '·' (not addressed)."""
+    undecided = undecided or set()
     if title:
         yield f"### {_md(title)}"
         yield ""
     yield "| Issue | " + " | ".join(_md(s.label) for s in pm.profiles) + " | Agreement | Verdict |"
     yield "|---|" + "|".join(":---:" for _ in pm.profiles) + "|---:|---|"
     for spread in pm.issues:
-        cells = [_md(symbol(side.stance(spread.key))) for side in pm.profiles]
+        cells = [_md(stance_symbol(map_stance(spread, side, undecided))) for side in pm.profiles]
         yield (f"| {_md(spread.key)} | " + " | ".join(cells)
-               + f" | {fraction(spread.agreement)} | {spread.verdict} |")
+               + f" | {fraction(spread.agreement)} | {_md(spread.verdict)} |")
     yield ""
-    yield f"_{_md(STANCE_LEGEND)}_"
+    yield f"_{_md(STANCE_LEGEND + (UNDECIDED_LEGEND if undecided else ''))}_"

@@ -13,14 +13,12 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from stancecli.model import ABSENT, SYMBOLS
+from stancecli.model import ABSENT, SCALE
 from stancecli.output.palette import STANCE_COLOURS, agreement_colours
+from stancecli.output.stances import UNDECIDED_WORDS, stance_css, stance_label, stance_symbol, stance_words
+from stancecli.queries import UNDECIDED
 from stancecli.records import named
 
-UNDECIDED_SYMBOL = "?"
-UNDECIDED_LABEL = "undecided (not yet coded)"
-STANCE_CLASS = {"strongly-for": "s2", "for": "s1", "mixed": "s0", "against": "sm1",
-                "strongly-against": "sm2", ABSENT: "na"}
 AGREEMENT_STEPS = 20  # agreement cells take one of 21 classes (no style attributes under the CSP)
 
 BASE_CSS = """
@@ -107,8 +105,9 @@ blockquote cite { display: block; font-style: normal; font-size: .82rem; color: 
 
 
 def _colour_css() -> str:
-    rules = [f".{STANCE_CLASS[s]} {{ background: {bg}; color: {fg}; }}" for s, (bg, fg) in STANCE_COLOURS.items()]
-    rules.append(".na { font-weight: 400; }")
+    rules = [f".{stance_css(s)} {{ background: {bg}; color: {fg}; }}" for s, (bg, fg) in STANCE_COLOURS.items()]
+    rules.append(f".{stance_css(UNDECIDED)} {{ background: #fff; color: #69737c; border: 1px dashed #69737c; }}")
+    rules.append(".na, .ud { font-weight: 400; }")
     for step in range(AGREEMENT_STEPS + 1):
         bg, fg = agreement_colours(step / AGREEMENT_STEPS)
         rules.append(f".ag{step} {{ background: {bg}; color: {fg}; }}")
@@ -152,8 +151,7 @@ def agreement_class(value: float) -> str:
 
 
 def _stance_badge(stance: str) -> str:
-    label = "not addressed" if stance == ABSENT else stance
-    return f'<span class="badge {STANCE_CLASS.get(stance, "na")}">{e(SYMBOLS.get(stance, "·"))} {e(label)}</span>'
+    return f'<span class="badge {stance_css(stance)}">{e(stance_label(stance))}</span>'
 
 
 def _fraction(value: float | None) -> str:
@@ -268,23 +266,18 @@ def _agreement_cell(value: float) -> str:
 
 
 def _map_cell(pm, issue: str, side, undecided: bool = False) -> str:
-    if undecided:
-        tip = f"{side.label}: {UNDECIDED_LABEL}"
-        return f'<td class="cell na" title="{e(tip)}">{e(UNDECIDED_SYMBOL)}</td>'
-    stance = side.stance(issue)
+    stance = UNDECIDED if undecided else side.stance(issue)
     p = pm.cell(issue, side)
     where = f" ({p.source_document})" if p else ""
-    label = "not addressed" if stance == ABSENT else stance
-    tip = f"{side.label}: {label}{where}"
-    return f'<td class="cell {STANCE_CLASS.get(stance, "na")}" title="{e(tip)}">{e(SYMBOLS.get(stance, "·"))}</td>'
+    words = UNDECIDED_WORDS if undecided else stance_words(stance)
+    tip = f"{side.label}: {words}{where}"
+    return f'<td class="cell {stance_css(stance)}" title="{e(tip)}">{e(stance_symbol(stance))}</td>'
 
 
 def _legend(undecided: bool = False) -> str:
-    items = [(s, SYMBOLS.get(s, "·")) for s in ("strongly-for", "for", "mixed", "against", "strongly-against")]
-    parts = [f'<span class="badge {STANCE_CLASS[s]}">{e(sym)}</span> {e(s)}' for s, sym in items]
-    parts.append('<span class="badge na">·</span> not addressed')
-    if undecided:
-        parts.append(f'<span class="badge na">{e(UNDECIDED_SYMBOL)}</span> {e(UNDECIDED_LABEL)}')
+    shown = [s.label for s in SCALE] + [ABSENT] + ([UNDECIDED] if undecided else [])
+    parts = [f'<span class="badge {stance_css(s)}">{e(stance_symbol(s))}</span> '
+             f'{e(UNDECIDED_WORDS if s == UNDECIDED else stance_words(s))}' for s in shown]
     scale = "".join(f'<span class="badge {agreement_class(v)}">{v:.2f}</span>' for v in (0.0, 0.25, 0.5, 0.75, 1.0))
     return " &nbsp; ".join(parts) + f" &nbsp;&nbsp; Agreement: {scale}"
 
@@ -382,6 +375,8 @@ def _issues(p: Page) -> Iterable[str]:
         yield "</ul>"
         if sec.silent:
             yield f'<p class="silent"{p.en}>Not addressed in: {e(", ".join(sec.silent))}</p>'
+        if sec.undecided:
+            yield f'<p class="silent"{p.en}>{e(UNDECIDED_WORDS.capitalize())}: {e(", ".join(sec.undecided))}</p>'
         yield "</article>"
     yield "</section>"
 
@@ -390,7 +385,7 @@ def _position(p: Page, rec: dict) -> str:
     reported = (f' <span class="reported"{p.en}>reported by {e(rec["reported_by"])}</span>'
                 if rec["reported_by"] else "")
     quotes = "".join(_quote(p, rec["document"], q) for q in rec["quotes"])
-    return (f'<li class="b-{STANCE_CLASS.get(rec["stance"], "na")}">{_stance_badge(rec["stance"])} '
+    return (f'<li class="b-{stance_css(rec["stance"])}">{_stance_badge(rec["stance"])} '
             f'<strong>{e(rec["organisation_label"])}</strong>, {e(rec["document"])} ({e(rec["year"])}){reported}'
             f'<p>{e(rec["summary"])}</p>{quotes}</li>')
 
@@ -453,16 +448,15 @@ def _appendix(p: Page) -> Iterable[str]:
     yield "</section>"
 
 
-def render_html(r, extras) -> str:
-    """The whole report as one HTML document; `extras` (findings, date, source texts) from
-    stancecli.export.findings."""
+def render_html(r, extras) -> Iterable[str]:
+    """The whole report as one HTML document, in lines; `extras` (findings, date, source texts)
+    from stancecli.export.findings."""
     page = Page(r, extras)
-    parts = ["<!DOCTYPE html>", f'<html lang="{e(r.lang)}">', '<head><meta charset="utf-8">',
-             f'<meta http-equiv="Content-Security-Policy" content="{e(csp())}">',
-             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-             '<meta name="generator" content="stancecli">', f"<title>{e(r.title)}</title>",
-             f"<style>{CSS}</style></head>", "<body>"]
+    yield from ("<!DOCTYPE html>", f'<html lang="{e(r.lang)}">', '<head><meta charset="utf-8">',
+                f'<meta http-equiv="Content-Security-Policy" content="{e(csp())}">',
+                '<meta name="viewport" content="width=device-width, initial-scale=1">',
+                '<meta name="generator" content="stancecli">', f"<title>{e(r.title)}</title>",
+                f"<style>{CSS}</style></head>", "<body>")
     for section in (_header, _findings, _map, _matrix, _conflicts, _changes, _issues, _sources, _appendix):
-        parts.extend(section(page))
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+        yield from section(page)
+    yield "</body></html>"

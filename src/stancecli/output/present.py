@@ -13,6 +13,7 @@ from stancecli.records import (
     Listing,
     MapResult,
     MatrixResult,
+    ReportResult,
     Result,
     listing_of,
 )
@@ -47,8 +48,12 @@ def _dim(note: str):
     return Text(clean(note), style="dim")
 
 
-def render(result: Result, fmt: str, env: Environment, hide: tuple[str, ...] = ()) -> Iterable[str]:
-    """The lines of `result` in `fmt` ('table', 'tsv', 'csv', 'json', 'jsonl', 'markdown')."""
+def render(result: Result | ReportResult, fmt: str, env: Environment,
+           hide: tuple[str, ...] = ()) -> Iterable[str]:
+    """The lines of `result` in `fmt` ('table', 'tsv', 'csv', 'json', 'jsonl', 'markdown'; a report
+    in 'html' or 'markdown')."""
+    if isinstance(result, ReportResult):
+        return _report(result, fmt)
     if fmt == "table":
         from stancecli.output.table import draw
 
@@ -58,7 +63,7 @@ def render(result: Result, fmt: str, env: Environment, hide: tuple[str, ...] = (
 
         if isinstance(result, MatrixResult):
             return grids.matrix_markdown(result.matrix, result.title)
-        return grids.map_markdown(result.position_map, result.title)
+        return grids.map_markdown(result.position_map, result.title, result.undecided)
     if fmt == "tsv" and isinstance(result, EvidenceResult) and result.context and result.listing.rows:
         from stancecli.output.evidence import grep_lines
 
@@ -68,7 +73,17 @@ def render(result: Result, fmt: str, env: Environment, hide: tuple[str, ...] = (
     return plain(listing_of(result), fmt, bom=env.csv_bom)
 
 
-def present(result: Result, fmt: str, env: Environment, hide: tuple[str, ...] = ()) -> None:
+def _report(result: ReportResult, fmt: str) -> Iterable[str]:
+    if fmt == "markdown":
+        from stancecli.output.report_markdown import render_markdown
+
+        return render_markdown(result.report, result.extras)
+    from stancecli.output.html import render_html
+
+    return render_html(result.report, result.extras)
+
+
+def present(result: Result | ReportResult, fmt: str, env: Environment, hide: tuple[str, ...] = ()) -> None:
     """Write `result` in `fmt` to the environment's stdout."""
     out = env.out
     for line in render(result, fmt, env, hide):

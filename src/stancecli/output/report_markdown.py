@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from stancecli.model import ABSENT, SYMBOLS
-from stancecli.output.grids import STANCE_LEGEND, UNDECIDED_LEGEND, fraction, matrix_markdown, symbol
+from stancecli.output.grids import STANCE_LEGEND, fraction, map_markdown, matrix_markdown
+from stancecli.output.stances import UNDECIDED_WORDS, stance_label
 from stancecli.output.text import md
 from stancecli.records import named
 
@@ -26,11 +26,6 @@ def t(value: Any) -> str:
 def c(value: Any) -> str:
     """One datum as a safe markdown table cell."""
     return t(value)
-
-
-def _stance(stance: str) -> str:
-    label = "not addressed" if stance == ABSENT else stance
-    return f"{SYMBOLS.get(stance, '·')} {label}"
 
 
 def _header(r, x) -> Iterable[str]:
@@ -69,22 +64,10 @@ def _findings(r, x) -> Iterable[str]:
         yield "- Too few positions for findings."
 
 
-UNDECIDED_SYMBOL = "?"
-
-
 def _map(r, x) -> Iterable[str]:
-    """The map as a table; a pair nobody has coded yet is '?', never '·' (not addressed)."""
-    pm = r.map
     yield "## Position map"
     yield ""
-    yield "| Issue | " + " | ".join(c(s.label) for s in pm.profiles) + " | Agreement | Verdict |"
-    yield "|---|" + "|".join(":---:" for _ in pm.profiles) + "|---:|---|"
-    for spread in pm.issues:
-        cells = [UNDECIDED_SYMBOL if (spread.key, side.key) in x.undecided else c(symbol(side.stance(spread.key)))
-                 for side in pm.profiles]
-        yield f"| {c(spread.key)} | " + " | ".join(cells) + f" | {fraction(spread.agreement)} | {spread.verdict} |"
-    yield ""
-    yield f"_{t(STANCE_LEGEND + (UNDECIDED_LEGEND if x.undecided else ''))}_"
+    yield from map_markdown(r.map, None, x.undecided)
     if r.map.unaddressed:
         yield ""
         yield f"No one addressed: {t(', '.join(r.map.unaddressed))}"
@@ -118,8 +101,8 @@ def _changes(r, x) -> Iterable[str]:
         yield "| Change | Issue | Before | After | Direction |"
         yield "|---|---|---|---|---|"
         for row in listing.rows:
-            yield (f"| {c(row['change'])} | {c(row['issue'])} | {c(_stance(row['before']))} | "
-                   f"{c(_stance(row['after']))} | {c(row['direction'])} |")
+            yield (f"| {c(row['change'])} | {c(row['issue'])} | {c(stance_label(row['before']))} | "
+                   f"{c(stance_label(row['after']))} | {c(row['direction'])} |")
 
 
 def _issues(r, x) -> Iterable[str]:
@@ -134,13 +117,16 @@ def _issues(r, x) -> Iterable[str]:
         if sec.silent:
             yield ""
             yield f"Not addressed in: {t(', '.join(sec.silent))}"
+        if sec.undecided:
+            yield ""
+            yield f"{t(UNDECIDED_WORDS.capitalize())}: {t(', '.join(sec.undecided))}"
 
 
 def _position(rec: dict, x) -> Iterable[str]:
     reported = f", reported by {t(rec['reported_by'])}" if rec["reported_by"] else ""
     yield ""
     yield (f"- **{t(rec['organisation_label'])}** ({t(rec['document'])}, {rec['year']}{reported}): "
-           f"**{t(_stance(rec['stance']))}**. {t(rec['summary'])}")
+           f"**{t(stance_label(rec['stance']))}**. {t(rec['summary'])}")
     from stancecli.export.tables import citation
 
     titles = {s.id: s.title for s in x.sources}

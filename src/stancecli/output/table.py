@@ -11,13 +11,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from stancecli.model import ABSENT, ABSENT_SYMBOL, LABEL_OF_SCORE, STYLES, SYMBOLS
+from stancecli.model import LABEL_OF_SCORE, STYLES
 from stancecli.output.env import MIN_WIDTH, Environment
 from stancecli.output.safe import clean
+from stancecli.output.stances import stance_label, stance_symbol
 from stancecli.queries import UNDECIDED
 from stancecli.records import Column, Listing, named
 
-UNDECIDED_SYMBOL = "?"
+__all__ = ["stance_symbol", "stance_text"]
+
 STANCE_STYLES = {**STYLES, UNDECIDED: "magenta"}
 NUMERIC = ("number", "score", "percent", "proximity")
 WIDE_KEYS = ("summary", "title", "proposal", "name", "stances", "members", "silent", "undecided")
@@ -27,15 +29,10 @@ PADDING = 2  # one space either side of a cell
 BLOCK_INDENT = 2
 
 
-def stance_symbol(stance: str) -> str:
-    return UNDECIDED_SYMBOL if stance == UNDECIDED else SYMBOLS.get(stance, ABSENT_SYMBOL)
-
-
 def stance_text(stance: str):
     from rich.text import Text
 
-    label = "not addressed" if stance == ABSENT else stance
-    return Text(f"{stance_symbol(stance)} {label}", style=STANCE_STYLES.get(stance, ""))
+    return Text(stance_label(stance), style=STANCE_STYLES.get(stance, ""))
 
 
 def proximity_style(value: float) -> str:

@@ -34,6 +34,8 @@ def modeline_target(text: str) -> str | None:
 
 
 def records_schema(name: str) -> dict:
-    """The JSON Schema of one command family's records: 'positions' (compare, who-supports,
-    who-opposes, show), 'evidence', 'map' or 'matrix'."""
+    """The JSON Schema (draft 2020-12) of one command family's records: 'positions' (compare,
+    who-supports, who-opposes, show), 'evidence', 'map', 'matrix', 'agree', 'changes' (diff,
+    timeline), 'conflicts', 'kind' (compare --by kind), 'sides-by-kind' (who-supports and
+    who-opposes --by kind), 'issues', 'orgs' or 'docs'."""
     return json.loads(SCHEMA_FILE.with_name(f"{name}.records.schema.json").read_text(encoding="utf-8"))

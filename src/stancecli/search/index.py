@@ -37,7 +37,7 @@ import sys
 import time
 import zlib
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -52,6 +52,7 @@ FILE_MODE = 0o600
 # After writing, wait until the file clock has surely ticked past the files' stamps, so any
 # later change (damage included) gives them a different ctime (git's "racy" problem).
 CLOCK_TICK_NS = 20_000_000
+CRC_CHUNK = 1 << 20
 MAX_SEGMENTS = 6
 RACY_NS = 50_000_000  # mtime clocks tick coarsely: a write this close to indexing is suspect
 Progress = Callable[[int, int], None]
@@ -329,8 +330,9 @@ class SegmentBuilder:
         self.toff = array("I", [0])
         self.fwd = array("I")
         self.shash = array("Q")
-        # Postings by term id: a list index is cheaper than a dict lookup per token.
-        self.plists: list[list[int]] = [[] for _ in vocab.terms]
+        # Postings by term id: a list index is cheaper than a dict lookup per token, and an
+        # array holds a posting in 4 bytes where a list of ints takes about 36.
+        self.plists: list[array] = [array("I") for _ in vocab.terms]
         self.paths: list[str] = []
 
     def add(self, path: str, body: str) -> None:
@@ -346,7 +348,7 @@ class SegmentBuilder:
                 ids = [ids_of[t] for t in toks]
             except KeyError:
                 ids = [self.vocab.add(t) for t in toks]
-                plists.extend([] for _ in range(len(self.vocab.terms) - len(plists)))
+                plists.extend(array("I") for _ in range(len(self.vocab.terms) - len(plists)))
             sents.append(start)
             sents.append(end)
             fwd.extend(ids)
@@ -390,12 +392,15 @@ def write_segment(seg: Segment, path: Path) -> None:
         for off, n in offsets:
             f.write(struct.pack("<QQ", off, n))
         for arr in arrays:
-            arr.tofile(f)
+            f.write(arr)  # an array or a memoryview of a mapped segment alike
     os.replace(tmp, path)
 
 
 def read_segment(path: Path, paths: list[str], dead: Iterable[int], stamp: list) -> Segment:
-    mm = _open_checked(path, stamp)
+    return _parse_segment(_open_checked(path, stamp), path, paths, dead)
+
+
+def _parse_segment(mm: mmap.mmap, path: Path, paths: list[str], dead: Iterable[int]) -> Segment:
     if len(mm) < len(MAGIC) + 16 * len(_ARRAYS) or mm[: len(MAGIC)] != MAGIC:
         raise IndexFormatError(f"{path.name}: not a stancecli index segment")
     view = memoryview(mm)
@@ -647,7 +652,7 @@ class IndexStore:
     def _rebuild(self, files: list[SourceFile], progress: Progress | None, why: BaseException) -> Snapshot:
         self.notes.append(f"the search index in {self.root} is damaged or from another version ({why}); "
                           "rebuilt it from the sources")
-        for pattern in ("manifest.marshal", "seg-*.bin", "vocab-*", "stems-*", "typo-*", "*.tmp"):
+        for pattern in ("manifest.marshal", "seg-*.bin", "vocab-*", "stems-*", "typo-*", "part-*.seg", "*.tmp"):
             for p in self.root.glob(pattern):
                 p.unlink(missing_ok=True)
         return self._sync(files, progress, locked=True)
@@ -771,12 +776,19 @@ class IndexStore:
         vocab = VocabBuilder(self._vocab(man).all_terms() if man.vocab_size else [])
         workers = _workers(len(files))
         if workers > 1:
-            parts = _build_parallel(files, workers, progress)
+            parts: Iterable = _build_parallel(files, workers, progress, self.root)
         else:
             parts = [_build_chunk(files, progress, vocab)]
+        # One part at a time, as each worker finishes: never every segment in memory at once.
         for local_terms, seg, entries in parts:
             seg_id = man.next_segment
-            if local_terms is not None:
+            if isinstance(seg, tuple):  # written by a worker, with its own term ids: map it back in
+                part, paths = seg
+                with open(part, "rb") as f:
+                    mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+                seg = _remap(_parse_segment(mm, part, paths, ()), [vocab.add(t) for t in local_terms])
+                part.unlink()
+            elif local_terms is not None:
                 seg = _remap(seg, [vocab.add(t) for t in local_terms])
             for key, entry in entries.items():
                 man.files[key] = entry._replace(segment=seg_id) if entry.segment >= 0 else entry
@@ -863,7 +875,9 @@ class IndexStore:
     def _record(self, man: Manifest, path: Path) -> None:
         with open(path, "rb") as f:
             st = os.fstat(f.fileno())
-            crc = zlib.crc32(f.read())
+            crc = 0
+            while chunk := f.read(CRC_CHUNK):  # a segment can be hundreds of MB: not all at once
+                crc = zlib.crc32(chunk, crc)
         man.stamps[path.name] = [getattr(st, k) for k in _STAMP_FIELDS] + [crc]
 
     def _write_manifest(self, man: Manifest) -> None:
@@ -927,11 +941,16 @@ def _init_worker(counter) -> None:
     _COUNTER = counter
 
 
-def _chunk_in_worker(files: list[SourceFile]):
-    return _build_chunk(files, None, None, _COUNTER)
+def _chunk_in_worker(job: tuple[list[SourceFile], Path]):
+    """A chunk built in a worker and written to a file of its own: only the terms and the
+    file entries travel back, not the segment (pickling it would double its memory twice)."""
+    files, out = job
+    local_terms, seg, entries = _build_chunk(files, None, None, _COUNTER)
+    write_segment(seg, out)
+    return local_terms, (out, seg.paths), entries
 
 
-def _build_parallel(files: list[SourceFile], workers: int, progress: Progress | None):
+def _build_parallel(files: list[SourceFile], workers: int, progress: Progress | None, root: Path) -> Iterator:
     """Contiguous chunks of the sorted files, one per process, one segment each."""
     import multiprocessing
 
@@ -939,14 +958,21 @@ def _build_parallel(files: list[SourceFile], workers: int, progress: Progress | 
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     counter = ctx.Value("i", 0)
     bounds = [len(files) * k // workers for k in range(workers + 1)]
-    chunks = [files[bounds[k]:bounds[k + 1]] for k in range(workers)]
+    chunks = [(files[bounds[k]:bounds[k + 1]], root / f"part-{k}.seg") for k in range(workers)]
     with ctx.Pool(workers, initializer=_init_worker, initargs=(counter,)) as pool:
-        pending = pool.map_async(_chunk_in_worker, chunks)
-        while not pending.ready():
-            pending.wait(0.1)
-            if progress is not None:
-                progress(counter.value, len(files))
-        return pending.get()
+        results = pool.imap(_chunk_in_worker, chunks)
+        for _ in chunks:
+            while True:
+                try:
+                    part = results.next(timeout=0.1)
+                    break
+                except multiprocessing.TimeoutError:
+                    if progress is not None:
+                        progress(counter.value, len(files))
+            yield part
+            del part
+    if progress is not None:
+        progress(len(files), len(files))
 
 
 def _remap(seg: Segment, ids: list[int]) -> Segment:

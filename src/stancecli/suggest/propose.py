@@ -35,6 +35,8 @@ PROPOSAL_WEIGHT = 0.25
 EXTRA_TERM_FACTOR = 0.35     # each further distinct term adds this share of its weight
 MIN_PREFIX_STEM = 4          # "anbud" -> "anbudsutsetting"
 COMPOUND_STRENGTH = 0.8      # a compound holding a name counts this much of the name
+MIN_DERIVED_STEM = 11        # ... and words this long match their derivations
+DERIVED_ENDING = 3
 MIN_INFIX_STEM = 6           # "kompetanse" inside "sosialfagligkompetanse"
 ADDRESSED_AT = 0.9           # relevance a sentence with a stance cue needs for the issue to count as addressed
 NAMED_WITHOUT_CUE_AT = 1.5   # ... or any sentence of the document's own
@@ -197,6 +199,10 @@ class Matcher:
         found = dict.fromkeys(doc.words_with_prefix(stem) if len(stem) >= MIN_PREFIX_STEM else (), COMPOUND_STRENGTH)
         if len(stem) >= MIN_INFIX_STEM:
             found.update(dict.fromkeys(doc.words_containing(stem), COMPOUND_STRENGTH))
+        if len(stem) >= MIN_DERIVED_STEM:
+            # A long word's derivations share all but its ending ("forhåndsgodkjenning",
+            # "forhåndsgodkjennes", "forhåndsgodkjent"), which the stemmer leaves apart.
+            found.update(dict.fromkeys(doc.words_with_prefix(stem[:-DERIVED_ENDING]), COMPOUND_STRENGTH))
         found.update((w, 1.0) for w in doc.words_with_prefix(stem[:MIN_PREFIX_STEM]) if doc.stem_of[w] == stem)
         if word in doc:
             found[word] = 1.0
