@@ -15,6 +15,9 @@ class Column:
     kind: str = "text"
 
 
+NUMERIC_KINDS = ("number", "score", "percent", "proximity")  # right-aligned in tables
+
+
 @dataclass
 class Listing:
     """A command's answer.

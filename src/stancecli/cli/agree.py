@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from stancecli.cli.analysis_opts import ReportedOpt, user_errors
+from stancecli.cli.analysis_opts import ReportedOpt
 from stancecli.cli.common import (
     Color,
     ColorOpt,
@@ -55,8 +55,7 @@ def agree(
 
     ds = load(data)
     org_a, org_b = resolve_org(ds, a), resolve_org(ds, b)
-    with user_errors():
-        listing = run(ds, org_a, org_b, reported, lang.value)
+    listing = run(ds, org_a, org_b, reported, lang.value)
     from stancecli.records import AgreeResult
 
     emit(AgreeResult(listing), fmt, color, empty_message=f"{org_a} and {org_b} addressed no issue in common")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import Enum
 from typing import Annotated
 
@@ -71,12 +69,6 @@ def resolve_issues(ds, names: list[str] | None) -> list[str] | None:
     if not any(parts):
         fail("--issues needs at least one issue key")
     return list(dict.fromkeys(resolve_issue(ds, part) for part in parts if part))
-
-
-@contextmanager
-def user_errors() -> Iterator[None]:
-    """Kept for the commands that still use it; AnalysisError is a StanceError, handled in cli.failure."""
-    yield
 
 
 def no_results(message: str) -> None:

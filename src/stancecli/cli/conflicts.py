@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from stancecli.cli.analysis_opts import ReportedOpt, user_errors
+from stancecli.cli.analysis_opts import ReportedOpt
 from stancecli.cli.common import Color, ColorOpt, DataOpt, FormatOpt, Lang, LangOpt, emit, guarded, load
 
 
@@ -52,8 +52,7 @@ def conflicts(
     from stancecli.analysis import conflicts as run
 
     ds = load(data)
-    with user_errors():
-        listing = run(ds, reported, min_positions, sort.value, lang.value)
+    listing = run(ds, reported, min_positions, sort.value, lang.value)
     emit(listing, fmt, color, hide=("title", "for", "mixed", "against", "mean", "division"),
          empty_message=f"no issue on which {min_positions} or more organisations took a position")
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import typer
 
-from stancecli.cli.analysis_opts import By, ByOpt, IssuesOpt, ReportedOpt, no_results, resolve_issues, user_errors
+from stancecli.cli.analysis_opts import By, ByOpt, IssuesOpt, ReportedOpt, no_results, resolve_issues
 from stancecli.cli.common import (
     Color,
     ColorOpt,
@@ -58,8 +58,7 @@ def matrix(
 
     ds = load(data)
     keys = resolve_issues(ds, issues)
-    with user_errors():
-        m = analysis.matrix(ds, by.value, reported, keys)
+    m = analysis.matrix(ds, by.value, reported, keys)
     if len(m.profiles) < 2:
         no_results(f"fewer than two {by.value}s took a position on the chosen issues; nothing to compare")
     from stancecli.records import MatrixResult

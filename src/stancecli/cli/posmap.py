@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from stancecli.cli.analysis_opts import By, ByOpt, IssuesOpt, ReportedOpt, no_results, resolve_issues, user_errors
+from stancecli.cli.analysis_opts import By, ByOpt, IssuesOpt, ReportedOpt, no_results, resolve_issues
 from stancecli.cli.common import (
     Color,
     ColorOpt,
@@ -65,8 +65,7 @@ def position_map(
 
     ds = load(data)
     keys = resolve_issues(ds, issues)
-    with user_errors():
-        pm = analysis.position_map(ds, by.value, reported, keys)
+    pm = analysis.position_map(ds, by.value, reported, keys)
     if not pm.profiles or not any(s.positions for s in pm.issues):
         no_results("no positions on the chosen issues")
     from stancecli.records import MapResult

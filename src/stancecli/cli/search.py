@@ -106,7 +106,8 @@ def search(
     chosen = fmt.value if fmt else ("table" if common.stdout_is_terminal() else "grep")
     _print(result.hits, chosen, color, context > 0)
     if result.truncated:
-        sys.stderr.write(f"stancecli: showing the best {limit} hits; more match (--limit 0 shows all)\n")
+        best = "the best hit" if limit == 1 else f"the best {limit} hits"
+        sys.stderr.write(f"stancecli: showing {best}; more match (--limit 0 shows all)\n")
     if not result.hits:
         raise NoResults(f"no matches for '{query}'")
 

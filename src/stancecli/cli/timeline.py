@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from stancecli.cli.analysis_opts import OnlyOpt, no_results, user_errors
+from stancecli.cli.analysis_opts import OnlyOpt, no_results
 from stancecli.cli.common import (
     Color,
     ColorOpt,
@@ -66,8 +66,7 @@ def timeline(org: OrgArg, only: OnlyOpt = None, data: DataOpt = None, fmt: Forma
     if len(docs) < 2:
         which = f"one document ({docs[0]})" if docs else "no document of its own"
         no_results(f"{org_id} has {which}; a timeline needs two. Try: stancecli show {org_id}")
-    with user_errors():
-        listing = run(ds, org_id, [o.value for o in only] if only else None, lang.value)
+    listing = run(ds, org_id, [o.value for o in only] if only else None, lang.value)
     _show(listing, fmt, color, True, f"no such changes for {org_id}")
 
 
@@ -78,8 +77,7 @@ def diff(doc_a: DocArg, doc_b: DocArg, only: OnlyOpt = None, data: DataOpt = Non
 
     ds = load(data)
     a, b = resolve_doc(ds, doc_a), resolve_doc(ds, doc_b)
-    with user_errors():
-        listing = run(ds, a, b, [o.value for o in only] if only else None, lang.value)
+    listing = run(ds, a, b, [o.value for o in only] if only else None, lang.value)
     _show(listing, fmt, color, False, f"no such changes from {a} to {b}")
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from stancecli.model import SYMBOLS
 from stancecli.output.safe import clean
 from stancecli.output.stances import UNDECIDED_SYMBOL, UNDECIDED_WORDS, stance_symbol
+from stancecli.output.text import CENTER, LEFT, RIGHT, md_table
 from stancecli.output.text import md as _md
 from stancecli.queries import UNDECIDED
 
@@ -34,8 +35,9 @@ def map_stance(spread, side, undecided: set[tuple[str, str]]) -> str:
     return stance
 
 
-def fraction(value: float) -> str:
-    return "n/a" if value != value else f"{value:.2f}"
+def fraction(value: float | None) -> str:
+    """'0.71'; 'n/a' where there is nothing to measure (None or nan)."""
+    return "n/a" if value is None or value != value else f"{value:.2f}"
 
 
 # ---------------------------------------------------------------- the matrix
@@ -167,11 +169,10 @@ def matrix_markdown(m, title: str | None = None) -> Iterable[str]:
     if title:
         yield f"### {_md(title)}"
         yield ""
-    yield "| | " + " | ".join(_md(s.label) for s in m.profiles) + " |"
-    yield "|---|" + "|".join("---:" for _ in m.profiles) + "|"
-    for a in m.profiles:
-        cells = [proximity_cell(m.get(a.key, b.key), a.key == b.key) for b in m.profiles]
-        yield f"| **{_md(a.label)}** | " + " | ".join(cells) + " |"
+    yield from md_table([""] + [_md(s.label) for s in m.profiles],
+                        ([f"**{_md(a.label)}**"] + [proximity_cell(m.get(a.key, b.key), a.key == b.key)
+                                                     for b in m.profiles] for a in m.profiles),
+                        [LEFT] + [RIGHT] * len(m.profiles))
     yield ""
     yield f"_{MATRIX_LEGEND}_"
 
@@ -236,11 +237,10 @@ def map_markdown(pm, title: str | None = None, undecided: set[tuple[str, str]] |
     if title:
         yield f"### {_md(title)}"
         yield ""
-    yield "| Issue | " + " | ".join(_md(s.label) for s in pm.profiles) + " | Agreement | Verdict |"
-    yield "|---|" + "|".join(":---:" for _ in pm.profiles) + "|---:|---|"
-    for spread in pm.issues:
-        cells = [_md(stance_symbol(map_stance(spread, side, undecided))) for side in pm.profiles]
-        yield (f"| {_md(spread.key)} | " + " | ".join(cells)
-               + f" | {fraction(spread.agreement)} | {_md(spread.verdict)} |")
+    yield from md_table(["Issue"] + [_md(s.label) for s in pm.profiles] + ["Agreement", "Verdict"],
+                        ([_md(spread.key)]
+                         + [_md(stance_symbol(map_stance(spread, side, undecided))) for side in pm.profiles]
+                         + [fraction(spread.agreement), _md(spread.verdict)] for spread in pm.issues),
+                        [LEFT] + [CENTER] * len(pm.profiles) + [RIGHT, LEFT])
     yield ""
     yield f"_{_md(STANCE_LEGEND + (UNDECIDED_LEGEND if undecided else ''))}_"

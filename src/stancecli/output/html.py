@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from stancecli.model import ABSENT, SCALE
+from stancecli.output.grids import fraction
 from stancecli.output.palette import STANCE_COLOURS, agreement_colours
 from stancecli.output.stances import UNDECIDED_WORDS, stance_css, stance_label, stance_symbol, stance_words
 from stancecli.queries import UNDECIDED
@@ -154,10 +155,6 @@ def _stance_badge(stance: str) -> str:
     return f'<span class="badge {stance_css(stance)}">{e(stance_label(stance))}</span>'
 
 
-def _fraction(value: float | None) -> str:
-    return "n/a" if value is None or value != value else f"{value:.2f}"
-
-
 def _scroll(table: str, label: str) -> str:
     """A box that scrolls sideways when the table is wider than the screen; focusable, so that the
     keyboard can scroll it too."""
@@ -213,7 +210,7 @@ def _findings(p: Page) -> Iterable[str]:
     yield f'<section id="findings" class="findings"{p.en}><h2>Findings</h2><ul>'
     if f.divided:
         items = "; ".join(f'{_issue_link(p, row["issue"], row["title"])} ({e(named("orgs", row["stances"], p.r.conflicts.labels))}; agreement '
-                          f'{_fraction(row["agreement"])}, {e(row["verdict"])})' for row in f.divided)
+                          f'{fraction(row["agreement"])}, {e(row["verdict"])})' for row in f.divided)
         yield f"<li><strong>Most divided:</strong> {items}.</li>"
     basis = f" (pairs sharing at least {f.min_shared} issues)" if f.min_shared > 1 else ""
     for label, pairs in (("Closest", f.closest), ("Most distant", f.distant)):
@@ -262,7 +259,7 @@ def _map(p: Page) -> Iterable[str]:
 def _agreement_cell(value: float) -> str:
     if value != value:
         return '<td class="heat na" data-label="Agreement">n/a</td>'
-    return f'<td class="heat {agreement_class(value)}" data-label="Agreement">{_fraction(value)}</td>'
+    return f'<td class="heat {agreement_class(value)}" data-label="Agreement">{fraction(value)}</td>'
 
 
 def _map_cell(pm, issue: str, side, undecided: bool = False) -> str:

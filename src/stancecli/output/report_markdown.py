@@ -13,7 +13,7 @@ from typing import Any
 
 from stancecli.output.grids import STANCE_LEGEND, fraction, map_markdown, matrix_markdown
 from stancecli.output.stances import UNDECIDED_WORDS, stance_label
-from stancecli.output.text import md
+from stancecli.output.text import LEFT, RIGHT, md, md_table
 from stancecli.records import named
 
 
@@ -82,11 +82,12 @@ def _matrix(r, x) -> Iterable[str]:
 def _conflicts(r, x) -> Iterable[str]:
     yield "## Lines of conflict"
     yield ""
-    yield "| Issue | Positions | For | Mixed | Against | Agreement | Verdict | Stances |"
-    yield "|---|---:|---:|---:|---:|---:|---|---|"
-    for row in r.conflicts.rows:
-        yield (f"| {c(row['title'])} (`{c(row['issue'])}`) | {row['positions']} | {row['for']} | {row['mixed']} | "
-               f"{row['against']} | {fraction(row['agreement'])} | {c(row['verdict'])} | {c(named('orgs', row['stances'], r.conflicts.labels))} |")
+    yield from md_table(
+        ["Issue", "Positions", "For", "Mixed", "Against", "Agreement", "Verdict", "Stances"],
+        ([f"{c(row['title'])} (`{c(row['issue'])}`)", *(str(row[k]) for k in ("positions", "for", "mixed", "against")),
+          fraction(row["agreement"]), c(row["verdict"]), c(named("orgs", row["stances"], r.conflicts.labels))]
+         for row in r.conflicts.rows),
+        [LEFT] + [RIGHT] * 5 + [LEFT, LEFT])
 
 
 def _changes(r, x) -> Iterable[str]:
@@ -98,11 +99,9 @@ def _changes(r, x) -> Iterable[str]:
         yield ""
         yield f"### {t(listing.title)}"
         yield ""
-        yield "| Change | Issue | Before | After | Direction |"
-        yield "|---|---|---|---|---|"
-        for row in listing.rows:
-            yield (f"| {c(row['change'])} | {c(row['issue'])} | {c(stance_label(row['before']))} | "
-                   f"{c(stance_label(row['after']))} | {c(row['direction'])} |")
+        yield from md_table(["Change", "Issue", "Before", "After", "Direction"],
+                            ([c(row["change"]), c(row["issue"]), c(stance_label(row["before"])),
+                              c(stance_label(row["after"])), c(row["direction"])] for row in listing.rows))
 
 
 def _issues(r, x) -> Iterable[str]:
@@ -141,11 +140,10 @@ def _position(rec: dict, x) -> Iterable[str]:
 def _sources(r, x) -> Iterable[str]:
     yield "## Sources"
     yield ""
-    yield "| Document | Organisation | Title | Year | Hearing | Signed by | File |"
-    yield "|---|---|---|---|---|---|---|"
-    for d in r.documents:
-        yield (f"| `{c(d['id'])}` | {c(d['organisation'])} | {c(d['title'])} | {c(d['date'] or d['year'])} | "
-               f"{c(d['hearing'])} | {c('; '.join(d['signatories']))} | `{c(d['file'])}` |")
+    yield from md_table(["Document", "Organisation", "Title", "Year", "Hearing", "Signed by", "File"],
+                        ([f"`{c(d['id'])}`", c(d["organisation"]), c(d["title"]), c(d["date"] or d["year"]),
+                          c(d["hearing"]), c("; ".join(d["signatories"])), f"`{c(d['file'])}`"]
+                         for d in r.documents))
 
 
 def _source_texts(r, x) -> Iterable[str]:

@@ -16,12 +16,11 @@ from stancecli.output.env import MIN_WIDTH, Environment
 from stancecli.output.safe import clean
 from stancecli.output.stances import stance_label, stance_symbol
 from stancecli.queries import UNDECIDED
-from stancecli.records import Column, Listing, named
+from stancecli.records import NUMERIC_KINDS, Column, Listing, named
 
 __all__ = ["stance_symbol", "stance_text"]
 
 STANCE_STYLES = {**STYLES, UNDECIDED: "magenta"}
-NUMERIC = ("number", "score", "percent", "proximity")
 WIDE_KEYS = ("summary", "title", "proposal", "name", "stances", "members", "silent", "undecided")
 # Long fields a block shows under their header's name (the others speak for themselves).
 LABELLED_KEYS = ("stances", "members", "silent", "undecided", "proposal")
@@ -192,7 +191,7 @@ def build_table(laid: Laid, widths: list[int], title: str | None):
     table = Table(title=Text(clean(title)) if title else None, box=box.SIMPLE_HEAD, show_lines=stacked,
                   header_style="bold", title_justify="left", expand=False)
     for col, header, w in zip(laid.columns, laid.headers, widths):
-        table.add_column(header, justify="right" if col.kind in NUMERIC else "left", width=w,
+        table.add_column(header, justify="right" if col.kind in NUMERIC_KINDS else "left", width=w,
                          overflow="fold")
     for row in laid.cells:
         table.add_row(*row)
@@ -218,7 +217,7 @@ def blocks(laid: Laid, title: str | None) -> Iterable[Any]:
                 continue
             if len(head):
                 head.append("  ")
-            if col.kind in NUMERIC:
+            if col.kind in NUMERIC_KINDS:
                 # name=value: a wrapped line never parts a number from what it counts
                 head.append("-".join(header.lower().split()) + "=", style="dim")
             flat = text.copy()

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from stancecli.output.safe import clean
-from stancecli.records import Listing, named
+from stancecli.records import NUMERIC_KINDS, Listing, named
 
 __all__ = ["clean", "render", "RENDERERS"]
 
@@ -76,17 +76,28 @@ def md(value: Any) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(clean(value), quote=False))
 
 
+LEFT, RIGHT, CENTER = "---", "---:", ":---:"
+
+
+def md_table(headers: list[str], rows: Iterable[list[str]], align: list[str] | None = None) -> Iterable[str]:
+    """The one markdown table: cells already made safe with md(); align per column LEFT, RIGHT or CENTER."""
+    def line(cells: list[str]) -> str:
+        return "|" + "|".join(f" {cell} " if cell else " " for cell in cells) + "|"
+
+    yield line(headers)
+    yield "|" + "|".join(align or [LEFT] * len(headers)) + "|"
+    yield from (line(row) for row in rows)
+
+
 def markdown(listing: Listing) -> Iterable[str]:
     if listing.title:
         yield f"### {md(listing.title)}"
         yield ""
-    yield "| " + " | ".join(md(c.header) for c in listing.columns) + " |"
-    yield "|" + "|".join("---:" if c.kind in ("number", "score", "percent", "proximity") else "---"
-                         for c in listing.columns) + "|"
-    for row in listing.rows:
-        # Markdown is read by people: names where records carry ids.
-        yield "| " + " | ".join(md(named(c.kind, row.get(c.key), listing.labels))
-                                for c in listing.columns) + " |"
+    # Markdown is read by people: names where records carry ids.
+    yield from md_table([md(c.header) for c in listing.columns],
+                        ([md(named(c.kind, row.get(c.key), listing.labels)) for c in listing.columns]
+                         for row in listing.rows),
+                        [RIGHT if c.kind in NUMERIC_KINDS else LEFT for c in listing.columns])
     for note in listing.notes:
         yield ""
         yield f"_{md(note)}_"

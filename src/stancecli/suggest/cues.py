@@ -105,41 +105,57 @@ class Reading:
 def read(words: list[str], term_positions: set[int] | None = None, investigate_is_for: bool = False) -> Reading:
     """The stance cues of a sentence given as lower-case words; term_positions are where the issue is named."""
     joined = " ".join(words)
+    reading = Reading()
+    total, explicit_total = _match_cues(words, joined, reading)
+    explicit_total += _negated_terms(words, term_positions or set(), reading)
+    if reading.explicit:
+        total = explicit_total  # words that state a stance outweigh words that only lean
+    elif not reading.cues and any(w in NEGATIONS for w in words):
+        total = BARE_NEGATION
+    total = _qualify(joined, total, reading, investigate_is_for)
+    reading.score = max(-STRONG, min(STRONG, total))
+    return reading
+
+
+def _match_cues(words: list[str], joined: str, reading: Reading) -> tuple[float, float]:
+    """Each cue once (a longer cue takes its words first), turned round by a negation near it.
+    Returns the sum of all cues and of the explicit ones."""
     starts = _word_starts(words)
     taken = bytearray(len(joined))
-    reading = Reading()
     total = explicit_total = 0.0
     for pattern, score, explicit in _CUES:
         for m in pattern.finditer(joined):
             if any(taken[m.start():m.end()]):
                 continue
             taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
-            first, last = _word_at(starts, m.start()), _word_at(starts, m.end() - 1)
-            negation = _negation_near(words, first, last, score)
+            negation = _negation_near(words, _word_at(starts, m.start()), _word_at(starts, m.end() - 1), score)
             value = -score if negation else score
             if negation:
                 reading.negated.append(negation)
             reading.cues.append((m.group(), value))
+            total += value
             if explicit:
                 reading.explicit = True
                 explicit_total += value
+    return total, explicit_total
+
+
+def _negated_terms(words: list[str], term_positions: set[int], reading: Reading) -> float:
+    """The issue named right after a negation ("ingen anbudsutsetting", "uten anbud"): against."""
+    total = 0.0
+    for i in sorted(term_positions):
+        if i > 0 and words[i - 1] in NEGATIONS | {"uten"}:
+            # "Ingen anbudsutsetting ..." opening a sentence is a demand: strongly against.
+            value = -STRONG if i == 1 and words[0] == "ingen" else NEGATED_TERM
+            reading.cues.append((f"{words[i - 1]} {words[i]}", value))
+            reading.explicit = True
             total += value
-    if term_positions:
-        for i in sorted(term_positions):
-            if i > 0 and words[i - 1] in NEGATIONS | {"uten"}:
-                # "Ingen anbudsutsetting ..." opening a sentence is a demand: strongly against.
-                value = -STRONG if i == 1 and words[0] == "ingen" else NEGATED_TERM
-                reading.negated.append(f"{words[i - 1]} {words[i]}")
-                reading.cues.append((f"{words[i - 1]} {words[i]}", value))
-                reading.explicit = True
-                explicit_total += value
-    if reading.explicit:
-        total = explicit_total  # words that state a stance outweigh words that only lean
-    if not reading.cues:
-        bare = next((w for w in words if w in NEGATIONS), None)
-        if bare:
-            reading.negated.append(bare)
-            total = BARE_NEGATION
+    return total
+
+
+def _qualify(joined: str, total: float, reading: Reading, investigate_is_for: bool) -> float:
+    """Hedges and conditions weaken a sentence; a call to investigate first makes it mixed,
+    unless waiting or trying out first is what the issue proposes."""
     hedge = _HEDGES.search(joined)
     if hedge:
         reading.hedges.append(hedge.group())
@@ -149,15 +165,13 @@ def read(words: list[str], term_positions: set[int] | None = None, investigate_i
         reading.condition = condition.group()
         total *= CONDITION_FACTOR
     investigate = INVESTIGATE_RE.search(joined)
-    if investigate:
+    if investigate and investigate_is_for:
+        reading.cues.append((investigate.group(), PLAIN))
+        total += PLAIN
+    elif investigate:
         reading.investigate = investigate.group()
-        if investigate_is_for:
-            reading.cues.append((investigate.group(), PLAIN))
-            total += PLAIN
-            reading.investigate = None
     reading.contrast = bool(_CONTRAST.search(joined))
-    reading.score = max(-STRONG, min(STRONG, total))
-    return reading
+    return total
 
 
 def _word_starts(words: list[str]) -> list[int]:
