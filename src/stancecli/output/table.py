@@ -14,11 +14,9 @@ from typing import Any
 from stancecli.model import LABEL_OF_SCORE, STYLES
 from stancecli.output.env import MIN_WIDTH, Environment
 from stancecli.output.safe import clean
-from stancecli.output.stances import stance_label, stance_symbol
+from stancecli.output.stances import stance_label
 from stancecli.queries import UNDECIDED
 from stancecli.records import NUMERIC_KINDS, Column, Listing, named
-
-__all__ = ["stance_symbol", "stance_text"]
 
 STANCE_STYLES = {**STYLES, UNDECIDED: "magenta"}
 WIDE_KEYS = ("summary", "title", "proposal", "name", "stances", "members", "silent", "undecided")
