@@ -249,3 +249,17 @@ def test_a_norwegian_only_summary_has_no_english_in_the_export_null_not_empty(cl
         {"issue": "anbud", "summary_nb": "Testforbundet er imot anbud.", "summary_en": None},
         {"issue": "egenregi", "summary_nb": "Testforbundet vil ha mer egenregi.",
          "summary_en": "Testforbundet wants more in-house work."}]
+
+
+def test_xlsx_map_shows_undecided_pairs_apart_from_not_addressed(cli, small_data, tmp_path, openpyxl):
+    text = small_data.read_text(encoding="utf-8").replace("{key: i3, ", "{key: i3, codebook: true, ")
+    small_data.write_text(text + "not_addressed:\n  m-2011: []\n  e-2011: [i3]\n", encoding="utf-8")
+    out = tmp_path / "undecided.xlsx"
+    assert cli("export", "xlsx", str(out), "--data", str(small_data)).exit_code == 0
+    grid = openpyxl.load_workbook(out)["Map"]
+    header = [c.value for c in grid[1]]
+    i3 = next(row for row in grid.iter_rows(min_row=2) if row[0].value == "i3")
+    assert i3[header.index("Beta")].value == "?"  # b-2011 has not been coded for i3
+    assert i3[header.index("Arbeidsgivere")].value == "·"  # e-2011 says it does not address i3
+    legend = [c.value for c in openpyxl.load_workbook(out)["About"]["A"]]
+    assert "undecided" in legend and "not addressed" in legend

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from stancecli.export import need
 from stancecli.export.atomic import replace_atomically
-from stancecli.model import ABSENT, STANCES, SYMBOLS, Dataset
+from stancecli.model import ABSENT, STANCES, Dataset
 from stancecli.output.palette import STANCE_COLOURS, agreement_colours
+from stancecli.output.stances import stance_symbol, stance_words
+from stancecli.queries import UNDECIDED
 
 if TYPE_CHECKING:
     from stancecli.corpus import Sources
@@ -111,16 +113,18 @@ def _matrix(sheet: Sheet, ds: Dataset) -> None:
 
 def _map(sheet: Sheet, ds: Dataset, lang: str) -> None:
     from stancecli.analysis import position_map
+    from stancecli.analysis.posmap import undecided_cells
 
     pm = position_map(ds, "organisation")
+    open_cells = undecided_cells(ds, pm)
     sheet.header(1, ["Issue", "Title", *(p.label for p in pm.profiles), "Agreement", "Verdict"])
     for row, spread in enumerate(pm.issues, 2):
         sheet.put(row, 1, spread.key)
         sheet.put(row, 2, ds.issues[spread.key].title.get(lang) if spread.key in ds.issues else spread.key)
         for col, side in enumerate(pm.profiles, 3):
-            stance = side.stance(spread.key)
-            sheet.put(row, col, SYMBOLS.get(stance, "·"), fill=STANCE_COLOURS.get(stance, STANCE_COLOURS[ABSENT]),
-                      bold=stance != ABSENT)
+            stance = UNDECIDED if (spread.key, side.key) in open_cells else side.stance(spread.key)
+            sheet.put(row, col, stance_symbol(stance), fill=STANCE_COLOURS.get(stance, STANCE_COLOURS[ABSENT]),
+                      bold=stance in STANCES)
         agreement = spread.agreement if spread.agreement == spread.agreement else None
         end = 3 + len(pm.profiles)
         sheet.put(row, end, agreement, fill=_agreement_fill(agreement), number_format=PROXIMITY_FORMAT)
@@ -138,10 +142,10 @@ def _about(sheet: Sheet, ds: Dataset, generated: str) -> None:
     start = sheet.ws.max_row + 2
     sheet.put(start, 1, "Stance", bold=True)
     sheet.put(start, 2, "Symbol and score", bold=True)
-    for row, stance in enumerate([*STANCES, ABSENT], start + 1):
-        symbol = SYMBOLS.get(stance, "·")
+    for row, stance in enumerate([*STANCES, ABSENT, UNDECIDED], start + 1):
+        symbol = stance_symbol(stance)
         score = f" ({STANCES[stance]:+d})" if stance in STANCES else ""
-        sheet.put(row, 1, stance, fill=STANCE_COLOURS[stance])
+        sheet.put(row, 1, stance_words(stance), fill=STANCE_COLOURS.get(stance, STANCE_COLOURS[ABSENT]))
         sheet.put(row, 2, f"{symbol}{score}")
     sheet.widths([16, 100])
 
