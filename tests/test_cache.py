@@ -67,19 +67,84 @@ def test_an_unwritable_cache_is_not_an_error(tmp_path, monkeypatch):
 
 # ---------------------------------------------------------------- the trust boundary
 
+def _fields(ds):
+    import dataclasses
+
+    return {f.name: getattr(ds, f.name) for f in dataclasses.fields(ds)}
+
+
 def test_the_snapshot_holds_the_same_dataset(tmp_path):
     path = copy_dataset(tmp_path)
     first = load(path)
-    assert cache.load(path) == first
+    assert _fields(cache.load(path)) == _fields(first)
+
+
+def test_one_issue_from_the_snapshot_is_the_same_as_from_the_whole(tmp_path):
+    path = copy_dataset(tmp_path)
+    first = load(path)
+    snap = cache.load(path)
+    assert snap.positions_on("anbud") == first.positions_on("anbud")
+    assert snap.positions_on("no-such-issue") == []
+    on_anbud = snap.positions_on("anbud")
+    # the same objects afterwards as part of the whole list, in the dataset's order
+    assert [p for p in snap.positions if p.issue == "anbud"] == on_anbud
+    assert all(any(p is q for q in snap.positions) for p in on_anbud)
+    assert snap.positions == first.positions
 
 
 def test_the_snapshot_is_data_not_a_pickle(tmp_path):
+    import marshal
+
     path = copy_dataset(tmp_path)
     load(path)
     raw = cache._snapshot_path(path).read_bytes()
     assert raw.startswith(cache.MAGIC)
-    import json
-    json.loads(raw.split(b"\n", 2)[2])  # plain JSON after the header and checksum
+    stored, sections = _parts(raw)  # plain data after the header and checksum
+
+    def plain(value):
+        if isinstance(value, dict):
+            return all(isinstance(k, str) and plain(v) for k, v in value.items())
+        if isinstance(value, (list, tuple)):
+            return all(plain(v) for v in value)
+        return value is None or type(value) in (str, int, float, bool)
+
+    assert plain(stored) and sections and all(plain(section) for section in sections)
+
+
+def _parts(raw):
+    """The snapshot's record and its sections, read as its header says."""
+    import marshal
+
+    crc, length = (int(x, 16) for x in raw[len(cache.MAGIC):cache.HEAD - 1].split(b" "))
+    stored = marshal.loads(raw[cache.HEAD:cache.HEAD + length])
+    base = cache.HEAD + length
+    sections = [marshal.loads(raw[base + start:base + end]) for start, end, _ in stored["dataset"][2].values()]
+    return stored, sections
+
+
+def test_a_damaged_section_is_refused_and_the_snapshot_removed(tmp_path, cli):
+    path = copy_dataset(tmp_path)
+    load(path)
+    snap = cache._snapshot_path(path)
+    raw = snap.read_bytes()
+    snap.write_bytes(raw.replace("Ingen anbudsutsetting".encode(), "Ingen anbudsutsettinG".encode()))
+    assert cache.load(path) is not None  # the record itself is intact ...
+    result = cli("compare", "anbud", "--data", str(path))
+    assert result.exit_code == 2  # ... but the positions on the issue fail their checksum
+    assert "snapshot" in result.stderr and "Traceback" not in result.stderr
+    assert not snap.exists()
+    again = cli("compare", "anbud", "--data", str(path))
+    assert again.exit_code == 0 and "anbudsutsetting" in again.stdout.lower()
+
+
+def test_quotes_not_found_are_still_reported_from_the_snapshot(tmp_path, cli):
+    path = copy_dataset(tmp_path)
+    source = tmp_path / "seeds" / "000_1f65e360c591fba1.txt"
+    source.write_text(source.read_text(encoding="utf-8").replace("Parat", "Parit"), encoding="utf-8")
+    first = cli("compare", "anbud", "--data", str(path))
+    again = cli("compare", "anbud", "--data", str(path))
+    assert cache.load(path) is not None
+    assert "not found" in first.stderr and again.stderr == first.stderr
 
 
 def test_a_planted_pickle_runs_nothing(tmp_path):
@@ -109,16 +174,20 @@ def test_a_tampered_snapshot_fails_its_checksum(tmp_path):
     assert cache.load(path) is None
 
 
-def test_a_snapshot_naming_a_class_outside_the_model_is_refused(tmp_path):
-    import json
+def test_a_snapshot_that_does_not_match_the_model_is_refused(tmp_path):
+    import marshal
     import zlib
 
     path = copy_dataset(tmp_path)
     load(path)
     snap = cache._snapshot_path(path)
-    payload = json.dumps({"written_ns": 0, "key": [], "crc": [], "dataset": {"$": "Popen", "f": ["ls"]}}).encode()
-    snap.write_bytes(cache.MAGIC + b"%08x\n" % zlib.crc32(payload) + payload)
+    stored, _ = _parts(snap.read_bytes())
+    core, count, sections, missing = stored["dataset"]
+    stored["dataset"] = (core[:-1], count, sections, missing)  # one field short
+    payload = marshal.dumps(stored)
+    snap.write_bytes(cache.MAGIC + b"%08x %016x\n" % (zlib.crc32(payload), len(payload)) + payload)
     assert cache.load(path) is None
+    assert load(path).documents
 
 
 def test_cache_files_are_private(tmp_path):

@@ -88,6 +88,15 @@ def test_a_position_may_quote_more_than_one_candidate(coded, data):
     assert anbud.summary.nb == f"TF: «{QUOTE}»"
 
 
+def test_terminal_sequences_in_a_keys_file_are_shown_escaped_and_never_written(coded, data):
+    result = coded("x\x1b[2Jy", "n", "", "Imot \x1b[31manbud\x1b[0m \u202eher.")
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+    assert "'x\\x1b[2Jy' is not a key here" in result.stdout
+    [anbud] = own(data, "anbud")
+    assert anbud.summary.nb == "Imot anbud her."
+
+
 def test_quit_keeps_what_was_written_and_the_next_session_resumes(cli, coded, data):
     coded("n", "q")
     result = coded("q")

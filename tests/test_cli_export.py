@@ -4,6 +4,7 @@ in a spreadsheet, read back with sqlite-utils and openpyxl; Datasette serves the
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -263,3 +264,42 @@ def test_xlsx_map_shows_undecided_pairs_apart_from_not_addressed(cli, small_data
     assert i3[header.index("Arbeidsgivere")].value == "·"  # e-2011 says it does not address i3
     legend = [c.value for c in openpyxl.load_workbook(out)["About"]["A"]]
     assert "undecided" in legend and "not addressed" in legend
+
+
+def test_xlsx_of_text_with_control_characters_is_written_without_them(cli, tmp_path, openpyxl):
+    yaml = minidata.YAML.replace("name: Testforbundet", 'name: "Test\\e[31mforbundet\\x07"').replace(
+        "nb: Testforbundet er imot anbud.", 'nb: "Imot\\e]0;tittel\\a anbud."')
+    data = minidata.make(tmp_path, yaml)
+    out = tmp_path / "c.xlsx"
+    result = cli("export", "xlsx", str(out), "--data", str(data))
+    assert result.exit_code == 0, result.stderr
+    sheet = openpyxl.load_workbook(out)["Positions"]
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "anbud")
+    assert row[header.index("Organisation name")] == "Testforbundet"
+    assert row[header.index("Summary")] == "Imot anbud."
+
+
+def _limited_file_size() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))  # as a disk that fills up
+
+
+FILE_SIZE_LIMIT = 4 * 1024
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "xlsx"])
+def test_a_write_that_fails_half_way_is_a_clear_message_and_leaves_nothing(small_data, tmp_path, kind):
+    pytest.importorskip("openpyxl" if kind == "xlsx" else "sqlite_utils")
+    out = tmp_path / "out" / f"stances.{kind}"
+    out.parent.mkdir()
+    out.write_bytes(b"old")
+    env = {**os.environ, "STANCECLI_NO_CACHE": "1"}
+    result = subprocess.run([sys.executable, "-m", "stancecli", "export", kind, str(out), "--data", str(small_data)],
+                            capture_output=True, text=True, env=env, preexec_fn=_limited_file_size, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"stancecli: cannot write {out}: ")  # then the system's (or SQLite's) reason
+    assert result.stderr.endswith("; nothing was changed\n")
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert [p.name for p in out.parent.iterdir()] == [out.name] and out.read_bytes() == b"old"

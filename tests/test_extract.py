@@ -60,3 +60,19 @@ def test_binary_text_file_is_refused(tmp_path):
 
 def test_duplicates_are_compared_without_line_endings_and_spacing():
     assert normalised("\ufeffA  b\r\nc\n") == normalised("A b\nc") == "A b c"
+
+
+def test_a_docx_that_unpacks_past_the_limit_is_refused_before_it_is_unpacked(tmp_path):
+    import zipfile
+
+    from stancecli.extract import MAX_INPUT_BYTES
+
+    pytest.importorskip("docx", reason="python-docx is in the 'docx' and 'test' extras")
+    bomb = tmp_path / "svar.docx"
+    padding = b"<!--" + b" " * (MAX_INPUT_BYTES + 1024 * 1024) + b"-->"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("[Content_Types].xml", b"<?xml version='1.0'?><Types/>")
+        archive.writestr("word/document.xml", padding)
+    assert bomb.stat().st_size < MAX_INPUT_BYTES // 100
+    with pytest.raises(ExtractError, match=r"svar\.docx: unpacks to 65\.0 MiB, over the limit of 64\.0 MiB"):
+        extract(bomb)

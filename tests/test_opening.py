@@ -33,3 +33,54 @@ def test_read_commands_say_which_source_failed_and_still_answer(cli, tmp_path):
     result = cli("compare", "anbud", "--data", str(data))
     assert result.exit_code == 0
     assert "tf.txt" in result.stderr and "warning" in result.stderr
+
+
+# ---------------------------------------------------------------- validate, kept while nothing changed
+
+def test_a_clean_validation_is_given_again_until_a_source_changes(cli, tmp_path):
+    data = minidata.make(tmp_path)
+    first = cli("validate", "--data", str(data))
+    again = cli("validate", "--data", str(data))
+    assert first.exit_code == again.exit_code == 0
+    assert again.stdout == first.stdout and "0 errors" in again.stdout
+    source = tmp_path / "seeds" / "tf.txt"
+    source.write_text(source.read_text(encoding="utf-8").replace("imot", "for"), encoding="utf-8")
+    broken = cli("validate", "--data", str(data))
+    assert broken.exit_code == 2
+    assert "quote not found" in broken.stderr
+
+
+def test_a_kept_validation_has_the_same_findings_and_counts(tmp_path):
+    from stancecli.opening import validate_dataset
+
+    data = minidata.make(tmp_path)
+    first = validate_dataset(data)
+    again = validate_dataset(data)
+    assert [str(p) for p in again.problems] == [str(p) for p in first.problems]
+    assert (again.quotes, again.quotes_located, again.pairs_total, again.pairs_decided) == \
+        (first.quotes, first.quotes_located, first.pairs_total, first.pairs_decided)
+    assert len(again.dataset.positions) == len(first.dataset.positions)
+
+
+def test_a_validation_with_errors_is_run_again_each_time(cli, tmp_path):
+    data = minidata.make(tmp_path)
+    source = tmp_path / "seeds" / "tf.txt"
+    original = source.read_text(encoding="utf-8")
+    source.write_text(original.replace("imot", "for"), encoding="utf-8")
+    assert cli("validate", "--data", str(data)).exit_code == 2
+    assert cli("compare", "anbud", "--data", str(data)).exit_code == 0  # snapshot with the quote unfound
+    assert cli("validate", "--data", str(data)).exit_code == 2
+    source.write_text(original, encoding="utf-8")
+    assert cli("validate", "--data", str(data)).exit_code == 0
+
+
+def test_a_kept_warning_names_the_file_as_seen_from_where_validate_runs(cli, tmp_path, monkeypatch):
+    unused = "organisations:\n- id: uo\n  name: Ubrukt\n  short: UO\n  kind: ngo\n"
+    data = minidata.make(tmp_path, minidata.YAML.replace("organisations:\n", unused, 1))
+    monkeypatch.chdir(tmp_path)
+    first = cli("validate", "--data", str(data))
+    assert first.exit_code == 0 and "data/stances.yaml" in first.stderr and "organisations[uo]" in first.stderr
+    monkeypatch.chdir(tmp_path / "data")
+    again = cli("validate", "--data", str(data))
+    assert again.exit_code == 0 and "organisations[uo]" in again.stderr
+    assert "data/stances.yaml" not in again.stderr and "stances.yaml" in again.stderr

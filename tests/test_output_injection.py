@@ -90,3 +90,12 @@ def test_markdown_escapes_html_and_keeps_images_and_links_inert():
 def test_one_cleaner_one_character_set():
     assert clean(HOSTILE) == "rødtekst og mer"
     assert clean("a\tb\nc") == "a b c"
+
+
+def test_html_and_spreadsheet_cells_drop_whole_terminal_sequences_but_keep_lines():
+    from stancecli.output.html import e
+    from stancecli.output.safe import keep_lines
+
+    title = "Svar\x1b]0;pwned\x07: del 1\n\x1b[31mdel 2\u202e"
+    assert keep_lines(title) == "Svar: del 1\ndel 2"
+    assert e(title) == "Svar: del 1\ndel 2"

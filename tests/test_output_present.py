@@ -42,3 +42,22 @@ def test_environment_from_the_system_honours_no_color_and_columns():
     assert (env.color, env.width) == (False, 70)
     assert Environment.from_system("always", is_terminal=False, environ={}).color
     assert Environment.from_system("auto", is_terminal=False, environ={}).width == 80
+
+
+def test_json_and_the_html_report_stay_utf8_on_an_ascii_stream(small):
+    import json
+
+    from stancecli.analysis import report
+    from stancecli.export.findings import extras
+    from stancecli.records import ReportResult
+
+    listing = Listing([Column("key", "Key"), Column("summary", "Summary")], [{"key": "anbud", "summary": "Vi bør"}])
+    raw = io.BytesIO()
+    ascii_out = io.TextIOWrapper(raw, encoding="ascii", errors="backslashreplace")
+    present(listing, "json", Environment(stdout=ascii_out))
+    assert json.loads(raw.getvalue().decode("utf-8"))[0]["summary"] == "Vi bør"
+    raw = io.BytesIO()
+    ascii_out = io.TextIOWrapper(raw, encoding="ascii", errors="backslashreplace")
+    r = report(small, "nb")
+    present(ReportResult(r, extras(small, r, "2026-01-01")), "html", Environment(stdout=ascii_out))
+    assert "støtter" in raw.getvalue().decode("utf-8")

@@ -134,3 +134,22 @@ def test_unreadable_sources_are_reported_not_fatal(tmp_path):
     result = search("tiltak", [tmp_path])
     assert [h.path.name for h in result.hits] == ["good.txt"]
     assert list(map(Path, result.errors)) == [tmp_path / "bad.txt"]
+
+
+def test_a_phrase_repeated_in_many_files_lists_only_their_current_versions(tmp_path):
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    repeated = "Vi vil ha tett oppfølging av brukerne i ordinært arbeid.\n"
+    for name in ("a", "b", "c", "d"):
+        (folder / f"{name}.txt").write_text("Innledning om saken.\n\n" + repeated, encoding="utf-8")
+    index = tmp_path / "ix"
+    query = "tett oppfølging av brukerne"
+    assert [h.path.name for h in hits(query, [folder], index_dir=index, limit=0)] == [
+        "a.txt", "b.txt", "c.txt", "d.txt"]
+    (folder / "b.txt").write_text("Vi vil ha noe helt annet.\n", encoding="utf-8")
+    assert [h.path.name for h in hits(query, [folder], index_dir=index, limit=0)] == ["a.txt", "c.txt", "d.txt"]
+    assert [h.path.name for h in hits(query, [folder], index_dir=index, limit=2)] == ["a.txt", "c.txt"]
+    only = hits(query, [folder], index_dir=index, limit=0, only=[folder / "d.txt"])
+    assert [h.path.name for h in only] == ["d.txt"]
+    exact = hits(query, [folder], index_dir=index, limit=0, exact=True)
+    assert [h.path.name for h in exact] == ["a.txt", "c.txt", "d.txt"]

@@ -182,6 +182,14 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def summary_line(text: str) -> str:
+    """A typed summary as it is written: one line, without the control and bidi characters that
+    would make it show differently from what it says (ESC sequences, U+202E)."""
+    from stancecli.output.safe import clean
+
+    return one_line(clean(text))
+
+
 def context(source: Source, first: int, last: int, around: int = CONTEXT_LINES) -> list[tuple[int, str, bool]]:
     """(line number, text, inside the quote) for the quote's lines and `around` lines either side.
 
@@ -273,7 +281,7 @@ def reported_entry(doc_id: str, decision: Decision) -> dict[str, Any]:
         "organisation": decision.holder,
         "reported_by": doc_id,
         "stance": decision.stance,
-        "summary": {"nb": DoubleQuotedScalarString(one_line(decision.summary))},
+        "summary": {"nb": DoubleQuotedScalarString(summary_line(decision.summary))},
         "quotes": quotes,
     }
 
@@ -287,7 +295,7 @@ def position_entry(org: str, doc_id: str, decision: Decision) -> dict[str, Any]:
         "organisation": org,
         "document": doc_id,
         "stance": decision.stance,
-        "summary": {"nb": DoubleQuotedScalarString(one_line(decision.summary))},
+        "summary": {"nb": DoubleQuotedScalarString(summary_line(decision.summary))},
         "quotes": [one_line(q) for q in decision.quotes],
     }
 
@@ -299,7 +307,7 @@ def _check(decision: Decision, source: Source) -> None:
         return
     if not 1 <= len(decision.quotes) <= MAX_QUOTES:
         raise CodingError("a position needs one to three quotes from its source")
-    if not one_line(decision.summary):
+    if not summary_line(decision.summary):
         raise CodingError(f"the position on '{decision.issue}' needs a summary")
     for quote in decision.quotes:
         if source.find(quote) is None:

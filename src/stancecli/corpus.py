@@ -23,14 +23,15 @@ if TYPE_CHECKING:
 MAX_SOURCE_BYTES = 64 * 1024 * 1024
 NEAREST_MAX_CHARS = 4 * 1024 * 1024
 
-_CHUNK = re.compile(r"[^\s\-\u00ad]+")
 _HYPHENS = "-\u00ad"
-_NOT_CHUNK = re.compile(r"[\s\-\u00ad]+")
+# Patterns are compiled on first use (re keeps them compiled), not when the module is imported:
+# every read command imports this module for its Span, few of them match text.
+_NOT_CHUNK = r"[\s\-\u00ad]+"
 _LAYOUT = r"[\s\-\u00ad]*"
 
 
 def _strip_layout(text: str) -> str:
-    return _NOT_CHUNK.sub("", text)
+    return re.sub(_NOT_CHUNK, "", text)
 
 
 class SourceError(SourceProblem):
@@ -50,6 +51,8 @@ class Span:
 
 @dataclass
 class Source:
+    """A source's text with the offsets where its lines start."""
+
     path: Path
     text: str
     line_starts: list[int] = field(repr=False)
@@ -80,8 +83,9 @@ class Source:
         from itertools import accumulate
 
         # split/findall/map/accumulate all loop in C: a 50 MB source has millions of chunks.
-        chunks = _NOT_CHUNK.split(self.text)
-        layout = _NOT_CHUNK.findall(self.text)
+        not_chunk = re.compile(_NOT_CHUNK)
+        chunks = not_chunk.split(self.text)
+        layout = not_chunk.findall(self.text)
         skel_starts = array("q", accumulate(map(len, chunks), initial=0))
         skipped = array("q", accumulate(map(len, layout), initial=0))
         orig_starts = array("q", map(int.__add__, skel_starts[: len(chunks)], skipped))
@@ -251,10 +255,10 @@ def nearest_passage(source: Source, quote: str) -> tuple[int, str, float] | None
 
 # ---------------------------------------------------------------- paragraphs
 
-_BULLET = re.compile(r"^\s*(?:[-–•*▪]\s|\d{1,2}[.)]?\s+\S)")
-_CLOSING = re.compile(r"^\s*(?:med\s+(?:vennlig\s+)?hilsen|vennlig\s+hilsen)\b", re.IGNORECASE)
-_PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
-_SENTENCE_END = re.compile(r"[.!?:»\"]\s*$|[.!?]\s")
+_BULLET = r"^\s*(?:[-–•*▪]\s|\d{1,2}[.)]?\s+\S)"
+_CLOSING = r"(?i)^\s*(?:med\s+(?:vennlig\s+)?hilsen|vennlig\s+hilsen)\b"
+_PAGE_NUMBER = r"^\s*\d{1,3}\s*$"
+_SENTENCE_END = r"[.!?:»\"]\s*$|[.!?]\s"
 
 
 def paragraphs(source: Source) -> list[tuple[int, int]]:
@@ -266,8 +270,9 @@ def paragraphs(source: Source) -> list[tuple[int, int]]:
     stray page numbers count as blank, and a sentence that goes on in lower case
     after a blank line stays in its paragraph.
     """
+    page_number, bullet = re.compile(_PAGE_NUMBER), re.compile(_BULLET)
     texts = [source.line(n) for n in range(1, source.line_count + 1)]
-    filled = [n for n, t in enumerate(texts, 1) if t.strip() and not _PAGE_NUMBER.match(t)]
+    filled = [n for n, t in enumerate(texts, 1) if t.strip() and not page_number.match(t)]
     if not filled:
         return []
     gaps = [b - a - 1 for a, b in zip(filled, filled[1:])]
@@ -277,7 +282,7 @@ def paragraphs(source: Source) -> list[tuple[int, int]]:
     for prev, n, gap in zip(filled, filled[1:], gaps):
         # A sentence cut by a blank line (a PDF page or column break) goes on in lower case.
         continues = not texts[prev - 1].rstrip().endswith((".", "!", "?", ":")) and texts[n - 1].lstrip()[:1].islower()
-        if (gap >= threshold and not continues) or _BULLET.match(texts[n - 1]):
+        if (gap >= threshold and not continues) or bullet.match(texts[n - 1]):
             out.append((start, prev))
             start = n
     out.append((start, filled[-1]))
@@ -287,14 +292,15 @@ def paragraphs(source: Source) -> list[tuple[int, int]]:
 def substantive_paragraphs(source: Source) -> list[tuple[int, int]]:
     """Paragraphs that argue something: six words or more, a sentence (or twelve
     words), not shouted headings, and nothing from the closing formula on."""
+    closing, sentence_end = re.compile(_CLOSING), re.compile(_SENTENCE_END)
     out = []
     for first, last in paragraphs(source):
         text = " ".join(source.line(n).strip() for n in range(first, last + 1))
-        if _CLOSING.match(text):
+        if closing.match(text):
             break
         words = text.split()
         letters = [c for c in text if c.isalpha()]
         shouted = letters and sum(c.isupper() for c in letters) > 0.6 * len(letters)
-        if len(words) >= 6 and not shouted and (_SENTENCE_END.search(text) or len(words) >= 12):
+        if len(words) >= 6 and not shouted and (sentence_end.search(text) or len(words) >= 12):
             out.append((first, last))
     return out

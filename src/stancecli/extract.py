@@ -99,8 +99,12 @@ def extract(path: Path) -> Extracted:
 def _check_size(path: Path) -> None:
     size = path.stat().st_size
     if size > MAX_INPUT_BYTES:
-        raise ExtractError(f"{path}: {size // (1024 * 1024)} MiB, over the limit of "
-                           f"{MAX_INPUT_BYTES // (1024 * 1024)} MiB")
+        raise ExtractError(f"{path}: {_mib(size)}, over the limit of {_mib(MAX_INPUT_BYTES)}")
+
+
+def _mib(size: int) -> str:
+    """A size for a message: one decimal, so that just over the limit does not read as the limit."""
+    return f"{size / (1024 * 1024):.1f} MiB"
 
 
 def _checked(doc: Extracted) -> Extracted:
@@ -166,6 +170,7 @@ def _docx_text(path: Path) -> str:
         from docx.opc.exceptions import PackageNotFoundError
     except ImportError:
         raise ExtractError(DOCX_HINT) from None
+    _check_unpacked_size(path)
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError) as exc:
@@ -174,6 +179,19 @@ def _docx_text(path: Path) -> str:
         raise ExtractError(f"{path}: not a readable .docx file ({type(exc).__name__}: {exc})") from None
     blocks = _docx_header(document) + _docx_body(document)
     return clean("\n\n".join(b for b in blocks if b.strip()))
+
+
+def _check_unpacked_size(path: Path) -> None:
+    """Refuse a .docx whose parts unpack past the input limit (a zip bomb) before anything is unpacked."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return  # python-docx says what is wrong with it
+    if unpacked > MAX_INPUT_BYTES:
+        raise ExtractError(f"{path}: unpacks to {_mib(unpacked)}, over the limit of {_mib(MAX_INPUT_BYTES)}")
 
 
 def _docx_header(document) -> list[str]:

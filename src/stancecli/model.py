@@ -61,6 +61,8 @@ class Text:
 
 @dataclass
 class Organisation:
+    """An organisation whose positions the dataset records."""
+
     id: str
     name: str
     short: str
@@ -76,12 +78,16 @@ class Organisation:
 
 @dataclass
 class Signatory:
+    """A person who signed a document."""
+
     name: str
     role: str | None = None
 
 
 @dataclass
 class Document:
+    """A response (or other document) of an organisation, with its source file."""
+
     id: str
     organisation: str
     title: str
@@ -100,6 +106,8 @@ class Document:
 
 @dataclass
 class Issue:
+    """A policy issue organisations take positions on."""
+
     key: str
     title: Text
     proposal: Text
@@ -110,6 +118,8 @@ class Issue:
 
 @dataclass
 class Quote:
+    """Words copied verbatim from a source, with where they were found."""
+
     text: str
     line: int = 0
     # Who speaks when it is not the document's own organisation (a committee, the government,
@@ -121,6 +131,8 @@ class Quote:
 
 @dataclass
 class Position:
+    """An organisation's stance on an issue in one document, with its quotes."""
+
     issue: str
     organisation: str
     stance: str
@@ -149,6 +161,8 @@ class Position:
 
 @dataclass
 class Dataset:
+    """Everything in a dataset file."""
+
     path: Path
     organisations: dict[str, Organisation]
     documents: dict[str, Document]

@@ -5,15 +5,23 @@ One core call, so the CLI, tests and other programs get the same dataset the sam
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stancecli.model import Dataset
+
+if TYPE_CHECKING:
+    from stancecli.validation import Report
+
+# The counts of a validation report, kept with the snapshot beside its problems.
+REPORT_COUNTS = ("quotes", "quotes_located", "pairs_total", "pairs_decided")
 
 
 @dataclass
 class Opened:
+    """A dataset opened for reading, with what went wrong locating its quotes."""
+
     dataset: Dataset
     # One line per source whose quotes could not be found, naming the source and the cause.
     warnings: list[str] = field(default_factory=list)
@@ -25,23 +33,66 @@ def open_dataset(path: Path) -> Opened:
 
     dataset = cache.load(path)
     if dataset is None:
-        from stancecli.corpus import Sources
         from stancecli.loading import load_or_fail
-        from stancecli.queries import locate
 
         dataset = load_or_fail(path)
-        sources = Sources()
-        for position in dataset.positions:
-            locate(dataset, position, sources)
+        _locate_all(dataset)
         cache.store(path, dataset)
     return Opened(dataset, unlocated_warnings(dataset))
 
 
+def validate_dataset(path: Path) -> Report:
+    """Every check of the dataset at `path`. A validation that finds no error is kept with the
+    snapshot, and given again as long as neither the dataset nor any source has changed."""
+    import dataclasses
+
+    from stancecli import cache
+    from stancecli.loading import Problem
+    from stancecli.validation import Report, validate_path
+
+    context = _validation_context(path)
+    kept = cache.load_validated(path)
+    if kept is not None and kept[1].get("context") == context:
+        dataset, counts, problems = kept
+        try:
+            return Report(dataset, [Problem(*row) for row in problems],
+                          **{name: int(counts[name]) for name in REPORT_COUNTS})
+        except (TypeError, KeyError, ValueError):
+            pass  # kept by another edition of the report: validate again
+    report = validate_path(path)
+    if report.ok and report.dataset is not None:
+        _locate_all(report.dataset)  # the quotes validation could not read stay unfound, as on reading
+        cache.store(path, report.dataset, {
+            "counts": {"context": context, **{name: getattr(report, name) for name in REPORT_COUNTS}},
+            "problems": [dataclasses.astuple(problem) for problem in report.problems],
+        })
+    return report
+
+
+def _validation_context(path: Path) -> list[str]:
+    """What a validation's findings depend on besides the files: the messages name files as seen
+    from the working folder, and the folder sources may lie in can be set in the environment."""
+    import os
+
+    from stancecli.datapath import ENV_SOURCE_ROOT
+
+    return [os.getcwd(), str(path), os.environ.get(ENV_SOURCE_ROOT, "")]
+
+
+def _locate_all(dataset: Dataset) -> None:
+    from stancecli.corpus import Sources
+    from stancecli.queries import locate
+
+    sources = Sources()
+    for position in dataset.positions:
+        locate(dataset, position, sources)
+
+
 def unlocated_warnings(ds: Dataset) -> list[str]:
     """'N quote(s) not found in SOURCE: cause' for each source with quotes that were not found."""
-    missing: Counter[str] = Counter()
-    for p in ds.positions:
-        missing[p.source_document] += sum(q.span is None for q in p.quotes)
+    from stancecli.cache import missing_quotes
+
+    missing = missing_quotes(ds)
     out = []
     for doc_id, count in sorted(missing.items()):
         if not count or doc_id not in ds.documents:

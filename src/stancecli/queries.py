@@ -65,7 +65,8 @@ def dataset_root(ds: Dataset) -> Path:
 
     known = _ROOTS.get(id(ds))
     if known is None or known[0] is not ds:
-        folders = [str(ds.path.parent.resolve())] + [str(d.path.parent.resolve()) for d in ds.documents.values()]
+        parents = dict.fromkeys([ds.path.parent] + [d.path.parent for d in ds.documents.values()])
+        folders = [str(folder.resolve()) for folder in parents]  # each folder once: resolve stats
         known = _ROOTS[id(ds)] = (ds, Path(os.path.commonpath(folders)))
     return known[1]
 
@@ -250,8 +251,16 @@ def compare(ds: Dataset, issues: list[str], lang: str = "nb", all_quotes: bool =
 def _silent_documents(ds: Dataset, issue: str, positions: list[Position]) -> list[tuple[Document, str]]:
     """The documents with no position of their own on the issue, each with its status."""
     spoken = {p.source_document for p in positions if not p.is_reported}
-    return [(d, pair_status(ds, d.id, issue))
+    own = {p.document for p in positions}
+    # pair_status without scanning every position once per document: `positions` are the issue's.
+    return [(d, POSITION if d.id in own else _status_without_position(ds, d.id, issue))
             for d in documents_in_order(ds) if d.id not in spoken]
+
+
+def _status_without_position(ds: Dataset, doc_id: str, issue: str) -> str:
+    known = ds.issues.get(issue)
+    decided = issue in ds.not_addressed.get(doc_id, ()) or (doc_id, issue) in ds.broken_pairs
+    return UNDECIDED if known is not None and known.codebook and not decided else ABSENT
 
 
 def _absent_row(ds: Dataset, issue: str, doc: Document, status: str) -> dict[str, Any]:

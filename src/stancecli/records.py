@@ -8,6 +8,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Column:
+    """A column of a listing: its record key, its header and how a terminal shows it."""
+
     key: str
     header: str
     # How a terminal shows it: text | org | orgs | stance | score | quote | location | number | percent
@@ -52,23 +54,31 @@ class Listing:
 
 @dataclass
 class EvidenceResult:
+    """Quotes with their source context (`context` lines around each)."""
+
     listing: Listing
     context: int = 0
 
 
 @dataclass
 class AgreeResult:
+    """Where two organisations agree and differ."""
+
     listing: Listing
 
 
 @dataclass
 class ChangesResult:
+    """How positions changed between documents."""
+
     listing: Listing
     steps: bool = False  # timeline: a heading before each pair of documents
 
 
 @dataclass
 class MatrixResult:
+    """The agreement matrix."""
+
     listing: Listing
     matrix: Any
     title: str
@@ -76,6 +86,8 @@ class MatrixResult:
 
 @dataclass
 class MapResult:
+    """The map of positions by issue and side."""
+
     listing: Listing
     position_map: Any
     title: str

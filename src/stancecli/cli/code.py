@@ -66,6 +66,7 @@ SUMMARY_HELP = ("Summary in Norwegian, one line, saying no more than the quote (
 SUMMARY_PROMPT = "> "
 ESCAPE = "\x1b"
 QUOTE_WIDTH_MIN = 40
+KEY_SHOWN_MAX = 60  # a garbage line in a keys file is shown this far, not in full
 
 
 # ---------------------------------------------------------------- input
@@ -155,14 +156,22 @@ class ScriptedInput:
         line = self._next()
         if line is None:
             return "\x04"
-        self.out.write(f"{line.strip() or 'Enter'}\n")
+        self.out.write(f"{_echo(_clip(line.strip(), KEY_SHOWN_MAX)) or 'Enter'}\n")
         return line.strip()
 
     def line(self, prompt: str, default: str) -> str:
         line = self._next()
         typed = (line or "").strip()
-        self.out.write(f"{prompt}{typed or default}\n")
+        self.out.write(f"{prompt}{_echo(typed or default)}\n")
         return typed or default
+
+
+def _echo(line: str) -> str:
+    """A line read from a keys file as it is shown: control characters as escapes (a keys file can
+    hold ESC sequences that would otherwise drive the terminal)."""
+    from stancecli.loading import printable
+
+    return printable(line)
 
 
 # ---------------------------------------------------------------- the session
@@ -232,7 +241,7 @@ class Session:
                     return True
                 continue
             if not self.change(step, key):
-                self.say(f"'{key}' is not a key here; ? lists the keys")
+                self.say(f"'{_clip(key, KEY_SHOWN_MAX)}' is not a key here; ? lists the keys")
 
     def change(self, step: Step, key: str) -> bool:
         """Change the stance or the chosen quote and show the change; False for a key that does neither."""

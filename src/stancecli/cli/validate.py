@@ -28,10 +28,10 @@ def validate(
     warnings: Annotated[bool, typer.Option("--warnings/--no-warnings", help="List warnings too.")] = True,
 ) -> None:
     from stancecli.datapath import display_path, resolve_data_path
-    from stancecli.validation import validate_path
+    from stancecli.opening import validate_dataset
 
     path = resolve_data_path(data)
-    report = validate_path(path)
+    report = validate_dataset(path)
     shown = report.problems if warnings else report.errors
     for problem in shown:
         sys.stderr.write(f"{problem}\n")

@@ -65,6 +65,15 @@ def _write_table(db, table: Table) -> None:
 
 
 def write_database(path: Path, export: Export, info: list[dict]) -> None:
+    import sqlite3
+
+    try:
+        _write_database(path, export, info)
+    except sqlite3.OperationalError as exc:  # "database or disk is full", "disk I/O error"
+        raise OSError(str(exc)) from None
+
+
+def _write_database(path: Path, export: Export, info: list[dict]) -> None:
     sqlite_utils = need("sqlite_utils", "export sqlite")
     db = sqlite_utils.Database(path)
     try:

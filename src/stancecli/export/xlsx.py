@@ -9,6 +9,7 @@ from stancecli.export import need
 from stancecli.export.atomic import replace_atomically
 from stancecli.model import ABSENT, STANCES, Dataset
 from stancecli.output.palette import STANCE_COLOURS, agreement_colours
+from stancecli.output.safe import keep_lines
 from stancecli.output.stances import stance_symbol, stance_words
 from stancecli.queries import UNDECIDED
 
@@ -31,6 +32,8 @@ class Sheet:
 
     def put(self, row: int, col: int, value: Any, fill: tuple[str, str] | None = None, bold: bool = False,
             wrap: bool = False, number_format: str | None = None):
+        if isinstance(value, str):
+            value = keep_lines(value)  # a control character would make openpyxl refuse the workbook
         cell = self.ws.cell(row=row, column=col, value=value)
         if isinstance(value, str) and value.startswith("="):
             cell.data_type = "s"  # text that begins like a formula stays text
@@ -161,7 +164,34 @@ def write_workbook(path: Path, ds: Dataset, lang: str, generated: str, sources: 
     _matrix(sheets["Matrix"], ds)
     _map(sheets["Map"], ds, lang)
     _about(sheets["About"], ds, generated)
-    wb.save(path)
+    _save(wb, path)
+
+
+def _save(wb, path: Path) -> None:
+    """wb.save, with a failed write (disk full, file too large) as the OSError it is: lxml's
+    serialiser reports it as its own error ('IO_ENOSPC'), and the writers it abandons report it
+    again on stderr when they are collected."""
+    import errno
+    import gc
+    import os
+    import sys
+
+    failure: OSError | None = None
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _: None
+    try:
+        wb.save(path)
+    except Exception as exc:
+        if isinstance(exc, OSError) or not type(exc).__module__.startswith("lxml"):
+            raise
+        code = getattr(errno, str(exc).removeprefix("IO_"), None)
+        failure = OSError(os.strerror(code) if code else str(exc))
+    finally:
+        if sys.exc_info()[1] is None:
+            gc.collect()  # outside the handler, so that the abandoned writers are unreachable
+        sys.unraisablehook = hook
+    if failure is not None:
+        raise failure
 
 
 def export_xlsx(ds: Dataset, path: Path, lang: str, generated: str, sources: Sources | None = None) -> None:

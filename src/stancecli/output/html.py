@@ -130,11 +130,11 @@ def csp(css: str = CSS) -> str:
 
 def e(value: Any) -> str:
     """Escape any datum for HTML text and attribute values."""
-    from stancecli.output.safe import UNSAFE
+    from stancecli.output.safe import keep_lines
 
-    # Line breaks stay (the report keeps paragraphs); the other unsafe characters of the one cleaner go.
-    text = "" if value is None else str(value)
-    return html.escape(UNSAFE.sub(lambda m: m.group() if m.group() in "\n\t" else "", text), quote=True)
+    # Line breaks stay (the report keeps paragraphs); terminal sequences and the other unsafe
+    # characters of the one cleaner go, as in every other format.
+    return html.escape(keep_lines("" if value is None else str(value)), quote=True)
 
 
 def anchor(*parts: Any) -> str:

@@ -83,13 +83,34 @@ def _report(result: ReportResult, fmt: str) -> Iterable[str]:
     return render_html(result.report, result.extras)
 
 
+# Formats that are UTF-8 whatever the locale: JSON by its standard (RFC 8259), the HTML report by
+# its own <meta charset="utf-8">. Escaping them for a narrower stream would make them invalid.
+UTF8_FORMATS = frozenset({"json", "jsonl"})
+UTF8_REPORT_FORMATS = frozenset({"html"})
+
+
 def present(result: Result | ReportResult, fmt: str, env: Environment, hide: tuple[str, ...] = ()) -> None:
     """Write `result` in `fmt` to the environment's stdout."""
     out = env.out
-    for line in render(result, fmt, env, hide):
+    lines = render(result, fmt, env, hide)
+    utf8 = UTF8_REPORT_FORMATS if isinstance(result, ReportResult) else UTF8_FORMATS
+    binary = _utf8_bytes(out) if fmt in utf8 else None
+    if binary is not None:
+        out.flush()
+        for line in lines:
+            binary.write(line.encode("utf-8") + b"\n")
+        binary.flush()
+        return
+    for line in lines:
         out.write(line)
         out.write("\n")
     out.flush()
+
+
+def _utf8_bytes(out) -> Any:
+    """The byte stream under `out` when `out` encodes as something other than UTF-8, else None."""
+    encoding = (getattr(out, "encoding", None) or "utf-8").lower().replace("-", "").replace("_", "")
+    return None if encoding == "utf8" else getattr(out, "buffer", None)
 
 
 __all__ = ["Listing", "present", "render"]

@@ -31,6 +31,14 @@ def clean(value: Any) -> str:
     return UNSAFE.sub("", text)
 
 
+def keep_lines(text: str) -> str:
+    """Text with its line breaks and tabs kept but terminal sequences and other unsafe characters
+    removed: for cells that hold several lines (a spreadsheet, an HTML page)."""
+    if "\x1b" in text:
+        text = _SEQUENCE.sub("", text)
+    return UNSAFE.sub(lambda m: m.group() if m.group() in "\n\t" else "", text)
+
+
 def escape(text: str) -> str:
     """Unsafe characters shown as escapes (ESC as \\x1b): for messages about bad data."""
     return UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256

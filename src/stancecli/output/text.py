@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import io
-import json
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -41,6 +38,8 @@ def csv_lines(listing: Listing, bom: bool = False) -> Iterable[str]:
     import csv
 
     keys = [c.key for c in listing.columns]
+    import io
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(keys)
@@ -63,16 +62,22 @@ def _json_safe(value: Any) -> Any:
 
 
 def json_lines(listing: Listing) -> Iterable[str]:
+    import json  # here, not at import: a pipe's tsv is the common case
+
     yield json.dumps(_json_safe(listing.json_records), ensure_ascii=False, indent=2)
 
 
 def jsonl(listing: Listing) -> Iterable[str]:
+    from json import dumps
+
     for rec in listing.json_records:
-        yield json.dumps(_json_safe(rec), ensure_ascii=False)
+        yield dumps(_json_safe(rec), ensure_ascii=False)
 
 
 def md(value: Any) -> str:
     """One datum as markdown text: one line, raw HTML escaped, link and image syntax inert."""
+    import html
+
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(clean(value), quote=False))
 
 

@@ -374,11 +374,36 @@ def rank(
 
 
 @dataclass
+class _Run:
+    """Where one sentence text stands in one segment: the candidates holding its hash.
+
+    The places are found only when asked for (`list.index` over the hashes, in C), so a
+    sentence repeated in thousands of documents costs nothing until its places are shown.
+    """
+
+    si: int
+    first: int  # its first sentence id in the segment
+    found: list[int]  # the segment's candidate sentence ids of its group, sorted
+    keys: list[int]  # their sentence hashes
+    key: int
+
+    def __iter__(self):
+        keys, found, key, si = self.keys, self.found, self.key, self.si
+        at = bisect.bisect_left(found, self.first)
+        try:
+            while True:
+                yield si, found[at]
+                at = keys.index(key, at + 1)
+        except ValueError:
+            return
+
+
+@dataclass
 class _Sentence:
     """One sentence text, scored once, and every place it stands."""
 
     score: float
-    places: list[tuple[int, int]]  # (segment, sentence), in index order
+    runs: list[_Run]  # one per segment it stands in, in segment order
     positions: tuple[int, ...]
     tie: float = 0.0
 
@@ -424,23 +449,15 @@ def _places(found: list[_Sentence], limit: int, segments: Sequence[Segment]) -> 
     def key(place: tuple[int, int]) -> tuple[str, int]:
         return _place_key(segments, place)
 
-    runs = {id(f): _runs(f.places) for f in found}
-    firsts = {id(f): min((key(r[0]) for r in runs[id(f)]), default=("", 0)) for f in found}
+    firsts = {id(f): min((key((r.si, r.first)) for r in f.runs), default=("", 0)) for f in found}
     for f in sorted(found, key=lambda f: (-f.score, -f.tie, firsts[id(f)])):
-        f_runs = runs[id(f)]
         # Each segment's places are in file order already: merge them, keys only for those taken.
-        places = f_runs[0] if len(f_runs) == 1 else heapq.merge(*f_runs, key=key)
+        places = iter(f.runs[0]) if len(f.runs) == 1 else heapq.merge(*f.runs, key=key)
         for place in places:
             if limit and len(out) >= limit:
                 return out
             out.append(_Ranked(f.score, place, f.positions))
     return out
-
-
-def _runs(places: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
-    """Places split by segment, each run in sentence order (a segment holds its files in order)."""
-    places.sort()
-    return [list(run) for _, run in itertools.groupby(places, key=lambda p: p[0])]
 
 
 def _rerank(pool: list[_Sentence], terms, segments, vocab: Vocab, min_score: float) -> list[_Sentence]:
@@ -456,7 +473,7 @@ def _rerank(pool: list[_Sentence], terms, segments, vocab: Vocab, min_score: flo
     query = " ".join(t.text for t in terms)
     out = []
     for f in pool:
-        si, sid = f.places[0]
+        si, sid = f.runs[0].si, f.runs[0].first
         body = " ".join(vocab.term(t) for t in segments[si].tokens(sid))
         score = round(partial_ratio(query, body), 1) if len(body) >= len(query) else f.score
         if score >= min_score:
@@ -524,7 +541,9 @@ def _rank_phrase(terms, segments, limit, min_score, exact, keep) -> list[_Senten
 
     Sentences are grouped by which content words they hold; a group's best
     possible score bounds every sentence in it, so the search stops as soon as
-    the best sentences found so far beat the next group's bound.
+    the best sentences found so far beat the next group's bound. Within a group the
+    candidates are narrowed to distinct sentence texts in C (their hashes); Python
+    work grows with the distinct texts, not with the documents repeating them.
     """
     total = sum(t.weight for t in terms)
     emap: dict[int, list[tuple[int, float]]] = {}
@@ -539,11 +558,11 @@ def _rank_phrase(terms, segments, limit, min_score, exact, keep) -> list[_Senten
     # The best `limit` distinct sentence texts so far, worst on top, and where each stands:
     # a sentence repeated in many documents is scored once and takes one place.
     heap: list[tuple[float, _Later, int]] = []
-    where: dict[int, list[tuple[int, int]]] = {}
+    where: dict[int, list[_Run]] = {}
     memo: dict[int, tuple[float, tuple[int, ...]]] = {}
     scorer = _exact_chain if exact else _chain
     for si, seg in enumerate(segments):
-        ok = _filter(seg, keep)
+        ranges = _live_ranges(seg, keep)
         sets: dict[int, set[int]] = {}
         seen: set[int] = set()
         shash = seg.shash
@@ -551,16 +570,22 @@ def _rank_phrase(terms, segments, limit, min_score, exact, keep) -> list[_Senten
             floor = max(min_score, heap[0][0] if limit and len(heap) >= limit else 0.0)
             if bound < floor or bound <= 0 or len(memo) >= MAX_SCORED:
                 break
-            for sid in _members(seg, terms, members, sets, seen):
-                if ok is not None and not ok(sid):
-                    continue
-                key = shash[sid]
-                places = where.get(key)
-                if places is not None:
-                    places.append((si, sid))
+            found = _members(seg, terms, members, sets, seen)
+            if ranges is not None:
+                found = _within(found, ranges)
+            keys = list(map(shash.__getitem__, found))
+            # The first candidate of each distinct text (reversed: the earliest one wins).
+            firsts = dict(zip(reversed(keys), reversed(found)))
+            for key, sid in sorted(firsts.items(), key=lambda kv: kv[1]):
+                run = _Run(si, sid, found, keys, key)
+                runs = where.get(key)
+                if runs is not None:
+                    runs.append(run)
                     continue
                 got = memo.get(key)
                 if got is None:
+                    if len(memo) >= MAX_SCORED:
+                        break
                     got = memo[key] = scorer(seg.tokens(sid), emap, terms, total)
                 if got[0] <= 0 or got[0] < min_score or (limit and len(heap) >= limit and got[0] < heap[0][0]):
                     continue
@@ -571,8 +596,32 @@ def _rank_phrase(terms, segments, limit, min_score, exact, keep) -> list[_Senten
                     del where[heapq.heapreplace(heap, item)[2]]
                 else:
                     continue
-                where[key] = [(si, sid)]
+                where[key] = [run]
     return [_Sentence(score, where[key], memo[key][1]) for score, _, key in heap]
+
+
+def _live_ranges(seg: Segment, keep: Mapping[int, set[int]] | None) -> list[tuple[int, int]] | None:
+    """The sentence id ranges of live, wanted documents, contiguous ones joined; None when all are."""
+    wanted = keep.get(id(seg)) if keep is not None else None
+    if not seg.dead and wanted is None:
+        return None
+    slots = sorted(set(wanted if wanted is not None else range(len(seg.paths))) - seg.dead)
+    out: list[tuple[int, int]] = []
+    for s in slots:
+        a, b = seg.slot_range(s)
+        if out and out[-1][1] == a:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def _within(found: list[int], ranges: list[tuple[int, int]]) -> list[int]:
+    """The sorted ids of `found` inside `ranges`, by slicing (no call per id)."""
+    out: list[int] = []
+    for a, b in ranges:
+        out += found[bisect.bisect_left(found, a):bisect.bisect_left(found, b)]
+    return out
 
 
 def _groups(terms, content, stop_weight, total, exact) -> list[tuple[float, tuple[int, ...]]]:
