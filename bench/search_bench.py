@@ -506,6 +506,29 @@ def stages(folder: Path, index: Path, runs: int) -> dict[str, float]:
     return out
 
 
+def listing_floor(folder: Path, runs: int) -> dict[str, float]:
+    """What any per-file freshness check costs in Python: a bare scandir walk, with and without a stat."""
+
+    def walk(d: str, out: list, with_stat: bool) -> None:
+        with os.scandir(d) as it:
+            for e in it:
+                if e.is_dir(follow_symlinks=False):
+                    walk(e.path, out, with_stat)
+                else:
+                    out.append(e.stat() if with_stat else e.name)
+
+    def median_ms(with_stat: bool) -> float:
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            walk(str(folder), [], with_stat)
+            times.append(time.perf_counter() - started)
+        return 1000 * statistics.median(times)
+
+    return {"floor: a bare scandir walk listing the names": median_ms(False),
+            "floor: the same walk with a stat per file": median_ms(True)}
+
+
 def rich_report(r: dict, runs: int, argv: list[str]) -> str:
     def verdict(ok: bool) -> str:
         return "met" if ok else "**missed**"
@@ -558,8 +581,19 @@ def main() -> None:
     ap.add_argument("--rich", type=int, default=10000, help="documents in the realistic-vocabulary corpus; 0 skips")
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--no-write", action="store_true", help="print the section, leave docs/ alone")
+    ap.add_argument("--stages", type=int, default=0, metavar="N",
+                    help="only print where a warm search of the N-document corpus spends its time")
     args = ap.parse_args()
     started = time.perf_counter()
+    if args.stages:
+        index = OUT / f"index-{args.stages}"
+        folder = corpus(args.stages)
+        from stancecli.search.index import IndexStore, collect
+
+        IndexStore(index).sync(collect([folder]))  # built or brought up to date: then timed warm
+        for name, ms in {**stages(folder, index, args.runs), **listing_floor(folder, args.runs)}.items():
+            print(f"| {name} | {ms:.1f} |")
+        return
     if args.sizes:
         section = report(measure(args.sizes, args.runs), args.runs, sys.argv[1:])
         print(section)

@@ -230,6 +230,36 @@ def refused(cli, copy, tmp_path, *args: str) -> str:
     return result.stderr
 
 
+def test_an_organisation_name_too_long_for_a_file_name_is_not_proposed(cli, copy, tmp_path):
+    (tmp_path / "svar.txt").write_text("Høringssvar fra " + "Stor" * 1000 + "forbundet\n\n" + TEXT, encoding="utf-8")
+    err = refused(cli, copy, tmp_path, "svar.txt", "--year", "2016", "--yes")
+    assert err == ("stancecli: no organisation could be read from the text of svar.txt; "
+                   "name the organisation that wrote it\n")
+
+
+@pytest.mark.parametrize("option", ["--org", "--id"])
+def test_an_id_too_long_for_a_file_name_is_refused(cli, copy, tmp_path, option):
+    (tmp_path / "svar.txt").write_text(TEXT, encoding="utf-8")
+    names = ["--org", "a" * 300, "--org-name", "A"] if option == "--org" else ["--org", "ntl", "--id", "a" * 300]
+    err = refused(cli, copy, tmp_path, "svar.txt", "--year", "2016", "--title", "T", *names)
+    assert err.endswith("is not a valid id (lower-case letters, digits and '-', at most 64 characters)\n")
+
+
+def test_a_lock_that_cannot_be_made_is_named_as_the_user_gave_the_dataset(cli, copy, tmp_path):
+    (copy / "data" / ".stances.yaml.lock").mkdir()  # as an unwritable folder would refuse it
+    (tmp_path / "svar.txt").write_text(TEXT, encoding="utf-8")
+    err = refused(cli, copy, tmp_path, "svar.txt", "--org", "ntl", "--title", "T", "--year", "2016")
+    assert err.startswith("stancecli: dataset/data/.stances.yaml.lock: cannot create the lock file (")
+    assert str(tmp_path) not in err
+
+
+@pytest.mark.parametrize("title", ["Svar\x1b[31m", "Svar \u202ekcab"])
+def test_a_title_with_terminal_or_bidi_controls_is_refused(cli, copy, tmp_path, title):
+    (tmp_path / "svar.txt").write_text(TEXT, encoding="utf-8")
+    err = refused(cli, copy, tmp_path, "svar.txt", "--org", "ntl", "--year", "2016", "--title", title)
+    assert err == "stancecli: the title contains control characters\n"
+
+
 def test_unknown_organisation(cli, copy, tmp_path):
     (tmp_path / "svar.txt").write_text(TEXT, encoding="utf-8")
     err = refused(cli, copy, tmp_path, "svar.txt", "--org", "ntll", "--title", "T", "--year", "2016")

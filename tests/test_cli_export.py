@@ -137,6 +137,31 @@ def test_unwritable_target_is_a_clear_message(cli, small_data, tmp_path, where, 
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("kind", ["sqlite", "xlsx"])
+@pytest.mark.parametrize("victim", ["stances.yaml", "source", "link to source"])
+def test_the_datasets_own_files_are_never_overwritten(cli, tmp_path, kind, victim):
+    pytest.importorskip("openpyxl" if kind == "xlsx" else "sqlite_utils")
+    data = minidata.make(tmp_path)
+    source = tmp_path / "seeds" / "tf.txt"
+    (tmp_path / "link.txt").symlink_to(source)
+    target = {"stances.yaml": data, "source": tmp_path / "data" / ".." / "seeds" / "tf.txt",
+              "link to source": tmp_path / "link.txt"}[victim]
+    before = data.read_bytes(), source.read_bytes()
+    result = cli("export", kind, str(target), "--data", str(data))
+    assert result.exit_code == 2
+    assert result.stderr == f"stancecli: {target} is a file of the dataset itself; give another file name\n"
+    assert (data.read_bytes(), source.read_bytes()) == before
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "xlsx"])
+def test_dash_is_not_taken_for_a_file_name(cli, small_data, tmp_path, monkeypatch, kind):
+    monkeypatch.chdir(tmp_path)
+    result = cli("export", kind, "-", "--data", str(small_data))
+    assert result.exit_code == 2
+    assert "cannot be written to standard output; give a file name" in result.stderr
+    assert not (tmp_path / "-").exists()
+
+
 def test_missing_library_says_how_to_install(cli, small_data, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "sqlite_utils", None)  # as if not installed
     result = cli("export", "sqlite", str(tmp_path / "x.db"), "--data", str(small_data))

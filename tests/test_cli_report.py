@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+import minidata
+
 CHROMIUM = next((c for c in (shutil.which("chromium"), shutil.which("chromium-browser"), "/usr/bin/chromium")
                  if c and os.access(c, os.X_OK)), None)
 needs_chromium = pytest.mark.skipif(
@@ -115,6 +117,18 @@ def test_unwritable_output_exits_2(cli, small_data, tmp_path):
     result = cli("report", "--data", str(small_data), "-o", str(tmp_path / "missing" / "r.html"))
     assert result.exit_code == 2
     assert "cannot write" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown"])
+def test_the_report_never_overwrites_the_dataset_or_a_source(cli, tmp_path, fmt):
+    data = minidata.make(tmp_path)
+    source = tmp_path / "seeds" / "tf.txt"
+    before = data.read_bytes(), source.read_bytes()
+    for target in (data, source):
+        result = cli("report", "--format", fmt, "-o", str(target), "--data", str(data))
+        assert result.exit_code == 2
+        assert "is a file of the dataset itself; give another file name" in result.stderr
+    assert (data.read_bytes(), source.read_bytes()) == before
 
 
 def test_lang_en(cli, small_data):

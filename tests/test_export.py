@@ -41,3 +41,11 @@ def test_speaker_of_a_quote_is_exported(small, tmp_path):
     db = sqlite_utils.Database(tmp_path / "s.db")
     assert [r["speaker"] for r in db.query("select speaker from quotes where speaker is not null")] == ["Gamma"]
     assert dict(db.execute("select key, value from about").fetchall())["generated"] == "2026-01-01 00:00 UTC"
+
+
+def test_a_source_date_epoch_past_any_date_is_a_clear_message(cli, small_data, tmp_path):
+    result = cli("report", "-o", str(tmp_path / "r.html"), "--data", str(small_data),
+                 env={"SOURCE_DATE_EPOCH": "253402300800"})  # 10000-01-01
+    assert result.exit_code == 2
+    assert result.stderr == "stancecli: SOURCE_DATE_EPOCH=253402300800 is past any date this system can write\n"
+    assert not (tmp_path / "r.html").exists()

@@ -49,3 +49,10 @@ def test_nonsense_gets_no_wild_guess(dataset):
     with pytest.raises(UnknownName) as err:
         resolve_issue(dataset, "zzzzqqqq")
     assert err.value.suggestions == []
+
+
+def test_an_unknown_name_of_any_length_is_quoted_short(cli, small_data):
+    result = cli("compare", "anbud" * 2000, "--data", str(small_data))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("stancecli: unknown issue 'anbudanbud")
+    assert len(result.stderr.splitlines()[0]) < 200

@@ -50,6 +50,16 @@ def test_json_escapes_control_characters():
     assert json.loads(out)[0]["quote"] == HOSTILE  # the data itself is kept exactly
 
 
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_json_escapes_bidi_and_line_separators_too(fmt):
+    value = f"{HOSTILE}\u2028\x85"
+    out = lines(listing(value), fmt)
+    no_controls(out)
+    assert "\u2028" not in out and "\x85" not in out and "\\u202e" in out
+    record = json.loads(out)[0] if fmt == "json" else json.loads(out.splitlines()[0])
+    assert record["quote"] == value  # the data itself is kept exactly
+
+
 def test_terminal_escapes_in_file_names_never_reach_the_terminal():
     row = {"organisation": "u1", "document": "d", "year": 2020, "stance": "for", "reported_by": "",
            "quote": "q", "location": FILE, "title": "t", "source": FILE, "context": []}

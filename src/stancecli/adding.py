@@ -36,8 +36,9 @@ from stancecli.editing import (
 )
 from stancecli.errors import CurationProblem
 from stancecli.extract import SUPPORTED, Extracted, extract, kind_of, normalised
-from stancecli.loading import ID_PATTERN, DataError, Problem, is_date, load_dataset, source_allowed
+from stancecli.loading import DataError, Problem, is_date, load_dataset, source_allowed
 from stancecli.model import ORG_KINDS, Dataset
+from stancecli.names import MAX_NEW_ID, usable_new_id
 from stancecli.orgproposal import OrgProposal
 
 BUNDLED = Path(__file__).resolve().parent / "bundled"
@@ -202,8 +203,9 @@ def _organisation(ds: Dataset, request: DocumentRequest) -> tuple[str, dict | No
             return resolve_org(ds, org), None
         except UnknownName as exc:
             raise CurationError(f"{exc} (a new organisation needs a name and a kind)") from None
-    if not ID_PATTERN.match(org):
-        raise CurationError(f"'{org}' is not a valid id (lower-case letters, digits and '-')")
+    if not usable_new_id(org):
+        raise CurationError(f"'{org}' is not a valid id (lower-case letters, digits and '-', "
+                            f"at most {MAX_NEW_ID} characters)")
     kind = request.org_kind or "other"
     if kind not in ORG_KINDS:
         raise CurationError(f"the organisation's kind '{kind}' is not one of {', '.join(ORG_KINDS)}")
@@ -302,8 +304,9 @@ def _refuse_duplicate(doc: Extracted, known: dict[str, str]) -> None:
 
 def _document_id(ds: Dataset, wanted: str | None, org_id: str, year: int, taken: set[str]) -> str:
     if wanted:
-        if not ID_PATTERN.match(wanted):
-            raise CurationError(f"the document id '{wanted}' is not a valid id (lower-case letters, digits and '-')")
+        if not usable_new_id(wanted):
+            raise CurationError(f"the document id '{wanted}' is not a valid id (lower-case letters, digits and '-', "
+                                f"at most {MAX_NEW_ID} characters)")
         if wanted in ds.documents:
             raise CurationError(f"a document with id '{wanted}' already exists (line {ds.documents[wanted].line})")
         return wanted
@@ -393,7 +396,9 @@ def _one_line(text: str | None, option: str) -> str:
     value = " ".join((text or "").split())
     if not value:
         raise CurationError(f"{option} must not be empty")
-    if re.search(r"[\x00-\x1f\x7f-\x9f]", value):
+    from stancecli.output.safe import UNSAFE
+
+    if UNSAFE.search(value):  # C0/C1 controls, and the bidi controls that would show it reordered
         raise CurationError(f"{option} contains control characters")
     return value
 

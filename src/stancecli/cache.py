@@ -2,8 +2,10 @@
 
 The snapshot lives in the user's cache directory, never beside the data. It is plain data
 (`marshal` of tuples of the model's field values, behind a checksum; no class or function is
-named in it): loading it runs nothing and builds only the model's own classes, and it loads
-several times faster than JSON with object hooks. It is used only while the
+named in it): loading it runs nothing and builds only the model's own classes. Each issue's
+positions are a section of their own, read and built only when a command asks for that issue,
+so a warm load costs little more on a large dataset than on a small one. A clean validation's
+findings may be kept with it, for `validate` to give again. It is used only while the
 dataset file and every source it names have the size, mtime, ctime and inode they had when
 it was written (as git checks its index); a file changed within moments of the snapshot
 being written is also compared by content. Anything wrong with it (missing, stale, damaged,
@@ -185,7 +187,7 @@ def load(data: Path) -> Dataset | None:
     return None if stored is None else stored["dataset"]
 
 
-def load_validated(data: Path) -> tuple[Dataset, dict[str, int], list[tuple]] | None:
+def load_validated(data: Path) -> tuple[Dataset, dict[str, Any], list[tuple]] | None:
     """The fresh snapshot's dataset, counts and problems (as tuples of a Problem's fields) when it
     was written by a validation that found no error, else None."""
     stored = _load_stored(data)
@@ -352,6 +354,7 @@ class SnapshotDataset(Dataset):
     _base: int
     _target: Path | None
     _built: dict[str, list[Position]]
+    _places: dict[str, list[int]]  # issue -> where its positions stand in `positions`
     _all: list[Position] | None
     # document id -> how many of its quotes were not found, counted when the snapshot was written
     missing_quotes: dict[str, int]
@@ -359,31 +362,50 @@ class SnapshotDataset(Dataset):
     @property
     def positions(self) -> list[Position]:
         if self._all is None:
-            every: list[Any] = [None] * self._count
-            for issue in self._sections:
-                for index, position in zip(self._indices(issue), self._section(issue)):
-                    every[index] = position
-            if any(p is None for p in every):
-                raise ValueError("the snapshot's positions do not add up")
-            self._all = every
+            import gc
+
+            # Tens of thousands of objects that live as long as the run: the collector's passes
+            # over them while they are built would find nothing to free.
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                self._all = self._build_all()
+            finally:
+                if collecting:
+                    gc.enable()
         return self._all
 
     @positions.setter
     def positions(self, value: list[Position]) -> None:
         self._all = value
 
+    def _build_all(self) -> list[Position]:
+        every: list[Any] = [None] * self._count
+        try:
+            for issue in self._sections:
+                built = self._section(issue)
+                for index, position in zip(self._places[issue], built):
+                    every[index] = position
+        except (IndexError, TypeError) as exc:
+            raise self._damaged() from exc
+        if any(p is None for p in every):
+            raise self._damaged()
+        return every
+
     def positions_on(self, issue: str) -> list[Position]:
         if self._all is not None:
             return super().positions_on(issue)
         return list(self._section(issue))
 
-    def _indices(self, issue: str) -> list[int]:
-        return [index for index, _ in self._rows(issue)]
-
     def _section(self, issue: str) -> list[Position]:
         built = self._built.get(issue)
         if built is None:
-            built = self._built[issue] = [_position(row) for _, row in self._rows(issue)]
+            rows = self._rows(issue)
+            try:
+                self._places[issue] = [index for index, _ in rows]
+                built = self._built[issue] = [_position(row) for _, row in rows]
+            except (ValueError, TypeError) as exc:
+                raise self._damaged() from exc
         return built
 
     def _rows(self, issue: str) -> list:
@@ -398,10 +420,17 @@ class SnapshotDataset(Dataset):
                 raise ValueError("checksum")
             return marshal.loads(blob)
         except (ValueError, TypeError, EOFError) as exc:
-            if self._target is not None:
+            raise self._damaged() from exc
+
+    def _damaged(self) -> SnapshotDamaged:
+        """Remove the damaged file, so that the next run reads the dataset itself."""
+        if self._target is not None:
+            try:
                 self._target.unlink(missing_ok=True)
-            raise SnapshotDamaged("the dataset's snapshot in the cache is damaged and has been removed; "
-                                  "run the command again") from exc
+            except OSError:
+                pass  # the next run's checksum refuses it all the same
+        return SnapshotDamaged("the dataset's snapshot in the cache is damaged and has been removed; "
+                               "run the command again")
 
 
 def _position(row: tuple) -> Position:
@@ -444,7 +473,7 @@ def _unpack_dataset(core: tuple, count: int, sections: dict[str, tuple[int, int,
         "broken_pairs": lambda rows: {tuple(pair) for pair in rows},
     })
     dataset.__dict__.pop("positions")  # the property above stands in for the field
-    dataset.__dict__.update(_count=count, _sections=sections, _built={}, _all=None)
+    dataset.__dict__.update(_count=count, _sections=sections, _built={}, _places={}, _all=None)
     return dataset
 
 

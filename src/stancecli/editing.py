@@ -261,7 +261,9 @@ def _acquire(target: Path, path: Path, on_wait: Callable[[str], None] | None) ->
         try:
             fd = os.open(target, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as exc:
-            raise EditError(f"{target}: cannot create the lock file ({exc.strerror or exc}); "
+            from stancecli.datapath import display_path
+
+            raise EditError(f"{display_path(target)}: cannot create the lock file ({exc.strerror or exc}); "
                             "nothing was changed") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -18,6 +18,17 @@ inexact_hook: Callable[[str], None] | None = None
 _SEPARATORS = re.compile(r"[\s_\-–—./]+")
 
 
+NAME_SHOWN_MAX = 80  # an unknown name is quoted this far in the message, not in full
+MAX_NEW_ID = 64  # a new id names files (ID.txt): far below any file system's limit on a name
+
+
+def usable_new_id(text: str) -> bool:
+    """Whether `text` may be the id of a new organisation or document."""
+    from stancecli.loading import ID_PATTERN
+
+    return len(text) <= MAX_NEW_ID and ID_PATTERN.match(text) is not None
+
+
 def fold(name: str) -> str:
     """The form names are compared in: 'Ordinært arbeidsliv' -> 'ordinaert-arbeidsliv'."""
     name = unicodedata.normalize("NFC", name).casefold().translate(_FOLD)
@@ -36,7 +47,8 @@ class UnknownName(NameError_):
     suggestions: list[str]
 
     def __str__(self) -> str:
-        msg = f"unknown {self.kind} '{self.name}'"
+        shown = self.name if len(self.name) <= NAME_SHOWN_MAX else self.name[:NAME_SHOWN_MAX - 1] + "…"
+        msg = f"unknown {self.kind} '{shown}'"
         if self.suggestions:
             msg += f"; did you mean {', '.join(self.suggestions)}?"
         return msg

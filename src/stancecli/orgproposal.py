@@ -177,11 +177,10 @@ def _looks_like_organisation(line: str) -> bool:
 
 
 def _new_proposal(ds: Dataset, name: str, n: int, line: str) -> OrgProposal | None:
-    from stancecli.loading import ID_PATTERN
-    from stancecli.names import fold
+    from stancecli.names import fold, usable_new_id
 
     org_id = fold(name)
-    if not ID_PATTERN.match(org_id):
+    if not usable_new_id(org_id):
         return None
     if org_id in ds.organisations:
         org = ds.organisations[org_id]

@@ -53,6 +53,17 @@ FileArg = Annotated[Path, typer.Argument(help="The file to write (replaced if it
                                          show_default=False)]
 
 
+STDOUT = "-"
+
+
+def _not_stdout(path: Path, what: str) -> None:
+    """'-' means standard output to every other command; here it would silently make a file named '-'."""
+    if str(path) == STDOUT:
+        from stancecli.export import ExportProblem
+
+        raise ExportProblem(f"{what} cannot be written to standard output; give a file name (./- for a file named '-')")
+
+
 def _done(path: Path, what: str, warnings: list[str]) -> None:
     for warning in warnings:
         sys.stderr.write(f"stancecli: warning: {warning}\n")
@@ -64,6 +75,7 @@ def sqlite(file: FileArg, data: DataOpt = None) -> None:
     from stancecli.export import generated_at
     from stancecli.export.sqlite import VIEWS, export_sqlite
 
+    _not_stdout(file, "a SQLite file")
     ds = load(data)
     warnings = export_sqlite(ds, file, generated_at())
     _done(file, f"{len(VIEWS)} views, full-text search on quotes, summaries and source lines", warnings)
@@ -73,6 +85,7 @@ def xlsx(file: FileArg, data: DataOpt = None, lang: LangOpt = Lang.nb) -> None:
     from stancecli.export import generated_at
     from stancecli.export.xlsx import SHEETS, export_xlsx
 
+    _not_stdout(file, "a spreadsheet")
     ds = load(data)
     export_xlsx(ds, file, lang.value, generated_at())
     _done(file, f"sheets {', '.join(SHEETS)}", [])

@@ -3,13 +3,16 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from stancecli.cli import common
 from stancecli.cli.analysis_opts import ReportedOpt
 from stancecli.cli.common import DataOpt, Lang, LangOpt, fail, load
+
+if TYPE_CHECKING:
+    from stancecli.model import Dataset
 
 STDOUT = "-"
 
@@ -74,13 +77,13 @@ def report(
     if to_stdout:
         present(result, fmt.value, env)
         return
-    _write(Path(str(output)), "".join(f"{line}\n" for line in render(result, fmt.value, env)))
+    _write(Path(str(output)), "".join(f"{line}\n" for line in render(result, fmt.value, env)), ds)
 
 
-def _write(path: Path, text: str) -> None:
-    from stancecli.export.atomic import replace_atomically
+def _write(path: Path, text: str, ds: Dataset) -> None:
+    from stancecli.export.atomic import dataset_files, replace_atomically
 
-    replace_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    replace_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), dataset_files(ds))
     sys.stderr.write(f"stancecli: wrote {path} ({len(text.encode('utf-8')) // 1024 + 1} KiB)\n")
 
 

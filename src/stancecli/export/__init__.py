@@ -33,5 +33,8 @@ def generated_at() -> str:
     from datetime import UTC, datetime
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    when = datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else datetime.now(UTC)
+    try:
+        when = datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else datetime.now(UTC)
+    except (OverflowError, ValueError, OSError):
+        raise ExportProblem(f"SOURCE_DATE_EPOCH={epoch} is past any date this system can write") from None
     return when.strftime("%Y-%m-%d %H:%M UTC")

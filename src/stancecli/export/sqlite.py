@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from stancecli.export import need
-from stancecli.export.atomic import replace_atomically
+from stancecli.export.atomic import dataset_files, replace_atomically
 from stancecli.export.tables import Export, Table, about, build
 from stancecli.model import Dataset
 
@@ -95,5 +95,5 @@ def _write_database(path: Path, export: Export, info: list[dict]) -> None:
 def export_sqlite(ds: Dataset, path: Path, generated: str, sources: Sources | None = None) -> list[str]:
     """Write the dataset to `path` (replacing it atomically); return warnings for the user."""
     export = build(ds, sources)
-    replace_atomically(path, lambda tmp: write_database(tmp, export, about(ds, generated)))
+    replace_atomically(path, lambda tmp: write_database(tmp, export, about(ds, generated)), dataset_files(ds))
     return export.warnings

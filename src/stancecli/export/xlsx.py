@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stancecli.export import need
-from stancecli.export.atomic import replace_atomically
+from stancecli.export.atomic import dataset_files, replace_atomically
 from stancecli.model import ABSENT, STANCES, Dataset
 from stancecli.output.palette import STANCE_COLOURS, agreement_colours
 from stancecli.output.safe import keep_lines
@@ -199,4 +199,4 @@ def export_xlsx(ds: Dataset, path: Path, lang: str, generated: str, sources: Sou
     from stancecli.corpus import Sources
 
     chosen = sources or Sources()
-    replace_atomically(path, lambda tmp: write_workbook(tmp, ds, lang, generated, chosen))
+    replace_atomically(path, lambda tmp: write_workbook(tmp, ds, lang, generated, chosen), dataset_files(ds))

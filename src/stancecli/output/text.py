@@ -64,14 +64,23 @@ def _json_safe(value: Any) -> Any:
 def json_lines(listing: Listing) -> Iterable[str]:
     import json  # here, not at import: a pipe's tsv is the common case
 
-    yield json.dumps(_json_safe(listing.json_records), ensure_ascii=False, indent=2)
+    yield _escape_invisible(json.dumps(_json_safe(listing.json_records), ensure_ascii=False, indent=2))
 
 
 def jsonl(listing: Listing) -> Iterable[str]:
     from json import dumps
 
     for rec in listing.json_records:
-        yield dumps(_json_safe(rec), ensure_ascii=False)
+        yield _escape_invisible(dumps(_json_safe(rec), ensure_ascii=False))
+
+
+# Characters json.dumps leaves raw (with ensure_ascii=False) that reorder or break what a reader of
+# the JSON sees in a terminal or editor; they can only stand inside strings, where \uXXXX is the same.
+_INVISIBLE = re.compile("[\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\x7f-\x9f]")
+
+
+def _escape_invisible(text: str) -> str:
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def md(value: Any) -> str:

@@ -2,8 +2,10 @@
 
 Layout of an index folder:
 
-    manifest.marshal   files (size, mtime, ctime, inode, digest, segment, slot), segments,
-                       vocabulary size, and the stamp and CRC-32 of every other index file
+    manifest.marshal   a head (segments, vocabulary size, the stamp and CRC-32 of every other
+                       index file, and the listing: every source's path and stamps as one byte
+                       string), then the files (size, mtime, ctime, inode, digest, segment, slot),
+                       parsed only when the listing differs
     vocab-G.txt/.off   folded terms, one per line, with byte offsets (append-only)
     stems-G.txt/.off   the Snowball stem of each term, same order
     typo-G.txt/.off    every distinct term and stem twice, grouped by length and first letter,
@@ -462,7 +464,7 @@ class Manifest:
     # The files, one column per FileEntry field plus the paths first, parsed only when a
     # listing differs (`_raw` holds them as written until then).
     _columns: list[list] | None = None
-    _raw: bytes | None = None
+    _raw: bytes | memoryview | None = None
     _files: dict[str, tuple] | None = None
 
     @property
@@ -527,7 +529,7 @@ class Manifest:
             stamps=raw["stamps"],
             listing=raw["listing"],
             errors=raw["errors"],
-            _raw=data[head + n:],
+            _raw=memoryview(data)[head + n:],  # parsed (copied) only if needed
         )
 
 
