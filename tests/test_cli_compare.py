@@ -176,5 +176,6 @@ def test_data_option_and_environment_select_a_dataset(cli, tmp_path):
 def test_missing_dataset_is_a_clear_error(cli, tmp_path):
     result = cli("compare", "anbud", "--data", str(tmp_path / "none.yaml"))
     assert result.exit_code == 2
-    assert "dataset not found" in result.stderr
+    assert "dataset not found" in result.stderr and "--data PATH" in result.stderr
+    assert "run 'stancecli validate'" not in result.stderr  # nothing to validate: it is not there
     assert "Traceback" not in result.stderr + result.stdout

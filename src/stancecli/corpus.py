@@ -34,6 +34,9 @@ def _strip_layout(text: str) -> str:
     return re.sub(_NOT_CHUNK, "", text)
 
 
+UTF16_SNIFF_BYTES = 4096
+
+
 class SourceError(SourceProblem):
     """A source file that cannot be read as text."""
 
@@ -185,34 +188,56 @@ def read_source(path: Path) -> Source:
     """Read a UTF-8 source; a clear SourceError for anything else."""
     import stat
 
+    from stancecli.datapath import display_path
+
+    shown = display_path(path)  # as the user would type it, not an absolute path
     try:
         st = path.stat()
     except FileNotFoundError:
-        raise SourceError(f"{path}: source file not found") from None
+        raise SourceError(f"{shown}: source file not found") from None
     except OSError as exc:
-        raise SourceError(f"{path}: cannot read source: {exc.strerror}") from None
+        raise SourceError(f"{shown}: cannot read source: {exc.strerror}") from None
     if stat.S_ISDIR(st.st_mode):
-        raise SourceError(f"{path}: is a folder, not a text file")
+        raise SourceError(f"{shown}: is a folder, not a text file")
     if not stat.S_ISREG(st.st_mode):
         # A FIFO or a device would block or never end.
-        raise SourceError(f"{path}: not a regular file")
+        raise SourceError(f"{shown}: not a regular file")
     size = st.st_size
     if size > MAX_SOURCE_BYTES:
         raise SourceError(
-            f"{path}: source is {size // (1024 * 1024)} MiB, over the limit of "
+            f"{shown}: source is {size // (1024 * 1024)} MiB, over the limit of "
             f"{MAX_SOURCE_BYTES // (1024 * 1024)} MiB"
         )
     data = path.read_bytes()
+    utf16 = _utf16_hint(data)
+    if utf16:
+        raise SourceError(f"{shown}: UTF-16 text, not UTF-8; convert it, e.g. iconv -f {utf16} -t utf-8")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SourceError(
-            f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            f"{shown}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
             "convert it, e.g. iconv -f latin1 -t utf-8"
         ) from None
     if "\x00" in text:
-        raise SourceError(f"{path}: contains NUL bytes; is it a binary file?")
+        raise SourceError(f"{shown}: contains NUL bytes; is it a binary file?")
     return Source.from_text(path, text)
+
+
+def _utf16_hint(data: bytes) -> str | None:
+    """'utf-16le'/'utf-16be' (or 'utf-16' with a byte-order mark) when data looks like UTF-16 text."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    head = data[:UTF16_SNIFF_BYTES]
+    if len(head) < 4:
+        return None
+    # Latin text in UTF-16 has a NUL in every other byte: the odd ones (LE) or the even ones (BE).
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16be"
+    return None
 
 
 class Sources:

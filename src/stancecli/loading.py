@@ -77,6 +77,10 @@ class DataError(DataProblemError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+class DatasetNotFound(DataError):
+    """There is no dataset file where one was looked for."""
+
+
 # ---------------------------------------------------------------- YAML with lines
 
 MAX_DEPTH = 64
@@ -628,7 +632,7 @@ def read_dataset_text(path: Path, file: str) -> str:
     """The dataset file as text: UTF-8 (a BOM allowed), at most 32 MiB."""
     try:
         if not path.exists():
-            raise DataError([Problem(file, 0, "", "dataset not found (give --data PATH or set STANCECLI_DATA)")])
+            raise DatasetNotFound([Problem(file, 0, "", "dataset not found")])
         if path.is_dir():
             raise DataError([Problem(file, 0, "", "is a folder; expected a stances.yaml file")])
         if path.stat().st_size > MAX_YAML_BYTES:

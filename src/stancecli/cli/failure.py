@@ -47,6 +47,11 @@ def _problems(problems: list[Any], command: str | None) -> None:
 def status_for(exc: BaseException, ctx: typer.Context | None) -> int:
     """Print what the user needs to know about `exc`; return the exit status."""
     if isinstance(exc, StanceError):
+        from stancecli.loading import DatasetNotFound
+
+        if isinstance(exc, DatasetNotFound):
+            _say(f"{exc} (name one with --data PATH or STANCECLI_DATA)")
+            return exc.exit_status
         problems = getattr(exc, "problems", None)
         if problems:
             _problems(problems, ctx.invoked_subcommand if ctx else None)
