@@ -59,7 +59,12 @@ def _console_block(lines: list[str], i: int, out: list[Example]) -> int:
     return i + 1
 
 
+# The size of a written file follows every edit of the data; what the example shows is the rest.
+_FILE_SIZE = re.compile(r"\(\d+ KiB\)")
+
+
 def _normalised(text: str) -> str:
+    text = _FILE_SIZE.sub("(… KiB)", text)
     return "\n".join(line.rstrip() for line in text.strip("\n").splitlines())
 
 
