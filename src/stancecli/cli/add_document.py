@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from stancecli.cli.common import DataOpt, guarded, stdout_is_terminal
+from stancecli.cli.common import DataOpt, stdout_is_terminal
 
 HELP = """Register new source documents: files or folders of .txt, .pdf, .docx, .html.
 
@@ -208,4 +208,4 @@ def _report(batch, dry_run: bool, data_flag: str = "") -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("add-document", help=HELP)(guarded(add_document))
+    app.command("add-document", help=HELP)(add_document)

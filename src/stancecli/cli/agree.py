@@ -14,7 +14,6 @@ from stancecli.cli.common import (
     LangOpt,
     _complete_org,
     emit,
-    guarded,
     load,
 )
 
@@ -62,4 +61,4 @@ def agree(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("agree", help=HELP)(guarded(agree))
+    app.command("agree", help=HELP)(agree)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 from enum import Enum, IntEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -117,11 +116,6 @@ def fail(message: str, status: ExitStatus = ExitStatus.ERROR) -> NoReturn:
     if status == ExitStatus.NO_RESULTS:
         raise NoResultsMessage(message)
     raise UsageProblem(message)
-
-
-def guarded(fn: Callable) -> Callable:
-    """Kept for command modules that still wrap their function; failures are handled in cli.failure."""
-    return fn
 
 
 # ---------------------------------------------------------------- loading

@@ -15,7 +15,6 @@ from stancecli.cli.common import (
     LangOpt,
     _complete_issue,
     emit,
-    guarded,
     load,
     resolve_format,
 )
@@ -72,4 +71,4 @@ def compare(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("compare", help=HELP)(guarded(compare))
+    app.command("compare", help=HELP)(compare)

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from stancecli.cli.analysis_opts import ReportedOpt
-from stancecli.cli.common import Color, ColorOpt, DataOpt, FormatOpt, Lang, LangOpt, emit, guarded, load
+from stancecli.cli.common import Color, ColorOpt, DataOpt, FormatOpt, Lang, LangOpt, emit, load
 
 
 class Sort(str, Enum):
@@ -58,4 +58,4 @@ def conflicts(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("conflicts", help=HELP)(guarded(conflicts))
+    app.command("conflicts", help=HELP)(conflicts)

@@ -14,7 +14,6 @@ from stancecli.cli.common import (
     LangOpt,
     _complete_org,
     emit,
-    guarded,
     load,
 )
 
@@ -59,4 +58,4 @@ def evidence(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("evidence", help=HELP)(guarded(evidence))
+    app.command("evidence", help=HELP)(evidence)

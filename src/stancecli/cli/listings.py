@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from stancecli.cli.common import Color, ColorOpt, DataOpt, FormatOpt, Lang, LangOpt, emit, guarded, load
+from stancecli.cli.common import Color, ColorOpt, DataOpt, FormatOpt, Lang, LangOpt, emit, load
 
 ISSUES_HELP = """The issues with how many positions each has, for, mixed and against.
 
@@ -57,6 +57,6 @@ def docs(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("issues", help=ISSUES_HELP)(guarded(issues))
-    app.command("orgs", help=ORGS_HELP)(guarded(orgs))
-    app.command("docs", help=DOCS_HELP)(guarded(docs))
+    app.command("issues", help=ISSUES_HELP)(issues)
+    app.command("orgs", help=ORGS_HELP)(orgs)
+    app.command("docs", help=DOCS_HELP)(docs)

@@ -9,7 +9,6 @@ from stancecli.cli.common import (
     DataOpt,
     FormatOpt,
     emit,
-    guarded,
     load,
 )
 
@@ -67,4 +66,4 @@ def matrix(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("matrix", help=HELP)(guarded(matrix))
+    app.command("matrix", help=HELP)(matrix)

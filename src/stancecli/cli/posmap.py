@@ -15,7 +15,6 @@ from stancecli.cli.common import (
     Lang,
     LangOpt,
     emit,
-    guarded,
     load,
 )
 
@@ -75,4 +74,4 @@ def position_map(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("map", help=HELP)(guarded(position_map))
+    app.command("map", help=HELP)(position_map)

@@ -18,7 +18,6 @@ from stancecli.cli.common import (
     _complete_doc,
     _complete_org,
     fail,
-    guarded,
     load,
     make_console,
     write_lines,
@@ -267,4 +266,4 @@ class _Progress:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("search", help=HELP)(guarded(search))
+    app.command("search", help=HELP)(search)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import typer
 
-from stancecli.cli.common import Color, ColorOpt, DataOpt, FormatOpt, Lang, LangOpt, OrgArg, emit, guarded, load
+from stancecli.cli.common import Color, ColorOpt, DataOpt, FormatOpt, Lang, LangOpt, OrgArg, emit, load
 
 HELP = """One organisation's positions across issues and documents.
 
@@ -26,4 +26,4 @@ def show(org: OrgArg, data: DataOpt = None, fmt: FormatOpt = None, color: ColorO
 
 
 def register(app: typer.Typer) -> None:
-    app.command("show", help=HELP)(guarded(show))
+    app.command("show", help=HELP)(show)

@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from stancecli.cli.analysis_opts import SideBy, SideByOpt
-from stancecli.cli.common import Color, ColorOpt, DataOpt, FormatOpt, IssueArg, Lang, LangOpt, emit, guarded, load
+from stancecli.cli.common import Color, ColorOpt, DataOpt, FormatOpt, IssueArg, Lang, LangOpt, emit, load
 
 StrongOpt = Annotated[bool, typer.Option("--strong", help="Only the strong label (strongly-for / strongly-against).")]
 
@@ -61,5 +61,5 @@ def who_opposes(issue: IssueArg, strong: StrongOpt = False, by: SideByOpt = Side
 
 
 def register(app: typer.Typer) -> None:
-    app.command("who-supports", help=SUPPORTS_HELP)(guarded(who_supports))
-    app.command("who-opposes", help=OPPOSES_HELP)(guarded(who_opposes))
+    app.command("who-supports", help=SUPPORTS_HELP)(who_supports)
+    app.command("who-opposes", help=OPPOSES_HELP)(who_opposes)

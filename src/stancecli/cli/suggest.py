@@ -16,7 +16,6 @@ from stancecli.cli.common import (
     _complete_doc,
     _complete_issue,
     emit,
-    guarded,
     load,
     make_console,
     resolve_format,
@@ -211,4 +210,4 @@ def _clip(text: str, width: int = 40) -> str:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("suggest", help=HELP)(guarded(suggest))
+    app.command("suggest", help=HELP)(suggest)

@@ -15,7 +15,6 @@ from stancecli.cli.common import (
     LangOpt,
     OrgArg,
     emit,
-    guarded,
     load,
 )
 
@@ -89,5 +88,5 @@ def _show(listing, fmt, color, steps: bool, empty: str) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("timeline", help=TIMELINE_HELP)(guarded(timeline))
-    app.command("diff", help=DIFF_HELP)(guarded(diff))
+    app.command("timeline", help=TIMELINE_HELP)(timeline)
+    app.command("diff", help=DIFF_HELP)(diff)

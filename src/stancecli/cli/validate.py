@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from stancecli.cli.common import DataOpt, guarded
+from stancecli.cli.common import DataOpt
 
 HELP = """Run every check of the dataset and print a summary; exit 2 on any error.
 
@@ -53,4 +53,4 @@ def validate(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("validate", help=HELP)(guarded(validate))
+    app.command("validate", help=HELP)(validate)
