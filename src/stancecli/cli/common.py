@@ -128,7 +128,7 @@ def load(data: Path | None):
     from stancecli.output.safe import escape
 
     def tell(message: str) -> None:
-        sys.stderr.write(f"stancecli: note: {message}\n")
+        sys.stderr.write(f"stancecli: note: {escape(message)}\n")
 
     names.inexact_hook = tell
     opened = open_dataset(resolve_data_path(data))
