@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 
 from stancecli.cli.common import DataOpt, stdout_is_terminal
+from stancecli.cli.overview import summary
 
-HELP = """Register new source documents: files or folders of .txt, .pdf, .docx, .html.
+HELP = summary("add-document") + """
 
 Each text is stored beside the other sources as ID.txt (a PDF, .docx or
 .html original is kept beside it) and its document is added to

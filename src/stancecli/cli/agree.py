@@ -16,8 +16,9 @@ from stancecli.cli.common import (
     emit,
     load,
 )
+from stancecli.cli.overview import summary
 
-HELP = """Why two organisations agree or differ: the issues both addressed, widest gap first.
+HELP = summary("agree") + """
 
 Each row: the gap between the two stances (0-4), both stances, and the first quote
 from each side with its file:line. The title gives their proximity (1 - mean gap / 4)

@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 import typer
 
 from stancecli.cli.common import DataOpt, DocArg, fail
+from stancecli.cli.overview import summary
 
 if TYPE_CHECKING:
     from stancecli.coding import Step
     from stancecli.corpus import Source
     from stancecli.model import Dataset, Document
 
-HELP = """Code one document: its undecided codebook issues, one key per decision.
+HELP = summary("code") + """
 
 For each issue not yet decided for the document, shows the proposed stance
 (a proposal only: confirm or change it), its confidence, the candidate

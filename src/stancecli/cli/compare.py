@@ -18,8 +18,9 @@ from stancecli.cli.common import (
     load,
     resolve_format,
 )
+from stancecli.cli.overview import summary
 
-HELP = """Where every organisation stands on one or more issues, in its own words.
+HELP = summary("compare") + """
 
 One row per position: organisation, document (year), stance, summary and the
 first quote with file:line. In a table the documents without a position follow,

@@ -7,6 +7,7 @@ import typer
 
 from stancecli.cli.analysis_opts import ReportedOpt
 from stancecli.cli.common import Color, ColorOpt, DataOpt, FormatOpt, Lang, LangOpt, emit, load
+from stancecli.cli.overview import summary
 
 
 class Sort(str, Enum):
@@ -14,7 +15,7 @@ class Sort(str, Enum):
     positions = "positions"
 
 
-HELP = """Lines of conflict and points of consensus: issues ranked by how divided they are.
+HELP = summary("conflicts") + """
 
 Issues come most divided first, then by how many organisations took a position.
 

@@ -16,8 +16,9 @@ from stancecli.cli.common import (
     emit,
     load,
 )
+from stancecli.cli.overview import summary
 
-HELP = """The quotes on an issue with full citations (document title, year, file:line).
+HELP = summary("evidence") + """
 
 With -C N, N lines of source context around each quote, as grep -C does: in a
 pipe, 'file:line:text' for quoted lines and 'file-line-text' for context.

@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 
 from stancecli.cli.common import DataOpt, Lang, LangOpt, load
+from stancecli.cli.overview import summary
 
-HELP = """Write the dataset for other tools: a SQLite file to publish with Datasette, or a spreadsheet.
+HELP = summary("export") + """
 
 The file is replaced all at once (a temporary file beside it, then a
 rename), so a reader never sees half of it. Needs the optional extra:

@@ -5,8 +5,9 @@ from typing import Annotated
 import typer
 
 from stancecli.cli.common import Color, ColorOpt, DataOpt, FormatOpt, Lang, LangOpt, emit, load
+from stancecli.cli.overview import summary
 
-ISSUES_HELP = """The issues with how many positions each has, for, mixed and against.
+ISSUES_HELP = summary("issues") + """
 
 Examples:
 
@@ -14,13 +15,13 @@ Examples:
 
   stancecli issues --format tsv | cut -f1
 """
-ORGS_HELP = """The organisations with their kind and how many documents and positions each has.
+ORGS_HELP = summary("orgs") + """
 
 Example:
 
   stancecli orgs --format json
 """
-DOCS_HELP = """The documents with their positions and quotes.
+DOCS_HELP = summary("docs") + """
 
 --coverage adds the share of each document's substantive paragraphs that some quote touches.
 

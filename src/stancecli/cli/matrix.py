@@ -11,8 +11,9 @@ from stancecli.cli.common import (
     emit,
     load,
 )
+from stancecli.cli.overview import summary
 
-HELP = """Who agrees with whom: proximity of every pair of organisations.
+HELP = summary("matrix") + """
 
 proximity = 1 - mean |score difference| / 4 over the issues both addressed
 (strongly-for +2 ... strongly-against -2), with the number of shared issues beside

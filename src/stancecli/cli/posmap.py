@@ -17,8 +17,9 @@ from stancecli.cli.common import (
     emit,
     load,
 )
+from stancecli.cli.overview import summary
 
-HELP = """The position map: every issue against every organisation, one symbol per cell.
+HELP = summary("map") + """
 
 ++ strongly for, + for, ± mixed, - against, -- strongly against, · not addressed.
 Organisations stand next to those they agree with most (by proximity, weighted by

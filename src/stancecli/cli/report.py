@@ -10,6 +10,7 @@ import typer
 from stancecli.cli import common
 from stancecli.cli.analysis_opts import ReportedOpt
 from stancecli.cli.common import DataOpt, Lang, LangOpt, fail, load
+from stancecli.cli.overview import summary
 
 if TYPE_CHECKING:
     from stancecli.model import Dataset
@@ -22,7 +23,7 @@ class ReportFormat(str, Enum):
     markdown = "markdown"
 
 
-HELP = """A report to share with someone who has no terminal: one self-contained HTML file.
+HELP = summary("report") + """
 
 It opens with a summary of findings (the most divided issues, the closest
 and the most distant pairs, who moved over time) and holds the position map

@@ -22,8 +22,9 @@ from stancecli.cli.common import (
     make_console,
     write_lines,
 )
+from stancecli.cli.overview import summary
 
-HELP = """Search the sources for a word or phrase, the Norwegian way.
+HELP = summary("search") + """
 
 Finds inflections (tiltak: tiltaket, tiltakene), compounds (anbud:
 anbudsutsetting), words typed with ae/o/aa for æ/ø/å, typos

@@ -3,8 +3,9 @@ from __future__ import annotations
 import typer
 
 from stancecli.cli.common import Color, ColorOpt, DataOpt, FormatOpt, Lang, LangOpt, OrgArg, emit, load
+from stancecli.cli.overview import summary
 
-HELP = """One organisation's positions across issues and documents.
+HELP = summary("show") + """
 
 Examples:
 

@@ -6,10 +6,11 @@ import typer
 
 from stancecli.cli.analysis_opts import SideBy, SideByOpt
 from stancecli.cli.common import Color, ColorOpt, DataOpt, FormatOpt, IssueArg, Lang, LangOpt, emit, load
+from stancecli.cli.overview import summary
 
 StrongOpt = Annotated[bool, typer.Option("--strong", help="Only the strong label (strongly-for / strongly-against).")]
 
-SUPPORTS_HELP = """Organisations in favour of an issue (for or strongly-for).
+SUPPORTS_HELP = summary("who-supports") + """
 
 Reported positions (one organisation's view as another document reports it) are
 marked in the 'reported_by' column. Exit 1 when nobody supports it.
@@ -23,7 +24,7 @@ Examples:
   stancecli who-supports "overslagsbevilgning" --strong --format json
 """
 
-OPPOSES_HELP = """Organisations against an issue (against or strongly-against).
+OPPOSES_HELP = summary("who-opposes") + """
 
 Examples:
 

@@ -20,13 +20,14 @@ from stancecli.cli.common import (
     make_console,
     resolve_format,
 )
+from stancecli.cli.overview import summary
 
 if TYPE_CHECKING:
     from stancecli.model import Dataset
     from stancecli.records import Listing
     from stancecli.suggest import Candidate, Proposal
 
-HELP = """Proposed stances, with the quotes that carry them, for one document.
+HELP = summary("suggest") + """
 
 For every codebook issue (or only those named), proposes a stance on the
 codebook's scale or not-addressed, with a confidence (0-1), the document's own

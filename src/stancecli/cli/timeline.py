@@ -17,8 +17,9 @@ from stancecli.cli.common import (
     emit,
     load,
 )
+from stancecli.cli.overview import summary
 
-TIMELINE_HELP = """How one organisation's positions moved from each of its documents to the next.
+TIMELINE_HELP = summary("timeline") + """
 
 For every pair of consecutive documents (by year) each issue is: changed (with
 the direction: toward-for or toward-against, 'reversed' when it crossed sides),
@@ -35,7 +36,7 @@ Examples:
   stancecli timeline ntl --format json | jq '.[] | select(.change == "changed")'
 """
 
-DIFF_HELP = """What changed between two documents: changed, new, dropped and kept positions.
+DIFF_HELP = summary("diff") + """
 
 Each row has both stances, the direction of a change (toward-for / toward-against;
 'reversed' when it crossed from for to against or back), and the quotes from

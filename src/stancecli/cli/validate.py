@@ -6,8 +6,9 @@ from typing import Annotated
 import typer
 
 from stancecli.cli.common import DataOpt
+from stancecli.cli.overview import summary
 
-HELP = """Run every check of the dataset and print a summary; exit 2 on any error.
+HELP = summary("validate") + """
 
 Checks: YAML structure and keys, references between organisations, documents,
 issues and positions, that every source is readable UTF-8, that every quote is
