@@ -42,6 +42,11 @@ LOOSE_SHARE = 0.25  # credit for a matched word that stands outside the best cha
 MAX_EXPANSIONS = 300
 MAX_ENDING = max(map(len, text.INFLECTIONS))
 SAME_STEM = 0.95  # the quality of an inflection
+COMPOUND_PREFIX = 0.80  # a word that begins a compound: anbud -> anbudsutsetting
+COMPOUND_PART = 0.76  # a word inside a compound: konkurranse -> anbudskonkurranse
+COMPOUND_SHARE = 0.10  # plus up to this much, as the word's share of the compound grows
+MIN_COMPOUND_PART = 5  # a shorter word inside a compound is too often a chance match
+EXACT_POOL, EXACT_EXTRA = 3, 20  # --exact drops differently spelt hits: ask for 3 * limit + 20
 RERANK_POOL = 4  # a phrase's best `limit` come from the word-level best 4 * limit + 40
 # Distinct sentences a phrase query scores at most; past it, weaker groups are left out.
 MAX_SCORED = 50_000
@@ -222,7 +227,7 @@ def _ranked_hits(words, typed, snap, files, limit, min_score, exact, context, ke
     shown = {f.key: f.shown for f in files}
     ids = {os.path.abspath(p): d for p, d in (doc_ids or {}).items()}
     terms = plan(words, snap.vocab, exact)
-    want = 0 if not limit else (limit + 1 if not exact else limit * 3 + 20)
+    want = 0 if not limit else (limit + 1 if not exact else limit * EXACT_POOL + EXACT_EXTRA)
     while True:
         ranked = rank(terms, snap.segments, want, min_score, exact, keep, snap.vocab)
         hits, stale = _materialise(ranked, terms, snap, shown, ids, context, typed)
@@ -279,10 +284,10 @@ def _compounds(word: str, root: str, vocab: Vocab, found: dict[int, float]) -> N
 
 
 def _compound_quality(root: str, length: int, prefix: bool) -> float:
-    share = 0.10 * len(root) / length
+    share = COMPOUND_SHARE * len(root) / length
     if prefix:
-        return 0.80 + share  # anbud -> anbudsutsetting
-    return 0.76 + share if len(root) >= 5 else 0.0  # konkurranse -> anbudskonkurranse
+        return COMPOUND_PREFIX + share
+    return COMPOUND_PART + share if len(root) >= MIN_COMPOUND_PART else 0.0
 
 
 def _root(word: str, vocab: Vocab) -> str:
@@ -306,7 +311,7 @@ def _relation(word: str, root: str, term: str, same_stem: bool) -> float:
     # An inflection adds an ending of a few letters: longer compounds skip the checks.
     if len(term) <= max(len(root), len(word)) + MAX_ENDING and (
             text.is_inflection(term, root) or text.is_inflection(term, word) or text.is_inflection(word, term)):
-        return 0.95
+        return SAME_STEM
     if len(word) < 4:
         return 0.0
     return _compound_quality(root, len(term), prefix=term.startswith(root))

@@ -447,6 +447,14 @@ class FileEntry(NamedTuple):
     ino: int = 0
 
 
+
+# Field positions in the plain tuples the manifest keeps per file (FileEntry's order): the
+# manifest stores columns, and a fresh index is checked without building a FileEntry per file.
+F_SIZE, F_MTIME, F_SEGMENT, F_INDEXED, F_ERROR, F_CTIME, F_INO = (
+    FileEntry._fields.index(name) for name in ("size", "mtime_ns", "segment", "indexed_ns", "error", "ctime_ns", "ino"))
+COL_SIZE, COL_MTIME, COL_INDEXED, COL_CTIME, COL_INO = (  # in the manifest's columns, paths come first
+    1 + i for i in (F_SIZE, F_MTIME, F_INDEXED, F_CTIME, F_INO))
+
 @dataclass
 class Manifest:
     generation: int = 0
@@ -490,7 +498,7 @@ class Manifest:
         files = self.files
         keys = list(files)
         cols = [list(c) for c in zip(*files.values())] if keys else [[] for _ in FileEntry._fields]
-        racy = any(e[5] - max(e[1], e[7]) < RACY_NS for e in files.values())
+        racy = any(e[F_INDEXED] - max(e[F_MTIME], e[F_CTIME]) < RACY_NS for e in files.values())
         head = marshal.dumps(
             {
                 "format": FORMAT,
@@ -501,8 +509,8 @@ class Manifest:
                 "segments": self.segments,
                 "dead": {k: sorted(v) for k, v in self.dead.items()},
                 "stamps": self.stamps,
-                "listing": b"" if racy else _listing_key(keys, *(cols[i] for i in (0, 1, 7, 8))),
-                "errors": {k: e[6] for k, e in files.items() if e[3] < 0},
+                "listing": b"" if racy else _listing_key(keys, *(cols[i] for i in (F_SIZE, F_MTIME, F_CTIME, F_INO))),
+                "errors": {k: e[F_ERROR] for k, e in files.items() if e[F_SEGMENT] < 0},
             }
         )
         payload = struct.pack("<I", len(head)) + head + marshal.dumps([keys] + cols)
@@ -610,7 +618,7 @@ class IndexStore:
         if man._files is None:
             errors = dict(man.errors)
         else:
-            errors = {p: e[6] for p, e in man.files.items() if e[3] < 0}
+            errors = {p: e[F_ERROR] for p, e in man.files.items() if e[F_SEGMENT] < 0}
         return Snapshot(vocab, [s for s in segs if len(s.dead) < len(s.paths)], errors)
 
     @staticmethod
@@ -1039,8 +1047,8 @@ def _stale(man: Manifest, files: list[SourceFile]) -> bool:
         return False  # the same paths with the same stamps, in the same order: nothing to read
     if len(man.columns[0]) != len(files):
         return True
-    keys, sizes, mtimes, indexed = man.columns[0], man.columns[1], man.columns[2], man.columns[6]
-    ctimes, inos = man.columns[8], man.columns[9]
+    keys, sizes, mtimes, indexed = man.columns[0], man.columns[COL_SIZE], man.columns[COL_MTIME], man.columns[COL_INDEXED]
+    ctimes, inos = man.columns[COL_CTIME], man.columns[COL_INO]
     # A folder lists its files in the same order while it is unchanged: compare whole columns.
     if keys == [f.key for f in files]:
         if (sizes != [f.size for f in files] or mtimes != [f.mtime_ns for f in files]
@@ -1056,10 +1064,11 @@ def _stale(man: Manifest, files: list[SourceFile]) -> bool:
 
 def _differs(entry: tuple | None, f: SourceFile) -> bool:
     """Whether a file may have changed since it was indexed (its hash then decides)."""
-    if entry is None or (entry[0], entry[1], entry[7], entry[8]) != (f.size, f.mtime_ns, f.ctime_ns, f.ino):
+    if entry is None or (entry[F_SIZE], entry[F_MTIME], entry[F_CTIME], entry[F_INO]) != (
+            f.size, f.mtime_ns, f.ctime_ns, f.ino):
         return True
     # Written in the same instant it was indexed: its stamp cannot vouch for it.
-    return entry[5] - max(entry[1], entry[7]) < RACY_NS
+    return entry[F_INDEXED] - max(entry[F_MTIME], entry[F_CTIME]) < RACY_NS
 
 
 DAMAGE = (IndexFormatError, FileNotFoundError, ValueError, struct.error, IndexError, OverflowError)
