@@ -7,7 +7,7 @@ the first 20 issues are codebook issues, and every document decides each of them
 For tests and benchmarks only: the bundled dataset stays the five real responses.
 
     python3 bench/gen_dataset.py /tmp/big --orgs 50 --issues 60
-    stancecli map --data /tmp/big
+    stancecli map --data /tmp/big/data
 """
 
 from __future__ import annotations

@@ -41,7 +41,8 @@ COMMANDS = [
 
 
 def words(text: str) -> list[str]:
-    return [w.strip("\u00ab\u00bb") for w in text.split() if w != "|"]
+    # A list separator stays with the word before it ("org-02," / "Org 2,"): compare without it.
+    return [w.strip("\u00ab\u00bb").rstrip(",;") for w in text.split() if w != "|"]
 
 
 def token_set(text: str) -> set[str]:
@@ -144,3 +145,46 @@ def test_labels_of_the_matrix_stay_whole(run, terminal, orgs_csv):
     for width, out in render_at_widths(run, ("matrix",)):
         for label in shorts:
             assert any(label in line for line in out.splitlines()), (width, label)
+
+
+# The same promise at the size of a real hearing: 50 organisations, 60 issues (generated).
+LARGE_COMMANDS = [
+    ("compare", "sak-01"),
+    ("compare", "sak-02", "--quotes"),
+    ("compare", "sak-01", "--by", "kind"),
+    ("who-supports", "sak-03"),
+    ("evidence", "sak-04"),
+    ("issues",),
+    ("orgs",),
+    ("docs",),
+    ("show", "org-02"),
+    ("agree", "org-01", "org-02"),
+    ("conflicts",),
+]
+
+
+@pytest.fixture(scope="module")
+def large_data(tmp_path_factory) -> str:
+    import sys
+
+    from conftest import REPO
+
+    sys.path.insert(0, str(REPO / "bench"))
+    import gen_dataset
+
+    return str(gen_dataset.build(tmp_path_factory.mktemp("hearing"), 50, 60, seed=11, undecided=5))
+
+
+@pytest.mark.parametrize("args", LARGE_COMMANDS, ids=" ".join)
+def test_no_word_lost_on_a_50_organisation_hearing(run, terminal, large_data, args):
+    from typer.testing import CliRunner
+
+    from stancecli.cli.app import build_app
+
+    orgs = CliRunner().invoke(build_app(["listings"]), ["orgs", "--format", "csv", "--data", large_data]).stdout
+    large_names = {row["id"]: row["short"] for row in csv.DictReader(io.StringIO(orgs))}
+    args = (*args, "--data", large_data)
+    want_words, want_tokens = expected(run(*args, "--format", "csv"), large_names)
+    assert want_words or want_tokens
+    for width, out in render_at_widths(run, args):
+        check(out, want_words, want_tokens, width)
