@@ -104,7 +104,33 @@ class ReportResult:
     extras: Any
 
 
+@dataclass
+class SearchResult:
+    """Matching sentences (stancecli.search.engine.Hit), best first: a terminal layout, grep lines
+    or JSON, not a listing."""
+
+    hits: list[Any]
+    context: bool = False  # source lines shown around each hit: grep lines part hits with '--'
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        return [hit.to_dict() for hit in self.hits]
+
+
+@dataclass
+class ProposalsResult:
+    """Proposed stances for one document (stancecli.suggest.Proposal), for a person to confirm."""
+
+    doc_id: str
+    source: str  # the source file as shown to people
+    publisher: str  # the document's `source` field: who published it
+    proposals: list[Any]
+    issue_titles: dict[str, str] = field(default_factory=dict)  # issue key -> Norwegian title
+
+
 Result = Listing | EvidenceResult | AgreeResult | ChangesResult | MatrixResult | MapResult
+# Everything present() shows: results with a listing, and those with layouts of their own only.
+Presentable = Result | ReportResult | SearchResult | ProposalsResult
 
 
 def named(kind: str, value: Any, labels: dict[str, str]) -> Any:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 import time
 from enum import Enum
@@ -10,17 +9,16 @@ from typing import Annotated, Any
 
 import typer
 
-from stancecli.cli import common
 from stancecli.cli.common import (
     Color,
     ColorOpt,
     DataOpt,
     _complete_doc,
     _complete_org,
+    environment,
     fail,
     load,
     make_console,
-    write_lines,
 )
 from stancecli.cli.overview import summary
 
@@ -57,9 +55,6 @@ STDIN = "-"
 STDIN_SHOWN = "(standard input)"  # as grep names it
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 class SearchFormat(str, Enum):
     table = "table"
     grep = "grep"
@@ -93,21 +88,24 @@ def search(
     color: ColorOpt = Color.auto,
 ) -> None:
     from stancecli.errors import NoResults
+    from stancecli.output.present import present
+    from stancecli.records import SearchResult
 
     if _wants_stdin(paths, org, doc, data):
         result = _search_stdin(query, limit=limit, min_score=min_score, exact=exact, context=context)
     else:
         result = _search_files(query, paths, org, doc, data, index_dir, limit=limit, min_score=min_score,
                                exact=exact, context=context)
+    env = environment(color)
     for _path, why in sorted(result.errors.items()):
-        sys.stderr.write(f"stancecli: skipped {why}\n")
+        env.note(f"skipped {why}")
     for note in result.notes:
-        sys.stderr.write(f"stancecli: warning: {note}\n")
-    chosen = fmt.value if fmt else ("table" if common.stdout_is_terminal() else "grep")
-    _print(result.hits, chosen, color, context > 0)
+        env.note(f"warning: {note}")
+    chosen = fmt.value if fmt else ("table" if env.is_terminal else "grep")
+    present(SearchResult(result.hits, context=context > 0), chosen, env)
     if result.truncated:
         best = "the best hit" if limit == 1 else f"the best {limit} hits"
-        sys.stderr.write(f"stancecli: showing {best}; more match (--limit 0 shows all)\n")
+        env.note(f"showing {best}; more match (--limit 0 shows all)")
     if not result.hits:
         raise NoResults(f"no matches for '{query}'")
 
@@ -184,59 +182,6 @@ def _sources(paths, org, doc, data):
 
     sources = sorted({Path(display_path(d.path)) for d in ds.documents.values()})
     return sources, only, doc_ids, [f"dataset:{Path(ds.path).resolve()}"]
-
-
-def _print(hits, chosen: str, color: Color, with_context: bool) -> None:
-    if chosen == "json":
-        import json
-
-        print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
-    elif chosen == "jsonl":
-        import json
-
-        write_lines(json.dumps(h.to_dict(), ensure_ascii=False) for h in hits)
-    elif chosen == "grep":
-        write_lines(_grep_lines(hits, with_context))
-    else:
-        _print_table(hits, make_console(color))
-
-
-def _grep_lines(hits, with_context: bool):
-    from stancecli.output.text import clean
-
-    for i, h in enumerate(hits):
-        if with_context and i:
-            yield "--"
-        for n, line in h.context_before:
-            yield f"{h.path}-{n}-{clean(line)}"
-        yield f"{h.path}:{h.line}:{h.col}:{clean(h.sentence)}"
-        for n, line in h.context_after:
-            yield f"{h.path}-{n}-{clean(line)}"
-
-
-def _print_table(hits, console) -> None:
-    from rich.padding import Padding
-    from rich.text import Text
-
-    from stancecli.output.text import clean
-
-    for i, h in enumerate(hits):
-        if i:
-            console.print()
-        head = Text()
-        head.append(f"{h.score:5.1f}  ", style="bold green")
-        head.append(f"{h.path}:{h.line}:{h.col}", style="cyan")
-        if h.doc_id:
-            head.append(f"  {h.doc_id}", style="magenta")
-        console.print(head)
-        for n, line in h.context_before:
-            console.print(Text(f"{n:>6}  {clean(line)}", style="dim"))
-        body = Text(_CONTROL.sub("\ufffd", h.sentence))  # same length: the spans still fit
-        for a, b in h.match_spans:
-            body.stylize("bold yellow reverse", a, b)
-        console.print(Padding(body, (0, 0, 0, 8)))
-        for n, line in h.context_after:
-            console.print(Text(f"{n:>6}  {clean(line)}", style="dim"))
 
 
 class _Progress:

@@ -6,10 +6,11 @@ import os
 import shutil
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TextIO
 
 PIPE_WIDTH = 80  # a table asked for in a pipe, without $COLUMNS
+WIDE_PIPE_WIDTH = 160  # search hits and suggest blocks asked for in a pipe: long sentences, few breaks
 MIN_WIDTH = 40  # narrower than this, tables are laid out as if this wide
 ENV_BOM = "STANCECLI_CSV_BOM"
 
@@ -43,6 +44,12 @@ class Environment:
 
         self.err.write(f"stancecli: {escape(message)}\n")
 
+    def wide(self) -> Environment:
+        """This environment, or in a pipe without $COLUMNS one WIDE_PIPE_WIDTH wide."""
+        if self.is_terminal or _columns(self.environ):
+            return self
+        return replace(self, width=WIDE_PIPE_WIDTH)
+
     @classmethod
     def from_system(cls, color: str = "auto", is_terminal: bool | None = None,
                     environ: Mapping[str, str] | None = None) -> Environment:
@@ -56,12 +63,18 @@ class Environment:
 
 def terminal_width(environ: Mapping[str, str], is_terminal: bool) -> int:
     """$COLUMNS wins; else the terminal's width; in a pipe 80."""
-    given = environ.get("COLUMNS", "")
-    if given.isdigit() and int(given) > 0:
-        return int(given)
+    given = _columns(environ)
+    if given:
+        return given
     if is_terminal:
         return shutil.get_terminal_size((PIPE_WIDTH, 24)).columns
     return PIPE_WIDTH
+
+
+def _columns(environ: Mapping[str, str]) -> int:
+    """$COLUMNS when it is a positive number, else 0."""
+    given = environ.get("COLUMNS", "")
+    return int(given) if given.isdigit() and int(given) > 0 else 0
 
 
 def _isatty(stream) -> bool:

@@ -11,15 +11,16 @@ from stancecli.records import Listing
 
 def grep_lines(listing: Listing) -> Iterable[str]:
     """grep -C style: 'path:12:text' for quoted lines, 'path-11-text' for context, '--' between groups."""
+    from stancecli.output.grep import SEPARATOR, grep_line
+
     for i, row in enumerate(listing.rows):
         if i:
-            yield "--"
+            yield SEPARATOR
         if not row["context"]:
-            yield f"{clean(row['source'])}:?:{clean(row['quote'])}"
+            yield grep_line(row["source"], "?", row["quote"])
             continue
         for line in row["context"]:
-            sep = ":" if line["match"] else "-"
-            yield f"{clean(row['source'])}{sep}{line['line']}{sep}{clean(line['text'])}"
+            yield grep_line(row["source"], line["line"], line["text"], match=line["match"])
 
 
 def evidence_renderables(listing: Listing, context: bool = False) -> Iterable[Any]:

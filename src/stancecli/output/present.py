@@ -13,8 +13,11 @@ from stancecli.records import (
     Listing,
     MapResult,
     MatrixResult,
+    Presentable,
+    ProposalsResult,
     ReportResult,
     Result,
+    SearchResult,
     listing_of,
 )
 
@@ -48,12 +51,19 @@ def _dim(note: str):
     return Text(clean(note), style="dim")
 
 
-def render(result: Result | ReportResult, fmt: str, env: Environment,
-           hide: tuple[str, ...] = ()) -> Iterable[str]:
+def render(result: Presentable, fmt: str, env: Environment, hide: tuple[str, ...] = ()) -> Iterable[str]:
     """The lines of `result` in `fmt` ('table', 'tsv', 'csv', 'json', 'jsonl', 'markdown'; a report
-    in 'html' or 'markdown')."""
+    in 'html' or 'markdown'; search hits also in 'grep'; proposals also as 'yaml' stubs)."""
     if isinstance(result, ReportResult):
         return _report(result, fmt)
+    if isinstance(result, SearchResult):
+        from stancecli.output.search import render_search
+
+        return render_search(result, fmt, env)
+    if isinstance(result, ProposalsResult):
+        from stancecli.output.proposals import render_proposals
+
+        return render_proposals(result, fmt, env)
     if fmt == "table":
         from stancecli.output.table import draw
 
@@ -89,7 +99,7 @@ UTF8_FORMATS = frozenset({"json", "jsonl"})
 UTF8_REPORT_FORMATS = frozenset({"html"})
 
 
-def present(result: Result | ReportResult, fmt: str, env: Environment, hide: tuple[str, ...] = ()) -> None:
+def present(result: Presentable, fmt: str, env: Environment, hide: tuple[str, ...] = ()) -> None:
     """Write `result` in `fmt` to the environment's stdout."""
     out = env.out
     lines = render(result, fmt, env, hide)

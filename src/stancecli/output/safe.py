@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+REPLACEMENT = "\ufffd"
 _BREAKS = re.compile(r"[\t\n\r\u2028\u2029]+")
 # A whole terminal sequence (CSI "ESC [ ... m", OSC "ESC ] ... BEL"), not only its ESC.
 _SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
@@ -29,6 +30,12 @@ def clean(value: Any) -> str:
     if _BREAKS.search(text):
         text = " ".join(_BREAKS.sub(" ", text).split())
     return UNSAFE.sub("", text)
+
+
+def mask(text: str) -> str:
+    """Text of the same length, safe on one line: breaks and tabs become spaces, other unsafe
+    characters U+FFFD. For text with highlight spans (offsets) that must still fit."""
+    return UNSAFE.sub(lambda m: " " if _BREAKS.fullmatch(m.group()) else REPLACEMENT, text)
 
 
 def keep_lines(text: str) -> str:

@@ -1,0 +1,16 @@
+"""grep's line format, for search hits and evidence with context: one place for both."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from stancecli.output.safe import clean
+
+SEPARATOR = "--"  # between groups of lines, as grep -C writes it
+
+
+def grep_line(path: Any, number: Any, text: Any, match: bool = True, col: int | None = None) -> str:
+    """'path:12:text' for a matching line ('path:12:3:text' with its column), 'path-11-text' for context."""
+    sep = ":" if match else "-"
+    where = f"{number}{sep}{col}" if col is not None else f"{number}"
+    return f"{clean(path)}{sep}{where}{sep}{clean(text)}"
