@@ -121,6 +121,13 @@ def test_escape_sequences_in_sources_never_reach_the_terminal(cli, terminal, tmp
         assert "tiltak" in out and "\x1b" not in out, fmt
 
 
+def test_a_bidi_override_in_a_source_cannot_reorder_what_the_terminal_shows(cli, terminal, tmp_path):
+    (tmp_path / "a.txt").write_text("Vi vil ha \u202eigerne og tiltak.\n", encoding="utf-8")
+    for fmt in ("table", "grep"):
+        out = cli("search", "tiltak", str(tmp_path), "--format", fmt, "--color", "never").stdout
+        assert "og tiltak" in out and "\u202e" not in out, fmt
+
+
 # ---------------------------------------------------------------- pipe conventions
 
 def test_a_dash_searches_standard_input(cli):

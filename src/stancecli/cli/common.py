@@ -165,12 +165,6 @@ def make_console(color: Color = Color.auto, stderr: bool = False):
                    emoji=False, markup=False, width=width)
 
 
-def write_lines(lines) -> None:
-    out = sys.stdout
-    for line in lines:
-        out.write(line)
-        out.write("\n")
-    out.flush()
 
 
 def environment(color: Color = Color.auto):
