@@ -59,12 +59,14 @@ def _console_block(lines: list[str], i: int, out: list[Example]) -> int:
     return i + 1
 
 
-# The size of a written file follows every edit of the data; what the example shows is the rest.
+# The size of a written file, and the line a new entry lands on in stances.yaml, follow every
+# edit of the curated data; what the example shows is the rest.
 _FILE_SIZE = re.compile(r"\(\d+ KiB\)")
+_DATASET_LINE = re.compile(r"stances\.yaml:\d+")
 
 
 def _normalised(text: str) -> str:
-    text = _FILE_SIZE.sub("(… KiB)", text)
+    text = _DATASET_LINE.sub("stances.yaml:…", _FILE_SIZE.sub("(… KiB)", text))
     return "\n".join(line.rstrip() for line in text.strip("\n").splitlines())
 
 
