@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchlib import replace_section
+
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- intake:begin -->", "<!-- intake:end -->"
@@ -207,13 +209,7 @@ def report(times: dict[str, list[float]], runs: int, lines: int, validated: str)
 
 
 def write_section(section: str) -> None:
-    text = DOC.read_text(encoding="utf-8")
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    DOC.write_text(text, encoding="utf-8")
+    replace_section(DOC, BEGIN, END, section)
 
 
 def main() -> None:

@@ -29,6 +29,8 @@ import sys
 import time
 from pathlib import Path
 
+from benchlib import replace_section
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -399,13 +401,7 @@ def _cpu() -> str:
 
 
 def write(section: str) -> None:
-    doc = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    if BEGIN in doc and END in doc:
-        head, rest = doc.split(BEGIN, 1)
-        doc = head + section.rstrip("\n") + rest.split(END, 1)[1]
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + section
-    DOC.write_text(doc, encoding="utf-8")
+    replace_section(DOC, BEGIN, END, section)
 
 
 # ---------------------------------------------------------------- realistic vocabulary
@@ -566,13 +562,7 @@ def rich_report(r: dict, runs: int, argv: list[str]) -> str:
 
 
 def write_between(begin: str, end: str, section: str) -> None:
-    doc = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    if begin in doc and end in doc:
-        head, rest = doc.split(begin, 1)
-        doc = head + section.rstrip("\n") + rest.split(end, 1)[1]
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + section
-    DOC.write_text(doc, encoding="utf-8")
+    replace_section(DOC, begin, end, section)
 
 
 def main() -> None:

@@ -25,6 +25,8 @@ import sys
 import time
 from pathlib import Path
 
+from benchlib import interleaved, replace_section
+
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- startup:begin -->", "<!-- startup:end -->"
@@ -78,16 +80,7 @@ def _env() -> dict[str, str]:
 
 def measure(runs: int, big_data: Path | None = None) -> dict[str, list[float]]:
     env = _env()
-    cmds = commands(big_data)
-    times: dict[str, list[float]] = {name: [] for name in cmds}
-    for cmd in cmds.values():  # warm the file cache and the dataset snapshot once
-        subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, check=True)
-    for _ in range(runs):
-        for name, cmd in cmds.items():
-            start = time.perf_counter()
-            subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, check=True)
-            times[name].append(time.perf_counter() - start)
-    return times
+    return interleaved(commands(big_data), runs, env)
 
 
 def make_big(spec: str) -> tuple[Path, Path]:
@@ -212,13 +205,7 @@ def report(times: dict[str, list[float]], runs: int, big: dict | None = None) ->
 
 
 def write(section: str) -> None:
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    DOC.write_text(text, encoding="utf-8")
+    replace_section(DOC, BEGIN, END, section)
 
 
 def main() -> None:

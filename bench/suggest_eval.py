@@ -33,6 +33,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from benchlib import interleaved, replace_section
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -246,15 +248,7 @@ def timings(runs: int, workdir: Path) -> dict[str, list[float]]:
                                                    "--format", "tsv"],
     }
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    out: dict[str, list[float]] = {name: [] for name in cmds}
-    for cmd in cmds.values():  # warm caches (dataset snapshot, file cache, bytecode)
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
-    for _ in range(runs):
-        for name, cmd in cmds.items():
-            start = time.perf_counter()
-            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True)
-            out[name].append(time.perf_counter() - start)
-    return out
+    return interleaved(cmds, runs, env)
 
 
 # ---------------------------------------------------------------- report
@@ -396,13 +390,7 @@ def _timing_lines(times: dict[str, list[float]], runs: int) -> list[str]:
 
 
 def write(section: str) -> None:
-    text = DOC.read_text(encoding="utf-8")
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    DOC.write_text(text, encoding="utf-8")
+    replace_section(DOC, BEGIN, END, section)
 
 
 def main() -> None:
