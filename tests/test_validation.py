@@ -220,3 +220,20 @@ def test_unknown_key_in_a_quote(lint):
     assert result.exit_code == 2
     assert f"{DATA}:{line_of(text, 'speeker')}: positions[1].quotes[0].speeker: unknown key; did you mean 'speaker'?" \
         in result.stderr.splitlines()
+
+
+def test_nearest_passage_hints_are_bounded_so_a_broken_dataset_is_checked_quickly(tmp_path, monkeypatch):
+    import minidata
+
+    from stancecli import validation
+
+    yaml = minidata.YAML.replace('"Vi er imot anbudsutsetting av arbeidsmarkedstiltak."',
+                                 '"Vi er imot anbudsutsetting av arbeidsmarkedstiltak i kommunene."')
+    yaml = yaml.replace('"NAV bør gjøre mer i egenregi, med egne ansatte og egne tiltak."',
+                        '"NAV bør gjøre mer i egenregi, med egne ansatte og egne kurs."')
+    monkeypatch.setattr(validation, "MAX_NEAREST_HINTS", 1)
+    report = validation.validate_path(minidata.make(tmp_path, yaml))
+    missing = [p.message for p in report.errors if "quote not found" in p.message]
+    assert len(missing) == 2
+    assert sum("did you mean line" in m for m in missing) == 1  # the first gets its hint, the second none
+    assert any("nearest passage is suggested for the first 1 only" in p.message for p in report.warnings)

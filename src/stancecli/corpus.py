@@ -35,6 +35,10 @@ def _strip_layout(text: str) -> str:
 
 
 UTF16_SNIFF_BYTES = 4096
+# A quote is found by a regex over its first letters (any layout between them), then walked letter
+# by letter from each place the regex finds. Enough letters that a repetitive text offers few
+# false starts; the regex stays small and linear.
+ANCHOR_CHARS = 64
 
 
 class SourceError(SourceProblem):
@@ -111,7 +115,7 @@ class Source:
         key = skeleton(quote)
         if not key:
             return None
-        anchor = re.compile(_LAYOUT.join(map(re.escape, key[:16])))
+        anchor = re.compile(_LAYOUT.join(map(re.escape, key[:ANCHOR_CHARS])))
         found = anchor.search(self.text)
         while found:
             start = found.start()
