@@ -152,19 +152,12 @@ def resolve_format(fmt: Format | None) -> str:
     return "table" if stdout_is_terminal() else "tsv"
 
 
-def make_console(color: Color = Color.auto, stderr: bool = False):
+def progress_console():
+    """A Rich console on stderr, for progress that must never mix with the data on stdout."""
     from rich.console import Console
 
-    no_color = color == Color.never or (color == Color.auto and bool(os.environ.get("NO_COLOR")))
-    force = True if color == Color.always else None
-    width = None
-    if not stdout_is_terminal() and not stderr:
-        # A table asked for in a pipe: don't squeeze it into 80 columns.
-        width = int(os.environ.get("COLUMNS", "0") or 0) or 160
-    return Console(stderr=stderr, no_color=no_color, force_terminal=force, highlight=False,
-                   emoji=False, markup=False, width=width)
-
-
+    return Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")), highlight=False, emoji=False,
+                   markup=False)
 
 
 def environment(color: Color = Color.auto):

@@ -18,7 +18,7 @@ from stancecli.cli.common import (
     environment,
     fail,
     load,
-    make_console,
+    progress_console,
 )
 from stancecli.cli.overview import summary
 
@@ -201,7 +201,7 @@ class _Progress:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
             self.bar = Progress(TextColumn("indexing sources"), BarColumn(), MofNCompleteColumn(),
-                                TimeRemainingColumn(), console=make_console(stderr=True), transient=True)
+                                TimeRemainingColumn(), console=progress_console(), transient=True)
             self.bar.start()
             self.task = self.bar.add_task("index", total=total)
         self.bar.update(self.task, completed=done, total=total)
