@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 from benchlib import replace_section
+from textpdf import text_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -99,31 +100,7 @@ def pdf(paragraphs: list[str]) -> bytes:
         lines += textwrap.wrap(p, 90) + [""]
     pages = [lines[i:i + 48] for i in range(0, len(lines), 48)]
 
-    def esc(s: str) -> str:
-        return s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-    objects = {1: b"<< /Type /Catalog /Pages 2 0 R >>",
-               3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"}
-    kids, n = [], 4
-    for page in pages:
-        text = "BT /F1 10 Tf 50 780 Td 14 TL\n" + "".join(f"({esc(x)}) '\n" for x in page) + "ET\n"
-        content = text.encode("cp1252", errors="replace")
-        objects[n] = b"<< /Length %d >>\nstream\n" % len(content) + content + b"endstream"
-        objects[n + 1] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
-                          b"/Resources << /Font << /F1 3 0 R >> >> >>" % n)
-        kids.append(n + 1)
-        n += 2
-    objects[2] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids))
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = {}
-    for num in sorted(objects):
-        offsets[num] = len(out)
-        out += b"%d 0 obj\n" % num + objects[num] + b"\nendobj\n"
-    xref, size = len(out), max(objects) + 1
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
-    out += b"".join(b"%010d 00000 n \n" % offsets[num] for num in range(1, size))
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
-    return bytes(out)
+    return text_pdf(pages)
 
 
 # ---------------------------------------------------------------- timing
