@@ -112,3 +112,19 @@ def test_a_utf16_source_gets_a_utf16_hint_not_a_latin1_one(tmp_path):
             read_source(path)
         assert f"iconv -f {named} -t utf-8" in str(caught.value)
         assert "latin1" not in str(caught.value)
+
+
+@pytest.mark.parametrize("copy_limit", [None, 0], ids=["layout-free copy", "huge source: regex anchor"])
+def test_the_first_place_is_found_whether_hyphenated_or_not(monkeypatch, copy_limit):
+    import stancecli.corpus as corpus
+
+    if copy_limit is not None:
+        monkeypatch.setattr(corpus, "SKELETON_MAX_CHARS", copy_limit)
+    text = ("Innledning.\nVi går imot anbuds-\nutsetting av tiltak.\n"
+            "Senere: vi går imot anbudsutsetting av tiltak.\n")
+    source = Source.from_text(Path("t.txt"), text)
+    first = source.find("går imot anbudsutsetting av tiltak")
+    assert (first.line_start, first.line_end) == (2, 3)
+    assert source.find("går imot anbuds- utsetting av tiltak").line_start == 2
+    assert source.find("vi går imot anbudsutsetting").line_start == 4  # case is content
+    assert source.find("går imot anbud sutsetting av tiltak") is None

@@ -19,6 +19,7 @@ from stancecli.errors import SourceProblem
 
 if TYPE_CHECKING:
     from array import array
+    from collections.abc import Iterator
 
 MAX_SOURCE_BYTES = 64 * 1024 * 1024
 NEAREST_MAX_CHARS = 4 * 1024 * 1024
@@ -35,9 +36,11 @@ def _strip_layout(text: str) -> str:
 
 
 UTF16_SNIFF_BYTES = 4096
-# A quote is found by a regex over its first letters (any layout between them), then walked letter
-# by letter from each place the regex finds. Enough letters that a repetitive text offers few
-# false starts; the regex stays small and linear.
+# A quote is found in the source's layout-free copy (str.find, in C), then walked letter by letter
+# from each place found. A huge source gets no copy (its chunk tables would cost hundreds of MB):
+# there a regex over the quote's first letters, any layout between them, anchors the walk. Enough
+# letters that a repetitive text offers few false starts; compiling it costs milliseconds a quote.
+SKELETON_MAX_CHARS = 4 * 1024 * 1024
 ANCHOR_CHARS = 64
 
 
@@ -107,18 +110,17 @@ class Source:
     def find(self, quote: str) -> Span | None:
         """The first place where `quote` stands, or None.
 
-        A regex anchors on the quote's first letters with any layout between them (found
-        in C, even in a 50 MB source); each candidate is then walked letter by letter.
+        Candidates are where the quote's letters stand in the layout-free copy of the text
+        (or, in a huge source, where a regex over its first letters matches); each is then
+        walked letter by letter.
         """
         # A leading bullet dash or a trailing hyphen is layout, not content.
         quote = unicodedata.normalize("NFC", quote).strip(" \t\n-\u00ad")
         key = skeleton(quote)
         if not key:
             return None
-        anchor = re.compile(_LAYOUT.join(map(re.escape, key[:ANCHOR_CHARS])))
-        found = anchor.search(self.text)
-        while found:
-            start = found.start()
+        starts = self._starts_in_skeleton(key) if len(self.text) <= SKELETON_MAX_CHARS else self._starts_by_regex(key)
+        for start in starts:
             end = _match_from(self.text, start, quote)
             if end is not None:
                 line_start = self.line_of(start)
@@ -129,8 +131,23 @@ class Source:
                     line_end=self.line_of(end - 1),
                     col=start - self.line_starts[line_start - 1] + 1,
                 )
-            found = anchor.search(self.text, start + 1)
         return None
+
+    def _starts_in_skeleton(self, key: str) -> Iterator[int]:
+        """Offsets, in order, where the letters of `key` stand with any layout between them."""
+        skel = self._skeleton[0]
+        at = skel.find(key)
+        while at >= 0:
+            yield self._orig_offset(at)
+            at = skel.find(key, at + 1)
+
+    def _starts_by_regex(self, key: str) -> Iterator[int]:
+        """The same for a huge source, without a layout-free copy of it (slower per quote)."""
+        anchor = re.compile(_LAYOUT.join(map(re.escape, key[:ANCHOR_CHARS])))
+        found = anchor.search(self.text)
+        while found:
+            yield found.start()
+            found = anchor.search(self.text, found.start() + 1)
 
 
 def skeleton(text: str) -> str:
