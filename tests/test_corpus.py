@@ -4,6 +4,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import SEEDS
 from stancecli.corpus import Source, SourceError, paragraphs, read_source, substantive_paragraphs
@@ -128,3 +130,29 @@ def test_the_first_place_is_found_whether_hyphenated_or_not(monkeypatch, copy_li
     assert source.find("går imot anbuds- utsetting av tiltak").line_start == 2
     assert source.find("vi går imot anbudsutsetting").line_start == 4  # case is content
     assert source.find("går imot anbud sutsetting av tiltak") is None
+
+
+_PIECES = st.sampled_from(["anbud", "NAV", "-", "\u00ad", " ", "  ", "\n", "-\n", "- \n", "\n\n", "a", "ø"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, min_size=1, max_size=30), st.lists(_PIECES, min_size=1, max_size=8), st.data())
+def test_both_ways_of_locating_agree_on_any_layout(text_pieces, quote_pieces, data):
+    """The layout-free copy and the regex anchor give the same first place, or both none."""
+    import stancecli.corpus as corpus
+
+    text = "".join(text_pieces)
+    if data.draw(st.booleans()):  # a piece of the text itself, so that most quotes are found
+        i = data.draw(st.integers(0, len(text) - 1))
+        quote = text[i:data.draw(st.integers(i + 1, len(text)))]
+    else:
+        quote = "".join(quote_pieces)
+    source = Source.from_text(Path("t.txt"), text)
+    by_copy = source.find(quote)
+    saved = corpus.SKELETON_MAX_CHARS
+    corpus.SKELETON_MAX_CHARS = -1
+    try:
+        by_regex = Source.from_text(Path("t.txt"), text).find(quote)
+    finally:
+        corpus.SKELETON_MAX_CHARS = saved
+    assert by_copy == by_regex

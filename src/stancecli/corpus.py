@@ -29,6 +29,7 @@ _HYPHENS = "-\u00ad"
 # every read command imports this module for its Span, few of them match text.
 _NOT_CHUNK = r"[\s\-\u00ad]+"
 _LAYOUT = r"[\s\-\u00ad]*"
+_LINE_END_HYPHEN = r"[\-\u00ad][^\S\n]*\n"
 
 
 def _strip_layout(text: str) -> str:
@@ -119,9 +120,13 @@ class Source:
         key = skeleton(quote)
         if not key:
             return None
-        starts = self._starts_in_skeleton(key) if len(self.text) <= SKELETON_MAX_CHARS else self._starts_by_regex(key)
-        for start in starts:
-            end = _match_from(self.text, start, quote)
+        if len(self.text) <= SKELETON_MAX_CHARS:
+            places = self._places_in_skeleton(key)
+        else:
+            places = ((start, None) for start in self._starts_by_regex(key))
+        words = quote.split() if quote == quote.strip() else None
+        for start, last in places:
+            end = self._end_of(quote, words, start, last)
             if end is not None:
                 line_start = self.line_of(start)
                 return Span(
@@ -133,12 +138,22 @@ class Source:
                 )
         return None
 
-    def _starts_in_skeleton(self, key: str) -> Iterator[int]:
-        """Offsets, in order, where the letters of `key` stand with any layout between them."""
+    def _end_of(self, quote: str, words: list[str] | None, start: int, last: int | None) -> int | None:
+        """Where `quote` ends if it stands at `start` (its last letter at `last`, when known)."""
+        if words is not None and last is not None:
+            region = self.text[start:last + 1]
+            if not re.search(_LINE_END_HYPHEN, region):
+                # Every hyphen here is content: a match is the same words, whitespace between them.
+                return last + 1 if region.split() == words else None
+        return _match_from(self.text, start, quote)
+
+    def _places_in_skeleton(self, key: str) -> Iterator[tuple[int, int | None]]:
+        """Where, in order, the letters of `key` stand with any layout between them: the offsets
+        of the first and the last letter."""
         skel = self._skeleton[0]
         at = skel.find(key)
         while at >= 0:
-            yield self._orig_offset(at)
+            yield self._orig_offset(at), self._orig_offset(at + len(key) - 1)
             at = skel.find(key, at + 1)
 
     def _starts_by_regex(self, key: str) -> Iterator[int]:
