@@ -1,9 +1,10 @@
 """Bundle the dataset and its sources into the package, so an installed stancecli works anywhere."""
 
+import os
 import shutil
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import Extension, setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
@@ -18,4 +19,8 @@ class BuildPyWithData(build_py):
         shutil.copytree(ROOT / "seeds", target / "seeds", dirs_exist_ok=True)
 
 
-setup(cmdclass={"build_py": BuildPyWithData})
+# The source listing walked in C (search/_scan.c); optional: without a compiler, or off POSIX,
+# the install goes on and search uses the same walk in Python.
+SCAN = Extension("stancecli.search._scan", ["src/stancecli/search/_scan.c"], optional=True)
+
+setup(cmdclass={"build_py": BuildPyWithData}, ext_modules=[SCAN] if os.name == "posix" else [])

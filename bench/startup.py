@@ -1,7 +1,7 @@
 """Start-up timings of everyday commands against the Typer floor, measured in one run.
 
-Usage: python bench/startup.py [--runs N] [--no-write]
-Writes the "Start-up" section of docs/benchmarks.md (between its markers) and prints it.
+Usage: python bench/startup.py [--runs N] [--big ORGSxISSUES] [--no-write | --doc PATH]
+Writes the "Start-up" section of docs/benchmarks.md (or --doc) between its markers and prints it.
 The machine is shared and noisy, so each command is run N times, interleaved with the
 baselines, and the report gives medians and ratios to the floor measured alongside: the
 wall time of a one-command Typer app that prints one line (issue 14's floor), and bare
@@ -204,14 +204,15 @@ def report(times: dict[str, list[float]], runs: int, big: dict | None = None) ->
     return "\n".join(lines)
 
 
-def write(section: str) -> None:
-    replace_section(DOC, BEGIN, END, section)
+def write(section: str, doc: Path = DOC) -> None:
+    replace_section(doc, BEGIN, END, section)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--no-write", action="store_true", help="print the section, leave docs/ alone")
+    parser.add_argument("--doc", type=Path, default=DOC, help="the Markdown file whose section is replaced")
     parser.add_argument("--big", default=DEFAULT_BIG, help="ORGSxISSUES of a generated dataset; 0 skips")
     args = parser.parse_args()
     big = None
@@ -221,12 +222,12 @@ def main() -> None:
         big = big_snapshot(args.big, big_data, min(args.runs, 9))
     times = measure(args.runs, big_data)
     if big is not None and big_data is not None:
-        big["cold_validate"] = cold_validate(big_data, COLD_RUNS)
+        big["cold_validate"] = cold_validate(big_data, min(COLD_RUNS, args.runs))
     if work is not None:
         shutil.rmtree(work, ignore_errors=True)
     section = report(times, args.runs, big)
     if not args.no_write:
-        write(section)
+        write(section, args.doc)
     print(section)
 
 

@@ -276,3 +276,188 @@ def test_side_by_kind(small):
     strong = {r["kind"]: r["count"] for r in A.side_by_kind(small, "i1", True, True, "nb").rows}
     assert strong == {"union": 1, "municipality": 0, "employer-organisation": 0}
     assert A.side_by_kind(small, "i3", False, False, "nb").found == 0
+
+# ---------------------------------------------------------------- the matrix against a straightforward reference
+# The matrix finds sides from the stance columns and computes every pair from bit masks; the
+# reference below is the plain way (positions one by one, proximity() per pair, closeness asked
+# for again and again). Order of sides, every pair's proximity, count and issues, the order of
+# the pairs and the listing must come out the same, on a dataset with many sides, with reported
+# views and organisations with several documents.
+
+def _reference_sides(ds, by, reported, issues):
+    """(key, label, kind, scores, positions) per side, the plain way."""
+    from stancecli.model import ORG_KINDS
+    from stancecli.queries import document_label, issue_order, org_label
+
+    keep = set(issues) if issues is not None else None
+    wanted = [p for p in ds.positions if (reported or not p.is_reported) and (keep is None or p.issue in keep)]
+    kind_of = {o.id: o.kind for o in ds.organisations.values()}
+    if by == "document":
+        groups: dict = {}
+        for p in wanted:
+            key = p.source_document if not p.is_reported else f"{p.organisation}@{p.source_document}"
+            label = (document_label(ds, p.source_document) if not p.is_reported else
+                     f"{org_label(ds, p.organisation)} via {document_label(ds, p.source_document)}")
+            side = groups.setdefault(key, (key, label, kind_of.get(p.organisation), {}, {},
+                                           ds.document_year(p.source_document) or 0))
+            side[3][p.issue] = float(p.score)
+            side[4][p.issue] = [p]
+        return [side[:5] for side in sorted(groups.values(), key=lambda s: (s[5], "@" in s[0], s[0]))]
+    latest: dict = {}
+    for p in wanted:
+        mine = latest.setdefault(p.organisation, {})
+        old = mine.get(p.issue)
+        if old is None or (ds.document_year(p.source_document) or 0, not p.is_reported, p.index) > \
+                (ds.document_year(old.source_document) or 0, not old.is_reported, old.index):
+            mine[p.issue] = p
+    orgs = [(o.id, o.label, o.kind, {k: float(p.score) for k, p in latest[o.id].items()},
+             {k: [p] for k, p in latest[o.id].items()}) for o in ds.organisations.values() if latest.get(o.id)]
+    if by == "organisation":
+        return orgs
+    order = issue_order(ds)
+    out = []
+    for kind in sorted({o[2] for o in orgs}, key=lambda k: (ORG_KINDS.index(k), k)):
+        group = [o for o in orgs if o[2] == kind]
+        keys = sorted({k for o in group for k in o[3]}, key=lambda k: (order.get(k, len(order)), k))
+        scores = {k: sum(o[3][k] for o in group if k in o[3]) / len([o for o in group if k in o[3]]) for k in keys}
+        out.append((kind, kind, kind, scores, {k: [o[4][k][0] for o in group if k in o[3]] for k in keys}))
+    return out
+
+
+def _reference_matrix(ds, by="organisation", reported=True, issues=None):
+    """(sides in order, {(a, b): (value, shared, issues)}, pairs in order) the plain way."""
+    sides = _reference_sides(ds, by, reported, issues)
+    cells = {(a[0], b[0]): A.proximity(a[3], b[3]) for a in sides for b in sides}
+
+    def close(a, b):
+        p = cells[(a[0], b[0])]
+        return (p.value * p.shared + 0.5) / (p.shared + 1) if p.defined else -1.0
+
+    def others(a):
+        return [close(a, b) for b in sides if b is not a and cells[(a[0], b[0])].defined]
+
+    linked = [s for s in sides if others(s)]
+    order = []
+    if linked:
+        order = [min(linked, key=lambda s: (sum(others(s)) / len(others(s)), -len(s[3]), sides.index(s)))]
+        rest = [s for s in linked if s is not order[0]]
+        while rest:
+            order.append(max(rest, key=lambda s: (close(order[-1], s), len(s[3]), -sides.index(s))))
+            rest.remove(order[-1])
+    order += [s for s in sides if not others(s)]
+    pairs = sorted(((a, b, cells[(a[0], b[0])]) for i, a in enumerate(order) for b in order[i + 1:]),
+                   key=lambda t: (not t[2].defined, -(t[2].value if t[2].defined else 0), -t[2].shared,
+                                  t[0][1].casefold(), t[1][1].casefold()))
+    return order, cells, pairs
+
+
+def _same(p, q) -> bool:
+    both_nan = math.isnan(p.value) and math.isnan(q.value)
+    return (both_nan or p.value == q.value) and (p.shared, tuple(p.issues)) == (q.shared, tuple(q.issues))
+
+
+@pytest.fixture(scope="module")
+def many_sides(tmp_path_factory):
+    """A generated hearing of 40 organisations and 30 issues, plus a second, later document for
+    every fifth organisation (changing some stances) and reported views of others in it."""
+    import random
+    import sys
+
+    from conftest import REPO
+    from stancecli.loading import load_or_fail
+    from stancecli.model import Document, Position, Text
+
+    sys.path.insert(0, str(REPO / "bench"))
+    import gen_dataset
+
+    ds = load_or_fail(gen_dataset.build(tmp_path_factory.mktemp("many"), 40, 30, seed=3))
+    rng = random.Random(5)
+    stances = list(A.LABELS.values())
+    for org in list(ds.organisations)[::5]:
+        first = ds.documents_of(org)[0]
+        doc = Document(f"{first.id}-later", org, "Later", "", first.year + rng.choice([0, 1, 3]), first.source,
+                       first.path)
+        ds.documents[doc.id] = doc
+        for key in rng.sample(list(ds.issues), 12):
+            ds.positions.append(Position(key, org, rng.choice(stances), Text("", ""), [], document=doc.id,
+                                         index=len(ds.positions)))
+        for other in rng.sample(list(ds.organisations), 3):
+            if other != org:
+                ds.positions.append(Position(rng.choice(list(ds.issues)), other, rng.choice(stances),
+                                             Text("", ""), [], reported_by=doc.id, index=len(ds.positions)))
+    return ds
+
+
+OPTIONS = [("organisation", True, None), ("organisation", False, None), ("document", True, None),
+           ("document", False, None), ("kind", True, None), ("kind", False, None),
+           ("organisation", True, ["sak-01", "sak-02", "sak-07", "sak-30"]), ("document", True, ["sak-03"]),
+           ("kind", True, ["sak-04", "sak-05"])]
+
+
+@pytest.mark.parametrize("by, reported, issues", OPTIONS)
+def test_matrix_is_the_reference_on_many_sides(many_sides, by, reported, issues):
+    order, cells, pairs = _reference_matrix(many_sides, by, reported, issues)
+    m = A.matrix(many_sides, by, reported, issues)
+    assert [(p.key, p.label, p.kind, p.scores) for p in m.profiles] == [s[:4] for s in order]
+    assert len(m.cells) == len(cells) and all(_same(m.get(*pair), cells[pair]) for pair in cells)
+    assert [(a.key, b.key) for a, b, _ in m.pairs()] == [(a[0], b[0]) for a, b, _ in pairs]
+    records = A.matrix_listing(m).records
+    assert records == [{"a": a[0], "a_label": a[1], "b": b[0], "b_label": b[1], "proximity": p.json_value,
+                        "shared": p.shared, "issues": list(p.issues)} for a, b, p in pairs]
+
+
+@pytest.mark.parametrize("by, reported, issues", OPTIONS)
+def test_profiles_with_positions_are_the_reference(many_sides, by, reported, issues):
+    sides = A.profiles(many_sides, by, reported, issues)
+    reference = _reference_sides(many_sides, by, reported, issues)
+    assert [(p.key, p.label, p.kind, p.scores, p.positions) for p in sides] == reference
+
+
+@pytest.mark.parametrize("by, reported, issues", [("organisation", True, None), ("document", False, None),
+                                                  ("kind", True, None), ("organisation", True, ["anbud", "egenregi", "utbytteforbud"])])
+def test_matrix_is_the_reference_on_the_bundled_dataset(dataset, by, reported, issues):
+    order, cells, pairs = _reference_matrix(dataset, by, reported, issues)
+    m = A.matrix(dataset, by, reported, issues)
+    assert [p.key for p in m.profiles] == [s[0] for s in order]
+    assert all(_same(m.get(*pair), cells[pair]) for pair in cells)
+    assert [(a.key, b.key) for a, b, _ in m.pairs()] == [(a[0], b[0]) for a, b, _ in pairs]
+
+
+def test_matrix_from_the_snapshot_is_the_matrix_from_the_yaml(tmp_path):
+    import sys
+
+    from conftest import REPO
+    from stancecli.cache import SnapshotDataset
+    from stancecli.opening import open_dataset
+
+    sys.path.insert(0, str(REPO / "bench"))
+    import gen_dataset
+
+    path = gen_dataset.build(tmp_path, 25, 20, seed=9)
+    loaded = open_dataset(path).dataset
+    snapshot = open_dataset(path).dataset
+    assert isinstance(snapshot, SnapshotDataset)
+    assert snapshot.stance_columns() == type(loaded).stance_columns(loaded)
+    for by in A.BY_CHOICES:
+        a, b = A.matrix(loaded, by), A.matrix(snapshot, by)
+        assert [p.key for p in a.profiles] == [p.key for p in b.profiles]
+        assert A.matrix_listing(a).records == A.matrix_listing(b).records
+
+
+def test_shared_issues_are_named_only_for_json(small):
+    m = A.matrix(small)
+    rows_only = A.matrix_listing(m, for_json=False)
+    both = A.matrix_listing(m)
+    assert rows_only.rows == both.rows and rows_only.records is None
+    assert both.records[0]["issues"] == list(m.get(both.records[0]["a"], both.records[0]["b"]).issues)
+    pair = m.get("u1", "u2")
+    assert pair == A.Proximity(pair.value, 2, ("i1", "i2")) and pair.issues == ("i1", "i2")
+
+
+def test_every_public_name_of_the_analysis_package_resolves():
+    import stancecli.analysis as analysis
+
+    for name in analysis.__all__:
+        assert getattr(analysis, name) is not None, name
+    with pytest.raises(AttributeError):
+        analysis.no_such_analysis  # noqa: B018

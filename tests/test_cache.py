@@ -182,8 +182,8 @@ def test_a_snapshot_that_does_not_match_the_model_is_refused(tmp_path):
     load(path)
     snap = cache._snapshot_path(path)
     stored, _ = _parts(snap.read_bytes())
-    core, count, sections, missing = stored["dataset"]
-    stored["dataset"] = (core[:-1], count, sections, missing)  # one field short
+    core, count, sections, missing, stances = stored["dataset"]
+    stored["dataset"] = (core[:-1], count, sections, missing, stances)  # one field short
     payload = marshal.dumps(stored)
     snap.write_bytes(cache.MAGIC + b"%08x %016x\n" % (zlib.crc32(payload), len(payload)) + payload)
     assert cache.load(path) is None
@@ -278,3 +278,19 @@ def test_an_old_unchanged_source_is_not_read_to_check_the_snapshot(tmp_path, mon
     monkeypatch.setattr(cache, "_content", lambda p: pytest.fail(f"read {p}"))
     monkeypatch.setattr(cache, "RACY_NS", -10**12)  # everything counts as written long before
     assert cache.load(path) is not None
+
+
+def test_a_damaged_stance_section_is_refused_and_the_snapshot_removed(tmp_path, cli):
+    path = copy_dataset(tmp_path)
+    load(path)
+    snap = cache._snapshot_path(path)
+    raw = bytearray(snap.read_bytes())
+    raw[-3] ^= 0xFF  # the stance columns are the last section
+    snap.write_bytes(bytes(raw))
+    assert cache.load(path) is not None  # the record itself is intact ...
+    result = cli("matrix", "--data", str(path))
+    assert result.exit_code == 2  # ... but the stance columns fail their checksum
+    assert "snapshot" in result.stderr and "Traceback" not in result.stderr
+    assert not snap.exists()
+    again = cli("matrix", "--data", str(path))
+    assert again.exit_code == 0 and again.stdout.count("\n") > 10

@@ -13,7 +13,8 @@ import pytest
 from stancecli.output.env import Environment
 from stancecli.output.present import render
 from stancecli.output.safe import clean
-from stancecli.records import Column, EvidenceResult, Listing
+from stancecli.records import Column, Listing
+from stancecli.results import EvidenceResult
 
 ESC = "\x1b[31m"
 BIDI = "\u202e"
@@ -100,6 +101,12 @@ def test_markdown_escapes_html_and_keeps_images_and_links_inert():
 def test_one_cleaner_one_character_set():
     assert clean(HOSTILE) == "rødtekst og mer"
     assert clean("a\tb\nc") == "a b c"
+    assert clean("a\u2028 b\r\n\u2029c") == "a b c"
+
+
+def test_text_without_unsafe_characters_is_shown_as_it_is():
+    text = "Ordinært arbeidsliv — «tett oppfølging»  av brukere"
+    assert clean(text) == text
 
 
 def test_html_and_spreadsheet_cells_drop_whole_terminal_sequences_but_keep_lines():

@@ -12,7 +12,7 @@ from conftest import REPO
 from stancecli import analysis
 from stancecli.output.env import Environment
 from stancecli.output.present import render
-from stancecli.records import MapResult, MatrixResult
+from stancecli.results import MapResult, MatrixResult
 
 sys.path.insert(0, str(REPO / "bench"))
 import gen_dataset  # noqa: E402

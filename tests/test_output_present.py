@@ -49,7 +49,7 @@ def test_json_and_the_html_report_stay_utf8_on_an_ascii_stream(small):
 
     from stancecli.analysis import report
     from stancecli.export.findings import extras
-    from stancecli.records import ReportResult
+    from stancecli.results import ReportResult
 
     listing = Listing([Column("key", "Key"), Column("summary", "Summary")], [{"key": "anbud", "summary": "Vi bør"}])
     raw = io.BytesIO()
@@ -113,7 +113,7 @@ def test_search_table_is_coloured_only_when_the_environment_says_so():
 
 
 def _proposals():
-    from stancecli.records import ProposalsResult
+    from stancecli.results import ProposalsResult
     from stancecli.suggest import Candidate, Proposal
 
     own = Candidate("Vi er imot anbud.", 5, 6, 0.9, ["anbud"])

@@ -153,3 +153,76 @@ def test_a_phrase_repeated_in_many_files_lists_only_their_current_versions(tmp_p
     assert [h.path.name for h in only] == ["d.txt"]
     exact = hits(query, [folder], index_dir=index, limit=0, exact=True)
     assert [h.path.name for h in exact] == ["a.txt", "c.txt", "d.txt"]
+
+
+def _folder_of(tmp_path, bodies: dict[str, str]) -> Path:
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    for name, body in bodies.items():
+        (folder / name).write_text(body, encoding="utf-8")
+    return folder
+
+
+def test_repeated_sentences_are_listed_in_file_order_wherever_they_first_stand(tmp_path):
+    x = "Anbud gir svakere tilbud for brukerne.\n\n"
+    y = "Vi er imot anbud i arbeidsmarkedstiltak.\n\n"
+    filler = "Innledning om saken.\n\n"
+    folder = _folder_of(tmp_path, {"a.txt": x + filler + y, "b.txt": y + filler + x, "c.txt": filler + x,
+                                   "d.txt": y + y})
+    expected = [("a.txt", 1), ("a.txt", 5), ("b.txt", 1), ("b.txt", 5), ("c.txt", 3), ("d.txt", 1), ("d.txt", 3)]
+    for index in (tmp_path / "ix", None):
+        kw = {"index_dir": index} if index else {"use_index": False}
+        found = [(h.path.name, h.line) for h in hits("anbud", [folder], limit=0, **kw)]
+        assert found == expected
+        assert [(h.path.name, h.line) for h in hits("anbud", [folder], limit=3, **kw)] == expected[:3]
+
+
+def test_a_document_filter_finds_a_repeated_sentence_only_in_the_documents_chosen(tmp_path):
+    repeated = "Vi vil ha tett oppfølging av brukerne i ordinært arbeid.\n\n"
+    bodies = {f"{n:02d}.txt": (repeated if n % 10 == 3 else "") + f"Innspill nummer {n} om saken.\n\n"
+              for n in range(30)}
+    folder = _folder_of(tmp_path, bodies)
+    files = sorted(folder.glob("*.txt"))
+    few = [files[23], files[25]]  # fewer documents than places of the sentence
+    many = files[1::2]  # more separate stretches of documents than places of the sentence
+    for only in (few, many):
+        want = [p.name for p in only if p.name in {"03.txt", "13.txt", "23.txt"}]
+        for query in ("tett oppfølging av brukerne", "oppfølging"):
+            found = [h.path.name for h in hits(query, [folder], index_dir=tmp_path / "ix", limit=0, only=only)]
+            assert found == want, (query, only)
+
+
+def test_a_sentence_repeated_in_many_files_is_indexed_once(tmp_path):
+    boilerplate = "".join(f"Dette er standardsetning nummer {n} i alle høringssvarene.\n" for n in range(40))
+    folder = _folder_of(tmp_path, {f"{n:03d}.txt": f"Svar {n}.\n\n{boilerplate}" for n in range(200)})
+    text_bytes = sum(p.stat().st_size for p in folder.iterdir())
+    assert len(hits("standardsetning nummer 7", [folder], index_dir=tmp_path / "ix", limit=0)) >= 200
+    index_bytes = sum(p.stat().st_size for p in (tmp_path / "ix").iterdir())
+    assert index_bytes < 0.5 * text_bytes
+
+
+def test_a_limit_keeps_the_best_of_the_full_word_level_ranking(tmp_path):
+    """Scoring stops early once no other sentence can enter the best; ties go to the earlier place."""
+    from stancecli.search import text
+    from stancecli.search.engine import plan, rank
+    from stancecli.search.index import IndexStore, collect, memory_snapshot
+
+    bodies = {}
+    for n in range(12):
+        lines = [f"Setning {n} {k} nevner tiltak og ikke noe mer." for k in range(n, n + 8)]
+        lines += [f"Varige tiltak gir trygghet for {n} brukere.", f"Tiltakene er varige for mange {n % 3}.",
+                  f"Vi vil ha tett oppfølging av brukere nummer {n % 4}.", "Tiltak er ikke varige."]
+        bodies[f"{n:02d}.txt"] = "\n\n".join(lines[n % 5:] + lines[:n % 5]) + "\n"
+    folder = _folder_of(tmp_path, bodies)
+    store = IndexStore(tmp_path / "ix")
+    store.sync(collect([folder]))
+    for name in ("00.txt", "03.txt"):  # indexed again into a segment of its own, ahead in file order
+        (folder / name).write_text(bodies[name] + "\nEt nytt tiltak for brukere.\n", encoding="utf-8")
+    for snap in (memory_snapshot(collect([folder])), store.sync(collect([folder]))):
+        for query in ("varige tiltak", "tett oppfølging av brukere", "tiltak brukere"):
+            terms = plan(text.query_terms(query), snap.vocab)
+            full = [(r.score, r.order) for r in rank(terms, snap.segments, 0)]
+            assert len(full) > 20
+            for limit in (1, 5, 17):
+                assert [(r.score, r.order) for r in rank(terms, snap.segments, limit)] == full[:limit], (query, limit)
+    assert len(snap.segments) == 2

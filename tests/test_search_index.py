@@ -294,6 +294,7 @@ def test_a_file_that_vanishes_between_listing_and_stat_is_skipped(corpus, monkey
                 yield entry
 
     monkeypatch.setattr(ix.os, "scandir", Vanishing)
+    monkeypatch.setattr(ix, "_scan", None)  # the Python walk, whose listing this fakes (the C walk: test_search_scan)
     warnings = []
     files = ix.collect([corpus], warnings)
     assert len(files) == 4 and victim.name not in {Path(f.key).name for f in files}
@@ -397,3 +398,13 @@ def test_the_typo_table_answers_lookups_as_a_scan_would(corpus, tmp_path):
         assert sorted(vocab.with_stem(stem)) == [t for t, s in enumerate(stems) if s == stem]
         assert vocab.has_stem(stem)
     assert vocab.lookup("finnesikke") is None and not vocab.has_stem("finnesikke")
+
+
+def test_an_index_of_an_earlier_format_is_rebuilt_with_one_note(corpus, tmp_path, monkeypatch):
+    reference = run("tett oppfølging", corpus, tmp_path / "new", limit=0).hits
+    with monkeypatch.context() as m:
+        m.setattr(ix, "FORMAT", ix.FORMAT - 1)
+        run("tett oppfølging", corpus, tmp_path / "old")
+    again = run("tett oppfølging", corpus, tmp_path / "old", limit=0)
+    assert again.hits == reference and again.indexed == 5
+    assert len(again.notes) == 1 and "another version" in again.notes[0]

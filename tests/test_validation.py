@@ -224,7 +224,6 @@ def test_unknown_key_in_a_quote(lint):
 
 def test_nearest_passage_hints_are_bounded_so_a_broken_dataset_is_checked_quickly(tmp_path, monkeypatch):
     import minidata
-
     from stancecli import validation
 
     yaml = minidata.YAML.replace('"Vi er imot anbudsutsetting av arbeidsmarkedstiltak."',

@@ -24,26 +24,23 @@ from pathlib import Path
 from typing import Any
 
 from stancecli import __version__
-from stancecli.errors import StanceError
-from stancecli.model import Dataset, Document, Issue, Organisation, Position, Quote, Signatory, Text
+from stancecli.errors import CacheUnavailable, StanceError
+from stancecli.model import Dataset, Document, Issue, Organisation, Position, Quote, Signatory, StanceColumns, Text
 
 ENV_CACHE = "STANCECLI_CACHE_DIR"
 ENV_NO_CACHE = "STANCECLI_NO_CACHE"
-MAGIC = b"STANCECLI-SNAPSHOT 4\n"
+MAGIC = b"STANCECLI-SNAPSHOT 5\n"
 MARSHAL_VERSION = 4  # a fixed format version: readable by every Python this runs on
 DIR_MODE = 0o700
 FILE_MODE = 0o600
 # File clocks tick coarsely: a file stamped this close to the snapshot's writing may have
 # changed again within the same tick, so its stamp cannot vouch for it (git's "racy" case).
 RACY_NS = 50_000_000
+STANCE_COLUMNS = 6  # issue, organisation, source document, reported, score, index
 
 
 class SnapshotDamaged(StanceError):
     """A section of the snapshot failed its checksum after the snapshot was opened."""
-
-
-class CacheUnavailable(OSError):
-    """No safe cache directory: none can be derived, or it is open to other users."""
 
 
 # ------------------------------------------------------------------ where the cache lives
@@ -256,7 +253,8 @@ def _mapped(target: Path) -> Any:
 
 # The file: MAGIC, then "<crc-32 of the core> <length of the core>\n" in hex, then the core
 # (marshal of the record, with each issue's positions replaced by (start, end, crc-32) of its
-# section), then the sections (marshal of [(index in `positions`, packed position)] each).
+# section), then the sections (marshal of [(index in `positions`, packed position)] each), and
+# last the stance columns (Dataset.stance_columns) in a section of their own.
 HEAD = len(MAGIC) + len(b"%08x %016x\n" % (0, 0))
 
 
@@ -265,16 +263,20 @@ def _encode_file(stored: dict) -> bytes:
 
     dataset = stored["dataset"]
     rows: dict[str, list] = {}
+    pack = _position_packer()
     for index, position in enumerate(dataset.positions):
-        rows.setdefault(position.issue, []).append((index, _pack(position)))
+        rows.setdefault(position.issue, []).append((index, pack(position)))
     blobs, table, offset = [], {}, 0
     for issue, section in rows.items():
         blob = marshal.dumps(section, MARSHAL_VERSION)
         table[issue] = (offset, offset + len(blob), zlib.crc32(blob))
         blobs.append(blob)
         offset += len(blob)
+    blob = marshal.dumps(dataset.stance_columns(), MARSHAL_VERSION)
+    stances = (offset, offset + len(blob), zlib.crc32(blob))
+    blobs.append(blob)
     core = _pack(dataclasses.replace(dataset, positions=[]))
-    packed = {**stored, "dataset": (core, len(dataset.positions), table, missing_quotes(dataset))}
+    packed = {**stored, "dataset": (core, len(dataset.positions), table, missing_quotes(dataset), stances)}
     payload = marshal.dumps(packed, MARSHAL_VERSION)
     return b"".join([MAGIC, b"%08x %016x\n" % (zlib.crc32(payload), len(payload)), payload, *blobs])
 
@@ -294,10 +296,12 @@ def _decode_file(raw: Any, target: Path | None = None) -> dict | None:
         stored = marshal.loads(payload)
         if not isinstance(stored, dict) or not {"written_ns", "key", "crc", "dataset"} <= stored.keys():
             return None
-        core, count, sections, missing = stored["dataset"]
-        if type(count) is not int or type(sections) is not dict or type(missing) is not dict:
+        core, count, sections, missing, stances = stored["dataset"]
+        if type(count) is not int or type(sections) is not dict or type(missing) is not dict \
+                or type(stances) is not tuple:
             return None
         stored["dataset"] = _unpack_dataset(core, count, sections)
+        stored["dataset"].__dict__.update(_stances=stances)
         stored["dataset"].__dict__.update(missing_quotes=missing, _file=raw, _base=HEAD + length,
                                           _target=target)
     except (ValueError, TypeError, KeyError, EOFError, AttributeError):
@@ -330,6 +334,32 @@ def _pack(value):
     raise TypeError(f"cannot store a {type(value).__name__} in the snapshot")
 
 
+def _position_packer() -> Callable[[Position], tuple]:
+    """_pack for a position, field by field as the model declares them: the nested objects are
+    known, so no value is asked its type (a value that is not plain makes marshal refuse it)."""
+    from operator import attrgetter
+
+    from stancecli.corpus import Span
+
+    names = _field_names(Position)
+    row_of, text_of, quote_of, span_of = (attrgetter(*_field_names(cls)) for cls in (Position, Text, Quote, Span))
+    summary, quotes, span = names.index("summary"), names.index("quotes"), _field_names(Quote).index("span")
+
+    def quote(q: Quote) -> tuple:
+        row = quote_of(q)
+        if row[span] is None:
+            return row
+        return row[:span] + (span_of(row[span]),) + row[span + 1:]
+
+    def pack(position: Position) -> tuple:
+        row = list(row_of(position))
+        row[summary] = text_of(row[summary])
+        row[quotes] = [quote(q) for q in row[quotes]]
+        return tuple(row)
+
+    return pack
+
+
 def _made(cls: type, row: tuple, nested: Mapping[str, Callable[[Any], Any]]) -> Any:
     """An instance of `cls` from its stored row, with the `nested` fields converted."""
     names = _field_names(cls)
@@ -356,6 +386,7 @@ class SnapshotDataset(Dataset):
     _built: dict[str, list[Position]]
     _places: dict[str, list[int]]  # issue -> where its positions stand in `positions`
     _all: list[Position] | None
+    _stances: tuple[int, int, int]  # start, end and crc-32 of the stance columns' section
     # document id -> how many of its quotes were not found, counted when the snapshot was written
     missing_quotes: dict[str, int]
 
@@ -397,6 +428,19 @@ class SnapshotDataset(Dataset):
             return super().positions_on(issue)
         return list(self._section(issue))
 
+    def stance_columns(self) -> StanceColumns:
+        if self._all is not None:
+            return super().stance_columns()
+        try:
+            columns = self._blob(*self._stances)
+        except (TypeError, ValueError) as exc:  # not (start, end, crc) of a section
+            raise self._damaged() from exc
+        count = self._count
+        if type(columns) is not tuple or len(columns) != STANCE_COLUMNS \
+                or any(type(c) is not list or len(c) != count for c in columns):
+            raise self._damaged()
+        return columns
+
     def _section(self, issue: str) -> list[Position]:
         built = self._built.get(issue)
         if built is None:
@@ -409,11 +453,14 @@ class SnapshotDataset(Dataset):
         return built
 
     def _rows(self, issue: str) -> list:
-        import marshal
-
         if issue not in self._sections:
             return []
-        start, end, crc = self._sections[issue]
+        return self._blob(*self._sections[issue])
+
+    def _blob(self, start: int, end: int, crc: int) -> Any:
+        """The section at [start, end) of the sections, checked against its crc-32 and decoded."""
+        import marshal
+
         blob = self._file[self._base + start:self._base + end]
         try:
             if zlib.crc32(blob) != crc:

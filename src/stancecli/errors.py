@@ -51,3 +51,9 @@ class AnalysisProblem(StanceError):
 
 class DatasetInvalid(DataProblemError):
     """`validate` found errors (already listed one per line): exit 2 with nothing more to say."""
+
+
+class CacheUnavailable(OSError):
+    """No safe cache directory: none can be derived, or it is open to other users.
+
+    An OSError, not a StanceError: a command goes on without its cache."""

@@ -41,6 +41,7 @@ POSITION_KEYS = (
     "issue", "document", "organisation", "reported_by", "stance",
     "confidence", "note", "summary", "quotes",
 )
+_STANCE_NAMES = tuple(STANCES)
 
 
 @dataclass(frozen=True)
@@ -81,11 +82,33 @@ class DatasetNotFound(DataError):
     """There is no dataset file where one was looked for."""
 
 
+class collector_paused:
+    """The cyclic garbage collector off for a block (and back as it was after it).
+
+    Loading builds hundreds of thousands of objects that all live on, in cycles or not: each
+    pass the collector makes over them while they are built finds nothing to free, and those
+    passes took a third of a cold `validate` of 12,000 positions.
+    """
+
+    def __enter__(self) -> None:
+        import gc
+
+        self.was_on = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        import gc
+
+        if self.was_on:
+            gc.enable()
+
+
 # ---------------------------------------------------------------- YAML with lines
 
 MAX_DEPTH = 64
 _STR_TAG = "tag:yaml.org,2002:str"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 class _Tree:
@@ -98,8 +121,9 @@ class _Tree:
 
     def line(self, path: tuple) -> int:
         while path:
-            if path in self.lines:
-                return self.lines[path]
+            found = self.lines.get(path)
+            if found is not None:
+                return found
             path = path[:-1]
         return self.lines.get((), 1)
 
@@ -115,21 +139,24 @@ def parse_yaml(text: str, file: str) -> _Tree:
     """safe_load semantics, refusing anchors/aliases (and so alias bombs), explicit tags
     and deep nesting; every YAML error becomes a DataError with file:line:col.
 
-    One pass: libyaml composes the node graph (aliases stay shared nodes, so a bomb costs
-    nothing yet), and one walk over it refuses what a dataset never needs, records the line of
-    every key and item, and builds the values.
+    libyaml's event stream, walked once: composing a node graph first cost more than the walk
+    (a node and a resolver call in Python for every value). The walk refuses what a dataset
+    never needs, records the line of every key and item, and builds the values. The answer is
+    the one a composed graph gives, refusals and their places included: the composer's own
+    checks (undefined or repeated anchors, a second document) are made on the events as they
+    are parsed, before any value is walked, as composing does.
     """
     import yaml
 
     try:
         loader = _yaml_loader(text)
         try:
-            node = loader.get_single_node()
-            if node is None:
+            events = _document_events(loader)
+            if not events:
                 raise DataError([Problem(file, 1, "", "the file is empty; expected a mapping with "
                                          "organisations, documents, issues and positions")])
-            walker = _Walker(file, loader)
-            data = walker.walk(node, ())
+            walker = _Walker(file, loader, events)
+            data = walker.walk(())
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
@@ -141,6 +168,42 @@ def parse_yaml(text: str, file: str) -> _Tree:
     except (UnicodeError, RecursionError) as exc:
         raise DataError([Problem(file, 1, "", f"malformed YAML: {type(exc).__name__}")]) from None
     return _Tree(data, walker.lines, walker.problems)
+
+
+def _document_events(loader: Any) -> list:
+    """The events of the stream's one document (without its start and end), with the checks
+    composing makes: every alias names an anchor met before, no anchor is given twice, and
+    nothing follows the first document. Empty for a stream without a document."""
+    from yaml.composer import ComposerError
+    from yaml.events import AliasEvent, DocumentEndEvent, StreamEndEvent
+
+    get = loader.get_event
+    get()  # the stream's start
+    if isinstance(get(), StreamEndEvent):  # else the document's start
+        return []
+    events: list = []
+    anchors: dict[str, Any] = {}
+    append = events.append
+    while True:
+        event: Any = get()
+        anchor, mark = getattr(event, "anchor", None), event.start_mark
+        if anchor is not None:
+            if type(event) is AliasEvent:
+                if anchor not in anchors:
+                    raise ComposerError(None, None, "found undefined alias", mark)
+            elif anchor in anchors:
+                raise ComposerError("found duplicate anchor; first occurrence", anchors[anchor],
+                                    "second occurrence", mark)
+            else:
+                anchors[anchor] = mark
+        if type(event) is DocumentEndEvent:
+            break
+        append(event)
+    following = loader.peek_event()
+    if not isinstance(following, StreamEndEvent):
+        raise ComposerError("expected a single document in the stream", events[0].start_mark,
+                            "but found another document", following.start_mark)
+    return events
 
 
 def _malformed(text: str, file: str, exc) -> DataError:
@@ -200,70 +263,203 @@ def _refused(file: str, mark, message: str) -> DataError:
 
 
 class _Walker:
-    """Builds the values; records the line of every key and item; notes duplicate keys;
-    refuses aliases, hand-written tags and deep nesting; dates stay text."""
+    """Builds the values from a document's events; records the line of every key and item; notes
+    duplicate keys; refuses aliases, hand-written tags and deep nesting; dates stay text.
 
-    def __init__(self, file: str, loader: Any):
-        self.file = file
-        self.loader = loader
-        self.lines: dict[tuple, int] = {}
-        self.problems: list[Problem] = []
-        self.seen: set[int] = set()
+    An alias is refused where its anchored node starts, as when it is met twice in a composed
+    graph; so is a merge key (<<). Keys are not walked: a scalar anchored as a key may be used
+    once as a value through an alias, as a composed graph allows.
+    """
 
-    def walk(self, node, path: tuple) -> Any:
+    def __init__(self, file: str, loader: Any, events: list):
         import yaml
 
-        if id(node) in self.seen:  # a node met twice is an alias to an anchored one
-            raise _refused(self.file, node.start_mark, _ALIASES_REFUSED)
-        self.seen.add(id(node))
-        if len(self.seen) > MAX_NODES:
-            raise DataError([Problem(self.file, node.start_mark.line + 1, "", "the file is too large to check")])
-        if node.tag not in _PLAIN_TAGS:
-            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-            raise _refused(self.file, node.start_mark, f"YAML tags ({tag}) are not allowed in a dataset")
-        self.lines[path] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            self._deep(node, path)
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            self._deep(node, path)
-            return [self.walk(item, path + (i,)) for i, item in enumerate(node.value)]
-        return self._scalar(node)
+        self.file = file
+        self.loader = loader
+        self.events = events
+        self.at = 0  # the next event
+        self.lines: dict[tuple, int] = {}
+        self.problems: list[Problem] = []
+        self.walked = 0
+        self.anchored: dict[str, Any] = {}  # anchor -> the first event of its node
+        self.done: set[str] = set()  # anchors whose node has been walked as a value
+        self.plain: dict[str, str] = {}  # a plain scalar's text -> its resolved tag
+        self.resolve = loader.resolve
+        self.scalar_event, self.mapping_event = yaml.ScalarEvent, yaml.MappingStartEvent
+        self.kinds = {yaml.ScalarEvent: yaml.ScalarNode, yaml.SequenceStartEvent: yaml.SequenceNode,
+                      yaml.MappingStartEvent: yaml.MappingNode}
+        # Without path resolvers (the safe loader has none) a tag depends on the text alone.
+        self.defaults = None if loader.yaml_path_resolvers else {
+            yaml.ScalarEvent: loader.DEFAULT_SCALAR_TAG, yaml.SequenceStartEvent: loader.DEFAULT_SEQUENCE_TAG,
+            yaml.MappingStartEvent: loader.DEFAULT_MAPPING_TAG}
+        self.quoted_tag = None if self.defaults is None else loader.DEFAULT_SCALAR_TAG
 
-    def _deep(self, node, path: tuple) -> None:
+    def tag(self, event: Any) -> str:
+        """The tag composing gives the node: written, or resolved as a resolver would."""
+        import yaml
+
+        tag = event.tag
+        if tag is not None and tag != "!":
+            return tag
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            implicit = event.implicit
+            if implicit[0] and self.defaults is not None:
+                tag = self.plain.get(event.value)
+                if tag is None:
+                    tag = self.plain[event.value] = self.resolve(yaml.ScalarNode, event.value, implicit)
+                return tag
+            if self.defaults is None:
+                return self.resolve(yaml.ScalarNode, event.value, implicit)
+        elif self.defaults is None:
+            return self.resolve(self.kinds[kind], None, event.implicit)
+        return self.defaults[kind]
+
+    def walk(self, path: tuple) -> Any:
+        event = self.events[self.at]
+        self.at += 1
+        kind = type(event)
+        anchor = event.anchor
+        if anchor is not None:
+            event = self._anchored(event, anchor)
+            kind = type(event)
+        self.walked += 1
+        if self.walked > MAX_NODES:
+            raise DataError([Problem(self.file, event.start_mark.line + 1, "", "the file is too large to check")])
+        tag = None
+        if kind is self.scalar_event and event.tag is None:  # the common case, without a call
+            tag = self.plain.get(event.value) if event.implicit[0] else self.quoted_tag
+        if tag is None:
+            tag = self.tag(event)
+        if tag not in _PLAIN_TAGS:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            raise _refused(self.file, event.start_mark, f"YAML tags ({shown}) are not allowed in a dataset")
+        self.lines[path] = event.start_mark.line + 1
+        if kind is self.scalar_event:
+            if tag == _STR_TAG or tag == _TIMESTAMP_TAG:
+                return event.value  # a date stays text: '2014-02-30' is the builder's problem, not a crash
+            return self._constructed(event, tag)
         if len(path) >= MAX_DEPTH:
-            raise _refused(self.file, node.start_mark, f"nested more than {MAX_DEPTH} levels deep")
+            raise _refused(self.file, event.start_mark, f"nested more than {MAX_DEPTH} levels deep")
+        if kind is self.mapping_event:
+            return self._mapping(path)
+        return self._sequence(path)
 
-    def _scalar(self, node) -> Any:
-        if node.tag in (_STR_TAG, _TIMESTAMP_TAG):
-            return node.value  # a date stays text: '2014-02-30' is the builder's problem, not a crash
+    def _anchored(self, event: Any, anchor: str) -> Any:
+        """The event of the node an anchor or alias stands for; an alias of a node walked before is
+        refused where that node starts (a collection always was: only a key is not walked)."""
+        import yaml
+
+        if type(event) is yaml.AliasEvent:
+            event = self.anchored[anchor]
+            if anchor in self.done or type(event) is not yaml.ScalarEvent:
+                raise _refused(self.file, event.start_mark, _ALIASES_REFUSED)
+        else:
+            self.anchored[anchor] = event
+        self.done.add(anchor)
+        return event
+
+    def _constructed(self, event: Any, tag: str) -> Any:
+        import yaml
+
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             return self.loader.construct_object(node)
         except (ValueError, TypeError, OverflowError, AttributeError) as exc:
-            raise DataError([Problem(self.file, node.start_mark.line + 1, "",
+            raise DataError([Problem(self.file, event.start_mark.line + 1, "",
                                      f"malformed YAML: a value cannot be read ({exc})")]) from None
 
-    def _mapping(self, node, path: tuple) -> dict[str, Any]:
+    def _text(self, event: Any) -> bool:
+        """Whether `event` is text with neither anchor nor tag written (most values are): walk()
+        would give its value and nothing else, so the loops below take it without the call."""
+        if type(event) is not self.scalar_event or event.anchor is not None or event.tag is not None \
+                or self.quoted_tag is None:
+            return False
+        tag = self.plain.get(event.value) if event.implicit[0] else self.quoted_tag
+        if tag != _STR_TAG:  # not text, or not resolved yet: walk() does it
+            return False
+        self.at += 1
+        self.walked += 1
+        if self.walked > MAX_NODES:
+            mark: Any = event.start_mark
+            raise DataError([Problem(self.file, mark.line + 1, "", "the file is too large to check")])
+        return True
+
+    def _sequence(self, path: tuple) -> list:
+        import yaml
+
+        out: list[Any] = []
+        events = self.events
+        while type(events[self.at]) is not yaml.SequenceEndEvent:
+            item = events[self.at]
+            if self._text(item):
+                self.lines[path + (len(out),)] = item.start_mark.line + 1
+                out.append(item.value)
+            else:
+                out.append(self.walk(path + (len(out),)))
+        self.at += 1
+        return out
+
+    def _mapping(self, path: tuple) -> dict[str, Any]:
         import yaml
 
         out: dict[str, Any] = {}
         first: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            line = key_node.start_mark.line + 1
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise _refused(self.file, value_node.start_mark, _ALIASES_REFUSED)
-            if not isinstance(key_node, yaml.ScalarNode):
+        events, plain, quoted = self.events, self.plain, self.quoted_tag
+        while type(events[self.at]) is not yaml.MappingEndEvent:
+            key = events[self.at]
+            if type(key) is yaml.ScalarEvent and key.anchor is None and key.tag is None and quoted is not None:
+                self.at += 1  # a plain key (almost every key): its tag without a call
+                tag = (plain.get(key.value) if key.implicit[0] else quoted) or self.tag(key)
+            else:
+                key = self._key()
+                tag = self.tag(key)
+            line = key.start_mark.line + 1
+            if tag == _MERGE_TAG:
+                raise _refused(self.file, self._next_start(), _ALIASES_REFUSED)
+            if type(key) is not yaml.ScalarEvent:
                 raise DataError([Problem(self.file, line, _dotted(path), "mapping keys must be plain text")])
-            key = key_node.value
-            child = path + (key,)
-            if key in first:
+            name = key.value
+            child = path + (name,)
+            if name in first:
                 self.problems.append(Problem(self.file, line, _dotted(child),
-                                             f"duplicate key (first at line {first[key]}); "
+                                             f"duplicate key (first at line {first[name]}); "
                                              "YAML keeps only the last one"))
-            first.setdefault(key, line)
-            out[key] = self.walk(value_node, child)
-            self.lines[child] = line
+            first.setdefault(name, line)
+            value = events[self.at]
+            out[name] = value.value if self._text(value) else self.walk(child)
+            self.lines[child] = line  # a value's place is its key's line
+        self.at += 1
         return out
+
+    def _key(self) -> Any:
+        """The first event of the next key's node (an alias's anchored one); a key written as a
+        collection is passed over whole, so that the value's events follow."""
+        import yaml
+
+        event: Any = self.events[self.at]
+        self.at += 1
+        anchor = event.anchor
+        if type(event) is yaml.AliasEvent:
+            return self.anchored[anchor]
+        if anchor is not None:
+            self.anchored[anchor] = event
+        if type(event) is not yaml.ScalarEvent:
+            depth = 1
+            while depth:
+                passed = type(self.events[self.at])
+                self.at += 1
+                depth += passed in (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+                depth -= passed in (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+        return event
+
+    def _next_start(self) -> Any:
+        """Where the next node starts (an alias's anchored node, as in a composed graph)."""
+        import yaml
+
+        event: Any = self.events[self.at]
+        anchor = event.anchor
+        return self.anchored[anchor].start_mark if type(event) is yaml.AliasEvent else event.start_mark
 
 
 def _dotted(path: tuple) -> str:
@@ -282,6 +478,16 @@ class _Builder:
         self.base = base
         self.problems: list[Problem] = []
         self.broken_pairs: set[tuple[str, str]] = set()
+        self._root: Path | None = None
+
+    @property
+    def root(self) -> Path:
+        """The folder sources must lie in, found once: finding it reads every home folder."""
+        if self._root is None:
+            from stancecli.datapath import source_root
+
+            self._root = source_root(self.base)
+        return self._root
 
     def problem(self, path: tuple, message: str, severity: str = "error") -> None:
         self.problems.append(Problem(self.file, self.tree.line(path), _dotted(path), message, severity))
@@ -306,6 +512,11 @@ class _Builder:
 
     def text(self, m: dict, key: str, path: tuple, required: bool = True) -> str | None:
         value = m.get(key)
+        if type(value) is str:  # by far the most common: straight to the end
+            value = value.strip()
+            if required and not value:
+                self.problem(path + (key,), "must not be empty")
+            return value
         if value is None:
             if required:
                 self.problem(path, f"missing required key '{key}'")
@@ -448,11 +659,11 @@ class _Builder:
         except (OSError, RuntimeError, ValueError) as exc:
             self.problem(path, f"'{_clip(source)}' is not a usable path ({exc})")
             return Path(self.base.resolve().anchor)  # refused: never read
-        if not source_allowed(self.base, resolved):
-            from stancecli.datapath import root_problem, source_root
+        if not source_allowed(self.base, resolved, self.root):
+            from stancecli.datapath import root_problem
 
             self.problem(path, root_problem(self.base) or f"'{_clip(source)}' leaves the dataset's folder; "
-                               f"sources must be inside {source_root(self.base)}")
+                               f"sources must be inside {self.root}")
         return resolved
 
     def _signatories(self, raw: Any, path: tuple) -> list[Signatory]:
@@ -516,7 +727,7 @@ class _Builder:
 
     def _position(self, m: dict, path: tuple, documents: dict[str, Document]) -> Position | None:
         issue = self.ident(m, "issue", path)
-        stance = self.choice(m, "stance", path, tuple(STANCES))
+        stance = self.choice(m, "stance", path, _STANCE_NAMES)
         confidence = self.choice(m, "confidence", path, CONFIDENCES, required=False)
         doc = self.ident(m, "document", path, required=False)
         org = self.ident(m, "organisation", path, required=False)
@@ -600,11 +811,13 @@ def is_date(text: str) -> bool:
     return True
 
 
-def source_allowed(base: Path, resolved: Path) -> bool:
-    """Sources live in the dataset's tree (datapath.source_root): never above it, never `/` or a home."""
-    from stancecli.datapath import source_root
+def source_allowed(base: Path, resolved: Path, root: Path | None = None) -> bool:
+    """Sources live in the dataset's tree (datapath.source_root): never above it, never `/` or a home.
+    `root` is source_root(base) when the caller has it already (it reads every home folder)."""
+    if root is None:
+        from stancecli.datapath import source_root
 
-    root = source_root(base)
+        root = source_root(base)
     return resolved == root or root in resolved.parents
 
 
@@ -649,6 +862,11 @@ def read_dataset_text(path: Path, file: str) -> str:
 
 def load_dataset(path: Path) -> tuple[Dataset, list[Problem]]:
     """Read and build a dataset. Raises DataError when it cannot be used at all."""
+    with collector_paused():
+        return _load_dataset(path)
+
+
+def _load_dataset(path: Path) -> tuple[Dataset, list[Problem]]:
     file = display_path(path)
     text = read_dataset_text(path, file)
     tree = parse_yaml(text, file)

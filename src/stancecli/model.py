@@ -202,3 +202,14 @@ class Dataset:
     def document_year(self, doc_id: str) -> int | None:
         doc = self.documents.get(doc_id)
         return doc.year if doc else None
+
+    def stance_columns(self) -> StanceColumns:
+        """Every position's issue, organisation, source document, whether it is reported, score and
+        index, as columns: what the agreement matrix needs (a snapshot has them without building
+        a position)."""
+        ps = self.positions
+        return ([p.issue for p in ps], [p.organisation for p in ps], [p.source_document for p in ps],
+                [p.is_reported for p in ps], [p.score for p in ps], [p.index for p in ps])
+
+
+StanceColumns = tuple[list[str], list[str], list[str], list[bool], list[int], list[int]]

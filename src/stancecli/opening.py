@@ -33,11 +33,12 @@ def open_dataset(path: Path) -> Opened:
 
     dataset = cache.load(path)
     if dataset is None:
-        from stancecli.loading import load_or_fail
+        from stancecli.loading import collector_paused, load_or_fail
 
-        dataset = load_or_fail(path)
-        _locate_all(dataset)
-        cache.store(path, dataset)
+        with collector_paused():
+            dataset = load_or_fail(path)
+            _locate_all(dataset)
+            cache.store(path, dataset)
     return Opened(dataset, unlocated_warnings(dataset))
 
 
@@ -47,7 +48,7 @@ def validate_dataset(path: Path) -> Report:
     import dataclasses
 
     from stancecli import cache
-    from stancecli.loading import Problem
+    from stancecli.loading import Problem, collector_paused
     from stancecli.validation import Report, validate_path
 
     context = _validation_context(path)
@@ -59,13 +60,14 @@ def validate_dataset(path: Path) -> Report:
                           **{name: int(counts[name]) for name in REPORT_COUNTS})
         except (TypeError, KeyError, ValueError):
             pass  # kept by another edition of the report: validate again
-    report = validate_path(path)
-    if report.ok and report.dataset is not None:
-        _locate_all(report.dataset)  # the quotes validation could not read stay unfound, as on reading
-        cache.store(path, report.dataset, {
-            "counts": {"context": context, **{name: getattr(report, name) for name in REPORT_COUNTS}},
-            "problems": [dataclasses.astuple(problem) for problem in report.problems],
-        })
+    with collector_paused():
+        report = validate_path(path)
+        if report.ok and report.dataset is not None:
+            _locate_all(report.dataset)  # the quotes validation could not read stay unfound, as on reading
+            cache.store(path, report.dataset, {
+                "counts": {"context": context, **{name: getattr(report, name) for name in REPORT_COUNTS}},
+                "problems": [dataclasses.astuple(problem) for problem in report.problems],
+            })
     return report
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -61,8 +63,6 @@ _ROOTS: dict[int, tuple[Dataset, Path]] = {}
 
 def dataset_root(ds: Dataset) -> Path:
     """The folder holding the dataset file and all its sources (what a citation is relative to)."""
-    import os
-
     known = _ROOTS.get(id(ds))
     if known is None or known[0] is not ds:
         parents = dict.fromkeys([ds.path.parent] + [d.path.parent for d in ds.documents.values()])
@@ -75,8 +75,14 @@ def cited_path(ds: Dataset, path: Path) -> str:
     """A path as output shows it: relative to the working folder when inside it (the user can open
     it as written), else relative to the dataset's own folder, so no output leaks where the tool is
     installed, a home folder or a temporary folder."""
+    return _cited(path, os.getcwd(), dataset_root(ds))
+
+
+@functools.lru_cache(maxsize=4096)
+def _cited(path: Path, cwd: str, root: Path) -> str:
+    # Cached: a listing cites the same few sources hundreds of times, and resolving is a stat a part.
     resolved = path.resolve()
-    for base in (Path.cwd().resolve(), dataset_root(ds)):
+    for base in (Path(cwd).resolve(), root):
         try:
             return str(resolved.relative_to(base))
         except ValueError:

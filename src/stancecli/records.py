@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 
 @dataclass(frozen=True)
@@ -48,62 +48,8 @@ class Listing:
         return len(self.rows) if self.result_count is None else self.result_count
 
 
-# ---------------------------------------------------------------- results with a terminal layout of their own
-# Each carries the Listing that pipes and JSON get; the renderers in stancecli.output.present pick
-# the layout per (result type, format).
-
-@dataclass
-class EvidenceResult:
-    """Quotes with their source context (`context` lines around each)."""
-
-    listing: Listing
-    context: int = 0
-
-
-@dataclass
-class AgreeResult:
-    """Where two organisations agree and differ."""
-
-    listing: Listing
-
-
-@dataclass
-class ChangesResult:
-    """How positions changed between documents."""
-
-    listing: Listing
-    steps: bool = False  # timeline: a heading before each pair of documents
-
-
-@dataclass
-class MatrixResult:
-    """The agreement matrix."""
-
-    listing: Listing
-    matrix: Any
-    title: str
-
-
-@dataclass
-class MapResult:
-    """The map of positions by issue and side."""
-
-    listing: Listing
-    position_map: Any
-    title: str
-    # (issue, side key) pairs no one has coded yet: shown as undecided, not as not addressed.
-    undecided: set[tuple[str, str]] = field(default_factory=set)
-
-
-@dataclass
-class ReportResult:
-    """The shareable report (stancecli.analysis.Report) and its extras (findings, date, source
-    texts): a page in 'html' or 'markdown', not a listing."""
-
-    report: Any
-    extras: Any
-
-
+# Search hits have a layout of their own too, but live here rather than in stancecli.results: a
+# search answers from its index in milliseconds, and should create no class it does not show.
 @dataclass
 class SearchResult:
     """Matching sentences (stancecli.search.engine.Hit), best first: a terminal layout, grep lines
@@ -117,20 +63,11 @@ class SearchResult:
         return [hit.to_dict() for hit in self.hits]
 
 
-@dataclass
-class ProposalsResult:
-    """Proposed stances for one document (stancecli.suggest.Proposal), for a person to confirm."""
-
-    doc_id: str
-    source: str  # the source file as shown to people
-    publisher: str  # the document's `source` field: who published it
-    proposals: list[Any]
-    issue_titles: dict[str, str] = field(default_factory=dict)  # issue key -> Norwegian title
-
-
-Result = Listing | EvidenceResult | AgreeResult | ChangesResult | MatrixResult | MapResult
-# Everything present() shows: results with a listing, and those with layouts of their own only.
-Presentable = Result | ReportResult | SearchResult | ProposalsResult
+# The other results with a terminal layout of their own (evidence, agreement, matrix, map, report,
+# proposals) live in stancecli.results, imported only by the commands that make them and by their
+# renderers: a listing command, or a search, creates none of their classes.
+if TYPE_CHECKING:
+    from stancecli.results import Result
 
 
 def named(kind: str, value: Any, labels: dict[str, str]) -> Any:

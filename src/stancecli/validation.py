@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from stancecli.corpus import SourceError, Sources, nearest_passage
-from stancecli.loading import Problem, did_you_mean, display_path, load_dataset, source_allowed
+from stancecli.loading import Problem, collector_paused, did_you_mean, display_path, load_dataset, source_allowed
 from stancecli.model import Dataset, Position, Quote
 from stancecli.names import fold
 
@@ -52,9 +53,10 @@ class Report:
 
 
 def validate_path(path) -> Report:
-    dataset, problems = load_dataset(path)
-    report = Report(dataset, list(problems))
-    check(dataset, report)
+    with collector_paused():
+        dataset, problems = load_dataset(path)
+        report = Report(dataset, list(problems))
+        check(dataset, report)
     report.problems.sort(key=lambda p: (p.severity != "error", p.file, p.line))
     return report
 
@@ -106,8 +108,11 @@ def _check_references(ds: Dataset, add) -> None:
 
 def _readable_documents(ds: Dataset):
     """Documents whose source may be read: never one that leaves the dataset's folder."""
+    from stancecli.datapath import source_root
+
     base = ds.path.parent
-    return [doc for doc in ds.documents.values() if source_allowed(base, doc.path)]
+    root = source_root(base)  # once: finding it reads every home folder
+    return [doc for doc in ds.documents.values() if source_allowed(base, doc.path, root)]
 
 
 def _check_sources(ds: Dataset, add, sources: Sources) -> None:
@@ -166,9 +171,13 @@ def reporting_formula(text: str, names: dict[str, str], own: str) -> str | None:
     if m:
         return m.group(0)
     m = _SUBJECT_VERB.match(text)
-    if m and names.get(fold(m.group(1)), own) != own:
+    if m and names.get(_folded(m.group(1)), own) != own:
         return f"{m.group(1)} {m.group(2)}"
     return None
+
+
+# Most quotes open with one of a few subjects ("Vi mener"): each is folded once.
+_folded = lru_cache(maxsize=4096)(fold)
 
 
 def is_own_words(quote: Quote, organisation: str) -> bool:

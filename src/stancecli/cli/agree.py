@@ -56,7 +56,7 @@ def agree(
     ds = load(data)
     org_a, org_b = resolve_org(ds, a), resolve_org(ds, b)
     listing = run(ds, org_a, org_b, reported, lang.value)
-    from stancecli.records import AgreeResult
+    from stancecli.results import AgreeResult
 
     emit(AgreeResult(listing), fmt, color, empty_message=f"{org_a} and {org_b} addressed no issue in common")
 

@@ -1,5 +1,5 @@
-from __future__ import annotations
-
+# Annotations are evaluated when the module is imported (no `from __future__ import annotations`):
+# Typer reads the command's signature on every run, and would compile each annotation kept as text.
 import sys
 from typing import Annotated
 

@@ -51,7 +51,7 @@ def evidence(
     key = resolve_issue(ds, issue)
     org_id = resolve_org(ds, org) if org else None
     listing = run(ds, key, org_id, context, lang.value)
-    from stancecli.records import EvidenceResult
+    from stancecli.results import EvidenceResult
 
     # emit exits 1 with this message when there is no quote at all.
     emit(EvidenceResult(listing, context), fmt, color,

@@ -10,6 +10,7 @@ from stancecli.cli.common import (
     FormatOpt,
     emit,
     load,
+    resolve_format,
 )
 from stancecli.cli.overview import summary
 
@@ -41,6 +42,9 @@ Examples:
 """
 
 
+JSON_FORMATS = ("json", "jsonl")
+
+
 def _title(m, ds) -> str:
     scope = f"{len(m.issues)} issues" if len(m.issues) != len(ds.issues) else f"all {len(ds.issues)} issues"
     return f"Agreement by {m.by} over {scope}"
@@ -61,9 +65,10 @@ def matrix(
     m = analysis.matrix(ds, by.value, reported, keys)
     if len(m.profiles) < 2:
         no_results(f"fewer than two {by.value}s took a position on the chosen issues; nothing to compare")
-    from stancecli.records import MatrixResult
+    from stancecli.results import MatrixResult
 
-    emit(MatrixResult(analysis.matrix_listing(m), m, _title(m, ds)), fmt, color)
+    for_json = resolve_format(fmt) in JSON_FORMATS  # only JSON shows the records, with each pair's issues
+    emit(MatrixResult(analysis.matrix_listing(m, for_json), m, _title(m, ds)), fmt, color)
 
 
 def register(app: typer.Typer) -> None:

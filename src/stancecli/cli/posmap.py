@@ -68,7 +68,7 @@ def position_map(
     pm = analysis.position_map(ds, by.value, reported, keys)
     if not pm.profiles or not any(s.positions for s in pm.issues):
         no_results("no positions on the chosen issues")
-    from stancecli.records import MapResult
+    from stancecli.results import MapResult
 
     listing = analysis.map_listing(pm, ds, lang.value, absent)
     emit(MapResult(listing, pm, _title(pm), analysis.undecided_cells(ds, pm)), fmt, color)

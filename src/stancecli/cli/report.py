@@ -65,7 +65,7 @@ def report(
     from stancecli.export import generated_at
     from stancecli.export.findings import extras
     from stancecli.output.present import present, render
-    from stancecli.records import ReportResult
+    from stancecli.results import ReportResult
 
     to_stdout = output in (None, STDOUT)
     if to_stdout and fmt == ReportFormat.html and common.stdout_is_terminal():

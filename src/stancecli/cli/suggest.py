@@ -58,7 +58,7 @@ def suggest(
     from stancecli.names import resolve_doc, resolve_issue
     from stancecli.output.present import present
     from stancecli.output.proposals import STUBS
-    from stancecli.records import ProposalsResult
+    from stancecli.results import ProposalsResult
     from stancecli.suggest import propose
 
     if not doc:

@@ -83,7 +83,7 @@ def diff(doc_a: DocArg, doc_b: DocArg, only: OnlyOpt = None, data: DataOpt = Non
 
 def _show(listing, fmt, color, steps: bool, empty: str) -> None:
     """Blocks in a terminal (two quote columns do not fit a table); the listing elsewhere."""
-    from stancecli.records import ChangesResult
+    from stancecli.results import ChangesResult
 
     emit(ChangesResult(listing, steps), fmt, color, empty_message=empty)
 

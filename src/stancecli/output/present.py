@@ -3,30 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stancecli.output.env import MIN_WIDTH, Environment
-from stancecli.records import (
-    AgreeResult,
-    ChangesResult,
-    EvidenceResult,
-    Listing,
-    MapResult,
-    MatrixResult,
-    Presentable,
-    ProposalsResult,
-    ReportResult,
-    Result,
-    SearchResult,
-    listing_of,
-)
+from stancecli.records import Listing, SearchResult, listing_of
+
+if TYPE_CHECKING:
+    from stancecli.results import Presentable, ProposalsResult, ReportResult, Result
 
 
 def _terminal(result: Result, env: Environment, hide: tuple[str, ...]) -> list[Any]:
-    from stancecli.output import blocks, evidence, grids, table
-
-    width = max(env.width, MIN_WIDTH)
     listing = listing_of(result)
+    if not isinstance(result, Listing):
+        own = _own_renderables(result, listing, max(env.width, MIN_WIDTH))
+        if own is not None:
+            return own
+    elif not listing.rows:
+        return [_dim(note) for note in listing.notes]
+    from stancecli.output.table import listing_renderables
+
+    return listing_renderables(listing, env, hide)
+
+
+def _own_renderables(result: Result, listing: Listing, width: int) -> list[Any] | None:
+    """The terminal layout of a result that is not a plain listing (None: its listing's table)."""
+    from stancecli.output import blocks, evidence, grids
+    from stancecli.results import AgreeResult, ChangesResult, EvidenceResult, MapResult, MatrixResult
+
     if isinstance(result, MatrixResult):
         return grids.matrix_renderables(result.matrix, result.title, width)
     if isinstance(result, MapResult):
@@ -40,7 +43,7 @@ def _terminal(result: Result, env: Environment, hide: tuple[str, ...]) -> list[A
         return list(blocks.agree_renderables(listing))
     if isinstance(result, ChangesResult):
         return list(blocks.changes_renderables(listing, result.steps))
-    return table.listing_renderables(listing, env, hide)
+    return None
 
 
 def _dim(note: str):
@@ -54,12 +57,34 @@ def _dim(note: str):
 def render(result: Presentable, fmt: str, env: Environment, hide: tuple[str, ...] = ()) -> Iterable[str]:
     """The lines of `result` in `fmt` ('table', 'tsv', 'csv', 'json', 'jsonl', 'markdown'; a report
     in 'html' or 'markdown'; search hits also in 'grep'; proposals also as 'yaml' stubs)."""
-    if isinstance(result, ReportResult):
-        return _report(result, fmt)
     if isinstance(result, SearchResult):
         from stancecli.output.search import render_search
 
         return render_search(result, fmt, env)
+    if not isinstance(result, Listing):
+        return _result(result, fmt, env, hide)
+    if fmt == "table":
+        from stancecli.output.table import draw
+
+        return draw(env, _terminal(result, env, hide))
+    from stancecli.output.text import render as plain
+
+    return plain(result, fmt, bom=env.csv_bom)
+
+
+def _result(result: Result | ReportResult | ProposalsResult, fmt: str, env: Environment,
+            hide: tuple[str, ...]) -> Iterable[str]:
+    """The lines of a result other than a plain listing (stancecli.results)."""
+    from stancecli.results import (
+        EvidenceResult,
+        MapResult,
+        MatrixResult,
+        ProposalsResult,
+        ReportResult,
+    )
+
+    if isinstance(result, ReportResult):
+        return _report(result, fmt)
     if isinstance(result, ProposalsResult):
         from stancecli.output.proposals import render_proposals
 
@@ -103,7 +128,7 @@ def present(result: Presentable, fmt: str, env: Environment, hide: tuple[str, ..
     """Write `result` in `fmt` to the environment's stdout."""
     out = env.out
     lines = render(result, fmt, env, hide)
-    utf8 = UTF8_REPORT_FORMATS if isinstance(result, ReportResult) else UTF8_FORMATS
+    utf8 = _utf8_formats(result)
     binary = _utf8_bytes(out) if fmt in utf8 else None
     if binary is not None:
         out.flush()
@@ -112,9 +137,16 @@ def present(result: Presentable, fmt: str, env: Environment, hide: tuple[str, ..
         binary.flush()
         return
     for line in lines:
-        out.write(line)
-        out.write("\n")
+        out.write(line + "\n")
     out.flush()
+
+
+def _utf8_formats(result: Presentable) -> frozenset[str]:
+    if isinstance(result, (Listing, SearchResult)):
+        return UTF8_FORMATS
+    from stancecli.results import ReportResult
+
+    return UTF8_REPORT_FORMATS if isinstance(result, ReportResult) else UTF8_FORMATS
 
 
 def _utf8_bytes(out) -> Any:

@@ -10,7 +10,8 @@ from typing import Any
 
 from stancecli.output.env import Environment
 from stancecli.output.safe import clean, escape
-from stancecli.records import Column, Listing, ProposalsResult
+from stancecli.records import Column, Listing
+from stancecli.results import ProposalsResult
 
 STUBS = "yaml"  # position stubs to paste: chosen by --yaml, not by --format
 NOTICE = "Proposals for a person to confirm against the codebook; nothing has been written to the dataset."

@@ -7,42 +7,60 @@ separators, and the bidirectional controls that reorder what a reader sees (U+20
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
 REPLACEMENT = "\ufffd"
-_BREAKS = re.compile(r"[\t\n\r\u2028\u2029]+")
+# Breaks and terminal sequences are all UNSAFE characters: these two are only needed, and compiled
+# (by re, which keeps them), when UNSAFE finds something.
+_BREAKS = r"[\t\n\r\u2028\u2029]+"
 # A whole terminal sequence (CSI "ESC [ ... m", OSC "ESC ] ... BEL"), not only its ESC.
-_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
+_SEQUENCE = r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+
+
+def _text(value: Any) -> str:
+    """A value as the text clean() starts from (lists already cleaned)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".") if value == value else "n/a"
+    if isinstance(value, (list, tuple)):
+        return " | ".join(clean(v) for v in value)
+    return str(value)
+
+
+def clean_all(values: Iterable[Any]) -> list[str]:
+    """Each value as clean() gives it; one search over the whole row when nothing in it is unsafe."""
+    texts = [_text(v) for v in values]
+    if UNSAFE.search("".join(texts)) is None:  # most rows
+        return texts
+    return [clean(text) for text in texts]
 
 
 def clean(value: Any) -> str:
     """One value as a single safe line: breaks and tabs become a space, other unsafe characters go."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        value = f"{value:.3f}".rstrip("0").rstrip(".") if value == value else "n/a"
-    if isinstance(value, (list, tuple)):
-        return " | ".join(clean(v) for v in value)
-    text = str(value)
+    text = _text(value)
+    if UNSAFE.search(text) is None:  # most text
+        return text
     if "\x1b" in text:
-        text = _SEQUENCE.sub("", text)
-    if _BREAKS.search(text):
-        text = " ".join(_BREAKS.sub(" ", text).split())
+        text = re.sub(_SEQUENCE, "", text)
+    if re.search(_BREAKS, text):
+        text = " ".join(re.sub(_BREAKS, " ", text).split())
     return UNSAFE.sub("", text)
 
 
 def mask(text: str) -> str:
     """Text of the same length, safe on one line: breaks and tabs become spaces, other unsafe
     characters U+FFFD. For text with highlight spans (offsets) that must still fit."""
-    return UNSAFE.sub(lambda m: " " if _BREAKS.fullmatch(m.group()) else REPLACEMENT, text)
+    return UNSAFE.sub(lambda m: " " if re.fullmatch(_BREAKS, m.group()) else REPLACEMENT, text)
 
 
 def keep_lines(text: str) -> str:
     """Text with its line breaks and tabs kept but terminal sequences and other unsafe characters
     removed: for cells that hold several lines (a spreadsheet, an HTML page)."""
     if "\x1b" in text:
-        text = _SEQUENCE.sub("", text)
+        text = re.sub(_SEQUENCE, "", text)
     return UNSAFE.sub(lambda m: m.group() if m.group() in "\n\t" else "", text)
 
 

@@ -6,17 +6,18 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from stancecli.output.safe import clean
+from stancecli.output.safe import clean, clean_all
 from stancecli.records import NUMERIC_KINDS, Listing, named
 
 __all__ = ["clean", "render", "RENDERERS"]
 
+# Patterns are compiled by re on first use (and kept), not when every pipe imports this module.
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_NUMBER = r"^[+-]?\d+(\.\d+)?$"
 BOM = "\ufeff"
 # Markdown syntax a quote could use to link, embed a (remote) image or format: shown as written.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]!|~])")
+_MARKDOWN_SPECIAL = r"([\\`*_\[\]!|~])"
 
 
 def tsv(listing: Listing, header: bool = False) -> Iterable[str]:
@@ -24,12 +25,12 @@ def tsv(listing: Listing, header: bool = False) -> Iterable[str]:
     if header:
         yield "\t".join(keys)
     for row in listing.rows:
-        yield "\t".join(clean(row.get(k)) for k in keys)
+        yield "\t".join(clean_all([row.get(k) for k in keys]))
 
 
 def spreadsheet_safe(text: str) -> str:
     """A cell a spreadsheet would run as a formula gets a leading apostrophe; numbers stay numbers."""
-    if text.startswith(_FORMULA_START) and not _NUMBER.match(text):
+    if text.startswith(_FORMULA_START) and not re.match(_NUMBER, text):
         return "'" + text
     return text
 
@@ -76,18 +77,18 @@ def jsonl(listing: Listing) -> Iterable[str]:
 
 # Characters json.dumps leaves raw (with ensure_ascii=False) that reorder or break what a reader of
 # the JSON sees in a terminal or editor; they can only stand inside strings, where \uXXXX is the same.
-_INVISIBLE = re.compile("[\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\x7f-\x9f]")
+_INVISIBLE = "[\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\x7f-\x9f]"
 
 
 def _escape_invisible(text: str) -> str:
-    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return re.sub(_INVISIBLE, lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def md(value: Any) -> str:
     """One datum as markdown text: one line, raw HTML escaped, link and image syntax inert."""
     import html
 
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(clean(value), quote=False))
+    return re.sub(_MARKDOWN_SPECIAL, r"\\\1", html.escape(clean(value), quote=False))
 
 
 LEFT, RIGHT, CENTER = "---", "---:", ":---:"

@@ -13,13 +13,12 @@ import bisect
 import heapq
 import itertools
 import os
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 
-from stancecli.cache import CacheUnavailable
-from stancecli.errors import SearchProblem
+from stancecli.errors import CacheUnavailable, SearchProblem
 from stancecli.search import text
 from stancecli.search.index import (
     DAMAGE,
@@ -27,7 +26,7 @@ from stancecli.search.index import (
     Progress,
     Segment,
     Snapshot,
-    SourceFile,
+    Sources,
     Vocab,
     collect,
     default_index_dir,
@@ -50,6 +49,8 @@ EXACT_POOL, EXACT_EXTRA = 3, 20  # --exact drops differently spelt hits: ask for
 RERANK_POOL = 4  # a phrase's best `limit` come from the word-level best 4 * limit + 40
 # Distinct sentences a phrase query scores at most; past it, weaker groups are left out.
 MAX_SCORED = 50_000
+MAX_GROUPED = 10  # content words of a phrase that form groups; the rest only add to scores
+ROUNDING_SLACK = 1e-9  # a bound summed in another order than a score may differ in its last bits
 
 
 class SearchError(SearchProblem):
@@ -183,7 +184,7 @@ def search(
 ATTEMPTS = 2  # a second pass after a repair, or after files changed under the search
 
 
-def _collect(paths: Sequence[Path], notes: list[str]) -> list[SourceFile]:
+def _collect(paths: Sequence[Path], notes: list[str]) -> Sources:
     try:
         files = collect(paths, notes)
     except FileNotFoundError as exc:
@@ -195,7 +196,7 @@ def _collect(paths: Sequence[Path], notes: list[str]) -> list[SourceFile]:
 
 def _snapshot(files, key, index_dir, use_index, progress, notes
               ) -> tuple[Snapshot, str, int, IndexStore | None]:
-    big = sum(f.size for f in files) > BRUTE_FORCE_BYTES
+    big = files.total_size > BRUTE_FORCE_BYTES
     if index_dir is None and not use_index and (use_index is False or not big):
         return memory_snapshot(files), "memory", len(files), None
     try:
@@ -224,7 +225,7 @@ def _ranked_hits(words, typed, snap, files, limit, min_score, exact, context, ke
     dropped (a file changed since indexing, an --exact spelling that differs) are replaced
     by asking for more.
     """
-    shown = {f.key: f.shown for f in files}
+    shown = files.shown_paths()  # no object per file while the index is fresh
     ids = {os.path.abspath(p): d for p, d in (doc_ids or {}).items()}
     terms = plan(words, snap.vocab, exact)
     want = 0 if not limit else (limit + 1 if not exact else limit * EXACT_POOL + EXACT_EXTRA)
@@ -380,27 +381,48 @@ def rank(
 
 @dataclass
 class _Run:
-    """Where one sentence text stands in one segment: the candidates holding its hash.
-
-    The places are found only when asked for (`list.index` over the hashes, in C), so a
-    sentence repeated in thousands of documents costs nothing until its places are shown.
-    """
+    """Where one sentence text stands in one segment: its live sentences, listed only when
+    asked for, so a sentence repeated in thousands of documents costs nothing until its
+    places are shown."""
 
     si: int
-    first: int  # its first sentence id in the segment
-    found: list[int]  # the segment's candidate sentence ids of its group, sorted
-    keys: list[int]  # their sentence hashes
-    key: int
+    first: int  # its first live sentence id in the segment
+    live: _Live
+    uid: int  # its distinct text id in the segment
 
     def __iter__(self):
-        keys, found, key, si = self.keys, self.found, self.key, self.si
-        at = bisect.bisect_left(found, self.first)
-        try:
-            while True:
-                yield si, found[at]
-                at = keys.index(key, at + 1)
-        except ValueError:
-            return
+        return zip(itertools.repeat(self.si), self.live.occurrences(self.uid))
+
+
+class _Live:
+    """The live, wanted sentences of a segment: `ranges` of sentence ids, None for all."""
+
+    def __init__(self, seg: Segment, ranges: list[tuple[int, int]] | None):
+        self.seg = seg
+        self.ranges = ranges
+        self.starts = [a for a, _ in ranges or ()]
+        self.ends = [b for _, b in ranges or ()]
+
+    def occurrences(self, uid: int) -> Iterable[int]:
+        """The live sentences holding text `uid`, ascending: by slicing per range, or by a test
+        per sentence, whichever takes fewer steps."""
+        occ = self.seg.occurrences(uid)
+        ranges = self.ranges
+        if ranges is None:
+            return occ
+        if len(ranges) <= len(occ):
+            return itertools.chain.from_iterable(
+                occ[bisect.bisect_left(occ, a):bisect.bisect_left(occ, b)] for a, b in ranges)
+        return filter(self._inside, occ)
+
+    def _inside(self, sid: int) -> bool:
+        k = bisect.bisect_right(self.starts, sid) - 1
+        return k >= 0 and sid < self.ends[k]
+
+    def first(self, uid: int) -> int | None:
+        if self.ranges is None:
+            return self.seg.first_of(uid)
+        return next(iter(self.occurrences(uid)), None)
 
 
 @dataclass
@@ -518,8 +540,8 @@ def _rank_word(term: Term, segments, limit, min_score, keep) -> list[_Ranked]:
         streams = []
         for si, seg in enumerate(segments):
             lists = [seg.postings(tid) for tid in tiers[quality]]
-            stream = lists[0] if len(lists) == 1 else _merge_unique(lists)
-            streams.append(zip(itertools.repeat(si), stream))
+            uids = iter(lists[0]) if len(lists) == 1 else _merge_unique(lists)
+            streams.append(zip(itertools.repeat(si), _sentences_of(seg, uids)))
         # Ties in file order across segments, as a fresh index would list them.
         merged = streams[0] if len(streams) == 1 else heapq.merge(
             *streams, key=lambda place: _place_key(segments, place))
@@ -541,14 +563,42 @@ def _merge_unique(lists):
             last = sid
 
 
+def _sentences_of(seg: Segment, uids: Iterator[int]) -> Iterator[int]:
+    """The sentences holding any of the texts `uids` (ascending), in order, lazily.
+
+    Texts are numbered in the order they first occur, so the next text's first sentence
+    comes after those of every text before it: a text's sentences join the merge only once
+    the merge reaches its first one, and a word held by many texts costs little per hit.
+    """
+    occ, ooff = seg.occ, seg.ooff
+    heap: list[tuple[int, int, int]] = []
+    nxt = next(uids, None)
+    while True:
+        while nxt is not None and (not heap or occ[ooff[nxt]] < heap[0][0]):
+            a, b = ooff[nxt], ooff[nxt + 1]
+            heapq.heappush(heap, (occ[a], a, b))
+            nxt = next(uids, None)
+        if not heap:
+            return
+        sid, a, b = heap[0]
+        if nxt is None and len(heap) == 1:
+            yield from occ[a:b]
+            return
+        yield sid
+        if a + 1 < b:
+            heapq.heapreplace(heap, (occ[a + 1], a + 1, b))
+        else:
+            heapq.heappop(heap)
+
+
 def _rank_phrase(terms, segments, limit, min_score, exact, keep) -> list[_Sentence]:
     """Several words: score candidate sentences, most promising groups first.
 
     Sentences are grouped by which content words they hold; a group's best
     possible score bounds every sentence in it, so the search stops as soon as
-    the best sentences found so far beat the next group's bound. Within a group the
-    candidates are narrowed to distinct sentence texts in C (their hashes); Python
-    work grows with the distinct texts, not with the documents repeating them.
+    the best sentences found so far beat the next group's bound. Postings list
+    distinct sentence texts, so the work grows with the distinct texts holding the
+    words, not with the documents repeating them; a text is scored once.
     """
     total = sum(t.weight for t in terms)
     emap: dict[int, list[tuple[int, float]]] = {}
@@ -560,6 +610,8 @@ def _rank_phrase(terms, segments, limit, min_score, exact, keep) -> list[_Senten
     if exact and any(not t.expansions for t in terms):
         return []
     groups = _groups(terms, content, stop_weight, total, exact)
+    # What words outside every group could add to a text's score (groups take the first ten).
+    extra = stop_weight + sum(terms[i].weight * terms[i].best for i in content[MAX_GROUPED:])
     # The best `limit` distinct sentence texts so far, worst on top, and where each stands:
     # a sentence repeated in many documents is scored once and takes one place.
     heap: list[tuple[float, _Later, int]] = []
@@ -567,31 +619,41 @@ def _rank_phrase(terms, segments, limit, min_score, exact, keep) -> list[_Senten
     memo: dict[int, tuple[float, tuple[int, ...]]] = {}
     scorer = _exact_chain if exact else _chain
     for si, seg in enumerate(segments):
-        ranges = _live_ranges(seg, keep)
+        live = _Live(seg, _live_ranges(seg, keep))
         sets: dict[int, set[int]] = {}
         seen: set[int] = set()
-        shash = seg.shash
+        uhash = seg.uhash
         for bound, members in groups:
             floor = max(min_score, heap[0][0] if limit and len(heap) >= limit else 0.0)
             if bound < floor or bound <= 0 or len(memo) >= MAX_SCORED:
                 break
             found = _members(seg, terms, members, sets, seen)
-            if ranges is not None:
-                found = _within(found, ranges)
-            keys = list(map(shash.__getitem__, found))
-            # The first candidate of each distinct text (reversed: the earliest one wins).
-            firsts = dict(zip(reversed(keys), reversed(found)))
-            for key, sid in sorted(firsts.items(), key=lambda kv: kv[1]):
-                run = _Run(si, sid, found, keys, key)
+            if live.ranges is None:  # texts are numbered in order of first occurrence
+                firsts = [(seg.first_of(uid), uid) for uid in found]
+            else:
+                firsts = sorted((sid, uid) for uid in found if (sid := live.first(uid)) is not None)
+            tops = None
+            if limit and not exact and len(firsts) > limit:
+                tops = _text_bounds(seg, terms, members, [uid for _, uid in firsts], extra, total)
+                firsts.sort(key=lambda place: -tops[place[1]])  # stable: ties stay in file order
+            for sid, uid in firsts:
+                key = uhash[uid]
+                run = _Run(si, sid, live, uid)
                 runs = where.get(key)
                 if runs is not None:
                     runs.append(run)
                     continue
+                if tops is not None:
+                    full = len(heap) >= limit
+                    if tops[uid] < min_score or (full and tops[uid] < heap[0][0]):
+                        break  # this text and every one after it score below the best found so far
+                    if full and tops[uid] == heap[0][0] and heap[0][1].key <= _place_key(segments, (si, sid)):
+                        continue  # at best a tie with the last of the best, and it stands later
                 got = memo.get(key)
                 if got is None:
                     if len(memo) >= MAX_SCORED:
                         break
-                    got = memo[key] = scorer(seg.tokens(sid), emap, terms, total)
+                    got = memo[key] = scorer(seg.text_tokens(uid), emap, terms, total)
                 if got[0] <= 0 or got[0] < min_score or (limit and len(heap) >= limit and got[0] < heap[0][0]):
                     continue
                 item = (got[0], _Later(segments, (si, sid)), key)
@@ -621,19 +683,11 @@ def _live_ranges(seg: Segment, keep: Mapping[int, set[int]] | None) -> list[tupl
     return out
 
 
-def _within(found: list[int], ranges: list[tuple[int, int]]) -> list[int]:
-    """The sorted ids of `found` inside `ranges`, by slicing (no call per id)."""
-    out: list[int] = []
-    for a, b in ranges:
-        out += found[bisect.bisect_left(found, a):bisect.bisect_left(found, b)]
-    return out
-
-
 def _groups(terms, content, stop_weight, total, exact) -> list[tuple[float, tuple[int, ...]]]:
     """Subsets of content words, by the best score a sentence holding them could get."""
     if exact:
         return [(100.0, tuple(content) or tuple(range(len(terms))))]
-    k = min(len(content), 10)
+    k = min(len(content), MAX_GROUPED)
     out = []
     for size in range(k, 0, -1):
         for members in combinations(content[:k], size):
@@ -643,8 +697,26 @@ def _groups(terms, content, stop_weight, total, exact) -> list[tuple[float, tupl
     return out
 
 
+def _text_bounds(seg: Segment, terms, members, uids: list[int], extra: float, total: float) -> dict[int, float]:
+    """The most each text could score, from the best-matching form of each word it holds,
+    rounded as scores are: a text whose bound is below the worst of the best found so far
+    (or equal to it, standing later) is passed over unscored."""
+    value = dict.fromkeys(uids, extra)
+    for i in members:
+        weight, left = terms[i].weight, set(uids)
+        for tid, quality in sorted(terms[i].expansions, key=lambda e: -e[1]):
+            hit = left.intersection(seg.postings(tid))
+            if hit:
+                left -= hit
+                for uid in hit:
+                    value[uid] += weight * quality
+                if not left:
+                    break
+    return {uid: round(100 * min(1.0, v / total) + ROUNDING_SLACK, 1) for uid, v in value.items()}
+
+
 def _members(seg: Segment, terms, members, sets, seen) -> list[int]:
-    """Sentences of `seg` holding every word in `members` not already scored.
+    """Distinct texts of `seg` holding every word in `members` not already scored, ascending.
 
     The rarest word's sentences become a set; a common word's postings are only
     streamed through it (in C), never made into a set of their own.

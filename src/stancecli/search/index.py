@@ -39,16 +39,16 @@ import sys
 import time
 import zlib
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 from stancecli.corpus import Source, SourceError, read_source
 from stancecli.search import sentences, text
 
-FORMAT = 8
-MAGIC = b"STCSEG04"
+FORMAT = 9  # 9: postings by distinct sentence text
+MAGIC = b"STCSEG05"
 MANIFEST_MAGIC = b"STCMAN08"
 FILE_MODE = 0o600
 # After writing, wait until the file clock has surely ticked past the files' stamps, so any
@@ -274,31 +274,44 @@ def _blob(words: list[str]) -> tuple[bytes, array]:
 
 @dataclass
 class Segment:
-    """Sentences of a set of documents with their token ids and postings.
+    """Sentences of a set of documents; each distinct sentence text with its token ids and postings.
 
-    Arrays are array('I') while building and memoryviews of a mapped file once
-    written: `docs` first-sentence id per slot (+ end), `sents` start/end
-    offsets per sentence, `toff` token offsets per sentence (+ end), `fwd` the
-    token ids, `dir` offset/count of each term's postings in `post`, `shash` a
-    64-bit hash of each sentence's token ids (a sentence repeated across
-    documents is scored once per query).
+    A sentence repeated across documents (boilerplate; the synthetic corpora repeat every seed
+    sentence) is stored, posted and scored once: postings list distinct texts, not sentences,
+    so a phrase query's work grows with the distinct texts holding its words.
+
+    Arrays are array('I') while building and memoryviews of a mapped file once written: per
+    sentence, `sents` its start/end offsets and `text` its distinct text's id; `docs` the
+    first sentence id per slot (+ end). Per distinct text, in order of first occurrence:
+    `uhash` a 64-bit hash of its words (the same text in another segment is scored once per
+    query), `toff` offsets into `fwd`, its token ids (+ end), and `ooff` offsets into `occ`,
+    the sentence ids holding it, ascending (+ end). `dir` is the offset/count of each term's
+    postings (distinct text ids, ascending) in `post`.
     """
 
     docs: Sequence[int]
     sents: Sequence[int]
+    text: Sequence[int]
+    uhash: Sequence[int]
     toff: Sequence[int]
     fwd: Sequence[int]
+    ooff: Sequence[int]
+    occ: Sequence[int]
     dir: Sequence[int]
     post: Sequence[int]
-    shash: Sequence[int]
     paths: list[str]
     dead: frozenset[int] = frozenset()
 
     @property
     def sentence_count(self) -> int:
-        return len(self.toff) - 1
+        return len(self.text)
+
+    @property
+    def text_count(self) -> int:
+        return len(self.uhash)
 
     def postings(self, tid: int) -> Sequence[int]:
+        """The distinct texts holding term `tid`, ascending."""
         if 2 * tid + 1 >= len(self.dir):
             return ()
         off, n = self.dir[2 * tid], self.dir[2 * tid + 1]
@@ -307,7 +320,17 @@ class Segment:
         return self.post[off:off + n]
 
     def tokens(self, sid: int) -> Sequence[int]:
-        return self.fwd[self.toff[sid]:self.toff[sid + 1]]
+        return self.text_tokens(self.text[sid])
+
+    def text_tokens(self, uid: int) -> Sequence[int]:
+        return self.fwd[self.toff[uid]:self.toff[uid + 1]]
+
+    def occurrences(self, uid: int) -> Sequence[int]:
+        """The sentence ids holding distinct text `uid`, ascending."""
+        return self.occ[self.ooff[uid]:self.ooff[uid + 1]]
+
+    def first_of(self, uid: int) -> int:
+        return self.occ[self.ooff[uid]]
 
     def span(self, sid: int) -> tuple[int, int]:
         return self.sents[2 * sid], self.sents[2 * sid + 1]
@@ -329,9 +352,11 @@ class SegmentBuilder:
         self.vocab = vocab
         self.docs = array("I", [0])
         self.sents = array("I")
+        self.text = array("I")
+        self.uhash = array("Q")
         self.toff = array("I", [0])
         self.fwd = array("I")
-        self.shash = array("Q")
+        self.uids: dict[int, int] = {}  # uhash -> distinct text id
         # Postings by term id: a list index is cheaper than a dict lookup per token, and an
         # array holds a posting in 4 bytes where a list of ints takes about 36.
         self.plists: list[array] = [array("I") for _ in vocab.terms]
@@ -340,28 +365,35 @@ class SegmentBuilder:
     def add(self, path: str, body: str) -> None:
         spans = sentences.split(body)
         found = text.sentence_tokens(text.prepare(body), spans)
-        ids_of, plists = self.vocab.ids, self.plists
-        sents, fwd, toff, shash = self.sents, self.fwd, self.toff, self.shash
-        sid = len(toff) - 1
+        uids, sents, texts = self.uids, self.sents, self.text
         for (start, end), toks in zip(spans, found):
             if not toks:
                 continue
-            try:
-                ids = [ids_of[t] for t in toks]
-            except KeyError:
-                ids = [self.vocab.add(t) for t in toks]
-                plists.extend(array("I") for _ in range(len(self.vocab.terms) - len(plists)))
+            # Hashed from the words, not their ids: ids differ between parallel builders.
+            key = _hash("\n".join(toks).encode())
+            uid = uids.get(key)
+            if uid is None:
+                uid = uids[key] = self._new_text(key, toks)
             sents.append(start)
             sents.append(end)
-            fwd.extend(ids)
-            toff.append(len(fwd))
-            # Hashed from the words, not their ids: ids differ between parallel builders.
-            shash.append(_hash("\n".join(toks).encode()))
-            for tid in set(ids):
-                plists[tid].append(sid)
-            sid += 1
-        self.docs.append(sid)
+            texts.append(uid)
+        self.docs.append(len(texts))
         self.paths.append(path)
+
+    def _new_text(self, key: int, toks: list[str]) -> int:
+        ids_of, plists = self.vocab.ids, self.plists
+        uid = len(self.uhash)
+        try:
+            ids = [ids_of[t] for t in toks]
+        except KeyError:
+            ids = [self.vocab.add(t) for t in toks]
+            plists.extend(array("I") for _ in range(len(self.vocab.terms) - len(plists)))
+        self.uhash.append(key)
+        self.fwd.extend(ids)
+        self.toff.append(len(self.fwd))
+        for tid in set(ids):
+            plists[tid].append(uid)
+        return uid
 
     def finish(self) -> Segment:
         directory = array("I", bytes(8 * len(self.plists)))
@@ -371,10 +403,29 @@ class SegmentBuilder:
                 directory[2 * tid] = len(post)
                 directory[2 * tid + 1] = len(lst)
                 post.extend(lst)
-        return Segment(self.docs, self.sents, self.toff, self.fwd, directory, post, self.shash, self.paths)
+        ooff, occ = _occurrences(self.text, len(self.uhash))
+        return Segment(self.docs, self.sents, self.text, self.uhash, self.toff, self.fwd, ooff, occ,
+                       directory, post, self.paths)
 
 
-_ARRAYS = ("shash", "docs", "sents", "toff", "fwd", "dir", "post")  # 8-byte items first: aligned
+def _occurrences(texts: Sequence[int], n_texts: int) -> tuple[array, array]:
+    """Per distinct text, the sentences holding it: offsets (+ end), and the ids grouped by text."""
+    from collections import Counter
+    from itertools import accumulate
+
+    counts = Counter(texts)
+    ooff = array("I", [0])
+    ooff.extend(accumulate(counts[u] for u in range(n_texts)))
+    # A counting sort: each text's sentence ids stay ascending, and no list of them all is made.
+    at = ooff.tolist()
+    occ = array("I", bytes(4 * len(texts)))
+    for sid, uid in enumerate(texts):
+        occ[at[uid]] = sid
+        at[uid] += 1
+    return ooff, occ
+
+
+_ARRAYS = ("uhash", "docs", "sents", "text", "toff", "fwd", "ooff", "occ", "dir", "post")  # 8-byte items first
 
 
 def _hash(data: bytes) -> int:
@@ -409,7 +460,7 @@ def _parse_segment(mm: mmap.mmap, path: Path, paths: list[str], dead: Iterable[i
     arrays = []
     for k in range(len(_ARRAYS)):
         off, n = struct.unpack_from("<QQ", mm, len(MAGIC) + 16 * k)
-        code = "Q" if _ARRAYS[k] == "shash" else "I"
+        code = "Q" if _ARRAYS[k] == "uhash" else "I"
         size = struct.calcsize(code)
         if off % size or off + size * n > len(mm):
             raise IndexFormatError(f"{path.name}: an array runs past the end of the file")
@@ -421,12 +472,12 @@ def _parse_segment(mm: mmap.mmap, path: Path, paths: list[str], dead: Iterable[i
 
 def _check_bounds(seg: Segment, name: str) -> None:
     """The header's promises, checked in O(1): lengths that fit one another and the manifest."""
-    n = seg.sentence_count
+    n, m = seg.sentence_count, seg.text_count
     ok = (
-        n >= 0 and len(seg.docs) == len(seg.paths) + 1 and len(seg.sents) == 2 * n
-        and len(seg.shash) == n and len(seg.dir) % 2 == 0
-        and (n == 0 or (seg.docs[0] == 0 and seg.docs[-1] == n and seg.toff[0] == 0
-                        and seg.toff[-1] == len(seg.fwd)))
+        len(seg.docs) == len(seg.paths) + 1 and len(seg.sents) == 2 * n and len(seg.occ) == n
+        and len(seg.toff) == m + 1 and len(seg.ooff) == m + 1 and len(seg.dir) % 2 == 0
+        and seg.toff[0] == 0 and seg.toff[-1] == len(seg.fwd) and seg.ooff[0] == 0 and seg.ooff[-1] == n
+        and (n == 0 or (seg.docs[0] == 0 and seg.docs[-1] == n))
     )
     if not ok:
         raise IndexFormatError(f"{name}: its parts do not fit together")
@@ -551,10 +602,16 @@ def _listing_key(keys: Sequence[str], sizes: Sequence[int], mtimes: Sequence[int
 
 
 def listing_key(files: Sequence[SourceFile]) -> bytes:
+    if isinstance(files, Sources):
+        return files.key
     if not files:
         return b""
     _shown, keys, sizes, mtimes, ctimes, inos = zip(*files)
     return _listing_key(keys, sizes, mtimes, ctimes, inos)
+
+
+LISTING_HEAD = struct.Struct("<QQ")  # how many files, bytes of their joined paths
+STAMP_COLUMNS = 4  # size, mtime, ctime, inode
 
 
 class SourceFile(NamedTuple):
@@ -566,6 +623,90 @@ class SourceFile(NamedTuple):
     mtime_ns: int
     ctime_ns: int = 0
     ino: int = 0
+
+
+class Sources(Sequence[SourceFile]):
+    """The sources `collect` found, in order, with their listing key and total size.
+
+    A folder walked in C arrives as its listing key alone (the paths and stamps as one byte
+    string); SourceFile objects are made from it only when asked for, which a search whose
+    index is fresh never does: at 30,000 files they would cost more than the walk.
+    """
+
+    def __init__(self, files: list[SourceFile] | None = None, *, key: bytes | None = None,
+                 total_size: int | None = None, prefixes: tuple[str, str] = ("", "")):
+        self._files = files
+        self._key = key
+        self.total_size = sum(f.size for f in files or ()) if total_size is None else total_size
+        self._shown, self._base = prefixes  # a walked folder's shown path and key, each with a separator
+
+    @property
+    def key(self) -> bytes:
+        """`listing_key` of these files."""
+        if self._key is None:
+            self._key = listing_key(self.files)
+        return self._key
+
+    @property
+    def files(self) -> list[SourceFile]:
+        if self._files is None:
+            self._files = self._unpack(self.key)
+        return self._files
+
+    def _unpack(self, key: bytes) -> list[SourceFile]:
+        if not key:
+            return []
+        n, size = LISTING_HEAD.unpack_from(key)
+        start = LISTING_HEAD.size
+        keys = key[start:start + size].decode("utf-8", "surrogateescape").split("\0")
+        cols = array("q")
+        cols.frombytes(memoryview(key)[start + size:])
+        if len(keys) != n or len(cols) != STAMP_COLUMNS * n:
+            raise ValueError("a source listing whose parts do not fit together")
+        cut, shown = len(self._base), self._shown
+        rows = zip([shown + k[cut:] for k in keys], keys, *(cols[i * n:(i + 1) * n] for i in range(STAMP_COLUMNS)))
+        return list(map(tuple.__new__, [SourceFile] * n, rows))  # a NamedTuple's own __new__ is Python code
+
+    def shown_paths(self) -> Mapping[str, str]:
+        """Key -> the path to show, without a SourceFile per file when the listing was walked in C."""
+        if self._files is not None or not self._base:
+            return {f.key: f.shown for f in self.files}
+        return _ShownPaths(self._shown, self._base, self)
+
+    def __len__(self) -> int:
+        if self._files is not None or not self._key:
+            return len(self.files)
+        return LISTING_HEAD.unpack_from(self._key)[0]
+
+    @overload
+    def __getitem__(self, i: int) -> SourceFile: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[SourceFile]: ...
+
+    def __getitem__(self, i: int | slice) -> SourceFile | list[SourceFile]:
+        return self.files[i]
+
+    def __iter__(self) -> Iterator[SourceFile]:
+        return iter(self.files)
+
+
+class _ShownPaths(Mapping[str, str]):
+    """The shown path of each file under one walked folder: its key with the folder's shown path in front."""
+
+    def __init__(self, shown: str, base: str, sources: Sources):
+        self.shown, self.base, self.sources = shown, base, sources
+
+    def __getitem__(self, key: str) -> str:
+        if not key.startswith(self.base):
+            raise KeyError(key)
+        return self.shown + key[len(self.base):]
+
+    def __iter__(self) -> Iterator[str]:
+        return (f.key for f in self.sources)
+
+    def __len__(self) -> int:
+        return len(self.sources)
 
 
 @dataclass
@@ -673,7 +814,7 @@ class IndexStore:
 
     # keeping fresh -----------------------------------------------------------
 
-    def sync(self, files: list[SourceFile], progress: Progress | None = None) -> Snapshot:
+    def sync(self, files: Sequence[SourceFile], progress: Progress | None = None) -> Snapshot:
         """Bring the index in step with `files` and return what to query.
 
         Damage found on the way (another process may just be changing the index: then it
@@ -690,13 +831,13 @@ class IndexStore:
             except DAMAGE as exc:
                 return self._rebuild(files, progress, exc)
 
-    def rebuild(self, files: list[SourceFile], progress: Progress | None, why: BaseException) -> Snapshot:
+    def rebuild(self, files: Sequence[SourceFile], progress: Progress | None, why: BaseException) -> Snapshot:
         """Start again from the sources: damage turned up while querying."""
         self._ensure_root()
         with _Lock(self.root / "lock"):
             return self._rebuild(files, progress, why)
 
-    def _rebuild(self, files: list[SourceFile], progress: Progress | None, why: BaseException) -> Snapshot:
+    def _rebuild(self, files: Sequence[SourceFile], progress: Progress | None, why: BaseException) -> Snapshot:
         self.notes.append(f"the search index in {self.root} is damaged or from another version ({why}); "
                           "rebuilt it from the sources")
         for pattern in ("manifest.marshal", "seg-*.bin", "vocab-*", "stems-*", "typo-*", "part-*.seg", "*.tmp"):
@@ -717,7 +858,7 @@ class IndexStore:
         if self.in_cache:
             check_private(self.root.parent)
 
-    def _sync(self, files: list[SourceFile], progress: Progress | None, locked: bool = False) -> Snapshot:
+    def _sync(self, files: Sequence[SourceFile], progress: Progress | None, locked: bool = False) -> Snapshot:
         if self.root.exists():
             self._check_private()
         man = self._manifest()
@@ -730,7 +871,7 @@ class IndexStore:
         with _Lock(self.root / "lock"):
             return self._sync_locked(files, progress)
 
-    def _sync_locked(self, files: list[SourceFile], progress: Progress | None) -> Snapshot:
+    def _sync_locked(self, files: Sequence[SourceFile], progress: Progress | None) -> Snapshot:
         man = self._manifest()
         started = time.perf_counter()
         if _stale(man, files):
@@ -742,7 +883,7 @@ class IndexStore:
         return self.snapshot(man)
 
     def _update(
-        self, man: Manifest, files: list[SourceFile], progress: Progress | None
+        self, man: Manifest, files: Sequence[SourceFile], progress: Progress | None
     ) -> tuple[Manifest, SyncReport]:
         report = SyncReport()
         wanted = {f.key: f for f in files}
@@ -1030,7 +1171,8 @@ def _remap(seg: Segment, ids: list[int]) -> Segment:
     for local, glob in enumerate(ids):
         directory[2 * glob] = old[2 * local]
         directory[2 * glob + 1] = old[2 * local + 1]
-    return Segment(seg.docs, seg.sents, seg.toff, fwd, directory, seg.post, seg.shash, seg.paths)
+    return Segment(seg.docs, seg.sents, seg.text, seg.uhash, seg.toff, fwd, seg.ooff, seg.occ, directory, seg.post,
+                   seg.paths)
 
 
 def _valid_length(off_path: Path, n: int) -> int:
@@ -1040,7 +1182,7 @@ def _valid_length(off_path: Path, n: int) -> int:
         return array("I", f.read(4))[0]
 
 
-def _stale(man: Manifest, files: list[SourceFile]) -> bool:
+def _stale(man: Manifest, files: Sequence[SourceFile]) -> bool:
     if man.generation < 0:
         return True
     if man.listing and man.listing == listing_key(files):
@@ -1153,7 +1295,7 @@ def read_text(path: Path) -> Source:
         raise SourceError(f"{path}: cannot read: {exc.strerror}") from None
 
 
-def collect(paths: Sequence[Path], warnings: list[str] | None = None) -> list[SourceFile]:
+def collect(paths: Sequence[Path], warnings: list[str] | None = None) -> Sources:
     """The .txt files under `paths`: files as given (a .pdf too), folders searched (hidden ones
     skipped). Links are followed; a loop, a dangling link or a file that vanishes while the
     folder is read is skipped, with a line in `warnings`, as ripgrep does."""
@@ -1167,17 +1309,55 @@ def collect(paths: Sequence[Path], warnings: list[str] | None = None) -> list[So
         except OSError as exc:
             why = "symbolic link loop" if exc.errno == errno.ELOOP else "no such file or folder"
             raise FileNotFoundError(f"{shown}: {why}") from None
-        if stat.S_ISDIR(st.st_mode):
+        if stat.S_ISDIR(st.st_mode) and _scan is not None and _FS_UTF8:
+            walked = _walk_in_c(shown, key, st, warn)
+            if len(paths) == 1:
+                return walked
+            out += walked.files
+        elif stat.S_ISDIR(st.st_mode):
             pdfs: list[str] = []
             _walk(shown, key, out, warn, frozenset({(st.st_dev, st.st_ino)}), pdfs)
-            if pdfs:
-                warn.append(f"{pdfs[0]}: skipped {len(pdfs)} .pdf file(s) found in folders; name a PDF "
-                            "to search it")
+            _warn_pdfs(pdfs, warn)
         else:
             out.append(SourceFile(shown, key, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
     if len(paths) > 1:  # overlapping paths name some files twice
         out = list({f.key: f for f in reversed(out)}.values())[::-1]
-    return out
+    return Sources(out)
+
+
+def _warn_pdfs(pdfs: list[str], warn: list[str]) -> None:
+    if pdfs:
+        warn.append(f"{pdfs[0]}: skipped {len(pdfs)} .pdf file(s) found in folders; name a PDF to search it")
+
+
+try:  # the walk below, in C (search/_scan.c), with the stat-ing spread over a few threads
+    from stancecli.search import _scan
+except ImportError:  # built without a C compiler: the Python walk does the same
+    _scan = None  # type: ignore[assignment]
+# The C walk hands over the paths' bytes; the listing key holds them as UTF-8 with escapes.
+_FS_UTF8 = (sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()) == ("utf-8", "surrogateescape")
+# What _scan.walk reports, in the order met: a stat that failed, a folder that could not be read,
+# a link back to a folder above, a .pdf found.
+_EV_STAT, _EV_DIR, _EV_LOOP, _EV_PDF = range(4)
+
+
+def _walk_in_c(shown: str, key: str, st: os.stat_result, warn: list[str]) -> Sources:
+    prefix = shown if shown.endswith(os.sep) else shown + os.sep
+    base = key if key.endswith(os.sep) else key + os.sep
+    listing, total, events = _scan.walk(os.fsencode(base), st.st_dev, st.st_ino)
+    pdfs: list[str] = []
+    for kind, rel, err in events:
+        where = prefix + os.fsdecode(rel) if rel else shown
+        if kind == _EV_STAT:
+            _warn_unreadable(where, OSError(err, os.strerror(err)), warn)
+        elif kind == _EV_DIR:
+            warn.append(f"{where}: {os.strerror(err)}; skipped")
+        elif kind == _EV_LOOP:
+            warn.append(_LOOP.format(where))
+        else:
+            pdfs.append(where)
+    _warn_pdfs(pdfs, warn)
+    return Sources(key=listing, total_size=total, prefixes=(prefix, base))
 
 
 _SCANDIR_FD = os.scandir in os.supports_fd
@@ -1223,9 +1403,12 @@ def _walk(shown: str, key: str, out: list[SourceFile], warn: list[str],
     for name, st in sorted(subdirs, key=lambda d: d[0]):
         here = (st.st_dev, st.st_ino)
         if here in ancestors:
-            warn.append(f"{prefix + name}: file system loop (a link to a folder that holds it); skipped")
+            warn.append(_LOOP.format(prefix + name))
             continue
         _walk(prefix + name, base + name, out, warn, ancestors | {here}, pdfs)
+
+
+_LOOP = "{}: file system loop (a link to a folder that holds it); skipped"
 
 
 def _warn_unreadable(shown: str, exc: OSError, warn: list[str]) -> None:
@@ -1239,7 +1422,7 @@ def _warn_unreadable(shown: str, exc: OSError, warn: list[str]) -> None:
         warn.append(f"{shown}: {exc.strerror}; skipped")
 
 
-def memory_snapshot(files: list[SourceFile]) -> Snapshot:
+def memory_snapshot(files: Sequence[SourceFile]) -> Snapshot:
     """Everything indexed in memory, nothing written: the brute-force path."""
     vocab = VocabBuilder()
     builder = SegmentBuilder(vocab)
