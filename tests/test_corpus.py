@@ -156,3 +156,10 @@ def test_both_ways_of_locating_agree_on_any_layout(text_pieces, quote_pieces, da
     finally:
         corpus.SKELETON_MAX_CHARS = saved
     assert by_copy == by_regex
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u2003", "\u2028", "\x1c", "\t"])
+def test_any_unicode_space_in_a_quote_faces_the_sources_line_break(space):
+    source = Source.from_text(Path("t.txt"), "Vi går imot\nanbudsutsetting av tiltak.\n")
+    span = source.find(f"går imot{space}anbudsutsetting")
+    assert (span.line_start, span.line_end) == (1, 2)

@@ -32,10 +32,6 @@ _LAYOUT = r"[\s\-\u00ad]*"
 _LINE_END_HYPHEN = r"[\-\u00ad][^\S\n]*\n"
 
 
-def _strip_layout(text: str) -> str:
-    return re.sub(_NOT_CHUNK, "", text)
-
-
 UTF16_SNIFF_BYTES = 4096
 # A quote is found in the source's layout-free copy (str.find, in C), then walked letter by letter
 # from each place found. A huge source gets no copy (its chunk tables would cost hundreds of MB):
@@ -167,7 +163,8 @@ class Source:
 
 def skeleton(text: str) -> str:
     """The text without whitespace and hyphens: what must match exactly."""
-    return _strip_layout(text)
+    # str.split() and the regex class \s agree on what whitespace is (both str.isspace).
+    return "".join(text.split()).replace("-", "").replace("\u00ad", "")
 
 
 def normalise_text(text: str) -> str:

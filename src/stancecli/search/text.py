@@ -24,9 +24,11 @@ TOKEN_RE = re.compile(r"[^\W_]+(?:\x01+[^\W_]+)*")
 
 # "anbuds-\nutsetting", also with a blank line between (double-spaced PDF text).
 _LINE_HYPHEN = re.compile(r"[-\u00ad][ \t]*\n(?:[ \t]*\n)?[ \t]*(?=[^\W\d_])")
+# The same without soft hyphens: a pattern that starts with a plain character is searched for faster.
+_LINE_DASH = re.compile(r"-[ \t]*\n(?:[ \t]*\n)?[ \t]*(?=[^\W\d_])")
 _SOFT_HYPHEN = re.compile(r"(?<=[^\W_])\u00ad+(?=[^\W_])")
 _WORD_AFTER = re.compile(r"[^\W_]+")
-_WORD_BEFORE = re.compile(r"[^\W_]+$")
+WORD_REACH = 64  # characters looked back for the word a line-end hyphen ends
 # "sosial-\nog helse": a suspended compound, not a word split by the layout.
 _CONJUNCTIONS = frozenset({"og", "eller", "samt", "enn", "til", "som"})
 
@@ -57,17 +59,21 @@ def prepare(text: str) -> str:
     """The text with line-end hyphenation marked as joiners, offsets unchanged."""
     if "-" not in text and "\u00ad" not in text:
         return text
-    if "\u00ad" in text:
-        text = _SOFT_HYPHEN.sub(lambda m: JOINER * len(m.group()), text)
+    if "\u00ad" not in text:
+        return _LINE_DASH.sub(lambda m: _join_or_keep(text, m), text)
+    text = _SOFT_HYPHEN.sub(lambda m: JOINER * len(m.group()), text)
     return _LINE_HYPHEN.sub(lambda m: _join_or_keep(text, m), text)
 
 
 def _join_or_keep(text: str, m: re.Match[str]) -> str:
     if not (m.start() and text[m.start() - 1].isalpha()):
         return m.group()
-    before = _WORD_BEFORE.search(text, max(0, m.start() - 64), m.start())
+    end = m.start()
+    start, reach = end, max(0, end - WORD_REACH)
+    while start > reach and text[start - 1].isalnum():  # [^\W_]: a word character, not "_"
+        start -= 1
+    head = text[start:end]
     after = _WORD_AFTER.match(text, m.end())
-    head = before.group() if before else ""
     tail = after.group() if after else ""
     # NAV-kontoret keeps its hyphen; so do "mål- og" and "Arbeids-\nDepartementet".
     if (len(head) > 1 and head.isupper()) or not tail[:1].islower() or tail in _CONJUNCTIONS:
