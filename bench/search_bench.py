@@ -147,8 +147,14 @@ from stancecli.search.index import IndexStore, collect
 started = time.perf_counter()
 snap = IndexStore(Path(sys.argv[2])).sync(collect([Path(sys.argv[1])]))
 me, ch = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+# Linux keeps ru_maxrss across exec: a process started by a large parent reports the parent's size.
+# VmHWM is the high-water mark of this program's own memory.
+try:
+    own = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:")) / 1024
+except (OSError, StopIteration):
+    own = me.ru_maxrss / 1024
 print(time.perf_counter() - started, me.ru_utime + me.ru_stime + ch.ru_utime + ch.ru_stime,
-      me.ru_maxrss / 1024, ch.ru_maxrss / 1024, len(snap.vocab))
+      own, ch.ru_maxrss / 1024, len(snap.vocab))
 """
 SAMPLE_S = 0.1  # how often the build's memory is sampled
 

@@ -1004,6 +1004,7 @@ class IndexStore:
         if not new and man.vocab_size:
             return
         stems = text.stem_all(new)
+        vocab.ids.clear()  # not needed any more: the typo table below needs the memory
         for kind, words in (("vocab", new), ("stems", stems)):
             blob_path = self.root / f"{kind}-{man.generation}.txt"
             off_path = self.root / f"{kind}-{man.generation}.off"
@@ -1032,6 +1033,7 @@ class IndexStore:
             self._record(man, blob_path)
             self._record(man, off_path)
         man.vocab_size = len(vocab.terms)
+        del stems, words, new  # the table re-reads the stems from the file just written
         self._write_lengths(man, vocab.terms)
 
     def _write_lengths(self, man: Manifest, terms: list[str]) -> None:
@@ -1040,9 +1042,17 @@ class IndexStore:
         old = self._lengths(man) if f"typo-{man.generation}.txt" in man.stamps else None
         if old is not None and len(terms) - old.covered <= max(TYPO_TAIL_MIN, int(old.covered * TYPO_TAIL_SHARE)):
             return
-        related: dict[str, list[int]] = {t: [i | TERM_BIT] for i, t in enumerate(terms)}
+        # A word's ids: one int for most words (a list each would cost tens of MB on a large
+        # vocabulary), a list only for a word that is a term and a stem, or the stem of several.
+        related: dict[str, int | list[int]] = {t: i | TERM_BIT for i, t in enumerate(terms)}
         for tid, stem in enumerate(self._vocab(man).all_stems()):
-            related.setdefault(stem, []).append(tid)
+            known = related.get(stem)
+            if known is None:
+                related[stem] = tid
+            elif isinstance(known, int):
+                related[stem] = [known, tid]
+            else:
+                known.append(tid)
         related.pop("", None)
         groups: dict[int, list[str]] = {}
         for w in related:
@@ -1061,7 +1071,11 @@ class IndexStore:
             pos += len(chunk)
             line += len(words)
             for w in words:
-                ids.extend(related[w])
+                got = related[w]
+                if isinstance(got, int):
+                    ids.append(got)
+                else:
+                    ids.extend(got)
                 ptr.append(len(ids))
         byte_at.append(pos)
         line_at.append(line)
