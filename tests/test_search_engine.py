@@ -226,3 +226,38 @@ def test_a_limit_keeps_the_best_of_the_full_word_level_ranking(tmp_path):
             for limit in (1, 5, 17):
                 assert [(r.score, r.order) for r in rank(terms, snap.segments, limit)] == full[:limit], (query, limit)
     assert len(snap.segments) == 2
+
+
+def test_a_common_word_expands_to_the_same_terms_with_or_without_the_length_table(tmp_path):
+    """Expansions are walked shortest first and stop once no longer compound can enter them: the
+    terms and qualities are those of walking every term, here with far more compounds than kept."""
+    import random
+
+    from stancecli.search import text
+    from stancecli.search.engine import MAX_EXPANSIONS, WALK_ALL_BELOW, plan
+    from stancecli.search.index import IndexStore, collect, memory_snapshot
+
+    rng = random.Random(7)
+    letters = "abdefgiklmnoprstuvæøå"
+
+    def word(n: int) -> str:
+        return "".join(rng.choice(letters) for _ in range(n))
+
+    words = ["tiltak", "tiltaket", "tiltakene", "anbud", "anbudet"]
+    for _ in range(WALK_ALL_BELOW + MAX_EXPANSIONS):  # enough to be walked by length: prefix, suffix, inner
+        kind = rng.randrange(3)
+        part = word(rng.randint(1, 14))
+        words.append({0: "tiltaks" + part, 1: part + "tiltak", 2: part + "tiltaks" + word(3)}[kind])
+        words.append({0: "anbuds" + part, 1: part + "anbud", 2: part + "anbuds" + word(2)}[kind])
+    bodies = {f"{n:02d}.txt": " ".join(words[n::9]) + ".\n" for n in range(9)}
+    folder = _folder_of(tmp_path, bodies)
+    on_disk = IndexStore(tmp_path / "ix").sync(collect([folder]))
+    in_memory = memory_snapshot(collect([folder]))
+
+    def expansions(snap, query):
+        return [[(snap.vocab.term(tid), q) for tid, q in t.expansions] for t in plan(text.query_terms(query), snap.vocab)]
+
+    for query in ("tiltak", "tiltaks", "anbud", "anbudet", "tiltakene", "tilta"):
+        got = expansions(on_disk, query)
+        assert got == expansions(in_memory, query), query
+    assert len(expansions(on_disk, "tiltak")[0]) == MAX_EXPANSIONS

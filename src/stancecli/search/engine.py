@@ -39,6 +39,8 @@ BRUTE_FORCE_BYTES = 256 * 1024
 GAP_COST = 2.0  # characters of credit lost per extra word between two matched words
 LOOSE_SHARE = 0.25  # credit for a matched word that stands outside the best chain
 MAX_EXPANSIONS = 300
+# Terms holding a word, past which they are walked shortest first (and the walk may stop early).
+WALK_ALL_BELOW = 2500
 MAX_ENDING = max(map(len, text.INFLECTIONS))
 SAME_STEM = 0.95  # the quality of an inflection
 COMPOUND_PREFIX = 0.80  # a word that begins a compound: anbud -> anbudsutsetting
@@ -274,14 +276,43 @@ def expand(word: str, vocab: Vocab) -> list[tuple[int, float]]:
 
 
 def _compounds(word: str, root: str, vocab: Vocab, found: dict[int, float]) -> None:
-    """Add the terms holding `root`: inflections (one stem), compounds."""
+    """Add the terms holding `root`: inflections (one stem), compounds.
+
+    Shortest terms first: past the lengths an inflection can have, a longer compound has a lower
+    quality, so once MAX_EXPANSIONS terms are better than any longer one could be, the rest
+    (thousands, for a common word in a large vocabulary) cannot enter the expansions.
+    """
     listed = vocab.with_stem(root)
     same_stem = set(listed) if listed is not None else None
-    for tid, term in vocab.containing(root):
-        same = tid in same_stem if same_stem is not None else vocab.stem_of(tid) == root
-        quality = _relation(word, root, term, same)
-        if quality > found.get(tid, 0.0):
-            found[tid] = quality
+    if same_stem is not None:  # inflections of any length, before the walk by length
+        for tid in same_stem:
+            term = vocab.term(tid)
+            if root in term:
+                _keep(found, tid, _relation(word, root, term, True))
+    longest_inflection = max(len(root), len(word)) + MAX_ENDING
+    few = vocab.containing(root, WALK_ALL_BELOW)  # one pass over the terms costs least when few match
+    walk = [(0, few)] if few is not None else vocab.containing_by_length(root)
+    for length, terms in walk:
+        if same_stem is not None and length > longest_inflection and _settled(found, root, word, length):
+            return
+        for tid, term in terms:
+            if same_stem is not None and tid in same_stem:
+                continue
+            same = same_stem is None and vocab.stem_of(tid) == root
+            _keep(found, tid, _relation(word, root, term, same))
+
+
+def _keep(found: dict[int, float], tid: int, quality: float) -> None:
+    if quality > found.get(tid, 0.0):
+        found[tid] = quality
+
+
+def _settled(found: dict[int, float], root: str, word: str, length: int) -> bool:
+    """Whether MAX_EXPANSIONS terms already beat every compound of `length` letters or more."""
+    if len(found) < MAX_EXPANSIONS:
+        return False
+    best_longer = _compound_quality(root, length, prefix=True) if len(word) >= 4 else 0.0
+    return heapq.nlargest(MAX_EXPANSIONS, found.values())[-1] > best_longer
 
 
 def _compound_quality(root: str, length: int, prefix: bool) -> float:

@@ -116,17 +116,78 @@ class Vocab:
         line = table.line_at[i] + k
         return table.ids[table.ptr[line]:table.ptr[line + 1]], table.covered
 
-    def containing(self, part: str) -> list[tuple[int, str]]:
-        """Ids and terms of every term with `part` inside it."""
+    @overload
+    def containing(self, part: str) -> list[tuple[int, str]]: ...
+
+    @overload
+    def containing(self, part: str, at_most: int) -> list[tuple[int, str]] | None: ...
+
+    def containing(self, part: str, at_most: int | None = None) -> list[tuple[int, str]] | None:
+        """Ids and terms of every term with `part` inside it; None when there are more than
+        `at_most` (given) of them."""
+        return self._containing_from(part, 0, at_most)
+
+    def _containing_from(self, part: str, first: int, at_most: int | None = None) -> list[tuple[int, str]] | None:
+        """containing(), among the terms from id `first` on."""
+        if first >= len(self):
+            return []
         needle, blob, end = part.encode(), self._blob, self._off[-1]
         found: dict[int, str] = {}
-        at = blob.find(needle, 0, end)
+        at = blob.find(needle, self._off[first], end)
         while at >= 0:
             tid = bisect.bisect_right(self._off, at) - 1
             if tid not in found:
+                if at_most is not None and len(found) == at_most:
+                    return None
                 found[tid] = self.term(tid)
             at = blob.find(needle, self._off[tid + 1], end) if tid + 1 < len(self._off) else -1
         return list(found.items())
+
+    def containing_by_length(self, part: str) -> Iterator[tuple[int, list[tuple[int, str]]]]:
+        """The terms of containing(part), shortest first: (length, its terms), ascending; the
+        last length of the table (MAX_TYPO_LENGTH) also holds every longer term. With the length
+        table only the groups of each length are searched (in C), so a caller that needs only the
+        shortest terms can stop early instead of walking every term that holds `part`."""
+        table = self._by_length
+        if table is None:
+            by_length: dict[int, list[tuple[int, str]]] = {}
+            for tid, term in self.containing(part):
+                by_length.setdefault(min(len(term), MAX_TYPO_LENGTH), []).append((tid, term))
+            yield from sorted(by_length.items())
+            return
+        tail: dict[int, list[tuple[int, str]]] = {}  # terms added since the table was written
+        for tid, term in self._containing_from(part, table.covered) or []:
+            tail.setdefault(min(len(term), MAX_TYPO_LENGTH), []).append((tid, term))
+        in_first_section = bisect.bisect_left(table.keys, 1 << 30)  # groups by first letter
+        longest = (table.keys[in_first_section - 1] >> 21) & MAX_TYPO_LENGTH if in_first_section else 0
+        for length in range(max(1, len(part)), max([longest, *tail]) + 1):
+            found = self._table_containing(table, part, length) + tail.get(length, [])
+            if found:
+                yield length, found
+
+    @staticmethod
+    def _table_containing(table: LengthTable, part: str, length: int) -> list[tuple[int, str]]:
+        """The terms of one length in the table (its first-letter groups) that hold `part`."""
+        needle, blob = part.encode(), table.blob
+        out: list[tuple[int, str]] = []
+        first = bisect.bisect_left(table.keys, typo_key(0, length, "\0"))
+        last = bisect.bisect_left(table.keys, typo_key(0, length + 1, "\0")) if length < MAX_TYPO_LENGTH \
+            else bisect.bisect_left(table.keys, 1 << 30)
+        for g in range(first, last):
+            start, end = table.byte_at[g], table.byte_at[g + 1]
+            if blob.find(needle, start, end) < 0:
+                continue
+            chunk = blob[start:end]  # the group's words, each ended by a newline
+            at, pos, line = chunk.find(needle), 0, table.line_at[g]
+            while at >= 0:
+                word_start = chunk.rfind(b"\n", 0, at) + 1
+                word_end = chunk.find(b"\n", at)
+                line += chunk.count(b"\n", pos, word_start)
+                pos = word_start
+                word = chunk[word_start:word_end].decode()
+                out.extend((i & ID_MASK, word) for i in table.ids[table.ptr[line]:table.ptr[line + 1]] if i & TERM_BIT)
+                at = chunk.find(needle, word_end + 1)
+        return out
 
     def stem_of(self, tid: int) -> str:
         if self._stem_off is not None and tid < len(self._stem_off) - 1:
