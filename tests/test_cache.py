@@ -3,9 +3,9 @@
 import os
 import shutil
 import stat
+from pathlib import Path
 
 import pytest
-from pathlib import Path
 
 from conftest import DATA, SEEDS
 from stancecli import cache
@@ -93,7 +93,6 @@ def test_one_issue_from_the_snapshot_is_the_same_as_from_the_whole(tmp_path):
 
 
 def test_the_snapshot_is_data_not_a_pickle(tmp_path):
-    import marshal
 
     path = copy_dataset(tmp_path)
     load(path)
@@ -127,7 +126,7 @@ def test_a_damaged_section_is_refused_and_the_snapshot_removed(tmp_path, cli):
     load(path)
     snap = cache._snapshot_path(path)
     raw = snap.read_bytes()
-    snap.write_bytes(raw.replace("Ingen anbudsutsetting".encode(), "Ingen anbudsutsettinG".encode()))
+    snap.write_bytes(raw.replace(b"Ingen anbudsutsetting", b"Ingen anbudsutsettinG"))
     assert cache.load(path) is not None  # the record itself is intact ...
     result = cli("compare", "anbud", "--data", str(path))
     assert result.exit_code == 2  # ... but the positions on the issue fail their checksum

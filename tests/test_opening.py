@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import minidata
-
 from stancecli.opening import open_dataset
 
 

@@ -13,6 +13,7 @@ from conftest import DATA, REPO
 from minidata import YAML
 from stancecli.schema import load_schema, modeline_target, schema_path
 
+
 def as_json(value):
     """What an editor's YAML 1.2 parser sees: dates are text."""
     if isinstance(value, dict):
