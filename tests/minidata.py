@@ -75,6 +75,28 @@ not_addressed:
 """
 
 
+# Four more organisations (unions and an employer organisation) for tests that tell authors apart.
+MORE_ORGS = """\
+- id: ntl
+  name: Norsk Tjenestemannslag
+  short: NTL
+  kind: union
+- id: fo
+  name: Fellesorganisasjonen
+  short: FO
+  kind: union
+- id: parat
+  name: Parat NAV
+  short: Parat NAV
+  kind: union
+- id: nho
+  name: Næringslivets Hovedorganisasjon
+  short: NHO
+  kind: employer-organisation
+"""
+YAML_MORE_ORGS = YAML.replace("\ndocuments:\n", MORE_ORGS + "\ndocuments:\n", 1)
+
+
 def make(root: Path, yaml_text: str = YAML, source: bytes | str = SOURCE, name: str = "tf.txt") -> Path:
     """Write the dataset under root; return the path of its stances.yaml."""
     (root / "data").mkdir(parents=True, exist_ok=True)

@@ -41,32 +41,12 @@ def needs_pdf():
     assert pdftext.available(), "PDF extraction needs pypdf: pip install -e '.[test]'"
 
 
-ORGS = """\
-- id: ntl
-  name: Norsk Tjenestemannslag
-  short: NTL
-  kind: union
-- id: fo
-  name: Fellesorganisasjonen
-  short: FO
-  kind: union
-- id: parat
-  name: Parat NAV
-  short: Parat NAV
-  kind: union
-- id: nho
-  name: Næringslivets Hovedorganisasjon
-  short: NHO
-  kind: employer-organisation
-"""
-
-
 @pytest.fixture
 def copy(tmp_path, monkeypatch):
     """A small writable dataset in tmp_path/dataset (data/stances.yaml, seeds/tf.txt; the organisations
     tf, ntl, fo, parat and nho); the working folder is tmp_path."""
     root = tmp_path / "dataset"
-    minidata.make(root, yaml_text=minidata.YAML.replace("\ndocuments:\n", ORGS + "\ndocuments:\n", 1))
+    minidata.make(root, yaml_text=minidata.YAML_MORE_ORGS)
     monkeypatch.chdir(tmp_path)
     return root
 

@@ -246,9 +246,14 @@ class Terminal:
         return os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
 
 
-def test_a_session_in_a_real_terminal(data, tmp_path):
+def coding_session(data, tmp_path) -> Terminal:
+    """`stancecli code tf-2020` started in a pseudo-terminal, with a cache of its own."""
     env = {**os.environ, "STANCECLI_CACHE_DIR": str(tmp_path / "cache"), "TERM": "dumb", "PYTHONUTF8": "1"}
-    term = Terminal([sys.executable, "-m", "stancecli", "code", "tf-2020", "--data", str(data)], env)
+    return Terminal([sys.executable, "-m", "stancecli", "code", "tf-2020", "--data", str(data)], env)
+
+
+def test_a_session_in_a_real_terminal(data, tmp_path):
+    term = coding_session(data, tmp_path)
     try:
         term.expect("1/2 · utbytte")
         term.expect("decide [")
@@ -277,8 +282,7 @@ def test_a_session_in_a_real_terminal(data, tmp_path):
 
 
 def test_ctrl_c_in_a_session_ends_quietly_and_keeps_what_was_written(data, tmp_path):
-    env = {**os.environ, "STANCECLI_CACHE_DIR": str(tmp_path / "cache"), "TERM": "dumb", "PYTHONUTF8": "1"}
-    term = Terminal([sys.executable, "-m", "stancecli", "code", "tf-2020", "--data", str(data)], env)
+    term = coding_session(data, tmp_path)
     try:
         term.expect("decide [")
         term.send("n")

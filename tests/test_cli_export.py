@@ -254,14 +254,19 @@ def test_xlsx_map_and_matrix_in_the_report_colours(small_xlsx, openpyxl):
     assert row[labels.index("Arbeidsgivere")].value is None  # nothing shared
 
 
+def exported_positions(cli, data, out, openpyxl):
+    """`export xlsx` of `data` to `out`: its Positions sheet and that sheet's header row."""
+    result = cli("export", "xlsx", str(out), "--data", str(data))
+    assert result.exit_code == 0, result.stderr
+    sheet = openpyxl.load_workbook(out)["Positions"]
+    return sheet, [c.value for c in sheet[1]]
+
+
 def test_xlsx_text_that_looks_like_a_formula_stays_text(cli, tmp_path, openpyxl):
     yaml = minidata.YAML.replace("nb: Testforbundet er imot anbud.", "nb: =1+1 er ikke en formel.")
     data = minidata.make(tmp_path, yaml)
     out = tmp_path / "f.xlsx"
-    result = cli("export", "xlsx", str(out), "--data", str(data))
-    assert result.exit_code == 0, result.stderr
-    sheet = openpyxl.load_workbook(out)["Positions"]
-    header = [c.value for c in sheet[1]]
+    sheet, header = exported_positions(cli, data, out, openpyxl)
     cell = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == "anbud")[header.index("Summary")]
     assert cell.data_type == "s" and cell.value == "=1+1 er ikke en formel."
 
@@ -296,10 +301,7 @@ def test_xlsx_of_text_with_control_characters_is_written_without_them(cli, tmp_p
         "nb: Testforbundet er imot anbud.", 'nb: "Imot\\e]0;tittel\\a anbud."')
     data = minidata.make(tmp_path, yaml)
     out = tmp_path / "c.xlsx"
-    result = cli("export", "xlsx", str(out), "--data", str(data))
-    assert result.exit_code == 0, result.stderr
-    sheet = openpyxl.load_workbook(out)["Positions"]
-    header = [c.value for c in sheet[1]]
+    sheet, header = exported_positions(cli, data, out, openpyxl)
     row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "anbud")
     assert row[header.index("Organisation name")] == "Testforbundet"
     assert row[header.index("Summary")] == "Imot anbud."

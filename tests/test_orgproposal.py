@@ -7,33 +7,13 @@ import pytest
 import minidata
 from stancecli.orgproposal import propose
 
-ORGS = """\
-- id: parat
-  name: Parat NAV
-  short: Parat NAV
-  kind: union
-- id: ntl
-  name: Norsk Tjenestemannslag
-  short: NTL
-  kind: union
-- id: fo
-  name: Fellesorganisasjonen
-  short: FO
-  kind: union
-- id: nho
-  name: Næringslivets Hovedorganisasjon
-  short: NHO
-  kind: employer-organisation
-"""
-
 
 @pytest.fixture
 def dataset(tmp_path):
     """The mini dataset with four more organisations (and none named LO, Bergen, Spekter)."""
     from stancecli.loading import load_or_fail
 
-    text = minidata.YAML.replace("\ndocuments:\n", ORGS + "\ndocuments:\n", 1)
-    return load_or_fail(minidata.make(tmp_path, yaml_text=text))
+    return load_or_fail(minidata.make(tmp_path, yaml_text=minidata.YAML_MORE_ORGS))
 
 BODY = "\nVi er imot anbud på arbeidsmarkedstiltak.\n\nNAV bør gjøre mer selv.\n"
 

@@ -301,9 +301,8 @@ def _decode_file(raw: Any, target: Path | None = None) -> dict | None:
                 or type(stances) is not tuple:
             return None
         stored["dataset"] = _unpack_dataset(core, count, sections)
-        stored["dataset"].__dict__.update(_stances=stances)
-        stored["dataset"].__dict__.update(missing_quotes=missing, _file=raw, _base=HEAD + length,
-                                          _target=target)
+        stored["dataset"].__dict__.update(missing_quotes=missing, _stances=stances, _file=raw,
+                                          _base=HEAD + length, _target=target)
     except (ValueError, TypeError, KeyError, EOFError, AttributeError):
         return None
     return stored

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from stancecli.corpus import SourceError, Sources, nearest_passage
-from stancecli.loading import Problem, collector_paused, did_you_mean, display_path, load_dataset, source_allowed
+from stancecli.loading import Problem, did_you_mean, display_path, load_dataset, source_allowed
 from stancecli.model import Dataset, Position, Quote
 from stancecli.names import fold
 
@@ -53,10 +53,9 @@ class Report:
 
 
 def validate_path(path) -> Report:
-    with collector_paused():
-        dataset, problems = load_dataset(path)
-        report = Report(dataset, list(problems))
-        check(dataset, report)
+    dataset, problems = load_dataset(path)
+    report = Report(dataset, list(problems))
+    check(dataset, report)
     report.problems.sort(key=lambda p: (p.severity != "error", p.file, p.line))
     return report
 

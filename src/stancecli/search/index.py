@@ -29,6 +29,7 @@ Files are created 0600 in a folder that must be the user's own and closed to oth
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import errno
 import marshal
 import mmap
@@ -1058,6 +1059,7 @@ class IndexStore:
                 self._record(man, self._seg_path(seg_id))
                 man.segments[seg_id] = seg.paths
                 man.next_segment = seg_id + 1
+        vocab.ids.clear()  # every part is mapped: the vocabulary's files and typo table need the memory
         self._append_vocab(man, vocab)
 
     def _append_vocab(self, man: Manifest, vocab: VocabBuilder) -> None:
@@ -1065,7 +1067,6 @@ class IndexStore:
         if not new and man.vocab_size:
             return
         stems = text.stem_all(new)
-        vocab.ids.clear()  # not needed any more: the typo table below needs the memory
         for kind, words in (("vocab", new), ("stems", stems)):
             blob_path = self.root / f"{kind}-{man.generation}.txt"
             off_path = self.root / f"{kind}-{man.generation}.off"
@@ -1258,8 +1259,7 @@ def _remap(seg: Segment, ids: list[int]) -> Segment:
     for local, glob in enumerate(ids):
         directory[2 * glob] = old[2 * local]
         directory[2 * glob + 1] = old[2 * local + 1]
-    return Segment(seg.docs, seg.sents, seg.text, seg.uhash, seg.toff, fwd, seg.ooff, seg.occ, directory, seg.post,
-                   seg.paths)
+    return dataclasses.replace(seg, fwd=fwd, dir=directory)
 
 
 def _valid_length(off_path: Path, n: int) -> int:
