@@ -22,5 +22,7 @@ class BuildPyWithData(build_py):
 # The source listing walked in C (search/_scan.c); optional: without a compiler, or off POSIX,
 # the install goes on and search uses the same walk in Python.
 SCAN = Extension("stancecli.search._scan", ["src/stancecli/search/_scan.c"], optional=True)
+# The vocabulary's trigram table, built and intersected in C (search/_grams.c); optional too.
+GRAMS = Extension("stancecli.search._grams", ["src/stancecli/search/_grams.c"], optional=True)
 
-setup(cmdclass={"build_py": BuildPyWithData}, ext_modules=[SCAN] if os.name == "posix" else [])
+setup(cmdclass={"build_py": BuildPyWithData}, ext_modules=([SCAN] if os.name == "posix" else []) + [GRAMS])

@@ -143,7 +143,8 @@ def med(xs: list[float]) -> float:
 _BUILD = """
 import resource, sys, time
 from pathlib import Path
-from stancecli.search.index import IndexStore, collect
+from stancecli.search.index import IndexStore
+from stancecli.search.listing import collect
 started = time.perf_counter()
 snap = IndexStore(Path(sys.argv[2])).sync(collect([Path(sys.argv[1])]))
 me, ch = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -262,7 +263,8 @@ def freshness(folder: Path, index: Path, runs: int) -> dict:
     """The check a search makes before it reads the index, on an unchanged corpus, through the
     public API (list the sources, sync the index): median ms, sources opened, documents re-indexed."""
     global _OPENED, _WATCHED, _HOOKED
-    from stancecli.search.index import IndexStore, collect
+    from stancecli.search.index import IndexStore
+    from stancecli.search.listing import collect
 
     def check() -> IndexStore:
         store = IndexStore(index)
@@ -365,7 +367,8 @@ def planning(folder: Path, index: Path, runs: int) -> dict:
     """In-process query planning on the warm index, per query; for typos also the scan of every
     term and stem that the typo table replaced (same run, interleaved)."""
     from stancecli.search import engine, text
-    from stancecli.search.index import IndexStore, collect
+    from stancecli.search.index import IndexStore
+    from stancecli.search.listing import collect
 
     vocab = IndexStore(index).sync(collect([folder])).vocab
     plan_ms: dict[str, float] = {}
@@ -397,7 +400,8 @@ def stages(folder: Path, index: Path, runs: int) -> dict[str, float]:
     """Median ms of each stage of a warm search, in-process: where the time goes. Uses the
     engine's private functions: when they change, bench/search_bench.py must follow."""
     from stancecli.search import engine, text
-    from stancecli.search.index import IndexStore, _stale, collect
+    from stancecli.search.index import IndexStore, _stale
+    from stancecli.search.listing import collect
 
     def median_ms(fn):
         fn()
@@ -775,7 +779,8 @@ def _curve(curve: list[tuple[int, int, float, float]]) -> list[str]:
 # ---------------------------------------------------------------- command line
 
 def stage_run(n: int, runs: int, work: Path) -> None:
-    from stancecli.search.index import IndexStore, collect
+    from stancecli.search.index import IndexStore
+    from stancecli.search.listing import collect
 
     folder, index = corpus(work, PLAIN, n), work / f"{PLAIN.index}-{n}"
     IndexStore(index).sync(collect([folder]))  # built or brought up to date: then timed warm

@@ -121,6 +121,38 @@ def test_bad_queries_and_paths_are_errors(tmp_path):
         hits("anbud", [tmp_path])
 
 
+def test_a_missing_path_is_an_error_with_an_index_already_built(tmp_path):
+    hits("anbud", index_dir=tmp_path / "ix")  # the index is opened while the files are listed
+    with pytest.raises(SearchError, match="no such file"):
+        hits("anbud", [SEEDS, tmp_path / "missing"], index_dir=tmp_path / "ix")
+
+
+def test_the_index_opened_while_listing_is_dropped_when_the_files_changed(tmp_path):
+    import shutil
+
+    folder = tmp_path / "sources"
+    shutil.copytree(SEEDS, folder)
+    assert not hits("rørleggerlaugets", [folder], index_dir=tmp_path / "ix")
+    (folder / "new.txt").write_text("Rørleggerlaugets høringssvar om tiltak.\n", encoding="utf-8")
+    result = search("rørleggerlaugets", [folder], index_dir=tmp_path / "ix")
+    assert [h.path.name for h in result.hits] == ["new.txt"] and result.indexed == 1
+    victim = next(folder.glob("001_*.txt"))
+    victim.write_text("Ingen anbud her lenger.\n", encoding="utf-8")
+    assert {h.sentence for h in hits("anbud", [folder], index_dir=tmp_path / "ix", limit=0)
+            if h.path == victim} == {"Ingen anbud her lenger."}
+    assert hits("anbud", [folder], index_dir=tmp_path / "ix", limit=0) == hits("anbud", [folder], use_index=False,
+                                                                             limit=0)
+
+
+def test_a_search_started_with_its_listing_finds_what_one_without_finds(tmp_path):
+    from stancecli.search.listing import start_collect
+
+    hits("anbud", index_dir=tmp_path / "ix")
+    for query in ("anbud", "tett oppfølging av brukere"):
+        early = search(query, [SEEDS], index_dir=tmp_path / "ix", listing=start_collect([SEEDS]))
+        assert early.hits == hits(query, index_dir=tmp_path / "ix") and early.indexed == 0
+
+
 def test_a_line_end_hyphen_in_a_new_file(tmp_path):
     (tmp_path / "a.txt").write_text("Vi er imot anbuds-\nutsetting av tiltak.\n", encoding="utf-8")
     top = hits("anbudsutsetting", [tmp_path])[0]
@@ -205,7 +237,8 @@ def test_a_limit_keeps_the_best_of_the_full_word_level_ranking(tmp_path):
     """Scoring stops early once no other sentence can enter the best; ties go to the earlier place."""
     from stancecli.search import text
     from stancecli.search.engine import plan, rank
-    from stancecli.search.index import IndexStore, collect, memory_snapshot
+    from stancecli.search.index import IndexStore, memory_snapshot
+    from stancecli.search.listing import collect
 
     bodies = {}
     for n in range(12):
@@ -235,7 +268,8 @@ def test_a_common_word_expands_to_the_same_terms_with_or_without_the_length_tabl
 
     from stancecli.search import text
     from stancecli.search.engine import MAX_EXPANSIONS, WALK_ALL_BELOW, plan
-    from stancecli.search.index import IndexStore, collect, memory_snapshot
+    from stancecli.search.index import IndexStore, memory_snapshot
+    from stancecli.search.listing import collect
 
     rng = random.Random(7)
     letters = "abdefgiklmnoprstuvæøå"

@@ -10,6 +10,7 @@ import pytest
 
 from conftest import SEEDS
 from stancecli.search import index as ix
+from stancecli.search import listing
 from stancecli.search.engine import search
 
 
@@ -176,7 +177,7 @@ def test_a_file_written_as_it_was_indexed_is_checked_once_more_then_trusted(corp
 # ---------------------------------------------------------------- damage repairs itself
 
 INDEX_FILES = ["manifest.marshal", "seg-0.bin", "vocab-0.txt", "vocab-0.off", "stems-0.txt", "stems-0.off",
-               "typo-0.txt", "typo-0.off"]
+               "typo-0.txt", "typo-0.off", "gram-0.bin"]
 
 
 def _damage(path: Path, how: str) -> None:
@@ -207,6 +208,31 @@ def test_a_damaged_index_file_means_one_message_and_a_rebuild(corpus, tmp_path, 
     assert len(again.notes) == 1 and "damaged" in again.notes[0]
     third = run("tett oppfølging", corpus, tmp_path / "ix", limit=0)
     assert third.hits == reference and third.notes == [] and third.indexed == 0
+
+
+@pytest.mark.parametrize("how", ["emptied", "truncated", "overwritten", "random"])
+def test_a_large_manifest_vouched_for_by_its_stamp_still_shows_damage(corpus, tmp_path, monkeypatch, how):
+    monkeypatch.setattr(ix, "STAMP_MIN", 0)  # every manifest counts as large: no CRC while its stamp holds
+    reference = search("tett oppfølging", [corpus], use_index=False, limit=0).hits
+    assert run("tett oppfølging", corpus, tmp_path / "ix", limit=0).hits == reference
+    assert (tmp_path / "ix" / "manifest.stamp").exists()
+    assert run("tett oppfølging", corpus, tmp_path / "ix", limit=0).notes == []
+    _damage(tmp_path / "ix" / "manifest.marshal", how)
+    again = run("tett oppfølging", corpus, tmp_path / "ix", limit=0)
+    assert again.hits == reference
+    assert len(again.notes) == 1 and "damaged" in again.notes[0]
+    third = run("tett oppfølging", corpus, tmp_path / "ix", limit=0)
+    assert third.hits == reference and third.notes == [] and third.indexed == 0
+
+
+@pytest.mark.parametrize("how", ["emptied", "truncated", "overwritten", "random"])
+def test_a_damaged_manifest_stamp_costs_nothing_but_a_check(corpus, tmp_path, monkeypatch, how):
+    monkeypatch.setattr(ix, "STAMP_MIN", 0)
+    reference = search("anbud", [corpus], use_index=False, limit=0).hits
+    run("anbud", corpus, tmp_path / "ix")
+    _damage(tmp_path / "ix" / "manifest.stamp", how)
+    again = run("anbud", corpus, tmp_path / "ix", limit=0)
+    assert again.hits == reference and again.notes == [] and again.indexed == 0
 
 
 def test_damage_found_only_while_querying_is_repaired_too(corpus, tmp_path):
@@ -293,10 +319,10 @@ def test_a_file_that_vanishes_between_listing_and_stat_is_skipped(corpus, monkey
                     victim.unlink()  # listed, then gone before its stat
                 yield entry
 
-    monkeypatch.setattr(ix.os, "scandir", Vanishing)
-    monkeypatch.setattr(ix, "_scan", None)  # the Python walk, whose listing this fakes (the C walk: test_search_scan)
+    monkeypatch.setattr(listing.os, "scandir", Vanishing)
+    monkeypatch.setattr(listing, "_scan", None)  # the Python walk, whose listing this fakes (the C walk: test_search_listing)
     warnings = []
-    files = ix.collect([corpus], warnings)
+    files = listing.collect([corpus], warnings)
     assert len(files) == 4 and victim.name not in {Path(f.key).name for f in files}
     assert warnings == [f"{corpus}{os.sep}{victim.name}: vanished while the folder was read; skipped"]
 
@@ -408,3 +434,87 @@ def test_an_index_of_an_earlier_format_is_rebuilt_with_one_note(corpus, tmp_path
     again = run("tett oppfølging", corpus, tmp_path / "old", limit=0)
     assert again.hits == reference and again.indexed == 5
     assert len(again.notes) == 1 and "another version" in again.notes[0]
+
+
+# ---------------------------------------------------------------- the trigram table
+
+def _vocab_with_a_tail(corpus: Path, tmp_path: Path) -> ix.Vocab:
+    """An index's vocabulary with words added after its typo and trigram tables were written."""
+    corpus = shutil.copytree(corpus, tmp_path / "copy")
+    for p in corpus.iterdir():
+        _age(p)
+    run("anbud", corpus, tmp_path / "ix")
+    with open(next(corpus.glob("001_*.txt")), "a", encoding="utf-8") as f:
+        f.write("\nNye ord: kvantesprang, kvantespranget, tiltaksnyhet og anbudsøkningene.\n")
+    run("anbud", corpus, tmp_path / "ix")
+    store = ix.IndexStore(tmp_path / "ix")
+    return store.snapshot(store._manifest()).vocab
+
+
+def test_the_trigram_table_finds_the_terms_a_scan_finds(corpus, tmp_path):
+    vocab = _vocab_with_a_tail(corpus, tmp_path)
+    terms = vocab.all_terms()
+    assert vocab.walks_by_length and vocab._grams is not None and vocab._grams.table.covered < len(terms)
+    parts = {"ing", "økn", "anbud", "tiltak", "kvantesprang", "finnesikke"}
+    parts |= {t[i:i + n] for t in terms[::29] for n in (3, 5, 8) for i in (0, len(t) // 2) if len(t) >= i + n}
+    for part in sorted(parts):
+        expect = [(tid, t) for tid, t in enumerate(terms) if part in t]
+        assert vocab.containing(part) == expect, part
+        for at_most in {0, 1, len(expect) - 1, len(expect)} - {-1}:
+            assert vocab.containing(part, at_most) == (expect if len(expect) <= at_most else None), (part, at_most)
+        by_length: dict[int, list] = {}
+        for tid, t in expect:
+            by_length.setdefault(len(t), []).append((tid, t))
+        walked = [(n, sorted(group)) for n, group in vocab.containing_by_length(part)]
+        assert walked == sorted(by_length.items()), part
+
+
+needs_c_grams = pytest.mark.skipif(ix._grams is None, reason="the C trigram table is not built here")
+
+
+def test_the_trigram_table_is_built_in_c_where_there_is_a_compiler():
+    assert ix._grams is not None, "pip install -e . did not build src/stancecli/search/_grams.c (see its warning)"
+
+
+@needs_c_grams
+def test_the_trigram_table_is_built_and_intersected_alike_in_c_and_python(corpus, tmp_path):
+    import random
+    from array import array
+
+    vocab = _vocab_with_a_tail(corpus, tmp_path)
+    grams = vocab._grams
+    assert grams is not None
+    for needle in ("ing", "økn", "anbud", "tiltaks", "e", "finnesikke"):
+        ranks = array("I", range(len(grams.line_at) - 1))
+        for lo, hi in ((0, len(ranks)), (10, 900), (5, 5)):
+            got = grams.terms_holding(ranks, lo, hi, needle.encode())
+            assert got == grams._terms_holding_py(ranks, lo, hi, needle.encode()), needle
+    words = vocab.all_terms() + ["x" * 600, "æøå" * 200, "a", "ab", "aaaa", ""]
+    blob = "".join(w + "\n" for w in words).encode()
+    for bits in (ix.GRAM_MIN_BITS, 14):
+        assert ix.gram_build(blob, len(words), bits) == ix._gram_build_py(blob, len(words), bits)
+    with pytest.raises(ValueError):
+        ix.gram_build(blob, len(words) + 1, ix.GRAM_MIN_BITS)
+    rng = random.Random(3)
+    for _ in range(100):
+        lists = [array("I", sorted(rng.sample(range(3000), rng.randint(0, 900)))) for _ in range(rng.randint(1, 5))]
+        views = [memoryview(a) for a in lists]
+        lo = rng.randrange(3000)
+        hi, t = rng.randrange(lo, 3001), rng.randint(1, len(lists))
+        for a, b in ((0, 3000), (lo, hi)):
+            assert ix.gram_intersect(lists, a, b) == ix._gram_intersect_py(lists, a, b) == ix.gram_intersect(views, a, b)
+        assert ix.gram_at_least(views, lo, hi, t) == ix._gram_at_least_py(lists, lo, hi, t)
+
+
+def test_an_index_built_without_the_c_trigram_table_plans_the_same(corpus, tmp_path, monkeypatch):
+    from stancecli.search import engine, text
+
+    def expansions(vocab: ix.Vocab) -> list:
+        return [[(vocab.term(tid), quality) for tid, quality in t.expansions] for q in ("anbud", "tiltak", "anbudsutseting", "tett oppfølging")
+                for t in engine.plan(text.query_terms(q), vocab)]
+
+    with_c = _vocab_with_a_tail(corpus, tmp_path / "c")
+    monkeypatch.setattr(ix, "_grams", None)
+    in_python = _vocab_with_a_tail(corpus, tmp_path / "py")
+    assert with_c._grams is not None and in_python._grams is not None
+    assert expansions(with_c) == expansions(in_python)

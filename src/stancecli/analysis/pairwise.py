@@ -141,9 +141,14 @@ def similarity_order(sides: list[Profile], cells: dict[tuple[str, str], Proximit
     one issue does not outrank agreeing on ten. Sides sharing no issue with any other go last.
     """
     count = len(sides)
-    pairs = [[cells[(a.key, b.key)] for b in sides] for a in sides]
-    close = [[_evidence_weighted(p) for p in row] for row in pairs]
-    others = [[close[i][j] for j in range(count) if j != i and pairs[i][j].shared > 0] for i in range(count)]
+    close = [[-1.0] * count for _ in range(count)]  # as _evidence_weighted gives a pair sharing nothing
+    others: list[list[float]] = [[] for _ in range(count)]  # each side's closeness to the others it shares with
+    for i, j in combinations(range(count), 2):  # each pair once: closeness is symmetric
+        p = cells[(sides[i].key, sides[j].key)]
+        if p.shared > 0:
+            close[i][j] = close[j][i] = weighted = _evidence_weighted(p)
+            others[i].append(weighted)  # in the order of j, for every i: the same sums as a row at a time
+            others[j].append(weighted)
     sizes = [len(s.scores) for s in sides]
     linked = [i for i in range(count) if others[i]]
     alone = [sides[i] for i in range(count) if not others[i]]

@@ -111,13 +111,17 @@ def search(
 
 
 def _search_files(query, paths, org, doc, data, index_dir, **options):
+    from stancecli.search.listing import start_collect
+
+    # The files named are listed on a thread from here on, while the engine is imported.
+    listing = start_collect(paths) if paths and not org and not doc else None
     from stancecli.search.engine import search as run
 
     sources, only, doc_ids, key = _sources(paths, org, doc, data)
     progress = _Progress()
     try:
         return run(query, sources, index_dir=index_dir, only=only, doc_ids=doc_ids, progress=progress,
-                   index_key=key, **options)
+                   index_key=key, listing=listing, **options)
     finally:
         progress.close()
 

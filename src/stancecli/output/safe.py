@@ -7,7 +7,6 @@ separators, and the bidirectional controls that reorder what a reader sees (U+20
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Any
 
 UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
@@ -24,16 +23,29 @@ def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:.3f}".rstrip("0").rstrip(".") if value == value else "n/a"
+        return _float_text(value)
     if isinstance(value, (list, tuple)):
         return " | ".join(clean(v) for v in value)
     return str(value)
 
 
-def clean_all(values: Iterable[Any]) -> list[str]:
-    """Each value as clean() gives it; one search over the whole row when nothing in it is unsafe."""
-    texts = [_text(v) for v in values]
-    if UNSAFE.search("".join(texts)) is None:  # most rows
+def _float_text(value: float) -> str:
+    return f"{value:.3f}".rstrip("0").rstrip(".") if value == value else "n/a"
+
+
+def clean_column(values: list[Any]) -> list[str]:
+    """Each value as clean() gives it: a column of a listing at once, one search over all of it
+    when nothing in it is unsafe (a pipe of thousands of rows pays per column, not per value)."""
+    kinds = set(map(type, values))
+    if kinds <= {str}:
+        texts = values
+    elif kinds <= {str, int}:
+        texts = list(map(str, values))
+    elif kinds <= {float}:
+        texts = list(map(_float_text, values))
+    else:
+        texts = [_text(v) for v in values]
+    if UNSAFE.search("".join(texts)) is None:  # most columns
         return texts
     return [clean(text) for text in texts]
 

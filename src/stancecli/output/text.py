@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from stancecli.output.safe import clean, clean_all
+from stancecli.output.safe import clean, clean_column
 from stancecli.records import NUMERIC_KINDS, Listing, named
 
 __all__ = ["clean", "render", "RENDERERS"]
@@ -24,8 +24,8 @@ def tsv(listing: Listing, header: bool = False) -> Iterable[str]:
     keys = [c.key for c in listing.columns]
     if header:
         yield "\t".join(keys)
-    for row in listing.rows:
-        yield "\t".join(clean_all([row.get(k) for k in keys]))
+    rows = listing.rows
+    yield from map("\t".join, zip(*[clean_column([row.get(k) for row in rows]) for k in keys]))
 
 
 def spreadsheet_safe(text: str) -> str:

@@ -6,8 +6,10 @@
  * paths joined by NUL, then the sizes, mtimes, ctimes and inodes as native int64 columns.
  *
  * A stat costs about a microsecond of system time, so 30,000 of them are most of the freshness
- * check. The walk stats at once only what it must to go on (folders, links); the files' stats
- * are put off, then made by a few threads together, and everything is reported in walk order.
+ * check; reading a large folder's names costs a third of that again. The walk stats at once only
+ * what it must to go on (folders, links); the files' stats are put off and handed, a block at a
+ * time, to threads that stat them while the walk goes on reading names. Everything is reported
+ * in walk order once all are done.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -32,14 +34,15 @@
 #endif
 
 #define MAX_THREADS 4
-#define PARALLEL_MIN 1024 /* files before other threads are worth starting */
+#define PARALLEL_MIN 1024 /* put-off stats before other threads are worth starting */
+#define BLOCK 256         /* put-off stats handed to a thread at a time */
+#define ARENA_CHUNK 65536 /* bytes of names per arena chunk */
 #define MAX_OPEN_DIRS 128 /* folders kept open for the put-off stats; the files of any more are
                              stat-ed by their whole path */
 
 enum { EV_STAT = 0, EV_DIR = 1, EV_LOOP = 2, EV_PDF = 3 }; /* index.py formats these */
 enum { K_TXT, K_PDF, K_OTHER };
 enum { L_ENTRY, L_DIR, L_LOOP };     /* what the walk met: an entry, a folder it could not read, a loop */
-enum { NOW = -1, BY_PATH = -2 };     /* Item.dir: stat-ed during the walk; put off, without an open folder */
 
 typedef struct {
     char *p;
@@ -58,7 +61,6 @@ typedef struct {
 typedef struct {
     size_t path, name; /* offsets in Walk.paths of its full path and of the name in it */
     int item, kind, err;
-    int dir; /* the open folder to stat it in (Walk.dirs), or NOW, or BY_PATH */
     mode_t mode;
     dev_t dev;
     ino_t ino;
@@ -69,6 +71,35 @@ typedef struct {
     dev_t dev;
     ino_t ino;
 } Id;
+
+/* A put-off stat: the name to stat in an open folder (or a whole path, with AT_FDCWD), and
+ * where its result goes in the log. Blocks never move, so threads can work on them while
+ * the walk goes on growing its own arrays. */
+typedef struct {
+    size_t item;
+    int fd;
+    const char *name; /* in the arena */
+    Item got;
+} Deferred;
+
+typedef struct Block {
+    struct Block *next, *queued;
+    size_t n;
+    Deferred d[BLOCK];
+} Block;
+
+typedef struct Chunk {
+    struct Chunk *next;
+    size_t used, cap;
+    char text[];
+} Chunk;
+
+typedef struct {
+    pthread_mutex_t mu;
+    pthread_cond_t ready;
+    Block *head, *tail; /* handed over, not yet taken */
+    int done;           /* no more blocks will come */
+} Queue;
 
 typedef struct {
     Buf path;        /* the folder being read: root key plus separator, then the path below it */
@@ -84,9 +115,14 @@ typedef struct {
     Item *log; /* everything met, in walk order */
     size_t nlog, caplog;
     Buf paths; /* the full paths of what is in the log, each followed by a NUL */
-    DIR **dirs;
+    DIR **dirs; /* kept open until their files are stat-ed */
     size_t ndirs, capdirs;
-    size_t deferred;
+    Block *blocks, *filling; /* every block, newest first; the one being filled */
+    Chunk *arena;
+    Queue q;
+    pthread_t tid[MAX_THREADS];
+    int started;     /* threads running */
+    size_t deferred; /* stats put off so far */
     int64_t total;
     int threads;
     int nomem;
@@ -130,7 +166,7 @@ static Item *note(Walk *w, int item, const char *name, size_t len) {
         return NULL;
     }
     it = &w->log[w->nlog++];
-    *it = (Item){.path = path, .name = w->path.n, .item = item, .dir = NOW};
+    *it = (Item){.path = path, .name = w->path.n, .item = item};
     return it;
 }
 
@@ -199,38 +235,94 @@ static void stat_item(int fd, const char *path, Item *it) {
                      (int64_t)st.CTIM.tv_sec * 1000000000 + st.CTIM.tv_nsec, (int64_t)st.st_ino};
 }
 
-typedef struct {
-    Walk *w;
-    size_t from, to;
-} Job;
-
-static void *stat_range(void *arg) {
-    Job *j = arg;
-    Walk *w = j->w;
-    for (size_t i = j->from; i < j->to; i++) {
-        Item *it = &w->log[i];
-        if (it->dir >= 0)
-            stat_item(dirfd(w->dirs[it->dir]), w->paths.p + it->path + it->name, it);
-        else if (it->dir == BY_PATH)
-            stat_item(AT_FDCWD, w->paths.p + it->path, it);
+/* A copy of `s` that stays put while the walk goes on. */
+static const char *arena_copy(Walk *w, const char *s, size_t n) {
+    Chunk *c = w->arena;
+    if (!c || c->cap - c->used < n + 1) {
+        size_t cap = n + 1 > ARENA_CHUNK ? n + 1 : ARENA_CHUNK;
+        c = malloc(sizeof(Chunk) + cap);
+        if (!c) return NULL;
+        *c = (Chunk){.next = w->arena, .cap = cap};
+        w->arena = c;
     }
+    char *out = c->text + c->used;
+    memcpy(out, s, n);
+    out[n] = '\0';
+    c->used += n + 1;
+    return out;
+}
+
+static Block *take(Walk *w) {
+    pthread_mutex_lock(&w->q.mu);
+    while (!w->q.head && !w->q.done) pthread_cond_wait(&w->q.ready, &w->q.mu);
+    Block *b = w->q.head;
+    if (b && !(w->q.head = b->queued)) w->q.tail = NULL;
+    pthread_mutex_unlock(&w->q.mu);
+    return b;
+}
+
+static void stat_block(Block *b) {
+    for (size_t i = 0; i < b->n; i++) stat_item(b->d[i].fd, b->d[i].name, &b->d[i].got);
+}
+
+static void *stat_blocks(void *arg) {
+    Walk *w = arg;
+    Block *b;
+    while ((b = take(w))) stat_block(b);
     return NULL;
 }
 
-/* The stats the walk put off, by a few threads when there are many. */
-static void stat_deferred(Walk *w) {
-    pthread_t tid[MAX_THREADS];
-    Job jobs[MAX_THREADS];
-    int t = w->deferred >= PARALLEL_MIN ? w->threads : 1, started = 0;
-    for (int k = 0; k < t; k++) jobs[k] = (Job){w, w->nlog * k / t, w->nlog * (k + 1) / t};
-    for (int k = 1; k < t; k++)
-        if (pthread_create(&tid[k], NULL, stat_range, &jobs[k]) == 0)
-            started = k;
-        else
-            break;
-    stat_range(&jobs[0]);
-    for (int k = 1; k <= started; k++) pthread_join(tid[k], NULL);
-    for (int k = started + 1; k < t; k++) stat_range(&jobs[k]); /* a thread could not be started */
+/* Hands the block being filled to the threads, starting them once there is enough to do. */
+static void hand_over(Walk *w) {
+    Block *b = w->filling;
+    w->filling = NULL;
+    if (!b) return;
+    pthread_mutex_lock(&w->q.mu);
+    if (w->q.tail) w->q.tail->queued = b;
+    else w->q.head = b;
+    w->q.tail = b;
+    pthread_cond_signal(&w->q.ready);
+    pthread_mutex_unlock(&w->q.mu);
+    while (w->deferred >= PARALLEL_MIN && w->started < w->threads - 1 &&
+           pthread_create(&w->tid[w->started], NULL, stat_blocks, w) == 0)
+        w->started++;
+}
+
+/* Puts off the stat of `name` (in the folder open as `fd`, or a whole path with AT_FDCWD). */
+static void defer(Walk *w, int fd, const char *name, size_t len) {
+    const char *copy = arena_copy(w, name, len);
+    if (w->filling && w->filling->n == BLOCK) hand_over(w);
+    if (!w->filling) {
+        Block *b = malloc(sizeof(Block));
+        if (b) {
+            b->next = w->blocks, b->queued = NULL, b->n = 0;
+            w->blocks = w->filling = b;
+        }
+    }
+    if (!copy || !w->filling) {
+        w->nomem = 1;
+        return;
+    }
+    w->filling->d[w->filling->n++] = (Deferred){.item = w->nlog - 1, .fd = fd, .name = copy};
+    w->deferred++;
+}
+
+/* Waits for every put-off stat (the walk's thread takes its share) and writes them to the log. */
+static void finish_stats(Walk *w) {
+    hand_over(w);
+    pthread_mutex_lock(&w->q.mu);
+    w->q.done = 1;
+    pthread_cond_broadcast(&w->q.ready);
+    pthread_mutex_unlock(&w->q.mu);
+    stat_blocks(w);
+    for (int k = 0; k < w->started; k++) pthread_join(w->tid[k], NULL);
+    w->started = 0;
+    for (Block *b = w->blocks; b; b = b->next)
+        for (size_t i = 0; i < b->n; i++) {
+            Item *it = &w->log[b->d[i].item];
+            const Item *got = &b->d[i].got;
+            it->err = got->err, it->mode = got->mode, it->dev = got->dev, it->ino = got->ino, it->st = got->st;
+        }
 }
 
 /* ------------------------------------------------------------------------- walking */
@@ -248,7 +340,7 @@ static int suffix_is(const char *name, size_t len, const char *ext) {
 /* Reads one folder: notes its entries in the order listed and returns its sub-folders. */
 static void read_dir(Walk *w, Sub **subs, size_t *nsubs) {
     size_t capsub = 0, deferred = 0;
-    int read_err = 0, keep = w->ndirs < MAX_OPEN_DIRS;
+    int read_err = 0, keep = w->ndirs < MAX_OPEN_DIRS && !grow((void **)&w->dirs, &w->capdirs, w->ndirs + 1, sizeof(DIR *));
     int fd = open(w->path.p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     DIR *d = fd < 0 ? NULL : fdopendir(fd);
     if (!d) {
@@ -258,7 +350,6 @@ static void read_dir(Walk *w, Sub **subs, size_t *nsubs) {
         if (fd >= 0) close(fd);
         return;
     }
-    if (keep && grow((void **)&w->dirs, &w->capdirs, w->ndirs + 1, sizeof(DIR *))) w->nomem = 1;
     while (!w->nomem) {
         errno = 0;
         struct dirent *de = readdir(d);
@@ -287,7 +378,10 @@ static void read_dir(Walk *w, Sub **subs, size_t *nsubs) {
         if (!it) break;
         it->kind = kind;
         if (type == DT_REG) { /* a file: its stat can wait */
-            it->dir = keep ? (int)w->ndirs : BY_PATH;
+            if (keep)
+                defer(w, fd, name, len);
+            else
+                defer(w, AT_FDCWD, w->paths.p + it->path, strlen(w->paths.p + it->path));
             deferred++;
             continue;
         }
@@ -304,8 +398,7 @@ static void read_dir(Walk *w, Sub **subs, size_t *nsubs) {
         Item *it = note(w, L_DIR, "", 0);
         if (it) it->err = read_err;
     }
-    w->deferred += deferred;
-    if (keep && deferred && !w->nomem)
+    if (keep && deferred)
         w->dirs[w->ndirs++] = d; /* closed once the put-off stats are made */
     else
         closedir(d);
@@ -372,7 +465,7 @@ static void replay(Walk *w) {
 
 static void walk_all(Walk *w) {
     walk_dir(w);
-    if (!w->nomem) stat_deferred(w);
+    finish_stats(w);
     for (size_t i = 0; i < w->ndirs; i++) closedir(w->dirs[i]);
     w->ndirs = 0;
     replay(w);
@@ -399,6 +492,18 @@ static void walk_free(Walk *w) {
     free(w->paths.p);
     for (size_t i = 0; i < w->ndirs; i++) closedir(w->dirs[i]);
     free(w->dirs);
+    while (w->blocks) {
+        Block *b = w->blocks;
+        w->blocks = b->next;
+        free(b);
+    }
+    while (w->arena) {
+        Chunk *c = w->arena;
+        w->arena = c->next;
+        free(c);
+    }
+    pthread_cond_destroy(&w->q.ready);
+    pthread_mutex_destroy(&w->q.mu);
 }
 
 /* The listing key: header, names, then one column per stamp field. */
@@ -458,6 +563,8 @@ static PyObject *walk(PyObject *self, PyObject *args) {
     int threads = 0;
     if (!PyArg_ParseTuple(args, "y#KK|i", &key, &len, &dev, &ino, &threads)) return NULL;
     Walk w = {0};
+    pthread_mutex_init(&w.q.mu, NULL);
+    pthread_cond_init(&w.q.ready, NULL);
     w.threads = threads > 0 && threads <= MAX_THREADS ? threads : thread_count();
     if (buf_add(&w.path, key, (size_t)len) || grow((void **)&w.anc, &w.capanc, 1, sizeof(Id))) {
         walk_free(&w);

@@ -13,9 +13,11 @@ import bisect
 import heapq
 import itertools
 import os
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from operator import itemgetter
 from pathlib import Path
 
 from stancecli.errors import CacheUnavailable, SearchProblem
@@ -23,15 +25,15 @@ from stancecli.search import text
 from stancecli.search.index import (
     DAMAGE,
     IndexStore,
+    Manifest,
     Progress,
     Segment,
     Snapshot,
-    Sources,
     Vocab,
-    collect,
     default_index_dir,
     memory_snapshot,
 )
+from stancecli.search.listing import PendingSources, Sources, collect, start_collect
 
 # Below this much text, searching without an on-disk index is quick enough
 # (measured: see docs/benchmarks.md, "Brute force or index").
@@ -145,6 +147,7 @@ def search(
     doc_ids: Mapping[Path, str] | None = None,
     progress: Progress | None = None,
     index_key: Sequence[str] | None = None,
+    listing: PendingSources | None = None,
 ) -> SearchResult:
     """Rank the sentences of the sources under `paths` against `query`.
 
@@ -152,7 +155,11 @@ def search(
     used (and kept fresh) when `index_dir` is given, when `use_index` is True,
     or when the sources hold more than BRUTE_FORCE_BYTES of text; without
     `index_dir` it lives in the user's cache, one per `index_key` (default:
-    the paths searched). `progress(done, total)` is called while indexing.
+    the paths searched). `progress(done, total)` is called while indexing. `listing` is
+    `start_collect(paths)` when the caller started listing the files already.
+
+    While the files are listed and stat-ed (on a thread), the index as it stands is opened and
+    the query planned and ranked on it; once the listing shows the index fresh, those hits stand.
     """
     words = text.query_terms(query)
     if not words:
@@ -160,15 +167,23 @@ def search(
     key = list(index_key) if index_key else [str(p) for p in paths]
     typed = text.typed_words(query) if exact else []
     repairs: list[str] = []
+    listing = listing or start_collect(paths)
     for attempt in range(ATTEMPTS):
         last = attempt == ATTEMPTS - 1
         notes: list[str] = []
-        files = _collect(paths, notes)
-        snap, mode, indexed, store = _snapshot(files, key, index_dir, use_index, progress, notes)
+        early = _Early.open(key, index_dir, use_index) if attempt == 0 else None
+        if early is not None:
+            early.prepare(words, exact, only, limit, min_score)
+        files = _collect(paths, notes, listing if attempt == 0 else None)
+        if early is not None and early.fresh_for(files, index_dir, use_index):
+            snap, mode, indexed, store = early.opened()
+        else:
+            early = None
+            snap, mode, indexed, store = _snapshot(files, key, index_dir, use_index, progress, notes)
         keep = _allowed_slots(snap, only) if only is not None else None
         try:
             hits, stale, truncated = _ranked_hits(words, typed, snap, files, limit, min_score, exact, context,
-                                                  keep, doc_ids)
+                                                  keep, doc_ids, early.planned if early is not None else None)
         except DAMAGE as exc:
             if store is None or last:
                 raise
@@ -186,9 +201,9 @@ def search(
 ATTEMPTS = 2  # a second pass after a repair, or after files changed under the search
 
 
-def _collect(paths: Sequence[Path], notes: list[str]) -> Sources:
+def _collect(paths: Sequence[Path], notes: list[str], listing: PendingSources | None = None) -> Sources:
     try:
-        files = collect(paths, notes)
+        files = listing.result(notes) if listing is not None else collect(paths, notes)
     except FileNotFoundError as exc:
         raise SearchError(str(exc)) from None
     if not files:
@@ -196,10 +211,58 @@ def _collect(paths: Sequence[Path], notes: list[str]) -> Sources:
     return files
 
 
+def _uses_index(files: Sources, index_dir: Path | None, use_index: bool | None) -> bool:
+    big = files.total_size > BRUTE_FORCE_BYTES
+    return index_dir is not None or bool(use_index) or (use_index is None and big)
+
+
+class _Early:
+    """The index as it stands, opened, and the query planned and ranked on it, while the
+    files are still being listed: used once the listing shows the index fresh."""
+
+    def __init__(self, store: IndexStore, man: Manifest, snap: Snapshot):
+        self.store, self.man, self.snap = store, man, snap
+        self.planned: tuple[list[Term], list[_Ranked], int] | None = None
+
+    @classmethod
+    def open(cls, key: list[str], index_dir: Path | None, use_index: bool | None) -> _Early | None:
+        if use_index is False:
+            return None
+        try:
+            store = IndexStore(index_dir or default_index_dir(key), in_cache=index_dir is None)
+        except OSError:
+            return None
+        opened = store.open_as_is()
+        return cls(store, *opened) if opened is not None else None
+
+    def prepare(self, words: list[str], exact: bool, only: Collection[Path] | None, limit: int,
+                min_score: float) -> None:
+        """Plan and rank as _ranked_hits would first; damage found here is left for the real pass."""
+        try:
+            snap = self.snap
+            keep = _allowed_slots(snap, only) if only is not None else None
+            terms = plan(words, snap.vocab, exact)
+            want = _first_want(limit, exact)
+            self.planned = terms, rank(terms, snap.segments, want, min_score, exact, keep, snap.vocab), want
+        except DAMAGE:
+            self.planned = None
+
+    def fresh_for(self, files: Sources, index_dir: Path | None, use_index: bool | None) -> bool:
+        return _uses_index(files, index_dir, use_index) and self.store.is_fresh(self.man, files)
+
+    def opened(self) -> tuple[Snapshot, str, int, IndexStore | None]:
+        """As _snapshot gives it: the snapshot, "index", none indexed, the store."""
+        return self.snap, "index", 0, self.store
+
+
+def _first_want(limit: int, exact: bool) -> int:
+    """How many ranked candidates to ask for first (see _ranked_hits)."""
+    return 0 if not limit else (limit + 1 if not exact else limit * EXACT_POOL + EXACT_EXTRA)
+
+
 def _snapshot(files, key, index_dir, use_index, progress, notes
               ) -> tuple[Snapshot, str, int, IndexStore | None]:
-    big = files.total_size > BRUTE_FORCE_BYTES
-    if index_dir is None and not use_index and (use_index is False or not big):
+    if not _uses_index(files, index_dir, use_index):
         return memory_snapshot(files), "memory", len(files), None
     try:
         store = IndexStore(index_dir or default_index_dir(key), in_cache=index_dir is None)
@@ -219,7 +282,7 @@ def _allowed_slots(snap: Snapshot, only: Collection[Path]) -> dict[int, set[int]
     }
 
 
-def _ranked_hits(words, typed, snap, files, limit, min_score, exact, context, keep, doc_ids
+def _ranked_hits(words, typed, snap, files, limit, min_score, exact, context, keep, doc_ids, planned=None
                  ) -> tuple[list[Hit], int, bool]:
     """The hits, how many candidates were dropped as stale, and whether the limit cut some off.
 
@@ -229,10 +292,13 @@ def _ranked_hits(words, typed, snap, files, limit, min_score, exact, context, ke
     """
     shown = files.shown_paths()  # no object per file while the index is fresh
     ids = {os.path.abspath(p): d for p, d in (doc_ids or {}).items()}
-    terms = plan(words, snap.vocab, exact)
-    want = 0 if not limit else (limit + 1 if not exact else limit * EXACT_POOL + EXACT_EXTRA)
+    if planned is not None:  # planned and ranked while the files were listed
+        terms, first, want = planned
+    else:
+        terms, first, want = plan(words, snap.vocab, exact), None, _first_want(limit, exact)
     while True:
-        ranked = rank(terms, snap.segments, want, min_score, exact, keep, snap.vocab)
+        ranked = first if first is not None else rank(terms, snap.segments, want, min_score, exact, keep, snap.vocab)
+        first = None
         hits, stale = _materialise(ranked, terms, snap, shown, ids, context, typed)
         if not limit:
             return hits, stale, False
@@ -271,7 +337,8 @@ def expand(word: str, vocab: Vocab) -> list[tuple[int, float]]:
         for tid, quality in _typos(word, root, vocab):
             if quality > found.get(tid, 0.0):
                 found[tid] = quality
-    best = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
+    best = sorted(found.items(), key=itemgetter(0))
+    best.sort(key=itemgetter(1), reverse=True)  # stable: ties stay in id order
     return best[:MAX_EXPANSIONS]
 
 
@@ -290,11 +357,17 @@ def _compounds(word: str, root: str, vocab: Vocab, found: dict[int, float]) -> N
             if root in term:
                 _keep(found, tid, _relation(word, root, term, True))
     longest_inflection = max(len(root), len(word)) + MAX_ENDING
-    few = vocab.containing(root, WALK_ALL_BELOW)  # one pass over the terms costs least when few match
+    # One pass over the terms costs least when few match, unless a trigram table lists them by length.
+    few = None if vocab.walks_by_length else vocab.containing(root, WALK_ALL_BELOW)
     walk = [(0, few)] if few is not None else vocab.containing_by_length(root)
+    tally: Counter[float] | None = None  # found's qualities, counted once the inflections are past
     for length, terms in walk:
-        if same_stem is not None and length > longest_inflection and _settled(found, root, word, length):
-            return
+        if same_stem is not None and length > longest_inflection:
+            tally = tally if tally is not None else Counter(found.values())
+            if _settled(tally, root, word, length):
+                return
+            _keep_compounds(found, tally, word, root, terms, same_stem)
+            continue
         for tid, term in terms:
             if same_stem is not None and tid in same_stem:
                 continue
@@ -307,12 +380,33 @@ def _keep(found: dict[int, float], tid: int, quality: float) -> None:
         found[tid] = quality
 
 
-def _settled(found: dict[int, float], root: str, word: str, length: int) -> bool:
-    """Whether MAX_EXPANSIONS terms already beat every compound of `length` letters or more."""
-    if len(found) < MAX_EXPANSIONS:
-        return False
+def _keep_compounds(found: dict[int, float], tally: Counter[float], word: str, root: str,
+                    terms: list[tuple[int, str]], skip: Collection[int]) -> None:
+    """_relation() of terms too long to be the word or an inflection of it, those of one stem
+    left out: compounds, whose quality hangs only on their length and on where `root` stands."""
+    if len(word) < 4:
+        return
+    qualities: dict[tuple[int, bool], float] = {}
+    for tid, term in terms:
+        if tid in skip:
+            continue
+        shape = len(term), term.startswith(root)
+        quality = qualities.get(shape)
+        if quality is None:
+            quality = qualities[shape] = _compound_quality(root, *shape)
+        before = found.get(tid, 0.0)
+        if quality > before:
+            found[tid] = quality
+            tally[quality] += 1
+            if before:
+                tally[before] -= 1
+
+
+def _settled(tally: Counter[float], root: str, word: str, length: int) -> bool:
+    """Whether MAX_EXPANSIONS terms (their qualities counted in `tally`) already beat every
+    compound of `length` letters or more."""
     best_longer = _compound_quality(root, length, prefix=True) if len(word) >= 4 else 0.0
-    return heapq.nlargest(MAX_EXPANSIONS, found.values())[-1] > best_longer
+    return sum(n for quality, n in tally.items() if quality > best_longer) >= MAX_EXPANSIONS
 
 
 def _compound_quality(root: str, length: int, prefix: bool) -> float:

@@ -6,12 +6,16 @@ Layout of an index folder:
                        index file, and the listing: every source's path and stamps as one byte
                        string), then the files (size, mtime, ctime, inode, digest, segment, slot),
                        parsed only when the listing differs
+    manifest.stamp     a large manifest's own stamp, recorded once it was written and read back:
+                       while it holds, the manifest's CRC-32 need not be checked
     vocab-G.txt/.off   folded terms, one per line, with byte offsets (append-only)
     stems-G.txt/.off   the Snowball stem of each term, same order
     typo-G.txt/.off    every distinct term and stem twice, grouped by length and first letter,
                        then by length and last letter, with each group's place, and per line
                        the ids of the terms it is or is the stem of: a typo scan reads only
                        the groups within reach
+    gram-G.bin         the terms the typo table covers, by trigram, shortest first (GramTable): a
+                       word's compounds are found without scanning every term
     seg-N.bin          one segment: sentences, token ids, postings (memory-mapped)
     lock               held while the index is being changed
 
@@ -19,9 +23,10 @@ A changed file is indexed into a new segment and its old slot marked dead;
 small segments are merged (re-read from their sources) when there are too many.
 Segment files never change once written, so a reader needs no lock.
 
-Nothing in the folder is trusted blindly: the manifest carries a CRC-32 of itself and is
-plain marshal data (no code), and each file it names is opened only while its size, mtime,
-ctime and inode are those recorded (else its CRC-32 must match). Segment headers are
+Nothing in the folder is trusted blindly: the manifest carries a CRC-32 of itself (or, when
+large, its stamp vouches for it) and is plain marshal data (no code), and each file it names
+is opened only while its size, mtime, ctime and inode are those recorded (else its CRC-32
+must match). Segment headers are
 bounds-checked on open. Anything else is damage: the caller rebuilds from the sources.
 Files are created 0600 in a folder that must be the user's own and closed to others.
 """
@@ -30,11 +35,9 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import errno
 import marshal
 import mmap
 import os
-import stat
 import struct
 import sys
 import time
@@ -47,10 +50,15 @@ from typing import NamedTuple, overload
 
 from stancecli.corpus import Source, SourceError, read_source
 from stancecli.search import sentences, text
+from stancecli.search.listing import PDF_SUFFIX, SourceFile, _listing_key, listing_key
 
-FORMAT = 10  # 9: postings by distinct sentence text; 10: texts told apart by a 64-bit BLAKE2 hash
+FORMAT = 11  # 9: postings by distinct sentence text; 10: texts told apart by a 64-bit BLAKE2 hash; 11: gram-G.bin
 MAGIC = b"STCSEG05"
-MANIFEST_MAGIC = b"STCMAN08"
+MANIFEST_MAGIC = b"STCMAN09"
+STAMP_MAGIC = b"STCSTP01"
+# A manifest this large is trusted by its stamp (recorded in manifest.stamp) instead of its CRC-32,
+# as the other index files are: checking 8 MB costs a few ms of every search of 30,000 files.
+STAMP_MIN = 1 << 20
 FILE_MODE = 0o600
 # After writing, wait until the file clock has surely ticked past the files' stamps, so any
 # later change (damage included) gives them a different ctime (git's "racy" problem).
@@ -73,12 +81,13 @@ class Vocab:
 
     def __init__(self, blob: bytes | mmap.mmap, offsets: Sequence[int],
                  stem_blob: bytes | mmap.mmap | None = None, stem_offsets: Sequence[int] | None = None,
-                 by_length: LengthTable | None = None):
+                 by_length: LengthTable | None = None, grams: GramTable | None = None):
         self._blob = blob
         self._off = offsets
         self._stem_blob = stem_blob
         self._stem_off = stem_offsets
         self._by_length = by_length
+        self._grams = grams if by_length is not None else None  # both cover the same terms
         self._stem_cache: dict[int, str] = {}
         self._stem_set: set[str] | None = None
 
@@ -126,7 +135,25 @@ class Vocab:
     def containing(self, part: str, at_most: int | None = None) -> list[tuple[int, str]] | None:
         """Ids and terms of every term with `part` inside it; None when there are more than
         `at_most` (given) of them."""
-        return self._containing_from(part, 0, at_most)
+        grams, needle = self._grams, part.encode()
+        lists = grams.lists(needle) if grams is not None else None
+        if grams is None or lists is None:
+            return self._containing_from(part, 0, at_most)
+        ranks = gram_intersect(lists, 0, len(grams.line_at) - 1)
+        found = grams.terms_holding(ranks, 0, len(ranks), needle)
+        if at_most is not None and len(found) > at_most:
+            return None
+        tail = self._containing_from(part, grams.table.covered, None if at_most is None else at_most - len(found))
+        if tail is None:
+            return None
+        found.sort()
+        return found + tail
+
+    @property
+    def walks_by_length(self) -> bool:
+        """Whether containing_by_length() costs no more than containing(): a trigram table
+        lists the terms holding a word shortest first."""
+        return self._grams is not None
 
     def _containing_from(self, part: str, first: int, at_most: int | None = None) -> list[tuple[int, str]] | None:
         """containing(), among the terms from id `first` on."""
@@ -159,10 +186,27 @@ class Vocab:
         tail: dict[int, list[tuple[int, str]]] = {}  # terms added since the table was written
         for tid, term in self._containing_from(part, table.covered) or []:
             tail.setdefault(min(len(term), MAX_TYPO_LENGTH), []).append((tid, term))
+        lists = self._grams.lists(part.encode()) if self._grams is not None else None
+        if lists is not None:
+            yield from self._ranked_by_length(part, lists, tail)
+            return
         in_first_section = bisect.bisect_left(table.keys, 1 << 30)  # groups by first letter
         longest = (table.keys[in_first_section - 1] >> 21) & MAX_TYPO_LENGTH if in_first_section else 0
         for length in range(max(1, len(part)), max([longest, *tail]) + 1):
             found = self._table_containing(table, part, length) + tail.get(length, [])
+            if found:
+                yield length, found
+
+    def _ranked_by_length(self, part: str, lists: list[Sequence[int]], tail: Mapping[int, list[tuple[int, str]]]
+                          ) -> Iterator[tuple[int, list[tuple[int, str]]]]:
+        """containing_by_length() from the trigram table: each length's words common to the
+        `lists` of `part`'s trigrams, looked for only when the caller gets that far."""
+        grams = self._grams
+        assert grams is not None
+        needle, at = part.encode(), grams.length_at
+        for length in sorted({n for n in grams.lengths() if n >= len(part)} | tail.keys()):
+            ranks = gram_intersect(lists, at[length], at[length + 1])
+            found = grams.terms_holding(ranks, 0, len(ranks), needle) + tail.get(length, [])
             if found:
                 yield length, found
 
@@ -221,7 +265,17 @@ class Vocab:
         words: list[str] = []
         starts: list[int] = []  # where each group begins in `words`
         lines: list[int] = []  # and its first line in the table
-        for section, letter in ((0, word[0]), (1, word[-1])):
+        shared = self._sharing(word, reach)
+        if shared is not None:  # only the words sharing enough trigrams, each a group of one
+            first, last, grams = word[0], word[-1], self._grams
+            assert grams is not None
+            for rank in shared:
+                w = grams.word(rank).decode()
+                if w[0] == first or w[-1] == last:
+                    starts.append(len(words))
+                    lines.append(rank)
+                    words.append(w)
+        for section, letter in ((0, word[0]), (1, word[-1])) if shared is None else ():
             for length in range(max(1, len(word) - reach), len(word) + reach + 1):
                 key = typo_key(section, length, letter)
                 i = bisect.bisect_left(table.keys, key)
@@ -246,6 +300,20 @@ class Vocab:
             return {i & ID_MASK for i in table.ids[table.ptr[line]:table.ptr[line + 1]]}
 
         return words, ids
+
+    def _sharing(self, word: str, reach: int) -> Sequence[int] | None:
+        """Ranks of the typo table's words, of a length within `reach` of the word's, that share
+        enough of its trigrams to lie within `reach` edits of it: an edit breaks at most two
+        trigrams more than the bytes of the letter it changes. None without a trigram table or
+        when so few must be shared that the groups by letter are scanned at less cost."""
+        grams = self._grams
+        if grams is None or len(word) + reach >= MAX_TYPO_LENGTH:
+            return None
+        buckets = grams.buckets(word.encode())
+        need = len(buckets) - reach * (2 + max(len(c.encode()) for c in word))
+        if need < GRAM_TYPO_MIN_SHARED:
+            return None
+        return grams.sharing(buckets, range(max(1, len(word) - reach), len(word) + reach + 1), need)
 
     def with_stem(self, stem: str) -> list[int] | None:
         """Ids of the terms whose stem is `stem`; None without a stem table (an in-memory
@@ -297,6 +365,170 @@ MAX_TYPO_LENGTH = 511  # longer words share the last group: the key has nine bit
 def typo_key(section: int, length: int, letter: str) -> int:
     """A group of the typo table: by first (section 0) or last (1) letter, and length."""
     return (section << 30) | (min(length, MAX_TYPO_LENGTH) << 21) | ord(letter)
+
+
+@dataclass
+class GramTable:
+    """gram-G.bin: the trigrams of the typo table's words (arrays as memoryviews of the file).
+
+    A word's rank is its line in the typo table's first section, where the words stand by
+    length, then by first letter. Each trigram of a word's bytes falls in one of 2**bits
+    buckets; a bucket lists the ranks of its words, ascending. The ranks common to a needle's
+    buckets are every word that holds it (and a few that do not: checked one by one), shortest
+    first; a word a few edits from another shares most of its buckets.
+    """
+
+    table: LengthTable
+    line_at: Sequence[int]  # per rank, where its word starts in the table's blob (+ end)
+    length_at: Sequence[int]  # per length 0 .. MAX_TYPO_LENGTH + 1, its first rank
+    bucket_at: Sequence[int]  # per bucket, where its ranks start in `ranks` (+ end)
+    ranks: Sequence[int]
+    bits: int
+    _lengths: list[int] | None = field(default=None, repr=False)
+
+    def buckets(self, needle: bytes) -> set[int]:
+        return {gram_bucket(needle, i, self.bits) for i in range(len(needle) - GRAM + 1)}
+
+    def _lists(self, buckets: Iterable[int]) -> list[Sequence[int]]:
+        at, ranks = self.bucket_at, self.ranks
+        return [ranks[at[b]:at[b + 1]] for b in buckets]
+
+    def lists(self, needle: bytes) -> list[Sequence[int]] | None:
+        """The ranks of the rarest buckets of `needle`'s trigrams; None below three bytes."""
+        if len(needle) < GRAM:
+            return None
+        return sorted(self._lists(self.buckets(needle)), key=len)[:GRAM_LISTS]
+
+    def lengths(self) -> list[int]:
+        """The lengths the table has words of, ascending."""
+        if self._lengths is None:
+            at = self.length_at
+            self._lengths = [n for n in range(MAX_TYPO_LENGTH + 1) if at[n] < at[n + 1]]
+        return self._lengths
+
+    def sharing(self, buckets: set[int], lengths: range, at_least: int) -> Sequence[int]:
+        """Ranks of the words of `lengths` in at least `at_least` of `buckets`, ascending."""
+        lo, hi = self.length_at[lengths.start], self.length_at[lengths.stop]
+        return gram_at_least(self._lists(buckets), lo, hi, at_least)
+
+    def word(self, rank: int) -> bytes:
+        return self.table.blob[self.line_at[rank]:self.line_at[rank + 1] - 1]
+
+    def term_ids(self, rank: int) -> list[int]:
+        """The ids of the terms a word is (one at most)."""
+        ids, ptr = self.table.ids, self.table.ptr
+        return [i & ID_MASK for i in ids[ptr[rank]:ptr[rank + 1]] if i & TERM_BIT]
+
+    def terms_holding(self, ranks: array, lo: int, hi: int, needle: bytes) -> list[tuple[int, str]]:
+        """(term id, word) of the words of ranks[lo:hi] that hold `needle` and are terms (in C
+        when built, else the same in Python)."""
+        if _grams is not None:
+            t = self.table
+            return _grams.terms_holding(t.blob, self.line_at, ranks, lo, hi, t.ptr, t.ids, needle)
+        return self._terms_holding_py(ranks, lo, hi, needle)
+
+    def _terms_holding_py(self, ranks: Sequence[int], lo: int, hi: int, needle: bytes) -> list[tuple[int, str]]:
+        return [(tid, word.decode()) for rank, word in ((r, self.word(r)) for r in ranks[lo:hi])
+                if needle in word for tid in self.term_ids(rank)]
+
+
+GRAM = 3
+GRAM_HEAD = 3  # gram-G.bin starts with: words, bits, ranks listed
+GRAM_MIN_BITS, GRAM_MAX_BITS = 10, 20  # about one bucket per word, within these
+GRAM_HASH = 2654435761  # Knuth's multiplicative hash: a trigram's 24 bits spread over the bucket bits
+# A typo scan by shared trigrams pays when a word must share this many: fewer let too many through.
+GRAM_TYPO_MIN_SHARED = 2
+# The rarest trigrams of a word narrow its candidates most; a few more cost more than the words they rule out.
+GRAM_LISTS = 3
+
+
+def gram_bits(n_words: int) -> int:
+    return max(GRAM_MIN_BITS, min(GRAM_MAX_BITS, n_words.bit_length()))
+
+
+def gram_bucket(word: bytes, i: int, bits: int) -> int:
+    key = word[i] | word[i + 1] << 8 | word[i + 2] << 16
+    return ((key * GRAM_HASH) & 0xFFFFFFFF) >> (32 - bits)
+
+
+def gram_build(blob: bytes | mmap.mmap, n: int, bits: int) -> tuple[bytes, ...]:
+    """A GramTable's line_at, bucket_at and ranks over the first `n` lines of `blob`, as native
+    uint32 bytes (in C when built, else the same in Python)."""
+    if _grams is not None:
+        return _grams.build(blob, n, bits)
+    return _gram_build_py(blob, n, bits)
+
+
+def _gram_build_py(blob: bytes | mmap.mmap, n: int, bits: int) -> tuple[bytes, ...]:
+    line_at, pos = array("I"), 0
+    words = []
+    for _ in range(n):
+        end = blob.find(b"\n", pos)
+        if end < 0:
+            raise ValueError("_gram_build_py: fewer lines than words")
+        line_at.append(pos)
+        words.append(bytes(blob[pos:end]))
+        pos = end + 1
+    line_at.append(pos)
+    buckets: dict[int, list[int]] = {}
+    for rank, word in enumerate(words):
+        for b in {gram_bucket(word, i, bits) for i in range(len(word) - GRAM + 1)}:
+            buckets.setdefault(b, []).append(rank)
+    bucket_at, ranks = array("I", [0]), array("I")
+    for b in range(1 << bits):
+        ranks.extend(buckets.get(b, ()))
+        bucket_at.append(len(ranks))
+    return tuple(a.tobytes() for a in (line_at, bucket_at, ranks))
+
+
+def gram_at_least(lists: Sequence[Sequence[int]], lo: int, hi: int, t: int) -> array:
+    """The entries in [lo, hi) found in `t` or more of the lists (each ascending), ascending."""
+    if _grams is not None:
+        out = array("I")
+        out.frombytes(_grams.at_least(lists, lo, hi, t))
+        return out
+    return _gram_at_least_py(lists, lo, hi, t)
+
+
+def _gram_at_least_py(lists: Sequence[Sequence[int]], lo: int, hi: int, t: int) -> array:
+    counts: dict[int, int] = {}
+    for entries in lists:
+        for r in entries[bisect.bisect_left(entries, lo):bisect.bisect_left(entries, hi)]:
+            counts[r] = counts.get(r, 0) + 1
+    return array("I", sorted(r for r in range(lo, hi) if counts.get(r, 0) >= t) if t <= 0
+                 else sorted(r for r, c in counts.items() if c >= t))
+
+
+def gram_intersect(lists: Sequence[Sequence[int]], lo: int, hi: int) -> array:
+    """The entries in [lo, hi) common to every list (each ascending), ascending."""
+    if _grams is not None:
+        out = array("I")
+        out.frombytes(_grams.intersect(lists, lo, hi))
+        return out
+    return _gram_intersect_py(lists, lo, hi)
+
+
+def _gram_intersect_py(lists: Sequence[Sequence[int]], lo: int, hi: int) -> array:
+    if not lists:
+        return array("I")
+    cut = [entries[bisect.bisect_left(entries, lo):bisect.bisect_left(entries, hi)] for entries in lists]
+    first, *rest = sorted(cut, key=len)
+    common = set(first)
+    for other in rest:
+        common.intersection_update(other)
+    return array("I", sorted(common))
+
+
+try:  # building and searching the trigram index in C (search/_grams.c)
+    from stancecli.search import _grams
+except ImportError:  # pragma: no cover - built without a compiler: the same in Python
+    _grams = None  # type: ignore[assignment]
+
+
+def _first_section(table: LengthTable) -> tuple[int, int]:
+    """The typo table's words by first letter: how many, in how many groups."""
+    groups = bisect.bisect_left(table.keys, 1 << 30)
+    return table.line_at[groups], groups
 
 
 class VocabBuilder:
@@ -361,7 +593,7 @@ class Segment:
     occ: Sequence[int]
     dir: Sequence[int]
     post: Sequence[int]
-    paths: list[str]
+    paths: Sequence[str]
     dead: frozenset[int] = frozenset()
 
     @property
@@ -523,11 +755,11 @@ def write_segment(seg: Segment, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def read_segment(path: Path, paths: list[str], dead: Iterable[int], stamp: list) -> Segment:
+def read_segment(path: Path, paths: Sequence[str], dead: Iterable[int], stamp: list) -> Segment:
     return _parse_segment(_open_checked(path, stamp), path, paths, dead)
 
 
-def _parse_segment(mm: mmap.mmap, path: Path, paths: list[str], dead: Iterable[int]) -> Segment:
+def _parse_segment(mm: mmap.mmap, path: Path, paths: Sequence[str], dead: Iterable[int]) -> Segment:
     if len(mm) < len(MAGIC) + 16 * len(_ARRAYS) or mm[: len(MAGIC)] != MAGIC:
         raise IndexFormatError(f"{path.name}: not a stancecli index segment")
     view = memoryview(mm)
@@ -580,12 +812,56 @@ F_SIZE, F_MTIME, F_SEGMENT, F_INDEXED, F_ERROR, F_CTIME, F_INO = (
 COL_SIZE, COL_MTIME, COL_INDEXED, COL_CTIME, COL_INO = (  # in the manifest's columns, paths come first
     1 + i for i in (F_SIZE, F_MTIME, F_INDEXED, F_CTIME, F_INO))
 
+class PackedPaths(Sequence[str]):
+    """A segment's paths as the manifest keeps them: one byte string and the offsets into it,
+    decoded one at a time as asked (a search shows 20 of 30,000)."""
+
+    def __init__(self, blob: bytes, offsets: bytes):
+        self._blob = blob
+        self._off = array("I")
+        self._off.frombytes(offsets)
+        if not self._off or self._off[0] != 0 or self._off[-1] != len(blob):
+            raise IndexFormatError("manifest.marshal: a segment's paths do not fit their offsets")
+
+    @staticmethod
+    def pack(paths: Sequence[str]) -> tuple[bytes, bytes]:
+        encoded = [p.encode("utf-8", "surrogatepass") for p in paths]
+        off = array("I", [0])
+        for e in encoded:
+            off.append(off[-1] + len(e))
+        return b"".join(encoded), off.tobytes()
+
+    def __len__(self) -> int:
+        return len(self._off) - 1
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._blob[self._off[i]:self._off[i + 1]].decode("utf-8", "surrogatepass")
+
+    def decoded(self) -> list[str]:
+        return [self[k] for k in range(len(self))]
+
+
 @dataclass
 class Manifest:
     generation: int = 0
     vocab_size: int = 0
     next_segment: int = 0
-    segments: dict[int, list[str]] = field(default_factory=dict)  # id -> paths by slot
+    # Segment id -> its paths by slot: decoded on first use of `segments`, or one by one
+    # through `paths_of` (`_packed` holds them as written until then).
+    _segments: dict[int, list[str]] | None = None
+    _packed: dict[int, tuple[bytes, bytes]] | None = None
     dead: dict[int, set[int]] = field(default_factory=dict)
     # Index file name -> [size, mtime, ctime, inode, CRC-32] when it was written.
     stamps: dict[str, list[int]] = field(default_factory=dict)
@@ -599,6 +875,21 @@ class Manifest:
     _columns: list[list] | None = None
     _raw: bytes | memoryview | None = None
     _files: dict[str, tuple] | None = None
+
+    @property
+    def segments(self) -> dict[int, list[str]]:
+        if self._segments is None:
+            self._segments = {sid: PackedPaths(*packed).decoded() for sid, packed in (self._packed or {}).items()}
+            self._packed = None
+        return self._segments
+
+    def segment_ids(self) -> list[int]:
+        return sorted(self._segments if self._segments is not None else self._packed or {})
+
+    def paths_of(self, sid: int) -> Sequence[str]:
+        if self._segments is None and self._packed is not None:
+            return PackedPaths(*self._packed[sid])
+        return self.segments[sid]
 
     @property
     def columns(self) -> list[list]:
@@ -631,7 +922,7 @@ class Manifest:
                 "generation": self.generation,
                 "vocab_size": self.vocab_size,
                 "next_segment": self.next_segment,
-                "segments": self.segments,
+                "segments": {sid: PackedPaths.pack(paths) for sid, paths in self.segments.items()},
                 "dead": {k: sorted(v) for k, v in self.dead.items()},
                 "stamps": self.stamps,
                 "listing": b"" if racy else _listing_key(keys, *(cols[i] for i in (F_SIZE, F_MTIME, F_CTIME, F_INO))),
@@ -642,12 +933,13 @@ class Manifest:
         return MANIFEST_MAGIC + struct.pack("<I", zlib.crc32(payload)) + payload
 
     @classmethod
-    def load(cls, data: bytes) -> Manifest:
+    def load(cls, data: bytes, trusted: bool = False) -> Manifest:
+        """The manifest in `data`; its CRC-32 is checked unless its stamp vouches for it."""
         head = len(MANIFEST_MAGIC) + 8
         if data[:len(MANIFEST_MAGIC)] != MANIFEST_MAGIC:
             raise IndexFormatError("manifest.marshal: not a manifest of this version")
-        if len(data) < head or struct.unpack_from("<I", data, len(MANIFEST_MAGIC))[0] != zlib.crc32(
-                memoryview(data)[len(MANIFEST_MAGIC) + 4:]):
+        if len(data) < head or (not trusted and struct.unpack_from("<I", data, len(MANIFEST_MAGIC))[0] != zlib.crc32(
+                memoryview(data)[len(MANIFEST_MAGIC) + 4:])):
             raise IndexFormatError("manifest.marshal: checksum mismatch")
         n = struct.unpack_from("<I", data, head - 4)[0]
         raw = marshal.loads(memoryview(data)[head:head + n])  # values only: marshal never runs what it loads
@@ -657,130 +949,13 @@ class Manifest:
             generation=raw["generation"],
             vocab_size=raw["vocab_size"],
             next_segment=raw["next_segment"],
-            segments=raw["segments"],
+            _packed=raw["segments"],
             dead={k: set(v) for k, v in raw["dead"].items()},
             stamps=raw["stamps"],
             listing=raw["listing"],
             errors=raw["errors"],
             _raw=memoryview(data)[head + n:],  # parsed (copied) only if needed
         )
-
-
-def _listing_key(keys: Sequence[str], sizes: Sequence[int], mtimes: Sequence[int], ctimes: Sequence[int],
-                 inos: Sequence[int]) -> bytes:
-    """The paths and stamps of a source listing as one byte string (built in C, compared at once)."""
-    names = "\0".join(keys).encode("utf-8", "surrogateescape")
-    parts = [struct.pack("<QQ", len(keys), len(names)), names]
-    parts += [array("q", column).tobytes() for column in (sizes, mtimes, ctimes, inos)]
-    return b"".join(parts)
-
-
-def listing_key(files: Sequence[SourceFile]) -> bytes:
-    if isinstance(files, Sources):
-        return files.key
-    if not files:
-        return b""
-    _shown, keys, sizes, mtimes, ctimes, inos = zip(*files)
-    return _listing_key(keys, sizes, mtimes, ctimes, inos)
-
-
-LISTING_HEAD = struct.Struct("<QQ")  # how many files, bytes of their joined paths
-STAMP_COLUMNS = 4  # size, mtime, ctime, inode
-
-
-class SourceFile(NamedTuple):
-    """A source as found on disk: the path to show and the one to key on."""
-
-    shown: str
-    key: str
-    size: int
-    mtime_ns: int
-    ctime_ns: int = 0
-    ino: int = 0
-
-
-class Sources(Sequence[SourceFile]):
-    """The sources `collect` found, in order, with their listing key and total size.
-
-    A folder walked in C arrives as its listing key alone (the paths and stamps as one byte
-    string); SourceFile objects are made from it only when asked for, which a search whose
-    index is fresh never does: at 30,000 files they would cost more than the walk.
-    """
-
-    def __init__(self, files: list[SourceFile] | None = None, *, key: bytes | None = None,
-                 total_size: int | None = None, prefixes: tuple[str, str] = ("", "")):
-        self._files = files
-        self._key = key
-        self.total_size = sum(f.size for f in files or ()) if total_size is None else total_size
-        self._shown, self._base = prefixes  # a walked folder's shown path and key, each with a separator
-
-    @property
-    def key(self) -> bytes:
-        """`listing_key` of these files."""
-        if self._key is None:
-            self._key = listing_key(self.files)
-        return self._key
-
-    @property
-    def files(self) -> list[SourceFile]:
-        if self._files is None:
-            self._files = self._unpack(self.key)
-        return self._files
-
-    def _unpack(self, key: bytes) -> list[SourceFile]:
-        if not key:
-            return []
-        n, size = LISTING_HEAD.unpack_from(key)
-        start = LISTING_HEAD.size
-        keys = key[start:start + size].decode("utf-8", "surrogateescape").split("\0")
-        cols = array("q")
-        cols.frombytes(memoryview(key)[start + size:])
-        if len(keys) != n or len(cols) != STAMP_COLUMNS * n:
-            raise ValueError("a source listing whose parts do not fit together")
-        cut, shown = len(self._base), self._shown
-        rows = zip([shown + k[cut:] for k in keys], keys, *(cols[i * n:(i + 1) * n] for i in range(STAMP_COLUMNS)))
-        return list(map(tuple.__new__, [SourceFile] * n, rows))  # a NamedTuple's own __new__ is Python code
-
-    def shown_paths(self) -> Mapping[str, str]:
-        """Key -> the path to show, without a SourceFile per file when the listing was walked in C."""
-        if self._files is not None or not self._base:
-            return {f.key: f.shown for f in self.files}
-        return _ShownPaths(self._shown, self._base, self)
-
-    def __len__(self) -> int:
-        if self._files is not None or not self._key:
-            return len(self.files)
-        return LISTING_HEAD.unpack_from(self._key)[0]
-
-    @overload
-    def __getitem__(self, i: int) -> SourceFile: ...
-
-    @overload
-    def __getitem__(self, i: slice) -> list[SourceFile]: ...
-
-    def __getitem__(self, i: int | slice) -> SourceFile | list[SourceFile]:
-        return self.files[i]
-
-    def __iter__(self) -> Iterator[SourceFile]:
-        return iter(self.files)
-
-
-class _ShownPaths(Mapping[str, str]):
-    """The shown path of each file under one walked folder: its key with the folder's shown path in front."""
-
-    def __init__(self, shown: str, base: str, sources: Sources):
-        self.shown, self.base, self.sources = shown, base, sources
-
-    def __getitem__(self, key: str) -> str:
-        if not key.startswith(self.base):
-            raise KeyError(key)
-        return self.shown + key[len(self.base):]
-
-    def __iter__(self) -> Iterator[str]:
-        return (f.key for f in self.sources)
-
-    def __len__(self) -> int:
-        return len(self.sources)
 
 
 @dataclass
@@ -816,25 +991,41 @@ class IndexStore:
 
     def _manifest(self) -> Manifest:
         try:
-            data = (self.root / "manifest.marshal").read_bytes()
+            with open(self.root / "manifest.marshal", "rb") as f:
+                before = os.fstat(f.fileno())
+                data = f.read()
+                trusted = _stamp_of(before) == _stamp_of(os.fstat(f.fileno())) == self._recorded_stamp()
         except FileNotFoundError:
             return Manifest()
         try:
-            return Manifest.load(data)
+            return Manifest.load(data, trusted)
         except (ValueError, EOFError, TypeError, KeyError, struct.error) as exc:
             raise IndexFormatError(f"manifest.marshal: unreadable ({exc})") from None
 
     def snapshot(self, man: Manifest) -> Snapshot:
         vocab = self._vocab(man)
         segs = [
-            read_segment(self._seg_path(sid), paths, man.dead.get(sid, ()), self._recorded(man, f"seg-{sid}.bin"))
-            for sid, paths in sorted(man.segments.items())
+            read_segment(self._seg_path(sid), man.paths_of(sid), man.dead.get(sid, ()),
+                         self._recorded(man, f"seg-{sid}.bin"))
+            for sid in man.segment_ids()
         ]
         if man._files is None:
             errors = dict(man.errors)
         else:
             errors = {p: e[F_ERROR] for p, e in man.files.items() if e[F_SEGMENT] < 0}
         return Snapshot(vocab, [s for s in segs if len(s.dead) < len(s.paths)], errors)
+
+    def _recorded_stamp(self) -> list[int] | None:
+        """The manifest's stamp as recorded once it was written and checked (manifest.stamp)."""
+        try:
+            data = (self.root / "manifest.stamp").read_bytes()
+        except OSError:
+            return None
+        fields = data[len(STAMP_MAGIC):len(STAMP_MAGIC) + _MANIFEST_STAMP.size]
+        if (data[:len(STAMP_MAGIC)] != STAMP_MAGIC or len(data) != len(STAMP_MAGIC) + _MANIFEST_STAMP.size + 4
+                or struct.unpack_from("<I", data, len(data) - 4)[0] != zlib.crc32(fields)):
+            return None
+        return list(_MANIFEST_STAMP.unpack(fields))
 
     @staticmethod
     def _recorded(man: Manifest, name: str) -> list:
@@ -849,7 +1040,8 @@ class IndexStore:
             return Vocab(b"\n", array("I", [1]), b"\n", array("I", [1]))
         blob, off = self._mapped(man, "vocab", n)
         sblob, soff = self._mapped(man, "stems", n)
-        return Vocab(blob, off, sblob, soff, self._lengths(man))
+        table = self._lengths(man)
+        return Vocab(blob, off, sblob, soff, table, self._grams(man, table))
 
     def _lengths(self, man: Manifest) -> LengthTable | None:
         txt_name, off_name = f"typo-{man.generation}.txt", f"typo-{man.generation}.off"
@@ -874,6 +1066,27 @@ class IndexStore:
             raise IndexFormatError(f"{off_name}: offsets do not fit {txt_name}")
         return LengthTable(blob, keys, byte_at, line_at, ptr, ids, covered)
 
+    def _grams(self, man: Manifest, table: LengthTable | None) -> GramTable | None:
+        name = f"gram-{man.generation}.bin"
+        if table is None or name not in man.stamps:
+            return None
+        raw = _open_checked(self.root / name, self._recorded(man, name))
+        if len(raw) < 4 * GRAM_HEAD or len(raw) % 4:
+            raise IndexFormatError(f"{name}: too short")
+        arr = memoryview(raw).cast("I")
+        n, bits, n_ranks = arr[0], arr[1], arr[2]
+        n_lengths, n_buckets = MAX_TYPO_LENGTH + 2, 1 << min(bits, GRAM_MAX_BITS)
+        if (n != _first_section(table)[0] or not GRAM_MIN_BITS <= bits <= GRAM_MAX_BITS
+                or len(arr) != GRAM_HEAD + n + 1 + n_lengths + n_buckets + 1 + n_ranks):
+            raise IndexFormatError(f"{name}: its parts do not fit together")
+        a = GRAM_HEAD
+        line_at, length_at = arr[a:a + n + 1], arr[a + n + 1:a + n + 1 + n_lengths]
+        a += n + 1 + n_lengths
+        bucket_at, ranks = arr[a:a + n_buckets + 1], arr[a + n_buckets + 1:]
+        if length_at[-1] != n or bucket_at[-1] != n_ranks or line_at[-1] > len(table.blob):
+            raise IndexFormatError(f"{name}: its parts do not fit together")
+        return GramTable(table, line_at, length_at, bucket_at, ranks, bits)
+
     def _mapped(self, man: Manifest, kind: str, n: int):
         off_name, txt_name = f"{kind}-{man.generation}.off", f"{kind}-{man.generation}.txt"
         off = array("I")
@@ -887,6 +1100,23 @@ class IndexStore:
         return self.root / f"seg-{seg_id}.bin"
 
     # keeping fresh -----------------------------------------------------------
+
+    def open_as_is(self) -> tuple[Manifest, Snapshot] | None:
+        """The index as it stands, not yet checked against the sources (`is_fresh` does that,
+        once they are listed); None when there is none, or it is damaged or not private."""
+        try:
+            if not self.root.exists():
+                return None
+            self._check_private()
+            man = self._manifest()
+            return man, self.snapshot(man)
+        except (OSError, *DAMAGE):
+            return None
+
+    @staticmethod
+    def is_fresh(man: Manifest, files: Sequence[SourceFile]) -> bool:
+        """Whether an index opened with `open_as_is` is in step with `files`."""
+        return not _stale(man, files)
 
     def sync(self, files: Sequence[SourceFile], progress: Progress | None = None) -> Snapshot:
         """Bring the index in step with `files` and return what to query.
@@ -914,7 +1144,7 @@ class IndexStore:
     def _rebuild(self, files: Sequence[SourceFile], progress: Progress | None, why: BaseException) -> Snapshot:
         self.notes.append(f"the search index in {self.root} is damaged or from another version ({why}); "
                           "rebuilt it from the sources")
-        for pattern in ("manifest.marshal", "seg-*.bin", "vocab-*", "stems-*", "typo-*", "part-*.seg", "*.tmp"):
+        for pattern in ("manifest.marshal", "manifest.stamp", "seg-*.bin", "vocab-*", "stems-*", "typo-*", "gram-*", "part-*.seg", "*.tmp"):
             for p in self.root.glob(pattern):
                 p.unlink(missing_ok=True)
         return self._sync(files, progress, locked=True)
@@ -1096,14 +1326,15 @@ class IndexStore:
             self._record(man, off_path)
         man.vocab_size = len(vocab.terms)
         del stems, words, new  # the table re-reads the stems from the file just written
-        self._write_lengths(man, vocab.terms)
+        if self._write_lengths(man, vocab.terms):
+            self._write_grams(man)
 
-    def _write_lengths(self, man: Manifest, terms: list[str]) -> None:
+    def _write_lengths(self, man: Manifest, terms: list[str]) -> bool:
         """The typo scan's table, rewritten whole when the terms it does not cover (scanned
         one by one at query time) pass TYPO_TAIL_SHARE of those it does."""
         old = self._lengths(man) if f"typo-{man.generation}.txt" in man.stamps else None
         if old is not None and len(terms) - old.covered <= max(TYPO_TAIL_MIN, int(old.covered * TYPO_TAIL_SHARE)):
-            return
+            return False
         # A word's ids: one int for most words (a list each would cost tens of MB on a large
         # vocabulary), a list only for a word that is a term and a stem, or the stem of several.
         related: dict[str, int | list[int]] = {t: i | TERM_BIT for i, t in enumerate(terms)}
@@ -1147,6 +1378,26 @@ class IndexStore:
                            (f"typo-{man.generation}.off", table)):
             _write_private(self.root / name, data)
             self._record(man, self.root / name)
+        return True
+
+    def _write_grams(self, man: Manifest) -> None:
+        """The trigram table of the typo table's words: rewritten with it, so both cover the
+        same terms."""
+        table = self._lengths(man)
+        assert table is not None
+        n, groups = _first_section(table)
+        lengths = [(table.keys[g] >> 21) & MAX_TYPO_LENGTH for g in range(groups)]
+        length_at = array("I", (table.line_at[bisect.bisect_left(lengths, k)] for k in range(MAX_TYPO_LENGTH + 2)))
+        bits = gram_bits(n)
+        line_at, bucket_at, ranks = gram_build(table.blob, n, bits)
+        head = array("I", [n, bits, len(ranks) // 4])
+        path = self.root / f"gram-{man.generation}.bin"
+        tmp = path.with_name(path.name + ".tmp")
+        with _private(tmp, "wb") as f:  # part by part: the ranks are tens of MB on a large vocabulary
+            for part in (head.tobytes(), line_at, length_at.tobytes(), bucket_at, ranks):
+                f.write(part)
+        os.replace(tmp, path)
+        self._record(man, path)
 
     def _record(self, man: Manifest, path: Path) -> None:
         with open(path, "rb") as f:
@@ -1154,14 +1405,35 @@ class IndexStore:
             crc = 0
             while chunk := f.read(CRC_CHUNK):  # a segment can be hundreds of MB: not all at once
                 crc = zlib.crc32(chunk, crc)
-        man.stamps[path.name] = [getattr(st, k) for k in _STAMP_FIELDS] + [crc]
+        man.stamps[path.name] = _stamp_of(st) + [crc]
 
     def _write_manifest(self, man: Manifest) -> None:
         names = {f"seg-{s}.bin" for s in man.segments}
         names |= {f"{k}-{man.generation}.{e}" for k in ("vocab", "stems", "typo") for e in ("txt", "off")}
+        names.add(f"gram-{man.generation}.bin")
         man.stamps = {k: v for k, v in man.stamps.items() if k in names}
         _wait_for_clock(max((v[2] for v in man.stamps.values()), default=0))
-        _write_private(self.root / "manifest.marshal", man.dump())
+        data = man.dump()
+        path, stamp = self.root / "manifest.marshal", self.root / "manifest.stamp"
+        stamp.unlink(missing_ok=True)
+        _write_private(path, data)
+        if len(data) >= STAMP_MIN:
+            self._record_manifest(path, zlib.crc32(data))
+
+    def _record_manifest(self, path: Path, crc: int) -> None:
+        """Write manifest.stamp: the manifest's stamp, once the file clock has passed it (so
+        any later change shows in the stamp) and its content is read back as written."""
+        st = os.stat(path)
+        _wait_for_clock(max(st.st_mtime_ns, st.st_ctime_ns))
+        with open(path, "rb") as f:
+            before = os.fstat(f.fileno())
+            crc_now = 0
+            while chunk := f.read(CRC_CHUNK):
+                crc_now = zlib.crc32(chunk, crc_now)
+            after = os.fstat(f.fileno())
+        if crc_now == crc and _stamp_of(before) == _stamp_of(after):
+            fields = _MANIFEST_STAMP.pack(*_stamp_of(after))
+            _write_private(self.root / "manifest.stamp", STAMP_MAGIC + fields + struct.pack("<I", zlib.crc32(fields)))
 
     def _remove(self, paths: list[Path], generation: int) -> None:
         for p in paths:
@@ -1171,6 +1443,7 @@ class IndexStore:
             if len(stem) == 2 and stem[1].isdigit() and int(stem[1]) != generation:
                 p.unlink(missing_ok=True)
                 p.with_suffix(".off").unlink(missing_ok=True)
+                (self.root / f"gram-{stem[1]}.bin").unlink(missing_ok=True)
 
 
 PARALLEL_MIN = 300  # documents; below this, starting worker processes costs more than it saves
@@ -1300,8 +1573,15 @@ def _differs(entry: tuple | None, f: SourceFile) -> bool:
     return entry[F_INDEXED] - max(entry[F_MTIME], entry[F_CTIME]) < RACY_NS
 
 
+_MANIFEST_STAMP = struct.Struct("<qqqq")  # size, mtime, ctime, inode
+
+
 DAMAGE = (IndexFormatError, FileNotFoundError, ValueError, struct.error, IndexError, OverflowError)
 _STAMP_FIELDS = ("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
+
+
+def _stamp_of(st: os.stat_result) -> list[int]:
+    return [getattr(st, k) for k in _STAMP_FIELDS]
 
 
 def _private(path: Path, mode: str):
@@ -1324,7 +1604,7 @@ def _open_checked(path: Path, stamp: list) -> mmap.mmap:
         if st.st_size == 0:
             raise IndexFormatError(f"{path.name}: empty")
         mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-    if [getattr(st, k) for k in _STAMP_FIELDS] != stamp[:-1] and zlib.crc32(mm) != stamp[-1]:
+    if _stamp_of(st) != stamp[:-1] and zlib.crc32(mm) != stamp[-1]:
         mm.close()
         raise IndexFormatError(f"{path.name}: changed since it was written")
     return mm
@@ -1364,10 +1644,6 @@ class _Lock:
 # ----------------------------------------------------------------- source files
 
 
-TEXT_SUFFIX = ".txt"
-PDF_SUFFIX = ".pdf"
-
-
 def read_text(path: Path) -> Source:
     """A source to search: a text file, or a PDF's text (as add-document extracts it)."""
     if path.suffix.lower() != PDF_SUFFIX:
@@ -1380,133 +1656,6 @@ def read_text(path: Path) -> Source:
         raise SourceError(str(exc)) from None
     except OSError as exc:
         raise SourceError(f"{path}: cannot read: {exc.strerror}") from None
-
-
-def collect(paths: Sequence[Path], warnings: list[str] | None = None) -> Sources:
-    """The .txt files under `paths`: files as given (a .pdf too), folders searched (hidden ones
-    skipped). Links are followed; a loop, a dangling link or a file that vanishes while the
-    folder is read is skipped, with a line in `warnings`, as ripgrep does."""
-    out: list[SourceFile] = []
-    warn = warnings if warnings is not None else []
-    for p in paths:
-        shown = str(p)
-        key = os.path.abspath(shown)
-        try:
-            st = os.stat(key)
-        except OSError as exc:
-            why = "symbolic link loop" if exc.errno == errno.ELOOP else "no such file or folder"
-            raise FileNotFoundError(f"{shown}: {why}") from None
-        if stat.S_ISDIR(st.st_mode) and _scan is not None and _FS_UTF8:
-            walked = _walk_in_c(shown, key, st, warn)
-            if len(paths) == 1:
-                return walked
-            out += walked.files
-        elif stat.S_ISDIR(st.st_mode):
-            pdfs: list[str] = []
-            _walk(shown, key, out, warn, frozenset({(st.st_dev, st.st_ino)}), pdfs)
-            _warn_pdfs(pdfs, warn)
-        else:
-            out.append(SourceFile(shown, key, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
-    if len(paths) > 1:  # overlapping paths name some files twice
-        out = list({f.key: f for f in reversed(out)}.values())[::-1]
-    return Sources(out)
-
-
-def _warn_pdfs(pdfs: list[str], warn: list[str]) -> None:
-    if pdfs:
-        warn.append(f"{pdfs[0]}: skipped {len(pdfs)} .pdf file(s) found in folders; name a PDF to search it")
-
-
-try:  # the walk below, in C (search/_scan.c), with the stat-ing spread over a few threads
-    from stancecli.search import _scan
-except ImportError:  # built without a C compiler: the Python walk does the same
-    _scan = None  # type: ignore[assignment]
-# The C walk hands over the paths' bytes; the listing key holds them as UTF-8 with escapes.
-_FS_UTF8 = (sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()) == ("utf-8", "surrogateescape")
-# What _scan.walk reports, in the order met: a stat that failed, a folder that could not be read,
-# a link back to a folder above, a .pdf found.
-_EV_STAT, _EV_DIR, _EV_LOOP, _EV_PDF = range(4)
-
-
-def _walk_in_c(shown: str, key: str, st: os.stat_result, warn: list[str]) -> Sources:
-    prefix = shown if shown.endswith(os.sep) else shown + os.sep
-    base = key if key.endswith(os.sep) else key + os.sep
-    listing, total, events = _scan.walk(os.fsencode(base), st.st_dev, st.st_ino)
-    pdfs: list[str] = []
-    for kind, rel, err in events:
-        where = prefix + os.fsdecode(rel) if rel else shown
-        if kind == _EV_STAT:
-            _warn_unreadable(where, OSError(err, os.strerror(err)), warn)
-        elif kind == _EV_DIR:
-            warn.append(f"{where}: {os.strerror(err)}; skipped")
-        elif kind == _EV_LOOP:
-            warn.append(_LOOP.format(where))
-        else:
-            pdfs.append(where)
-    _warn_pdfs(pdfs, warn)
-    return Sources(key=listing, total_size=total, prefixes=(prefix, base))
-
-
-_SCANDIR_FD = os.scandir in os.supports_fd
-
-
-def _walk(shown: str, key: str, out: list[SourceFile], warn: list[str],
-          ancestors: frozenset[tuple[int, int]], pdfs: list[str]) -> None:
-    prefix = shown if shown.endswith(os.sep) else shown + os.sep
-    base = key if key.endswith(os.sep) else key + os.sep
-    subdirs = []
-    add, new = out.append, tuple.__new__  # tuple.__new__: a NamedTuple's own __new__ is Python code
-    # Through a folder descriptor each stat resolves one name, not a whole path: 20% faster.
-    try:
-        fd = os.open(key, os.O_RDONLY) if _SCANDIR_FD else None
-    except OSError as exc:
-        warn.append(f"{shown}: {exc.strerror}; skipped")
-        return
-    try:
-        with os.scandir(key if fd is None else fd) as it:
-            for e in it:
-                name = e.name
-                suffix = name[-4:].lower()
-                if name[0] == "." or not (suffix == TEXT_SUFFIX or e.is_dir(follow_symlinks=False)
-                                          or e.is_symlink() or suffix == PDF_SUFFIX):
-                    continue  # decided from the folder listing alone: no stat
-                try:
-                    st = e.stat()
-                except OSError as exc:
-                    _warn_unreadable(prefix + name, exc, warn)
-                    continue
-                if stat.S_ISDIR(st.st_mode):
-                    subdirs.append((name, st))
-                elif suffix == TEXT_SUFFIX:
-                    add(new(SourceFile, (prefix + name, base + name, st.st_size, st.st_mtime_ns,
-                                         st.st_ctime_ns, st.st_ino)))
-                elif suffix == PDF_SUFFIX:
-                    pdfs.append(prefix + name)
-    except OSError as exc:  # the folder itself went away while being read
-        warn.append(f"{shown}: {exc.strerror}; skipped")
-    finally:
-        if fd is not None:
-            os.close(fd)
-    for name, st in sorted(subdirs, key=lambda d: d[0]):
-        here = (st.st_dev, st.st_ino)
-        if here in ancestors:
-            warn.append(_LOOP.format(prefix + name))
-            continue
-        _walk(prefix + name, base + name, out, warn, ancestors | {here}, pdfs)
-
-
-_LOOP = "{}: file system loop (a link to a folder that holds it); skipped"
-
-
-def _warn_unreadable(shown: str, exc: OSError, warn: list[str]) -> None:
-    if exc.errno == errno.ELOOP:
-        warn.append(f"{shown}: symbolic link loop; skipped")
-    elif exc.errno == errno.ENOENT and os.path.islink(shown):
-        warn.append(f"{shown}: link to a missing file; skipped")
-    elif exc.errno == errno.ENOENT:
-        warn.append(f"{shown}: vanished while the folder was read; skipped")
-    else:
-        warn.append(f"{shown}: {exc.strerror}; skipped")
 
 
 def memory_snapshot(files: Sequence[SourceFile]) -> Snapshot:

@@ -1,4 +1,5 @@
-"""The source listing walked in C (search/_scan.c) is the Python walk's, file for file and warning for warning."""
+"""The source listing (search/listing.py): the walk in C (search/_scan.c) is the Python walk's,
+file for file and warning for warning; a listing started on a thread gives what collect gives."""
 
 import os
 import shutil
@@ -10,20 +11,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SEEDS
-from stancecli.search import index as ix
+from stancecli.search import listing as ls
 from stancecli.search.engine import search
 
-needs_c = pytest.mark.skipif(ix._scan is None or not ix._FS_UTF8, reason="the C walk is not built here")
+needs_c = pytest.mark.skipif(ls._scan is None or not ls._FS_UTF8, reason="the C walk is not built here")
 ODD_NAME = os.fsdecode(b"caf\xe9-latin1.txt")  # not UTF-8: a surrogate-escaped str in Python
 
 
 @pytest.mark.skipif(os.name != "posix" or not (shutil.which("cc") or shutil.which("gcc")), reason="no C compiler")
 def test_the_c_walk_is_built_where_there_is_a_compiler():
-    assert ix._scan is not None, "pip install -e . did not build src/stancecli/search/_scan.c (see its warning)"
+    assert ls._scan is not None, "pip install -e . did not build src/stancecli/search/_scan.c (see its warning)"
 
 
 def _python_walk(monkeypatch):
-    monkeypatch.setattr(ix, "_scan", None)
+    monkeypatch.setattr(ls, "_scan", None)
 
 
 def _both(monkeypatch, paths):
@@ -33,8 +34,8 @@ def _both(monkeypatch, paths):
         if not use_c:
             _python_walk(monkeypatch)
         warnings: list[str] = []
-        files = ix.collect(paths, warnings)
-        out.append((list(files), warnings, ix.listing_key(files), files.total_size, len(files)))
+        files = ls.collect(paths, warnings)
+        out.append((list(files), warnings, ls.listing_key(files), files.total_size, len(files)))
     return out
 
 
@@ -85,7 +86,7 @@ def test_both_walks_see_a_file_rewritten_in_place_with_the_same_size(tree, monke
     body = target.read_text(encoding="utf-8")
     st = target.stat()
     os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns - 10**10))  # written a while ago
-    before = ix.listing_key(ix.collect([tree]))
+    before = ls.listing_key(ls.collect([tree]))
     time.sleep(0.05)  # past a tick of the file system's clock, so the rewrite gets a new ctime
     target.write_text(body.replace("a", "e", 1), encoding="utf-8")
     os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns - 10**10))  # its mtime put back
@@ -156,9 +157,22 @@ def test_a_folder_that_cannot_be_read_is_skipped_with_a_warning_by_either_walk(t
         pytest.skip("root reads every folder")
     (tree / "b").chmod(0)
     try:
-        outcomes = _both(monkeypatch, [tree]) if ix._scan is not None else []
+        outcomes = _both(monkeypatch, [tree]) if ls._scan is not None else []
     finally:
         (tree / "b").chmod(0o755)
     if outcomes:
         assert outcomes[0][:3] == outcomes[1][:3]
         assert any(w.startswith(f"{tree / 'b'}: Permission denied; skipped") for w in outcomes[0][1])
+
+
+def test_a_listing_started_on_a_thread_gives_what_collect_gives(tree, tmp_path):
+    warnings: list[str] = []
+    expected = ls.collect([tree], warnings)
+    pending = ls.start_collect([tree])
+    got: list[str] = []
+    files = pending.result(got)
+    assert list(files) == list(expected) and ls.listing_key(files) == ls.listing_key(expected)
+    assert got == warnings and got  # the tree has loops and a bad link to warn about
+    missing = ls.start_collect([tmp_path / "missing"])
+    with pytest.raises(FileNotFoundError, match="no such file or folder"):
+        missing.result([])

@@ -1,0 +1,334 @@
+/* The typo table's trigram index (gram-G.bin), built and searched in C.
+ *
+ * index.py's `_gram_build_py`, `_gram_intersect_py` and `_gram_at_least_py` are the reference:
+ * the same arrays, the same entries found. The words are the lines of a blob, each ended by a
+ * newline; a word's rank is its line number. Every three bytes of a word fall in one of 2**bits
+ * buckets (a hash); a bucket lists, once each and ascending, the ranks of the words with such
+ * a trigram. The ranks common to a needle's buckets are a superset of the words holding it.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MIN_BITS 10
+#define MAX_BITS 24
+
+static uint32_t bucket_of(const unsigned char *s, int bits) {
+    uint32_t key = (uint32_t)s[0] | ((uint32_t)s[1] << 8) | ((uint32_t)s[2] << 16);
+    return (uint32_t)(key * 2654435761u) >> (32 - bits);
+}
+
+static PyObject *new_array(Py_ssize_t n, uint32_t **data) {
+    PyObject *out = PyBytes_FromStringAndSize(NULL, n * 4);
+    if (out != NULL)
+        *data = (uint32_t *)PyBytes_AS_STRING(out);
+    return out;
+}
+
+/* Each word's rank into its buckets: counted when `post` is NULL, else written at `cursor`. */
+static void fill(const unsigned char *blob, const uint32_t *off, Py_ssize_t n, int bits, uint32_t *last,
+                 uint32_t *cursor, uint32_t *post) {
+    for (Py_ssize_t r = 0; r < n; r++) {
+        uint32_t stamp = (uint32_t)r + 1;
+        const unsigned char *s = blob + off[r], *end = blob + off[r + 1] - 1;
+        for (; s + 3 <= end; s++) {
+            uint32_t b = bucket_of(s, bits);
+            if (last[b] == stamp) /* a trigram met twice in one word, or two in one bucket */
+                continue;
+            last[b] = stamp;
+            if (post == NULL)
+                cursor[b]++;
+            else
+                post[cursor[b]++] = (uint32_t)r;
+        }
+    }
+}
+
+static PyObject *build(PyObject *self, PyObject *args) {
+    Py_buffer blob;
+    Py_ssize_t n;
+    int bits;
+    if (!PyArg_ParseTuple(args, "y*ni", &blob, &n, &bits))
+        return NULL;
+    PyObject *result = NULL, *off_b = NULL, *at_b = NULL, *post_b = NULL;
+    uint32_t *off, *at, *post, *last = NULL, *cursor = NULL;
+    const unsigned char *data = blob.buf;
+    size_t n_buckets = (size_t)1 << (bits >= MIN_BITS && bits <= MAX_BITS ? bits : MIN_BITS);
+    Py_ssize_t pos = 0;
+    if (n < 0 || bits < MIN_BITS || bits > MAX_BITS || blob.len > UINT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "_grams.build: bits or size out of range");
+        goto done;
+    }
+    if (!(off_b = new_array(n + 1, &off)))
+        goto done;
+    for (Py_ssize_t r = 0; r < n; r++) {
+        const unsigned char *nl = pos < blob.len ? memchr(data + pos, '\n', blob.len - pos) : NULL;
+        if (nl == NULL) {
+            PyErr_SetString(PyExc_ValueError, "_grams.build: fewer lines than words");
+            goto done;
+        }
+        off[r] = (uint32_t)pos;
+        pos = nl - data + 1;
+    }
+    off[n] = (uint32_t)pos;
+    last = calloc(n_buckets, sizeof(uint32_t));
+    cursor = calloc(n_buckets, sizeof(uint32_t));
+    if (!last || !cursor) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (!(at_b = new_array((Py_ssize_t)n_buckets + 1, &at)))
+        goto done;
+    Py_BEGIN_ALLOW_THREADS
+    fill(data, off, n, bits, last, cursor, NULL);
+    at[0] = 0;
+    for (size_t b = 0; b < n_buckets; b++)
+        at[b + 1] = at[b] + cursor[b];
+    Py_END_ALLOW_THREADS
+    if (!(post_b = new_array(at[n_buckets], &post)))
+        goto done;
+    Py_BEGIN_ALLOW_THREADS
+    memcpy(cursor, at, n_buckets * sizeof(uint32_t));
+    memset(last, 0, n_buckets * sizeof(uint32_t));
+    fill(data, off, n, bits, last, cursor, post);
+    Py_END_ALLOW_THREADS
+    result = PyTuple_Pack(3, off_b, at_b, post_b);
+
+done:
+    free(last);
+    free(cursor);
+    Py_XDECREF(off_b);
+    Py_XDECREF(at_b);
+    Py_XDECREF(post_b);
+    PyBuffer_Release(&blob);
+    return result;
+}
+
+PyDoc_STRVAR(build_doc, "build(blob, n, bits) -> (line starts, bucket starts, ranks)\n\n"
+                        "The trigram index of the first n lines of a blob, as native uint32 arrays.");
+
+typedef struct {
+    const uint32_t *v;
+    Py_ssize_t n, at;
+} List;
+
+static int by_size(const void *a, const void *b) {
+    Py_ssize_t x = ((const List *)a)->n, y = ((const List *)b)->n;
+    return (x > y) - (x < y);
+}
+
+/* Whether `want` is in list l, moving its cursor to the first entry >= want (galloping). */
+static int seek(List *l, uint32_t want) {
+    Py_ssize_t lo = l->at, step = 1, hi;
+    while (lo + step < l->n && l->v[lo + step] < want)
+        step <<= 1;
+    hi = lo + step < l->n ? lo + step : l->n;
+    lo += step >> 1;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (l->v[mid] < want)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    l->at = lo;
+    return lo < l->n && l->v[lo] == want;
+}
+
+/* The list cut to its entries in [lo, hi). */
+static void cut(List *l, uint32_t lo, uint64_t hi) {
+    seek(l, lo);
+    Py_ssize_t a = l->at, b = l->n;
+    while (a < b) {
+        Py_ssize_t mid = a + (b - a) / 2;
+        if (l->v[mid] < hi)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    l->v += l->at;
+    l->n = a - l->at;
+    l->at = 0;
+}
+
+static PyObject *intersect(PyObject *self, PyObject *args) {
+    PyObject *arg, *seq, *out = NULL;
+    Py_ssize_t lo, hi, k, got = 0, done_views = 0;
+    if (!PyArg_ParseTuple(args, "Onn", &arg, &lo, &hi))
+        return NULL;
+    if (lo < 0 || hi < lo || hi > (Py_ssize_t)UINT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "_grams.intersect: a range out of bounds");
+        return NULL;
+    }
+    if ((seq = PySequence_Fast(arg, "_grams.intersect: a sequence of uint32 buffers")) == NULL)
+        return NULL;
+    k = PySequence_Fast_GET_SIZE(seq);
+    Py_buffer *views = PyMem_Calloc(k ? k : 1, sizeof(Py_buffer));
+    List *lists = PyMem_Calloc(k ? k : 1, sizeof(List));
+    uint32_t *dst;
+    if (views == NULL || lists == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (; done_views < k; done_views++) {
+        if (PyObject_GetBuffer(PySequence_Fast_GET_ITEM(seq, done_views), &views[done_views], PyBUF_SIMPLE) < 0)
+            goto done;
+        lists[done_views] = (List){views[done_views].buf, views[done_views].len / 4, 0};
+        cut(&lists[done_views], (uint32_t)lo, (uint64_t)hi);
+    }
+    qsort(lists, k, sizeof(List), by_size);
+    if (!(out = new_array(k ? lists[0].n : 0, &dst)))
+        goto done;
+    if (k) {
+        Py_BEGIN_ALLOW_THREADS
+        for (Py_ssize_t i = 0; i < lists[0].n; i++) {
+            uint32_t want = lists[0].v[i];
+            Py_ssize_t j = 1;
+            while (j < k && seek(&lists[j], want))
+                j++;
+            if (j == k)
+                dst[got++] = want;
+        }
+        Py_END_ALLOW_THREADS
+    }
+    if (got < (k ? lists[0].n : 0) && _PyBytes_Resize(&out, got * 4) < 0)
+        out = NULL;
+done:
+    for (Py_ssize_t j = 0; j < done_views; j++)
+        PyBuffer_Release(&views[j]);
+    PyMem_Free(views);
+    PyMem_Free(lists);
+    Py_DECREF(seq);
+    return out;
+}
+
+PyDoc_STRVAR(intersect_doc, "intersect(lists, lo, hi) -> bytes\n\n"
+                            "The entries in [lo, hi) common to every list (ascending uint32 buffers), as a uint32 array.");
+
+static PyObject *at_least(PyObject *self, PyObject *args) {
+    PyObject *arg, *seq, *out = NULL;
+    Py_ssize_t lo, hi, t, k, done_views = 0, got = 0;
+    if (!PyArg_ParseTuple(args, "Onnn", &arg, &lo, &hi, &t))
+        return NULL;
+    if (lo < 0 || hi < lo || hi > (Py_ssize_t)UINT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "_grams.at_least: a range out of bounds");
+        return NULL;
+    }
+    if ((seq = PySequence_Fast(arg, "_grams.at_least: a sequence of uint32 buffers")) == NULL)
+        return NULL;
+    k = PySequence_Fast_GET_SIZE(seq);
+    Py_buffer *views = PyMem_Calloc(k ? k : 1, sizeof(Py_buffer));
+    uint32_t *counts = PyMem_Calloc(hi > lo ? hi - lo : 1, sizeof(uint32_t)), *dst;
+    if (views == NULL || counts == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (; done_views < k; done_views++)
+        if (PyObject_GetBuffer(PySequence_Fast_GET_ITEM(seq, done_views), &views[done_views], PyBUF_SIMPLE) < 0)
+            goto done;
+    if (!(out = new_array(hi - lo, &dst)))
+        goto done;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t j = 0; j < k; j++) {
+        List l = {views[j].buf, views[j].len / 4, 0};
+        cut(&l, (uint32_t)lo, (uint64_t)hi);
+        for (Py_ssize_t i = 0; i < l.n; i++)
+            counts[l.v[i] - lo]++;
+    }
+    for (Py_ssize_t r = 0; r < hi - lo; r++)
+        if ((Py_ssize_t)counts[r] >= t)
+            dst[got++] = (uint32_t)(r + lo);
+    Py_END_ALLOW_THREADS
+    if (got < hi - lo && _PyBytes_Resize(&out, got * 4) < 0)
+        out = NULL;
+done:
+    for (Py_ssize_t j = 0; j < done_views; j++)
+        PyBuffer_Release(&views[j]);
+    PyMem_Free(views);
+    PyMem_Free(counts);
+    Py_DECREF(seq);
+    return out;
+}
+
+PyDoc_STRVAR(at_least_doc, "at_least(lists, lo, hi, t) -> bytes\n\n"
+                           "The entries in [lo, hi) found in t or more of the lists (ascending uint32 buffers).");
+
+static int holds(const unsigned char *s, Py_ssize_t n, const unsigned char *needle, Py_ssize_t m) {
+    if (m == 0)
+        return 1;
+    for (const unsigned char *end = s + n - m + 1; s < end; s++) {
+        s = memchr(s, needle[0], end - s);
+        if (s == NULL)
+            return 0;
+        if (memcmp(s, needle, m) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+#define TERM_BIT 0x80000000u /* index.py's: in the typo table's id lists, the word itself */
+
+static PyObject *terms_holding(PyObject *self, PyObject *args) {
+    Py_buffer blob, line_at, ranks, ptr, ids, needle;
+    Py_ssize_t lo, hi;
+    PyObject *out = NULL;
+    if (!PyArg_ParseTuple(args, "y*y*y*nny*y*y*", &blob, &line_at, &ranks, &lo, &hi, &ptr, &ids, &needle))
+        return NULL;
+    const uint32_t *at = line_at.buf, *rk = ranks.buf, *pt = ptr.buf, *id = ids.buf;
+    Py_ssize_t n_at = line_at.len / 4, n_pt = ptr.len / 4, n_ids = ids.len / 4;
+    if (lo < 0 || hi < lo || hi > ranks.len / 4) {
+        PyErr_SetString(PyExc_ValueError, "_grams.terms_holding: a range out of bounds");
+        goto done;
+    }
+    if ((out = PyList_New(0)) == NULL)
+        goto done;
+    for (Py_ssize_t k = lo; k < hi; k++) {
+        uint32_t r = rk[k];
+        if ((Py_ssize_t)r + 1 >= n_at || (Py_ssize_t)r + 1 >= n_pt || at[r] >= at[r + 1] || at[r + 1] > blob.len ||
+            pt[r] > pt[r + 1] || pt[r + 1] > n_ids) {
+            PyErr_SetString(PyExc_IndexError, "_grams.terms_holding: a rank out of the table");
+            Py_CLEAR(out);
+            goto done;
+        }
+        const unsigned char *word = (const unsigned char *)blob.buf + at[r];
+        Py_ssize_t len = at[r + 1] - at[r] - 1;
+        if (!holds(word, len, needle.buf, needle.len))
+            continue;
+        for (uint32_t i = pt[r]; i < pt[r + 1]; i++) {
+            if (!(id[i] & TERM_BIT))
+                continue;
+            PyObject *item = Py_BuildValue("(Is#)", id[i] & ~TERM_BIT, (const char *)word, len);
+            if (item == NULL || PyList_Append(out, item) < 0) {
+                Py_XDECREF(item);
+                Py_CLEAR(out);
+                goto done;
+            }
+            Py_DECREF(item);
+        }
+    }
+done:
+    PyBuffer_Release(&blob);
+    PyBuffer_Release(&line_at);
+    PyBuffer_Release(&ranks);
+    PyBuffer_Release(&ptr);
+    PyBuffer_Release(&ids);
+    PyBuffer_Release(&needle);
+    return out;
+}
+
+PyDoc_STRVAR(terms_holding_doc, "terms_holding(blob, line_at, ranks, lo, hi, ptr, ids, needle) -> list\n\n"
+                                "(term id, word) of the words of ranks[lo:hi] that hold `needle` and are terms.");
+
+static PyMethodDef methods[] = {{"terms_holding", terms_holding, METH_VARARGS, terms_holding_doc},
+                                {"build", build, METH_VARARGS, build_doc},
+                                {"intersect", intersect, METH_VARARGS, intersect_doc},
+                                {"at_least", at_least, METH_VARARGS, at_least_doc},
+                                {NULL, NULL, 0, NULL}};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_grams", "The typo table's trigram index, in C.", -1,
+                                    methods};
+
+PyMODINIT_FUNC PyInit__grams(void) { return PyModule_Create(&module); }
