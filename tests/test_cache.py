@@ -210,23 +210,6 @@ def test_a_cache_folder_others_can_write_is_refused(tmp_path, monkeypatch, capsy
     assert cache.load(path) is None
 
 
-def test_an_empty_home_does_not_put_the_cache_in_the_root(monkeypatch):
-    monkeypatch.delenv("STANCECLI_CACHE_DIR")
-    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
-    monkeypatch.setenv("HOME", "")
-    found = cache.cache_dir()
-    assert found.is_absolute() and found != Path("/.cache/stancecli")
-
-
-def test_a_relative_xdg_cache_home_is_ignored(monkeypatch, tmp_path):
-    monkeypatch.delenv("STANCECLI_CACHE_DIR")
-    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
-    monkeypatch.setenv("HOME", str(tmp_path))
-    assert cache.cache_dir() == tmp_path / ".cache" / "stancecli"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert cache.cache_dir() == tmp_path / "xdg" / "stancecli"
-
-
 # ---------------------------------------------------------------- nothing stale
 
 def _rewrite_keeping_times(path: Path, old: str, new: str) -> None:

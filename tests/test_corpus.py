@@ -73,6 +73,21 @@ def test_missing_source_is_a_clear_error(tmp_path):
         read_source(tmp_path / "nope.txt")
 
 
+def test_a_source_with_a_nul_byte_is_refused_by_name(tmp_path):
+    path = tmp_path / "binary.txt"
+    path.write_bytes("Høring\x00svar".encode())
+    with pytest.raises(SourceError, match=r"binary.txt: contains NUL bytes"):
+        read_source(path)
+
+
+def test_old_mac_line_ends_are_lines_too(tmp_path):
+    path = tmp_path / "cr.txt"
+    path.write_bytes(b"en\rto\r\ntre\n")
+    source = read_source(path)
+    assert source.text == "en\nto\ntre\n"
+    assert [source.line(n) for n in (1, 2, 3)] == ["en", "to", "tre"]
+
+
 def test_paragraphs_of_double_spaced_text_are_not_single_lines():
     paras = paragraphs(read_source(NTL_2015))
     # "Tiltaksplasser" (heading on line 13, text on 15-23): one paragraph despite a blank

@@ -295,3 +295,40 @@ def test_a_common_word_expands_to_the_same_terms_with_or_without_the_length_tabl
         got = expansions(on_disk, query)
         assert got == expansions(in_memory, query), query
     assert len(expansions(on_disk, "tiltak")[0]) == MAX_EXPANSIONS
+
+
+def test_a_word_found_only_inside_long_compounds_expands_the_same_with_or_without_the_trigram_table(tmp_path):
+    """Past the longest term that begins with the word, the walk by length may stop sooner (a
+    compound that only holds it scores less): still the terms and qualities of walking all."""
+    import random
+
+    from stancecli.search import text
+    from stancecli.search.engine import MAX_EXPANSIONS, plan
+    from stancecli.search.index import IndexStore, memory_snapshot
+    from stancecli.search.listing import collect
+
+    rng = random.Random(11)
+    letters = "abdefgiklmnoprstuvæøå"
+
+    def word(n: int) -> str:
+        return "".join(rng.choice(letters) for _ in range(n))
+
+    words = ["utsetting", "utsettingen", "utsettingsvedtak", "bevilling", "tilleggsbevilling"]
+    for _ in range(2 * MAX_EXPANSIONS):
+        words.append(word(rng.randint(4, 30)) + "utsetting" + word(rng.choice([0, 0, 2])))
+        words.append(word(rng.randint(4, 30)) + "sbevilling")
+    words += ["utsetting" + word(n) for n in (3, 8, 12)] + ["bevilling" + word(9)]
+    bodies = {f"{n:02d}.txt": " ".join(words[n::7]) + ".\n" for n in range(7)}
+    folder = _folder_of(tmp_path, bodies)
+    on_disk = IndexStore(tmp_path / "ix").sync(collect([folder]))
+    in_memory = memory_snapshot(collect([folder]))
+    vocab = on_disk.vocab
+    longest = max(len(t) for t in vocab.all_terms() + vocab.all_stems() if t.startswith("utsetting"))
+    assert vocab.walks_by_length and vocab.longest_starting("utsetting") == longest < 40
+
+    def expansions(snap, query):
+        return [[(snap.vocab.term(tid), q) for tid, q in t.expansions] for t in plan(text.query_terms(query), snap.vocab)]
+
+    for query in ("utsetting", "utsettingen", "bevilling", "tilleggsbevilling", "utsetingen"):
+        assert expansions(on_disk, query) == expansions(in_memory, query), query
+    assert len(expansions(on_disk, "utsetting")[0]) == MAX_EXPANSIONS

@@ -154,7 +154,7 @@ def test_the_query_path_imports_nothing_heavy(corpus, tmp_path):
         "import sys; from pathlib import Path; from stancecli.search.engine import search; "
         f"r = search('tiltakenes', [Path({str(corpus)!r})], index_dir=Path({str(tmp_path / 'ix')!r})); "
         "assert r.hits; print(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "{'numpy', 'snowballstemmer', 'rapidfuzz', 'typer', 'rich'}))"
+        "{'numpy', 'snowballstemmer', 'rapidfuzz', 'typer', 'rich'} or m == 'stancecli.search.sentences'))"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
@@ -506,6 +506,19 @@ def test_the_trigram_table_is_built_and_intersected_alike_in_c_and_python(corpus
         assert ix.gram_at_least(views, lo, hi, t) == ix._gram_at_least_py(lists, lo, hi, t)
 
 
+@needs_c_grams
+def test_the_typo_table_is_built_alike_in_c_and_python(corpus, tmp_path):
+    terms = _vocab_with_a_tail(corpus, tmp_path).all_terms()
+    terms += [w for w in ("x" * 600, "æøå" * 200, "a", "", "é", "𝔘nicode𝔘") if w not in terms]  # terms are unique
+    # Stems that are other terms, the term itself, empty, or shared by several terms.
+    stems = [t[:-2] if len(t) > 5 else t for t in terms[:-3]] + ["", "a", "a"]
+    (blob, off), (stem_blob, stem_off) = ix._blob(terms), ix._blob(stems)
+    with open(tmp_path / "w", "wb") as words, open(tmp_path / "t", "wb") as table:
+        ix.write_typo_table(blob, off, stem_blob, stem_off, len(terms), words, table)
+    written = ((tmp_path / "w").read_bytes(), (tmp_path / "t").read_bytes())
+    assert written == ix._typo_table_py(terms, stems)
+
+
 def test_an_index_built_without_the_c_trigram_table_plans_the_same(corpus, tmp_path, monkeypatch):
     from stancecli.search import engine, text
 
@@ -514,7 +527,34 @@ def test_an_index_built_without_the_c_trigram_table_plans_the_same(corpus, tmp_p
                 for t in engine.plan(text.query_terms(q), vocab)]
 
     with_c = _vocab_with_a_tail(corpus, tmp_path / "c")
-    monkeypatch.setattr(ix, "_grams", None)
+    planned_in_c = expansions(with_c)
+    monkeypatch.setattr(ix, "_grams", None)  # built, and searched, in Python
     in_python = _vocab_with_a_tail(corpus, tmp_path / "py")
     assert with_c._grams is not None and in_python._grams is not None
-    assert expansions(with_c) == expansions(in_python)
+    assert planned_in_c == expansions(in_python) == expansions(with_c)
+
+
+def test_words_near_a_typo_are_the_same_with_or_without_the_trigram_table(corpus, tmp_path):
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    vocab = _vocab_with_a_tail(corpus, tmp_path)
+    plain = ix.Vocab(vocab._blob, vocab._off, vocab._stem_blob, vocab._stem_off, vocab._by_length)
+    assert plain._grams is None
+
+    def within(v: ix.Vocab, word: str, reach: int) -> set:
+        near = v.near(word, reach)
+        assert near is not None
+        words, ids = near
+        return {(words[k], frozenset(ids(k)))
+                for _, _, k in process.extract(word, words, scorer=Levenshtein.distance, score_cutoff=reach, limit=None)}
+
+    typed = {"anbudsutseting", "overslagsbevilling", "arbeidsmarkedsbedrifer", "kvantsprang", "oppfølgnig",
+             "bevilgning", "brukrne", "særlig", "særlg", "tiltaksnyhett"}
+    typed |= {t[:k] + t[k + 1:] for t in vocab.all_terms()[::41] for k in (1, len(t) // 2) if len(t) > 5}
+    used = 0
+    for word in sorted(typed):
+        for reach in (1, 2):
+            used += vocab._sharing(word, reach) is not None
+            assert within(vocab, word, reach) == within(plain, word, reach), (word, reach)
+    assert used > 10

@@ -36,6 +36,10 @@ ABSENT = "not-addressed"
 ABSENT_SYMBOL = "·"
 ABSENT_STYLE = "dim"
 ABSENT_CSS = "na"
+# A (document, codebook issue) pair nobody has coded yet: not known to be "not addressed".
+UNDECIDED = "undecided"
+# An issue the later of two documents never faced: it answered another hearing.
+NOT_RAISED = "not-raised"
 STYLES: dict[str, str] = {**{s.label: s.style for s in SCALE}, ABSENT: ABSENT_STYLE}
 CSS_CLASSES: dict[str, str] = {**{s.label: s.css for s in SCALE}, ABSENT: ABSENT_CSS}
 CONFIDENCES = ("high", "medium", "low")

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stancecli.model import ABSENT, SCALE, Dataset, Document, Position, Quote
+from stancecli.model import ABSENT, SCALE, UNDECIDED, Dataset, Document, Position, Quote
 from stancecli.records import Column, Listing
 
 if TYPE_CHECKING:
@@ -15,10 +15,6 @@ if TYPE_CHECKING:
 
 FOR = tuple(s.label for s in SCALE if s.score > 0)  # strongest first
 AGAINST = tuple(s.label for s in reversed(SCALE) if s.score < 0)
-# A (document, codebook issue) pair nobody has coded yet: not known to be "not addressed".
-UNDECIDED = "undecided"
-# An issue the later of two documents never faced: it answered another hearing.
-NOT_RAISED = "not-raised"
 POSITION = "position"
 
 

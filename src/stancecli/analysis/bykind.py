@@ -7,8 +7,8 @@ from typing import Any
 
 from stancecli.analysis.metric import stance_of
 from stancecli.analysis.sides import _kinds_in_order, latest_positions
-from stancecli.model import ABSENT, SYMBOLS, Dataset, Position
-from stancecli.queries import AGAINST, FOR, UNDECIDED, issue_title, org_labels, pair_status, position_order
+from stancecli.model import ABSENT, SYMBOLS, UNDECIDED, Dataset, Position
+from stancecli.queries import AGAINST, FOR, issue_title, org_labels, pair_status, position_order
 from stancecli.records import Column, Listing
 
 KIND_COLUMNS = [

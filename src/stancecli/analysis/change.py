@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from stancecli.analysis.metric import CHANGES, NOT_RAISED, AnalysisError, _sources
 from stancecli.analysis.sides import _ordered_issues
-from stancecli.model import ABSENT, Dataset, Position
-from stancecli.queries import UNDECIDED, citation, document_label, org_label, pair_status, position_record
+from stancecli.model import ABSENT, UNDECIDED, Dataset, Position
+from stancecli.queries import citation, document_label, org_label, pair_status, position_record
 from stancecli.records import Column, Listing
 
 if TYPE_CHECKING:

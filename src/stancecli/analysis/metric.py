@@ -9,8 +9,7 @@ from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 from stancecli.errors import AnalysisProblem
-from stancecli.model import STANCES
-from stancecli.queries import NOT_RAISED, UNDECIDED
+from stancecli.model import NOT_RAISED, STANCES, UNDECIDED
 
 if TYPE_CHECKING:
     from stancecli.corpus import Sources

@@ -10,8 +10,8 @@ from stancecli.analysis.metric import _is_nan
 from stancecli.analysis.pairwise import proximity_cells, similarity_order
 from stancecli.analysis.sides import Profile, profiles
 from stancecli.analysis.spread import IssueSpread, by_division, spreads
-from stancecli.model import ABSENT, Dataset, Position
-from stancecli.queries import UNDECIDED, issue_title
+from stancecli.model import ABSENT, UNDECIDED, Dataset, Position
+from stancecli.queries import issue_title
 from stancecli.records import Column, Listing
 
 

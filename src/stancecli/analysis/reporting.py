@@ -10,9 +10,8 @@ from stancecli.analysis.conflict import conflicts
 from stancecli.analysis.metric import _sources
 from stancecli.analysis.pairwise import Matrix, matrix
 from stancecli.analysis.posmap import PositionMap, position_map
-from stancecli.model import Dataset
+from stancecli.model import UNDECIDED, Dataset
 from stancecli.queries import (
-    UNDECIDED,
     cited_path,
     documents_in_order,
     org_label,

@@ -149,7 +149,6 @@ def _stdin_is_piped() -> bool:
 
 def _search_stdin(query: str, **options):
     """Standard input, searched in memory (never indexed) and shown as '(standard input)'."""
-    import dataclasses
     import tempfile
 
     from stancecli.corpus import MAX_SOURCE_BYTES
@@ -163,9 +162,9 @@ def _search_stdin(query: str, **options):
         body.write_bytes(data)
         result = run(query, [body], use_index=False, **options)
     shown = Path(STDIN_SHOWN)
-    result.hits = [dataclasses.replace(h, path=shown) for h in result.hits]
-    result.errors = dict((STDIN_SHOWN, why.replace(str(body), STDIN_SHOWN)) for why in result.errors.values())
-    return result
+    return result._replace(
+        hits=[h._replace(path=shown) for h in result.hits],
+        errors=dict((STDIN_SHOWN, why.replace(str(body), STDIN_SHOWN)) for why in result.errors.values()))
 
 
 def _sources(paths, org, doc, data):

@@ -7,11 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from stancecli.export import need
 from stancecli.export.atomic import dataset_files, replace_atomically
-from stancecli.model import ABSENT, STANCES, Dataset
+from stancecli.model import ABSENT, STANCES, UNDECIDED, Dataset
 from stancecli.output.palette import STANCE_COLOURS, agreement_colours
 from stancecli.output.safe import keep_lines
 from stancecli.output.stances import stance_symbol, stance_words
-from stancecli.queries import UNDECIDED
 
 if TYPE_CHECKING:
     from stancecli.corpus import Sources

@@ -6,7 +6,6 @@ import os
 import shutil
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from typing import TextIO
 
 PIPE_WIDTH = 80  # a table asked for in a pipe, without $COLUMNS
@@ -15,16 +14,21 @@ MIN_WIDTH = 40  # narrower than this, tables are laid out as if this wide
 ENV_BOM = "STANCECLI_CSV_BOM"
 
 
-@dataclass
 class Environment:
-    """Whether stdout is a terminal, how wide it is, whether to colour, and the environment."""
+    """Whether stdout is a terminal, how wide it is, whether to colour, and the environment.
 
-    is_terminal: bool = False
-    width: int = PIPE_WIDTH
-    color: bool = False
-    environ: Mapping[str, str] = field(default_factory=dict)
-    stdout: TextIO | None = None  # None: sys.stdout at the time of writing
-    stderr: TextIO | None = None
+    A plain class: a dataclass would cost every command half a millisecond to define.
+    """
+
+    def __init__(self, is_terminal: bool = False, width: int = PIPE_WIDTH, color: bool = False,
+                 environ: Mapping[str, str] | None = None, stdout: TextIO | None = None,
+                 stderr: TextIO | None = None):
+        self.is_terminal = is_terminal
+        self.width = width
+        self.color = color
+        self.environ: Mapping[str, str] = {} if environ is None else environ
+        self.stdout = stdout  # None: sys.stdout at the time of writing
+        self.stderr = stderr
 
     @property
     def out(self) -> TextIO:
@@ -48,7 +52,7 @@ class Environment:
         """This environment, or in a pipe without $COLUMNS one WIDE_PIPE_WIDTH wide."""
         if self.is_terminal or _columns(self.environ):
             return self
-        return replace(self, width=WIDE_PIPE_WIDTH)
+        return Environment(self.is_terminal, WIDE_PIPE_WIDTH, self.color, self.environ, self.stdout, self.stderr)
 
     @classmethod
     def from_system(cls, color: str = "auto", is_terminal: bool | None = None,

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from stancecli.model import SYMBOLS
+from stancecli.model import SYMBOLS, UNDECIDED
 from stancecli.output.safe import clean
 from stancecli.output.stances import UNDECIDED_SYMBOL, UNDECIDED_WORDS, stance_symbol
 from stancecli.output.text import CENTER, LEFT, RIGHT, md_table
 from stancecli.output.text import md as _md
-from stancecli.queries import UNDECIDED
 
 STANCE_LEGEND = "++ strongly for, + for, ± mixed, - against, -- strongly against, \u00b7 not addressed"
 UNDECIDED_LEGEND = f", {UNDECIDED_SYMBOL} {UNDECIDED_WORDS}"

@@ -13,11 +13,10 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from stancecli.model import ABSENT, SCALE
+from stancecli.model import ABSENT, SCALE, UNDECIDED
 from stancecli.output.grids import fraction
 from stancecli.output.palette import STANCE_COLOURS, agreement_colours
 from stancecli.output.stances import UNDECIDED_WORDS, stance_css, stance_label, stance_symbol, stance_words
-from stancecli.queries import UNDECIDED
 from stancecli.records import named
 
 AGREEMENT_STEPS = 20  # agreement cells take one of 21 classes (no style attributes under the CSP)

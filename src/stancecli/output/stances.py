@@ -7,8 +7,7 @@ has coded the pair yet) and not raised (·, the document answered another hearin
 
 from __future__ import annotations
 
-from stancecli.model import ABSENT, ABSENT_SYMBOL, CSS_CLASSES, SYMBOLS
-from stancecli.queries import NOT_RAISED, UNDECIDED
+from stancecli.model import ABSENT, ABSENT_SYMBOL, CSS_CLASSES, NOT_RAISED, SYMBOLS, UNDECIDED
 
 UNDECIDED_SYMBOL = "?"
 WORDS = {ABSENT: "not addressed", UNDECIDED: "undecided", NOT_RAISED: "not raised"}

@@ -11,11 +11,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from stancecli.model import LABEL_OF_SCORE, STYLES
+from stancecli.model import LABEL_OF_SCORE, STYLES, UNDECIDED
 from stancecli.output.env import MIN_WIDTH, Environment
 from stancecli.output.safe import clean
 from stancecli.output.stances import stance_label
-from stancecli.queries import UNDECIDED
 from stancecli.records import NUMERIC_KINDS, Column, Listing, named
 
 STANCE_STYLES = {**STYLES, UNDECIDED: "magenta"}

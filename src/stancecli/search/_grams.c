@@ -322,8 +322,285 @@ done:
 PyDoc_STRVAR(terms_holding_doc, "terms_holding(blob, line_at, ranks, lo, hi, ptr, ids, needle) -> list\n\n"
                                 "(term id, word) of the words of ranks[lo:hi] that hold `needle` and are terms.");
 
+/* ------------------------------------------------------------------ the typo table (typo-G)
+ *
+ * index.py's `_typo_table_py` is the reference: the same bytes. Its words are the terms and
+ * their stems, once each; a word's ids are its term id (with TERM_BIT) if it is a term, then
+ * the ids of the terms it is the stem of, ascending. Every word stands in two groups (by length
+ * and first letter, by length and last letter); groups ascend by key, words within a group by
+ * their bytes (the order of Python's str). Sorting 16-byte entries in C and writing the files
+ * through a small buffer keeps the build of a large vocabulary within tens of MB.
+ */
+#include <errno.h>
+#include <unistd.h>
+
+#define TERM_BIT 0x80000000u
+#define MAX_TYPO_LENGTH 511
+#define SECTION_BIT (1u << 30)
+#define OUT_BUFFER (1 << 20)
+
+typedef struct {
+    const unsigned char *s;
+    uint32_t len, id;
+} Entry;
+
+typedef struct {
+    uint32_t first, n_ids, key[2]; /* its bytes are those of entries[first] */
+} Word;
+
+static int by_word_then_id(const void *pa, const void *pb) {
+    const Entry *a = pa, *b = pb;
+    uint32_t m = a->len < b->len ? a->len : b->len;
+    int c = memcmp(a->s, b->s, m);
+    if (c)
+        return c;
+    if (a->len != b->len)
+        return a->len < b->len ? -1 : 1;
+    if ((a->id & TERM_BIT) != (b->id & TERM_BIT)) /* the word as a term first */
+        return (a->id & TERM_BIT) ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static const Word *sort_words; /* qsort has no context argument in C99; only used with the GIL held */
+static int sort_section;
+
+static int by_key_then_rank(const void *pa, const void *pb) {
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    uint32_t ka = sort_words[a].key[sort_section], kb = sort_words[b].key[sort_section];
+    if (ka != kb)
+        return ka < kb ? -1 : 1;
+    return a < b ? -1 : a > b; /* words are numbered in byte order */
+}
+
+static uint32_t code_point(const unsigned char *s) {
+    if (s[0] < 0x80)
+        return s[0];
+    if (s[0] < 0xE0)
+        return ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
+    if (s[0] < 0xF0)
+        return ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+    return ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) | ((uint32_t)(s[2] & 0x3F) << 6) |
+           (s[3] & 0x3F);
+}
+
+static void set_keys(Word *w, const Entry *e) {
+    uint32_t chars = 0;
+    const unsigned char *last = e->s;
+    for (uint32_t i = 0; i < e->len; i++)
+        if ((e->s[i] & 0xC0) != 0x80) {
+            chars++;
+            last = e->s + i;
+        }
+    uint32_t n = (chars < MAX_TYPO_LENGTH ? chars : MAX_TYPO_LENGTH) << 21;
+    w->key[0] = n | code_point(e->s);
+    w->key[1] = SECTION_BIT | n | code_point(last);
+}
+
+/* The lines [0, n) of a blob and its uint32 offsets (line i is off[i] .. off[i + 1] - 1) as entries. */
+static int add_entries(Entry *out, Py_ssize_t *at, const Py_buffer *blob, const Py_buffer *off, Py_ssize_t n,
+                       uint32_t flag) {
+    const uint32_t *o = off->buf;
+    if (off->len / 4 < n + 1)
+        return -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (o[i + 1] <= o[i] || o[i + 1] > (uint64_t)blob->len)
+            return -1;
+        uint32_t len = o[i + 1] - 1 - o[i];
+        if (len == 0) /* the empty word is left out */
+            continue;
+        out[*at].s = (const unsigned char *)blob->buf + o[i];
+        out[*at].len = len;
+        out[*at].id = (uint32_t)i | flag;
+        (*at)++;
+    }
+    return 0;
+}
+
+/* The unique words of sorted entries, each with its run of entries. */
+static Py_ssize_t unique_words(const Entry *e, Py_ssize_t n, Word *w) {
+    Py_ssize_t u = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const Entry *prev = u ? &e[w[u - 1].first] : NULL;
+        if (prev && prev->len == e[i].len && memcmp(prev->s, e[i].s, e[i].len) == 0) {
+            w[u - 1].n_ids++;
+            continue;
+        }
+        w[u].first = (uint32_t)i;
+        w[u].n_ids = 1;
+        set_keys(&w[u], &e[i]);
+        u++;
+    }
+    return u;
+}
+
+typedef struct {
+    int fd, error;
+    size_t used;
+    char *buf;
+} Out;
+
+static void write_all(Out *o, const char *p, size_t n) {
+    size_t done = 0;
+    while (done < n && !o->error) {
+        ssize_t k = write(o->fd, p + done, n - done);
+        if (k < 0 && errno != EINTR)
+            o->error = errno;
+        else if (k > 0)
+            done += (size_t)k;
+    }
+}
+
+static void out_flush(Out *o) {
+    write_all(o, o->buf, o->used);
+    o->used = 0;
+}
+
+static void out_put(Out *o, const void *p, size_t n) {
+    if (o->used + n > OUT_BUFFER)
+        out_flush(o);
+    if (n > OUT_BUFFER) {
+        write_all(o, p, n);
+        return;
+    }
+    memcpy(o->buf + o->used, p, n);
+    o->used += n;
+}
+
+static void out_u32(Out *o, uint32_t v) { out_put(o, &v, sizeof v); }
+
+/* The table in the order of its lines: words (+ newline), then the line starts (ptr) and the ids. */
+static void write_table(const Entry *e, const Word *w, Py_ssize_t u, uint32_t *const order[2], Out *words,
+                        Out *table) {
+    const char nl = '\n';
+    for (int sec = 0; sec < 2; sec++)
+        for (Py_ssize_t i = 0; i < u; i++) {
+            const Entry *first = &e[w[order[sec][i]].first];
+            out_put(words, first->s, first->len);
+            out_put(words, &nl, 1);
+        }
+    uint32_t at = 0;
+    out_u32(table, at);
+    for (int sec = 0; sec < 2; sec++)
+        for (Py_ssize_t i = 0; i < u; i++)
+            out_u32(table, at += w[order[sec][i]].n_ids);
+    for (int sec = 0; sec < 2; sec++)
+        for (Py_ssize_t i = 0; i < u; i++) {
+            const Word *wd = &w[order[sec][i]];
+            for (uint32_t k = 0; k < wd->n_ids; k++)
+                out_u32(table, e[wd->first + k].id);
+        }
+}
+
+static PyObject *typo_table(PyObject *self, PyObject *args) {
+    Py_buffer tb, to, sb, so;
+    Py_ssize_t n;
+    int words_fd, table_fd;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*nii", &tb, &to, &sb, &so, &n, &words_fd, &table_fd))
+        return NULL;
+    PyObject *result = NULL;
+    Entry *e = NULL;
+    Word *w = NULL;
+    uint32_t *order[2] = {NULL, NULL}, *groups = NULL;
+    Out words = {words_fd, 0, 0, NULL}, table = {table_fd, 0, 0, NULL};
+    Py_ssize_t n_e = 0, u = 0, n_keys = 0, text_len = 0;
+    if (n < 0 || n > (Py_ssize_t)(TERM_BIT - 1) || tb.len > UINT32_MAX || sb.len > UINT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "_grams.typo_table: size out of range");
+        goto done;
+    }
+    e = malloc((size_t)(2 * n + 1) * sizeof(Entry));
+    w = malloc((size_t)(2 * n + 1) * sizeof(Word));
+    words.buf = malloc(OUT_BUFFER);
+    table.buf = malloc(OUT_BUFFER);
+    if (!e || !w || !words.buf || !table.buf) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (add_entries(e, &n_e, &tb, &to, n, TERM_BIT) || add_entries(e, &n_e, &sb, &so, n, 0)) {
+        PyErr_SetString(PyExc_ValueError, "_grams.typo_table: offsets do not fit the blob");
+        goto done;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    qsort(e, (size_t)n_e, sizeof(Entry), by_word_then_id);
+    u = unique_words(e, n_e, w);
+    Py_END_ALLOW_THREADS
+    for (int sec = 0; sec < 2; sec++) {
+        if (!(order[sec] = malloc((size_t)(u + 1) * sizeof(uint32_t)))) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        for (Py_ssize_t i = 0; i < u; i++)
+            order[sec][i] = (uint32_t)i;
+        sort_words = w;
+        sort_section = sec;
+        qsort(order[sec], (size_t)u, sizeof(uint32_t), by_key_then_rank);
+        for (Py_ssize_t i = 0; i < u; i++) {
+            if (i == 0 || w[order[sec][i]].key[sec] != w[order[sec][i - 1]].key[sec])
+                n_keys++;
+            text_len += e[w[i].first].len + 1;
+        }
+    }
+    if (text_len > UINT32_MAX || 2 * n_e > (Py_ssize_t)UINT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "_grams.typo_table: table too large");
+        goto done;
+    }
+    /* keys, byte_at and line_at (each + end): small, one entry per group */
+    if (!(groups = malloc((size_t)(3 * n_keys + 2) * sizeof(uint32_t)))) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    uint32_t *keys = groups, *byte_at = keys + n_keys, *line_at = byte_at + n_keys + 1;
+    Py_ssize_t g = 0, line = 0, pos = 0;
+    for (int sec = 0; sec < 2; sec++)
+        for (Py_ssize_t i = 0; i < u; i++) {
+            const Word *wd = &w[order[sec][i]];
+            if (i == 0 || wd->key[sec] != w[order[sec][i - 1]].key[sec]) {
+                keys[g] = wd->key[sec];
+                byte_at[g] = (uint32_t)pos;
+                line_at[g] = (uint32_t)line;
+                g++;
+            }
+            pos += e[wd->first].len + 1;
+            line++;
+        }
+    byte_at[g] = (uint32_t)pos;
+    line_at[g] = (uint32_t)line;
+    uint32_t head[4] = {(uint32_t)n_keys, (uint32_t)(2 * u), (uint32_t)(2 * n_e), (uint32_t)n};
+    Py_BEGIN_ALLOW_THREADS
+    out_put(&table, head, sizeof head);
+    out_put(&table, groups, (size_t)(3 * n_keys + 2) * sizeof(uint32_t));
+    write_table(e, w, u, order, &words, &table);
+    out_flush(&words);
+    out_flush(&table);
+    Py_END_ALLOW_THREADS
+    if (words.error || table.error) {
+        errno = words.error ? words.error : table.error;
+        PyErr_SetFromErrno(PyExc_OSError);
+        goto done;
+    }
+    result = Py_None;
+    Py_INCREF(result);
+
+done:
+    free(e);
+    free(w);
+    free(order[0]);
+    free(order[1]);
+    free(groups);
+    free(words.buf);
+    free(table.buf);
+    PyBuffer_Release(&tb);
+    PyBuffer_Release(&to);
+    PyBuffer_Release(&sb);
+    PyBuffer_Release(&so);
+    return result;
+}
+
+PyDoc_STRVAR(typo_table_doc, "typo_table(terms, term_off, stems, stem_off, n, words_fd, table_fd)\n\n"
+                             "Write the typo table of n terms and their stems: typo-G.txt and typo-G.off.");
+
 static PyMethodDef methods[] = {{"terms_holding", terms_holding, METH_VARARGS, terms_holding_doc},
                                 {"build", build, METH_VARARGS, build_doc},
+                                {"typo_table", typo_table, METH_VARARGS, typo_table_doc},
                                 {"intersect", intersect, METH_VARARGS, intersect_doc},
                                 {"at_least", at_least, METH_VARARGS, at_least_doc},
                                 {NULL, NULL, 0, NULL}};

@@ -1,4 +1,4 @@
-"""Query planning and ranking over an index snapshot; hits as plain dataclasses.
+"""Query planning and ranking over an index snapshot; hits as named tuples.
 
 A query word matches, best first: the same folded word (100), an inflection of
 it (95), a compound that holds it (76-90), a word one or two edits away (about
@@ -15,10 +15,10 @@ import itertools
 import os
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from itertools import combinations
 from operator import itemgetter
 from pathlib import Path
+from typing import NamedTuple
 
 from stancecli.errors import CacheUnavailable, SearchProblem
 from stancecli.search import text
@@ -61,8 +61,11 @@ class SearchError(SearchProblem):
     """A search that cannot run: an empty query, missing sources."""
 
 
-@dataclass(frozen=True)
-class Hit:
+# The classes a search makes are named tuples and __slots__ classes, not dataclasses: a dataclass
+# costs 0.2-1 ms to define (it compiles its methods), paid by every `stancecli search`.
+
+
+class Hit(NamedTuple):
     """One matching sentence.
 
     `line`/`col` point at the first matched character, `end_line`/`end_col` at
@@ -100,19 +103,17 @@ class Hit:
         }
 
 
-@dataclass
-class SearchResult:
+class SearchResult(NamedTuple):
     hits: list[Hit]
     mode: str  # "index" or "memory"
     documents: int
-    errors: dict[str, str] = field(default_factory=dict)  # unreadable source -> why
-    indexed: int = 0  # documents (re)indexed by this search
-    notes: list[str] = field(default_factory=list)  # warnings and repairs, one line each
-    truncated: bool = False  # the limit left out further hits
+    errors: dict[str, str]  # unreadable source -> why
+    indexed: int  # documents (re)indexed by this search
+    notes: list[str]  # warnings and repairs, one line each
+    truncated: bool  # the limit left out further hits
 
 
-@dataclass
-class Term:
+class Term(NamedTuple):
     text: str
     weight: float
     stop: bool
@@ -123,8 +124,7 @@ class Term:
         return self.expansions[0][1] if self.expansions else 0.0
 
 
-@dataclass
-class _Ranked:
+class _Ranked(NamedTuple):
     score: float
     order: tuple[int, int]  # (segment, sentence)
     positions: tuple[int, ...] = ()  # the matched words' places in the sentence
@@ -361,10 +361,14 @@ def _compounds(word: str, root: str, vocab: Vocab, found: dict[int, float]) -> N
     few = None if vocab.walks_by_length else vocab.containing(root, WALK_ALL_BELOW)
     walk = [(0, few)] if few is not None else vocab.containing_by_length(root)
     tally: Counter[float] | None = None  # found's qualities, counted once the inflections are past
+    prefixed: int | None = None  # the longest term that begins with root, looked up once it can matter
+    looked_up = False
     for length, terms in walk:
         if same_stem is not None and length > longest_inflection:
             tally = tally if tally is not None else Counter(found.values())
-            if _settled(tally, root, word, length):
+            if not looked_up and len(found) >= MAX_EXPANSIONS:
+                prefixed, looked_up = vocab.longest_starting(root), True
+            if _settled(tally, root, word, length, prefixed):
                 return
             _keep_compounds(found, tally, word, root, terms, same_stem)
             continue
@@ -383,29 +387,33 @@ def _keep(found: dict[int, float], tid: int, quality: float) -> None:
 def _keep_compounds(found: dict[int, float], tally: Counter[float], word: str, root: str,
                     terms: list[tuple[int, str]], skip: Collection[int]) -> None:
     """_relation() of terms too long to be the word or an inflection of it, those of one stem
-    left out: compounds, whose quality hangs only on their length and on where `root` stands."""
+    left out: compounds, whose quality hangs only on their length and on where `root` stands
+    (worked out as _compound_quality() does, in bulk)."""
     if len(word) < 4:
         return
-    qualities: dict[tuple[int, bool], float] = {}
-    for tid, term in terms:
-        if tid in skip:
-            continue
-        shape = len(term), term.startswith(root)
-        quality = qualities.get(shape)
-        if quality is None:
-            quality = qualities[shape] = _compound_quality(root, *shape)
-        before = found.get(tid, 0.0)
+    share = COMPOUND_SHARE * len(root)
+    if len(root) >= MIN_COMPOUND_PART:
+        fresh = {tid: (COMPOUND_PREFIX if term.startswith(root) else COMPOUND_PART) + share / len(term)
+                 for tid, term in terms if tid not in skip}
+    else:  # only a compound that begins with a short word counts
+        fresh = {tid: COMPOUND_PREFIX + share / len(term) for tid, term in terms
+                 if tid not in skip and term.startswith(root)}
+    for tid in fresh.keys() & found.keys():  # none when each term is walked once: kept for safety
+        quality, before = fresh.pop(tid), found[tid]
         if quality > before:
             found[tid] = quality
             tally[quality] += 1
-            if before:
-                tally[before] -= 1
+            tally[before] -= 1
+    found.update(fresh)
+    tally.update(fresh.values())
 
 
-def _settled(tally: Counter[float], root: str, word: str, length: int) -> bool:
+def _settled(tally: Counter[float], root: str, word: str, length: int, prefixed: int | None) -> bool:
     """Whether MAX_EXPANSIONS terms (their qualities counted in `tally`) already beat every
-    compound of `length` letters or more."""
-    best_longer = _compound_quality(root, length, prefix=True) if len(word) >= 4 else 0.0
+    compound of `length` letters or more; none of those begins with `root` when `length` is
+    past `prefixed`, the longest term that does (None: unknown)."""
+    begins = prefixed is None or length <= prefixed
+    best_longer = _compound_quality(root, length, prefix=begins) if len(word) >= 4 else 0.0
     return sum(n for quality, n in tally.items() if quality > best_longer) >= MAX_EXPANSIONS
 
 
@@ -504,16 +512,18 @@ def rank(
     return _places(_rerank(pool, terms, segments, vocab, min_score), limit, segments)
 
 
-@dataclass
 class _Run:
     """Where one sentence text stands in one segment: its live sentences, listed only when
     asked for, so a sentence repeated in thousands of documents costs nothing until its
     places are shown."""
 
-    si: int
-    first: int  # its first live sentence id in the segment
-    live: _Live
-    uid: int  # its distinct text id in the segment
+    __slots__ = ("si", "first", "live", "uid")
+
+    def __init__(self, si: int, first: int, live: _Live, uid: int):
+        self.si = si
+        self.first = first  # its first live sentence id in the segment
+        self.live = live
+        self.uid = uid  # its distinct text id in the segment
 
     def __iter__(self):
         return zip(itertools.repeat(self.si), self.live.occurrences(self.uid))
@@ -550,14 +560,16 @@ class _Live:
         return next(iter(self.occurrences(uid)), None)
 
 
-@dataclass
 class _Sentence:
     """One sentence text, scored once, and every place it stands."""
 
-    score: float
-    runs: list[_Run]  # one per segment it stands in, in segment order
-    positions: tuple[int, ...]
-    tie: float = 0.0
+    __slots__ = ("score", "runs", "positions", "tie")
+
+    def __init__(self, score: float, runs: list[_Run], positions: tuple[int, ...]):
+        self.score = score
+        self.runs = runs  # one per segment it stands in, in segment order
+        self.positions = positions
+        self.tie = 0.0  # the word-level score, once reranked
 
 
 def _place_key(segments: Sequence[Segment], place: tuple[int, int]) -> tuple[str, int]:
@@ -623,10 +635,14 @@ def _rerank(pool: list[_Sentence], terms, segments, vocab: Vocab, min_score: flo
     from rapidfuzz.fuzz import partial_ratio
 
     query = " ".join(t.text for t in terms)
+    names: dict[int, str] = {}  # a pool's sentences share most of their words
     out = []
     for f in pool:
         si, sid = f.runs[0].si, f.runs[0].first
-        body = " ".join(vocab.term(t) for t in segments[si].tokens(sid))
+        toks = segments[si].tokens(sid)
+        for tid in set(toks).difference(names):
+            names[tid] = vocab.term(tid)
+        body = " ".join(map(names.__getitem__, toks))
         score = round(partial_ratio(query, body), 1) if len(body) >= len(query) else f.score
         if score >= min_score:
             f.tie, f.score = f.score, score

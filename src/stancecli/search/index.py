@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import itertools
 import marshal
 import mmap
 import os
@@ -46,10 +47,10 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple, overload
+from typing import BinaryIO, NamedTuple, overload
 
 from stancecli.corpus import Source, SourceError, read_source
-from stancecli.search import sentences, text
+from stancecli.search import text
 from stancecli.search.listing import PDF_SUFFIX, SourceFile, _listing_key, listing_key
 
 FORMAT = 11  # 9: postings by distinct sentence text; 10: texts told apart by a 64-bit BLAKE2 hash; 11: gram-G.bin
@@ -149,6 +150,33 @@ class Vocab:
         found.sort()
         return found + tail
 
+    def longest_starting(self, prefix: str) -> int | None:
+        """The length of the longest term (or stem) that starts with `prefix` (MAX_TYPO_LENGTH
+        for any longer), 0 for none; None without a trigram table, where only a walk over the
+        terms could tell."""
+        grams, table = self._grams, self._by_length
+        if grams is None or table is None or not prefix:
+            return None
+        longest = max((min(len(t), MAX_TYPO_LENGTH) for _, t in self._containing_from(prefix, table.covered) or []
+                       if t.startswith(prefix)), default=0)
+        needle = prefix.encode()
+        for length in reversed(grams.lengths()):
+            if length <= max(longest, len(prefix) - 1):
+                break
+            g = bisect.bisect_left(table.keys, typo_key(0, length, prefix[0]))
+            if g == len(table.keys) or table.keys[g] != typo_key(0, length, prefix[0]):
+                continue
+            lo, hi = table.line_at[g], table.line_at[g + 1]  # the group's words, sorted
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if grams.word(mid) < needle:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            if lo < table.line_at[g + 1] and grams.word(lo).startswith(needle):
+                return length
+        return longest
+
     @property
     def walks_by_length(self) -> bool:
         """Whether containing_by_length() costs no more than containing(): a trigram table
@@ -173,9 +201,10 @@ class Vocab:
 
     def containing_by_length(self, part: str) -> Iterator[tuple[int, list[tuple[int, str]]]]:
         """The terms of containing(part), shortest first: (length, its terms), ascending; the
-        last length of the table (MAX_TYPO_LENGTH) also holds every longer term. With the length
-        table only the groups of each length are searched (in C), so a caller that needs only the
-        shortest terms can stop early instead of walking every term that holds `part`."""
+        last length of the table (MAX_TYPO_LENGTH) also holds every longer term. Each length is
+        searched only when the caller gets to it (in the trigram table's words that share `part`'s
+        rarest trigrams, else in the typo table's groups), so a caller that needs only the shortest
+        terms can stop early instead of walking every term that holds `part`."""
         table = self._by_length
         if table is None:
             by_length: dict[int, list[tuple[int, str]]] = {}
@@ -439,7 +468,7 @@ GRAM_HASH = 2654435761  # Knuth's multiplicative hash: a trigram's 24 bits sprea
 # A typo scan by shared trigrams pays when a word must share this many: fewer let too many through.
 GRAM_TYPO_MIN_SHARED = 2
 # The rarest trigrams of a word narrow its candidates most; a few more cost more than the words they rule out.
-GRAM_LISTS = 3
+GRAM_LISTS = 2
 
 
 def gram_bits(n_words: int) -> int:
@@ -519,6 +548,63 @@ def _gram_intersect_py(lists: Sequence[Sequence[int]], lo: int, hi: int) -> arra
     return array("I", sorted(common))
 
 
+def write_typo_table(blob: bytes | mmap.mmap, off: Sequence[int], stem_blob: bytes | mmap.mmap,
+                     stem_off: Sequence[int], n: int, words: BinaryIO, table: BinaryIO) -> None:
+    """typo-G.txt and typo-G.off of the first `n` terms and their stems, given as blobs and
+    offsets like the vocabulary's files, written to `words` and `table` (in C when built, else
+    the same in Python)."""
+    if _grams is not None:
+        words.flush()
+        table.flush()
+        _grams.typo_table(blob, off, stem_blob, stem_off, n, words.fileno(), table.fileno())
+        return
+    terms = Vocab(blob, off[:n + 1]).all_terms()
+    for f, data in zip((words, table), _typo_table_py(terms, Vocab(stem_blob, stem_off[:n + 1]).all_terms())):
+        f.write(data)
+
+
+def _typo_table_py(terms: list[str], stems: list[str]) -> tuple[bytes, bytes]:
+    # A word's ids: one int for most words (a list each would cost tens of MB on a large
+    # vocabulary), a list only for a word that is a term and a stem, or the stem of several.
+    related: dict[str, int | list[int]] = {t: i | TERM_BIT for i, t in enumerate(terms)}
+    for tid, stem in enumerate(stems):
+        known = related.get(stem)
+        if known is None:
+            related[stem] = tid
+        elif isinstance(known, int):
+            related[stem] = [known, tid]
+        else:
+            known.append(tid)
+    related.pop("", None)
+    groups: dict[int, list[str]] = {}
+    for w in related:
+        n = min(len(w), MAX_TYPO_LENGTH) << 21
+        groups.setdefault(n | ord(w[0]), []).append(w)
+        groups.setdefault((1 << 30) | n | ord(w[-1]), []).append(w)
+    keys = array("I", sorted(groups))
+    byte_at, line_at, ptr, ids = array("I"), array("I"), array("I", [0]), array("I")
+    parts, pos, line = [], 0, 0
+    for key in keys:
+        words = sorted(groups[key])  # sorted: a word is found by bisection within its group
+        chunk = "".join(w + "\n" for w in words).encode()
+        byte_at.append(pos)
+        line_at.append(line)
+        parts.append(chunk)
+        pos += len(chunk)
+        line += len(words)
+        for w in words:
+            got = related[w]
+            if isinstance(got, int):
+                ids.append(got)
+            else:
+                ids.extend(got)
+            ptr.append(len(ids))
+    byte_at.append(pos)
+    line_at.append(line)
+    head = array("I", [len(keys), line, len(ids), len(terms)])
+    return b"".join(parts), b"".join(a.tobytes() for a in (head, keys, byte_at, line_at, ptr, ids))
+
+
 try:  # building and searching the trigram index in C (search/_grams.c)
     from stancecli.search import _grams
 except ImportError:  # pragma: no cover - built without a compiler: the same in Python
@@ -552,15 +638,22 @@ class VocabBuilder:
 
 
 def _blob(words: list[str]) -> tuple[bytes, array]:
-    offsets = array("I", [1])
-    parts = [b"\n"]
-    pos = 1
-    for w in words:
-        b = w.encode() + b"\n"
-        parts.append(b)
-        pos += len(b)
-        offsets.append(pos)
-    return b"".join(parts), offsets
+    data, off = _encoded(words, 1)
+    return b"\n" + data, array("I", [1]) + off
+
+
+WORDS_CHUNK = 50_000  # words encoded (and stemmed) at a time while the vocabulary's files are written
+
+
+def _encoded(words: list[str], pos: int) -> tuple[bytes, array]:
+    """`words`, each ended by a newline, as UTF-8; and the offset (from `pos`) where each ends."""
+    if not words:
+        return b"", array("I")
+    joined = "\n".join(words) + "\n"
+    data = joined.encode()
+    lengths = map(len, words) if len(data) == len(joined) else (len(w.encode()) for w in words)
+    off = array("I", itertools.accumulate((n + 1 for n in lengths), initial=pos))
+    return data, off[1:]
 
 
 # ----------------------------------------------------------------------- segments
@@ -652,13 +745,15 @@ class SegmentBuilder:
         self.fwd = array("I")
         self.uids: dict[int, int] = {}  # uhash -> distinct text id
         self.hash = text_hasher()
-        # Postings by term id: a list index is cheaper than a dict lookup per token, and an
-        # array holds a posting in 4 bytes where a list of ints takes about 36.
-        self.plists: list[array] = [array("I") for _ in vocab.terms]
         self.paths: list[str] = []
+        # Imported by the builder alone: its patterns take some 15 ms to compile, which a search
+        # of a fresh index would otherwise pay at start-up.
+        from stancecli.search.sentences import split
+
+        self._split = split
 
     def add(self, path: str, body: str) -> None:
-        spans = sentences.split(body)
+        spans = self._split(body)
         found = text.sentence_tokens(text.prepare(body), spans)
         uids, sents, texts = self.uids, self.sents, self.text
         for (start, end), toks in zip(spans, found):
@@ -676,31 +771,46 @@ class SegmentBuilder:
         self.paths.append(path)
 
     def _new_text(self, key: int, toks: list[str]) -> int:
-        ids_of, plists = self.vocab.ids, self.plists
+        ids_of = self.vocab.ids
         uid = len(self.uhash)
         try:
             ids = [ids_of[t] for t in toks]
         except KeyError:
             ids = [self.vocab.add(t) for t in toks]
-            plists.extend(array("I") for _ in range(len(self.vocab.terms) - len(plists)))
         self.uhash.append(key)
         self.fwd.extend(ids)
         self.toff.append(len(self.fwd))
-        for tid in set(ids):
-            plists[tid].append(uid)
         return uid
 
     def finish(self) -> Segment:
-        directory = array("I", bytes(8 * len(self.plists)))
-        post = array("I")
-        for tid, lst in enumerate(self.plists):
-            if lst:
-                directory[2 * tid] = len(post)
-                directory[2 * tid + 1] = len(lst)
-                post.extend(lst)
+        directory, post = self._postings()
         ooff, occ = _occurrences(self.text, len(self.uhash))
         return Segment(self.docs, self.sents, self.text, self.uhash, self.toff, self.fwd, ooff, occ,
                        directory, post, self.paths)
+
+    def _postings(self) -> tuple[array, array]:
+        """Per term id, the distinct texts holding it, ascending: (start, count) pairs and the
+        ids, by a counting sort over the texts' tokens. Postings gathered while adding, an array
+        per term, would cost about 100 bytes for each of the hundreds of thousands of terms a
+        large vocabulary has, most of them in one text."""
+        fwd, toff, n_terms = self.fwd, self.toff, len(self.vocab.terms)
+        texts = range(len(toff) - 1)
+        counts = array("I", bytes(4 * n_terms))
+        for uid in texts:
+            for tid in set(fwd[toff[uid]:toff[uid + 1]]):
+                counts[tid] += 1
+        directory, at, pos = array("I", bytes(8 * n_terms)), counts, 0
+        for tid, n in enumerate(counts):
+            if n:
+                directory[2 * tid], directory[2 * tid + 1] = pos, n
+            at[tid] = pos  # counts become each term's next slot in `post`
+            pos += n
+        post = array("I", bytes(4 * pos))
+        for uid in texts:
+            for tid in set(fwd[toff[uid]:toff[uid + 1]]):
+                post[at[tid]] = uid
+                at[tid] += 1
+        return directory, post
 
 
 def _occurrences(texts: Sequence[int], n_texts: int) -> tuple[array, array]:
@@ -818,6 +928,7 @@ class PackedPaths(Sequence[str]):
 
     def __init__(self, blob: bytes, offsets: bytes):
         self._blob = blob
+        self._decoded: dict[int, str] = {}  # ranking compares a hit's path many times
         self._off = array("I")
         self._off.frombytes(offsets)
         if not self._off or self._off[0] != 0 or self._off[-1] != len(blob):
@@ -845,9 +956,12 @@ class PackedPaths(Sequence[str]):
             return [self[k] for k in range(*i.indices(len(self)))]
         if i < 0:
             i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(i)
-        return self._blob[self._off[i]:self._off[i + 1]].decode("utf-8", "surrogatepass")
+        path = self._decoded.get(i)
+        if path is None:
+            if not 0 <= i < len(self):
+                raise IndexError(i)
+            path = self._decoded[i] = self._blob[self._off[i]:self._off[i + 1]].decode("utf-8", "surrogatepass")
+        return path
 
     def decoded(self) -> list[str]:
         return [self[k] for k in range(len(self))]
@@ -1089,8 +1203,10 @@ class IndexStore:
 
     def _mapped(self, man: Manifest, kind: str, n: int):
         off_name, txt_name = f"{kind}-{man.generation}.off", f"{kind}-{man.generation}.txt"
-        off = array("I")
-        off.frombytes(_open_checked(self.root / off_name, self._recorded(man, off_name))[:4 * (n + 1)])
+        mapped = memoryview(_open_checked(self.root / off_name, self._recorded(man, off_name)))
+        if len(mapped) < 4 * (n + 1):
+            raise IndexFormatError(f"{off_name}: too short")
+        off = mapped[:4 * (n + 1)].cast("I")  # in place: 3 MB of offsets at 739,000 terms are not copied
         blob = _open_checked(self.root / txt_name, self._recorded(man, txt_name))
         if len(off) != n + 1 or off[0] != 1 or off[-1] > len(blob) or blob[:1] != b"\n":
             raise IndexFormatError(f"{off_name}: offsets do not fit {txt_name}")
@@ -1150,13 +1266,13 @@ class IndexStore:
         return self._sync(files, progress, locked=True)
 
     def _ensure_root(self) -> None:
-        from stancecli.cache import private_dir
+        from stancecli.cachedir import private_dir
 
         private_dir(self.root)
         self._check_private()
 
     def _check_private(self) -> None:
-        from stancecli.cache import check_private
+        from stancecli.cachedir import check_private
 
         check_private(self.root)
         if self.in_cache:
@@ -1275,11 +1391,7 @@ class IndexStore:
         for local_terms, seg, entries in parts:
             seg_id = man.next_segment
             if isinstance(seg, tuple):  # written by a worker, with its own term ids: map it back in
-                part, paths = seg
-                with open(part, "rb") as f:
-                    mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-                seg = _remap(_parse_segment(mm, part, paths, ()), [vocab.add(t) for t in local_terms])
-                part.unlink()
+                seg = _remap(_read_part(*seg), [vocab.add(t) for t in local_terms])
             elif local_terms is not None:
                 seg = _remap(seg, [vocab.add(t) for t in local_terms])
             for key, entry in entries.items():
@@ -1289,95 +1401,72 @@ class IndexStore:
                 self._record(man, self._seg_path(seg_id))
                 man.segments[seg_id] = seg.paths
                 man.next_segment = seg_id + 1
+            # Not kept while the next part is mapped, nor the last one while the tables are built.
+            del local_terms, seg, entries
+        del parts
         vocab.ids.clear()  # every part is mapped: the vocabulary's files and typo table need the memory
         self._append_vocab(man, vocab)
 
     def _append_vocab(self, man: Manifest, vocab: VocabBuilder) -> None:
-        new = vocab.terms[man.vocab_size:]
-        if not new and man.vocab_size:
+        start = man.vocab_size
+        if start == len(vocab.terms) and start:
             return
-        stems = text.stem_all(new)
-        for kind, words in (("vocab", new), ("stems", stems)):
-            blob_path = self.root / f"{kind}-{man.generation}.txt"
-            off_path = self.root / f"{kind}-{man.generation}.off"
-            if man.vocab_size == 0:
-                blob, off = _blob(words)
-                _write_private(blob_path, blob)
-                _write_private(off_path, off.tobytes())
-                self._record(man, blob_path)
-                self._record(man, off_path)
-                continue
-            base = _valid_length(off_path, man.vocab_size)
-            data = "".join(w + "\n" for w in words).encode()
-            with open(blob_path, "r+b") as f:
-                f.truncate(base)
-                f.seek(base)
-                f.write(data)
-            off = array("I")
-            pos = base
-            for w in words:
-                pos += len(w.encode()) + 1
-                off.append(pos)
-            with open(off_path, "r+b") as f:
-                f.truncate(4 * (man.vocab_size + 1))
-                f.seek(4 * (man.vocab_size + 1))
-                f.write(off.tobytes())
-            self._record(man, blob_path)
-            self._record(man, off_path)
+        for kind in ("vocab", "stems"):
+            self._write_words(man, kind, vocab.terms, start, stem=kind == "stems")
         man.vocab_size = len(vocab.terms)
-        del stems, words, new  # the table re-reads the stems from the file just written
-        if self._write_lengths(man, vocab.terms):
+        vocab.terms.clear()  # the tables are built from the files just written: the strings would only cost memory
+        if self._write_lengths(man):
             self._write_grams(man)
 
-    def _write_lengths(self, man: Manifest, terms: list[str]) -> bool:
+    def _write_words(self, man: Manifest, kind: str, terms: list[str], start: int, stem: bool) -> None:
+        """terms[start:] (or their stems) appended to the vocabulary's or the stems' files, a
+        chunk at a time: a large vocabulary is never whole in memory as bytes."""
+        blob_path = self.root / f"{kind}-{man.generation}.txt"
+        off_path = self.root / f"{kind}-{man.generation}.off"
+        if start == 0:
+            tmp_blob, tmp_off = (p.with_name(p.name + ".tmp") for p in (blob_path, off_path))
+            blob_f, off_f = _private(tmp_blob, "wb"), _private(tmp_off, "wb")
+            pos = 1
+            blob_f.write(b"\n")
+            off_f.write(array("I", [pos]).tobytes())
+        else:
+            pos = _valid_length(off_path, start)
+            blob_f, off_f = open(blob_path, "r+b"), open(off_path, "r+b")
+            blob_f.truncate(pos)
+            blob_f.seek(pos)
+            off_f.truncate(4 * (start + 1))
+            off_f.seek(4 * (start + 1))
+        with blob_f, off_f:
+            for i in range(start, len(terms), WORDS_CHUNK):
+                words = terms[i:min(i + WORDS_CHUNK, len(terms))]
+                data, off = _encoded(text.stem_all(words) if stem else words, pos)
+                blob_f.write(data)
+                off_f.write(off.tobytes())
+                pos = off[-1]
+        if start == 0:
+            os.replace(tmp_blob, blob_path)
+            os.replace(tmp_off, off_path)
+        self._record(man, blob_path)
+        self._record(man, off_path)
+
+    def _write_lengths(self, man: Manifest) -> bool:
         """The typo scan's table, rewritten whole when the terms it does not cover (scanned
         one by one at query time) pass TYPO_TAIL_SHARE of those it does."""
+        n = man.vocab_size
         old = self._lengths(man) if f"typo-{man.generation}.txt" in man.stamps else None
-        if old is not None and len(terms) - old.covered <= max(TYPO_TAIL_MIN, int(old.covered * TYPO_TAIL_SHARE)):
+        if old is not None and n - old.covered <= max(TYPO_TAIL_MIN, int(old.covered * TYPO_TAIL_SHARE)):
             return False
-        # A word's ids: one int for most words (a list each would cost tens of MB on a large
-        # vocabulary), a list only for a word that is a term and a stem, or the stem of several.
-        related: dict[str, int | list[int]] = {t: i | TERM_BIT for i, t in enumerate(terms)}
-        for tid, stem in enumerate(self._vocab(man).all_stems()):
-            known = related.get(stem)
-            if known is None:
-                related[stem] = tid
-            elif isinstance(known, int):
-                related[stem] = [known, tid]
-            else:
-                known.append(tid)
-        related.pop("", None)
-        groups: dict[int, list[str]] = {}
-        for w in related:
-            n = min(len(w), MAX_TYPO_LENGTH) << 21
-            groups.setdefault(n | ord(w[0]), []).append(w)
-            groups.setdefault((1 << 30) | n | ord(w[-1]), []).append(w)
-        keys = array("I", sorted(groups))
-        byte_at, line_at, ptr, ids = array("I"), array("I"), array("I", [0]), array("I")
-        parts, pos, line = [], 0, 0
-        for key in keys:
-            words = sorted(groups[key])  # sorted: a word is found by bisection within its group
-            chunk = "".join(w + "\n" for w in words).encode()
-            byte_at.append(pos)
-            line_at.append(line)
-            parts.append(chunk)
-            pos += len(chunk)
-            line += len(words)
-            for w in words:
-                got = related[w]
-                if isinstance(got, int):
-                    ids.append(got)
-                else:
-                    ids.extend(got)
-                ptr.append(len(ids))
-        byte_at.append(pos)
-        line_at.append(line)
-        head = array("I", [len(keys), line, len(ids), len(terms)])
-        table = b"".join(a.tobytes() for a in (head, keys, byte_at, line_at, ptr, ids))
-        for name, data in ((f"typo-{man.generation}.txt", b"".join(parts)),
-                           (f"typo-{man.generation}.off", table)):
-            _write_private(self.root / name, data)
-            self._record(man, self.root / name)
+        del old
+        # From the vocabulary's and the stems' files just written, not from Python strings.
+        blob, off = self._mapped(man, "vocab", n)
+        stem_blob, stem_off = self._mapped(man, "stems", n)
+        paths = [self.root / f"typo-{man.generation}.{ext}" for ext in ("txt", "off")]
+        tmp = [p.with_name(p.name + ".tmp") for p in paths]
+        with _private(tmp[0], "wb") as words, _private(tmp[1], "wb") as table:
+            write_typo_table(blob, off, stem_blob, stem_off, n, words, table)
+        for t, p in zip(tmp, paths):
+            os.replace(t, p)
+            self._record(man, p)
         return True
 
     def _write_grams(self, man: Manifest) -> None:
@@ -1508,7 +1597,9 @@ def _build_parallel(files: list[SourceFile], workers: int, progress: Progress | 
     counter = ctx.Value("i", 0)
     bounds = [len(files) * k // workers for k in range(workers + 1)]
     chunks = [(files[bounds[k]:bounds[k + 1]], root / f"part-{k}.seg") for k in range(workers)]
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(counter,)) as pool:
+    # One chunk per process, which then exits: a finished worker would otherwise keep its memory
+    # (a large vocabulary's strings) while the main process maps the parts back in.
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(counter,), maxtasksperchild=1) as pool:
         results = pool.imap(_chunk_in_worker, chunks)
         for _ in chunks:
             while True:
@@ -1522,6 +1613,14 @@ def _build_parallel(files: list[SourceFile], workers: int, progress: Progress | 
             del part
     if progress is not None:
         progress(len(files), len(files))
+
+
+def _read_part(path: Path, paths: list[str]) -> Segment:
+    """A worker's segment, mapped from its file (which is then removed: the mapping stays)."""
+    with open(path, "rb") as f:
+        mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    path.unlink()
+    return _parse_segment(mm, path, paths, ())
 
 
 def _remap(seg: Segment, ids: list[int]) -> Segment:
@@ -1676,7 +1775,7 @@ def default_index_dir(roots: Sequence[str]) -> Path:
     """A folder in the user's cache directory, one per set of source roots."""
     import zlib  # lighter than hashlib, which costs 4 ms to import
 
-    from stancecli.cache import cache_dir
+    from stancecli.cachedir import cache_dir
 
     data = "\0".join(sorted(os.path.abspath(r) for r in roots)).encode()
     key = f"{zlib.crc32(data):08x}{zlib.adler32(data[::-1]):08x}"

@@ -7,6 +7,7 @@ the same offsets in the source.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Callable
 from functools import lru_cache
@@ -93,24 +94,101 @@ def sentence_tokens(prepared: str, spans: list[tuple[int, int]]) -> list[list[st
     """tokens(prepared[s:e]) for each span, folding all spans in one pass."""
     if not spans:
         return []
+    if _SEPARATOR in prepared:  # not a word character: a blank keeps the spans and the parts aligned
+        prepared = prepared.replace(_SEPARATOR, " ")
     # One string with a separator folds and splits in C; per-sentence calls cost more.
-    folded, plain = _fold_for_tokens("\x02".join([prepared[s:e] for s, e in spans]).lower())
+    joined = _SEPARATOR.join([prepared[s:e] for s, e in spans])
+    data = _latin1(joined)
+    if data is not None:
+        # Lower case, one-letter spellings (ø, é) and blanks for non-word characters in one C pass.
+        data = data.translate(_LATIN1_WORD_BYTES)
+        if _JOINER_BYTE in data:  # joins the halves of a hyphenated word, as TOKEN_RE does
+            data = data.replace(JOINER.encode(), b"")
+        for byte, spelling in _TWO_LETTER_SPELLINGS:
+            if byte in data:
+                data = data.replace(bytes([byte]), spelling)
+        if data.isascii():  # else a letter that does not fold (ð, þ): TOKEN_RE decides
+            return list(map(str.split, data.decode("ascii").split(_SEPARATOR)))
+    return _general_tokens(joined)
+
+
+_SEPARATOR = "\x02"  # between sentences in sentence_tokens
+
+
+def _latin1(joined: str) -> bytes | None:
+    """The text in Latin-1, punctuation beyond it (– “ ” …) blanked; None if it holds other letters."""
+    try:
+        return joined.encode("latin-1", _BLANK_WIDE_PUNCTUATION)
+    except UnicodeEncodeError:
+        return None
+
+
+def _blank_wide_punctuation(error: UnicodeError) -> tuple[str, int]:
+    """A codec error handler: a blank for each character beyond Latin-1 that tokens() would blank."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    wide = error.object[error.start:error.end]
+    if not all(map(_blanked, wide)):
+        raise error
+    return " " * len(wide), error.end
+
+
+@lru_cache(maxsize=1024)
+def _blanked(ch: str) -> bool:
+    """Whether folding leaves `ch` as it is and TOKEN_RE skips it: punctuation such as – “ ” … •."""
+    return not ch.isalnum() and ch.lower() == ch and ch.translate(_FOLD) == ch
+
+
+# Encoding with this error handler calls it once per run of characters beyond Latin-1, in C.
+_BLANK_WIDE_PUNCTUATION = "stancecli.search.blank-wide-punctuation"
+codecs.register_error(_BLANK_WIDE_PUNCTUATION, _blank_wide_punctuation)
+
+
+def _general_tokens(joined: str) -> list[list[str]]:
+    """sentence_tokens of the joined sentences for any text: TOKEN_RE where letters do not fold to ASCII."""
+    folded, plain = _fold_for_tokens(joined.lower())
     split: Callable[[str], list[str]]
     if plain:  # every character that is not part of a word becomes a space, in C; then split
-        parts = folded.encode("ascii").translate(_ASCII_WORD_BYTES).decode("ascii").split("\x02")
+        parts = folded.encode("ascii").translate(_ASCII_WORD_BYTES).decode("ascii").split(_SEPARATOR)
         split = str.split
     else:
-        parts = folded.split("\x02")
+        parts = folded.split(_SEPARATOR)
         split = TOKEN_RE.findall
     if JOINER not in folded:
         return [split(part) for part in parts]
-    return [[t.replace(JOINER, "") for t in split(part)] if JOINER in part else split(part) for part in parts]
+    return [split(part.replace(JOINER, "")) if JOINER in part else split(part) for part in parts]
 
 
 # What TOKEN_RE keeps of ASCII text (and the sentence separator): anything else becomes a space.
 _ASCII_WORD_BYTES = bytes(c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789\x01\x02" else 0x20
                           for c in range(256))
+_JOINER_BYTE = ord(JOINER)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _latin1_folding() -> tuple[bytes, list[tuple[int, bytes]]]:
+    """A bytes.translate table doing lower() and fold() of Latin-1 text, non-word characters blanked.
+
+    Letters spelt with two (å, Æ, ß) map to their lower-case byte, replaced after; letters that
+    do not fold to ASCII (ð, µ) stay as they are.
+    """
+    table, two = bytearray(_ASCII_WORD_BYTES), []
+    for byte in range(128):
+        table[byte] = _ASCII_WORD_BYTES[ord(chr(byte).lower())]
+    for byte in range(128, 256):
+        low = chr(byte).lower()
+        spelt = low.replace("ø", "o").replace("å", "aa").replace("æ", "ae").translate(_FOLD)
+        if spelt == low:
+            table[byte] = ord(low) if low.isalnum() else 0x20
+        elif len(spelt) == 1:
+            table[byte] = ord(spelt)
+        else:
+            table[byte] = ord(low)
+            two.append((ord(low), spelt.encode("ascii")))
+    return bytes(table), sorted(set(two))
+
+
+_LATIN1_WORD_BYTES, _TWO_LETTER_SPELLINGS = _latin1_folding()
 
 
 def _fold_for_tokens(low: str) -> tuple[str, bool]:

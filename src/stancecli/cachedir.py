@@ -1,0 +1,70 @@
+"""Where the user's cache lives, and the checks that keep it private. Apart from the dataset
+snapshot (stancecli.cache), so that a search, which keeps its index there, needs no model."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from stancecli.errors import CacheUnavailable
+
+ENV_CACHE = "STANCECLI_CACHE_DIR"
+DIR_MODE = 0o700
+
+
+def cache_dir() -> Path:
+    """$STANCECLI_CACHE_DIR, else $XDG_CACHE_HOME/stancecli, else ~/.cache/stancecli.
+
+    A relative XDG_CACHE_HOME is ignored (the XDG spec says so), and an empty or relative
+    HOME falls back to the account's home folder; with no usable home there is no cache.
+    """
+    chosen = os.environ.get(ENV_CACHE)
+    if chosen:
+        return Path(os.path.abspath(chosen))
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):
+        return Path(xdg) / "stancecli"
+    home = _home()
+    if home is None:
+        raise CacheUnavailable("no home folder to keep a cache in")
+    return home / ".cache" / "stancecli"
+
+
+def _home() -> Path | None:
+    home = os.environ.get("HOME", "")
+    if not os.path.isabs(home):
+        try:
+            import pwd
+
+            home = pwd.getpwuid(os.getuid()).pw_dir
+        except (ImportError, KeyError, AttributeError):
+            return None
+    if not os.path.isabs(home) or home == os.sep:
+        return None
+    return Path(home)
+
+
+def private_dir(path: Path) -> Path:
+    """`path` created (0700, and so are missing folders above it) if missing; refused unless
+    it is ours and closed to others."""
+    missing = []
+    here = path
+    while not here.exists() and here != here.parent:
+        missing.append(here)
+        here = here.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=DIR_MODE, exist_ok=True)  # makedirs would give the upper ones the umask's mode
+    check_private(path)
+    return path
+
+
+def check_private(path: Path) -> None:
+    """Raise CacheUnavailable when another user owns `path` or may write into it."""
+    st = path.stat()
+    getuid = getattr(os, "getuid", None)
+    if getuid is None:  # pragma: no cover - Windows: no owners or mode bits to check
+        return
+    if st.st_uid != getuid():
+        raise CacheUnavailable(f"{path} belongs to another user; not using it as a cache")
+    if st.st_mode & 0o022:
+        raise CacheUnavailable(f"{path} can be written by other users; not using it as a cache")

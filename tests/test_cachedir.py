@@ -1,0 +1,22 @@
+"""Where the cache lives: never in the root folder, never under a relative path."""
+
+from pathlib import Path
+
+from stancecli import cachedir
+
+
+def test_an_empty_home_does_not_put_the_cache_in_the_root(monkeypatch):
+    monkeypatch.delenv("STANCECLI_CACHE_DIR")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", "")
+    found = cachedir.cache_dir()
+    assert found.is_absolute() and found != Path("/.cache/stancecli")
+
+
+def test_a_relative_xdg_cache_home_is_ignored(monkeypatch, tmp_path):
+    monkeypatch.delenv("STANCECLI_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert cachedir.cache_dir() == tmp_path / ".cache" / "stancecli"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cachedir.cache_dir() == tmp_path / "xdg" / "stancecli"
