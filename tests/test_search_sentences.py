@@ -1,6 +1,10 @@
 """Sentence splitting on the real seeds: abbreviations, bullets, lists, double spacing."""
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import SEEDS
 from stancecli.corpus import read_source
@@ -55,4 +59,42 @@ def test_headings_stand_alone():
     ("Det startet i 2014. Det varte.", ["Det startet i 2014.", "Det varte."]),
 ])
 def test_norwegian_abbreviations(body, expected):
+    assert [body[s:e] for s, e in sentences.split(body)] == expected
+
+
+# Text as PDF extraction gives it: wrapped lines, blank lines, bullets, abbreviations, numbers, odd blanks.
+_PIECES = st.sampled_from([
+    "Tiltak", "tiltakene", "arbeidsmarkedet", "NAV", "Det", "og", "er", "i", "2014", "17.2.1", "kap.", "bl.a.",
+    "f.eks.", "mv.", "jfr.", "o", "a)", "(1)", "12.", "-", "–", "•", "«", "»", ".", ". ", "? ", "! ", "…", ":",
+    ",", " ", "  ", "\t", "\u00a0", "\n", "\n\n", "\n \n", "anbuds-\nutsetting", "ð", "İ", "²", "É",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=80).map("".join))
+def test_sentences_are_trimmed_ordered_pieces_of_the_text(body):
+    spans = sentences.split(body)
+    end = 0
+    for s, e in spans:
+        assert end <= s < e <= len(body)  # in order, never overlapping
+        assert not body[s].isspace() and not body[e - 1].isspace()
+        assert re.search(r"[^\W\d_]", body[s:e]) and e - s <= sentences.MAX_SENTENCE
+        end = e
+    covered = set().union(*(range(s, e) for s, e in spans))
+    for i, ch in enumerate(body):
+        if i not in covered and re.match(r"[^\W\d_]", ch):  # a letter left out: only a list item's mark
+            line_start = body.rfind("\n", 0, i) + 1
+            assert re.fullmatch(r"[ \t]*\(?", body[line_start:i]) and (ch == "o" or body[i + 1:i + 2] in ".)")
+
+
+_WORDS = st.sampled_from(["tiltak", "arbeidsmarkedet", "brukere", "nav", "oppfølging", "kvalitet", "anbud", "og"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(_WORDS, min_size=1, max_size=12), min_size=1, max_size=8),
+       st.sampled_from([" ", "\n"]), st.sampled_from([". ", ".\n", "? ", "! "]))
+def test_plain_sentences_split_where_they_end(words, wrap, stop):
+    # Capitalised sentences of plain words (no abbreviation, no number) split exactly at their stops.
+    expected = [(wrap.join(ws).capitalize() + stop.strip()) for ws in words]
+    body = stop[1:].join(expected)
     assert [body[s:e] for s, e in sentences.split(body)] == expected

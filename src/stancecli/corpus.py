@@ -62,16 +62,18 @@ class Source:
     A plain class: a dataclass would cost every search half a millisecond to define.
     """
 
-    def __init__(self, path: Path, text: str, line_starts: list[int]):
+    def __init__(self, path: Path, text: str):
         self.path = path
         self.text = text
-        self.line_starts = line_starts
 
     @classmethod
     def from_text(cls, path: Path, text: str) -> Source:
-        text = normalise_text(text)
-        starts = [0] + [m.end() for m in re.finditer("\n", text)]
-        return cls(path=path, text=text, line_starts=starts)
+        return cls(path=path, text=normalise_text(text))
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        """Where each line starts; found when first asked for (indexing a source never asks)."""
+        return [0] + [m.end() for m in re.finditer("\n", self.text)]
 
     @property
     def line_count(self) -> int:

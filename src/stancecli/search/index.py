@@ -1391,7 +1391,9 @@ class IndexStore:
         for local_terms, seg, entries in parts:
             seg_id = man.next_segment
             if isinstance(seg, tuple):  # written by a worker, with its own term ids: map it back in
-                seg = _remap(_read_part(*seg), [vocab.add(t) for t in local_terms])
+                words = local_terms.split("\n") if local_terms else []  # a worker sends them as one string
+                seg = _remap(_read_part(*seg), [vocab.add(t) for t in words])
+                del words
             elif local_terms is not None:
                 seg = _remap(seg, [vocab.add(t) for t in local_terms])
             for key, entry in entries.items():
@@ -1568,6 +1570,8 @@ def _build_chunk(
                 counter.value += 1
         elif progress is not None:
             progress(n, len(files))
+    if local:
+        builder.vocab.ids.clear()  # the terms go back in order: finishing the segment can use the memory
     return (builder.vocab.terms if local else None), builder.finish(), entries
 
 
@@ -1585,7 +1589,8 @@ def _chunk_in_worker(job: tuple[list[SourceFile], Path]):
     files, out = job
     local_terms, seg, entries = _build_chunk(files, None, None, _COUNTER)
     write_segment(seg, out)
-    return local_terms, (out, seg.paths), entries
+    # The terms as one string: pickling hundreds of thousands of strings builds a memo of each.
+    return "\n".join(local_terms or ()), (out, seg.paths), entries
 
 
 def _build_parallel(files: list[SourceFile], workers: int, progress: Progress | None, root: Path) -> Iterator:

@@ -51,9 +51,9 @@ _PLAIN = rf"(?(2)(?:(?<={_NO_DIGIT}{{{_LONGEST - _PLAIN_WORD}}}{_LETTER}{{{_PLAI
 # One pattern per mark, each found only where a run begins, so that the matches never overlap: a
 # pattern that starts with a plain character is searched for several times faster than one that
 # starts with a character class, and a text holds only some of the marks.
-_STOPS = [(".", re.compile(rf"\.(?<![.!?…]\.){_RUN}{_NEXT}{_PLAIN}"))]
-_STOPS += [(mark, re.compile(rf"{re.escape(mark)}(?<![.!?…]{re.escape(mark)}){_RUN}{_NEXT}")) for mark in "!?…"]
-_STOPS.append((":", re.compile(rf":(?=[ \t]*\n){_NEXT}")))
+_FULL_STOP = re.compile(rf"\.(?<![.!?…]\.){_RUN}{_NEXT}{_PLAIN}")
+_OTHER_STOPS = [(mark, re.compile(rf"{re.escape(mark)}(?<![.!?…]{re.escape(mark)}){_RUN}{_NEXT}")) for mark in "!?…"]
+_OTHER_STOPS.append((":", re.compile(rf":(?=[ \t]*\n){_NEXT}")))
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _SPACES = re.compile(r"\s*")  # \s is str.isspace(), as str.strip() trims
 _OPENERS = "(«\"'[“-–"  # stripped from the front of the word before a full stop
@@ -87,8 +87,12 @@ def split(text: str) -> list[tuple[int, int]]:
 
 def _stops(text: str) -> list[re.Match[str]]:
     """Where sentences may end, in order."""
-    found = [m for mark, pattern in _STOPS if mark in text for m in pattern.finditer(text)]
-    if len(found) > 1:
+    found = list(_FULL_STOP.finditer(text))
+    full_stops = len(found)
+    for mark, pattern in _OTHER_STOPS:
+        if mark in text:  # a quick scan spares the rarer marks' patterns most texts
+            found.extend(pattern.finditer(text))
+    if len(found) > full_stops:
         found.sort(key=re.Match.start)
     return found
 

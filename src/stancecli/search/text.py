@@ -67,19 +67,26 @@ def prepare(text: str) -> str:
 
 
 def _join_or_keep(text: str, m: re.Match[str]) -> str:
-    if not (m.start() and text[m.start() - 1].isalpha()):
-        return m.group()
     end = m.start()
+    if not (end and text[end - 1].isalpha()):
+        return m.group()
+    after = _WORD_AFTER.match(text, m.end())
+    tail = after.group() if after else ""
+    # NAV-kontoret keeps its hyphen; so do "mål- og" and "Arbeids-\nDepartementet".
+    if not tail[:1].islower() or tail in _CONJUNCTIONS or _in_capitals(text, end):
+        return m.group()
+    return JOINER * len(m.group())
+
+
+def _in_capitals(text: str, end: int) -> bool:
+    """Whether the word ending at `end` is longer than a letter and all in capitals (NAV-)."""
+    if text[end - 1].islower():  # most words: no need to find where the word starts
+        return False
     start, reach = end, max(0, end - WORD_REACH)
     while start > reach and text[start - 1].isalnum():  # [^\W_]: a word character, not "_"
         start -= 1
     head = text[start:end]
-    after = _WORD_AFTER.match(text, m.end())
-    tail = after.group() if after else ""
-    # NAV-kontoret keeps its hyphen; so do "mål- og" and "Arbeids-\nDepartementet".
-    if (len(head) > 1 and head.isupper()) or not tail[:1].islower() or tail in _CONJUNCTIONS:
-        return m.group()
-    return JOINER * len(m.group())
+    return len(head) > 1 and head.isupper()
 
 
 def tokens(prepared: str) -> list[str]:
