@@ -73,6 +73,10 @@ def main() -> None:
             # Answers that need no CLI framework, printed without importing one.
             _version_or_help(sys.argv[1])
             return
+        if sys.argv[1:2] == ["search"] and not completing():
+            from stancecli.cli import early
+
+            early.start(sys.argv[1:])  # its folders are listed while Typer loads
         from stancecli.cli.app import app_for
 
         app_for(sys.argv[1:])()

@@ -111,10 +111,12 @@ def search(
 
 
 def _search_files(query, paths, org, doc, data, index_dir, **options):
+    from stancecli.cli import early
     from stancecli.search.listing import start_collect
 
-    # The files named are listed on a thread from here on, while the engine is imported.
-    listing = start_collect(paths) if paths and not org and not doc else None
+    # The files named are listed on a thread (since start-up, if entry guessed them right), while
+    # the engine is imported.
+    listing = (early.take(paths) or start_collect(paths)) if paths and not org and not doc else None
     from stancecli.search.engine import search as run
 
     sources, only, doc_ids, key = _sources(paths, org, doc, data)
