@@ -34,7 +34,7 @@ def test_a_listing_started_early_serves_only_the_paths_parsed_and_only_once():
     early.start(["search", "anbud", str(SEEDS)])
     assert early.take([Path("elsewhere")]) is None  # a wrong guess: the command lists its own
     assert early.take([SEEDS]) is None  # the guess was dropped with it
-    early.start(["search", "anbud", str(SEEDS)])
+    early.start(["search", "anbud", f"{SEEDS}/"])  # a shell's completion ends a folder with a slash
     listing = early.take([SEEDS])
     assert listing is not None and len(listing.result([])) == 5
     assert early.take([SEEDS]) is None

@@ -54,7 +54,8 @@ def start(argv: Sequence[str]) -> None:
         return
     from stancecli.search.listing import start_collect
 
-    _started = paths, start_collect([Path(p) for p in paths])
+    as_parsed = [Path(p) for p in paths]  # as Typer gives them: "sources/" is Path("sources")
+    _started = [str(p) for p in as_parsed], start_collect(as_parsed)
 
 
 def take(paths: Sequence[Path]) -> PendingSources | None:
