@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from stancecli.search.listing import PendingSources
 
-# The options of `search` that take a value (tests/test_cli_search.py holds this to the command).
+# The options of `search` that take a value (tests/test_cli_early.py holds this to the command).
 SEARCH_VALUE_OPTIONS = frozenset(
     {"-C", "--context", "--limit", "-n", "--min-score", "--org", "--doc", "--index-dir", "--data", "--format", "-f",
      "--color"})

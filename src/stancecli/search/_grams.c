@@ -154,6 +154,20 @@ static void cut(List *l, uint32_t lo, uint64_t hi) {
     l->at = 0;
 }
 
+/* The buffers of the k items of `seq` into `views`: how many were got (k, or fewer with an error set). */
+static Py_ssize_t get_views(PyObject *seq, Py_ssize_t k, Py_buffer *views) {
+    Py_ssize_t j = 0;
+    while (j < k && PyObject_GetBuffer(PySequence_Fast_GET_ITEM(seq, j), &views[j], PyBUF_SIMPLE) == 0)
+        j++;
+    return j;
+}
+
+static void release_views(Py_buffer *views, Py_ssize_t got) {
+    for (Py_ssize_t j = 0; j < got; j++)
+        PyBuffer_Release(&views[j]);
+    PyMem_Free(views);
+}
+
 static PyObject *intersect(PyObject *self, PyObject *args) {
     PyObject *arg, *seq, *out = NULL;
     Py_ssize_t lo, hi, k, got = 0, done_views = 0;
@@ -173,11 +187,11 @@ static PyObject *intersect(PyObject *self, PyObject *args) {
         PyErr_NoMemory();
         goto done;
     }
-    for (; done_views < k; done_views++) {
-        if (PyObject_GetBuffer(PySequence_Fast_GET_ITEM(seq, done_views), &views[done_views], PyBUF_SIMPLE) < 0)
-            goto done;
-        lists[done_views] = (List){views[done_views].buf, views[done_views].len / 4, 0};
-        cut(&lists[done_views], (uint32_t)lo, (uint64_t)hi);
+    if ((done_views = get_views(seq, k, views)) < k)
+        goto done;
+    for (Py_ssize_t j = 0; j < k; j++) {
+        lists[j] = (List){views[j].buf, views[j].len / 4, 0};
+        cut(&lists[j], (uint32_t)lo, (uint64_t)hi);
     }
     qsort(lists, k, sizeof(List), by_size);
     if (!(out = new_array(k ? lists[0].n : 0, &dst)))
@@ -197,9 +211,7 @@ static PyObject *intersect(PyObject *self, PyObject *args) {
     if (got < (k ? lists[0].n : 0) && _PyBytes_Resize(&out, got * 4) < 0)
         out = NULL;
 done:
-    for (Py_ssize_t j = 0; j < done_views; j++)
-        PyBuffer_Release(&views[j]);
-    PyMem_Free(views);
+    release_views(views, done_views);
     PyMem_Free(lists);
     Py_DECREF(seq);
     return out;
@@ -226,9 +238,8 @@ static PyObject *at_least(PyObject *self, PyObject *args) {
         PyErr_NoMemory();
         goto done;
     }
-    for (; done_views < k; done_views++)
-        if (PyObject_GetBuffer(PySequence_Fast_GET_ITEM(seq, done_views), &views[done_views], PyBUF_SIMPLE) < 0)
-            goto done;
+    if ((done_views = get_views(seq, k, views)) < k)
+        goto done;
     if (!(out = new_array(hi - lo, &dst)))
         goto done;
     Py_BEGIN_ALLOW_THREADS
@@ -245,9 +256,7 @@ static PyObject *at_least(PyObject *self, PyObject *args) {
     if (got < hi - lo && _PyBytes_Resize(&out, got * 4) < 0)
         out = NULL;
 done:
-    for (Py_ssize_t j = 0; j < done_views; j++)
-        PyBuffer_Release(&views[j]);
-    PyMem_Free(views);
+    release_views(views, done_views);
     PyMem_Free(counts);
     Py_DECREF(seq);
     return out;

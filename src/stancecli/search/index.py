@@ -34,6 +34,7 @@ Files are created 0600 in a folder that must be the user's own and closed to oth
 from __future__ import annotations
 
 import bisect
+import contextlib
 import dataclasses
 import itertools
 import marshal
@@ -167,13 +168,8 @@ class Vocab:
             if g == len(table.keys) or table.keys[g] != typo_key(0, length, prefix[0]):
                 continue
             lo, hi = table.line_at[g], table.line_at[g + 1]  # the group's words, sorted
-            while lo < hi:
-                mid = (lo + hi) // 2
-                if grams.word(mid) < needle:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            if lo < table.line_at[g + 1] and grams.word(lo).startswith(needle):
+            at = bisect.bisect_left(range(hi), needle, lo, hi, key=grams.word)
+            if at < hi and grams.word(at).startswith(needle):
                 return length
         return longest
 
@@ -1425,29 +1421,25 @@ class IndexStore:
         chunk at a time: a large vocabulary is never whole in memory as bytes."""
         blob_path = self.root / f"{kind}-{man.generation}.txt"
         off_path = self.root / f"{kind}-{man.generation}.off"
-        if start == 0:
-            tmp_blob, tmp_off = (p.with_name(p.name + ".tmp") for p in (blob_path, off_path))
-            blob_f, off_f = _private(tmp_blob, "wb"), _private(tmp_off, "wb")
-            pos = 1
-            blob_f.write(b"\n")
-            off_f.write(array("I", [pos]).tobytes())
-        else:
-            pos = _valid_length(off_path, start)
-            blob_f, off_f = open(blob_path, "r+b"), open(off_path, "r+b")
-            blob_f.truncate(pos)
-            blob_f.seek(pos)
-            off_f.truncate(4 * (start + 1))
-            off_f.seek(4 * (start + 1))
-        with blob_f, off_f:
+        with contextlib.ExitStack() as files:
+            if start == 0:  # new files, put in place once written whole
+                blob_f, off_f = (files.enter_context(_replacing(p)) for p in (blob_path, off_path))
+                pos = 1
+                blob_f.write(b"\n")
+                off_f.write(array("I", [pos]).tobytes())
+            else:  # appended to, past the terms the manifest counts
+                pos = _valid_length(off_path, start)
+                blob_f, off_f = (files.enter_context(open(p, "r+b")) for p in (blob_path, off_path))
+                blob_f.truncate(pos)
+                blob_f.seek(pos)
+                off_f.truncate(4 * (start + 1))
+                off_f.seek(4 * (start + 1))
             for i in range(start, len(terms), WORDS_CHUNK):
                 words = terms[i:min(i + WORDS_CHUNK, len(terms))]
                 data, off = _encoded(text.stem_all(words) if stem else words, pos)
                 blob_f.write(data)
                 off_f.write(off.tobytes())
                 pos = off[-1]
-        if start == 0:
-            os.replace(tmp_blob, blob_path)
-            os.replace(tmp_off, off_path)
         self._record(man, blob_path)
         self._record(man, off_path)
 
@@ -1463,11 +1455,9 @@ class IndexStore:
         blob, off = self._mapped(man, "vocab", n)
         stem_blob, stem_off = self._mapped(man, "stems", n)
         paths = [self.root / f"typo-{man.generation}.{ext}" for ext in ("txt", "off")]
-        tmp = [p.with_name(p.name + ".tmp") for p in paths]
-        with _private(tmp[0], "wb") as words, _private(tmp[1], "wb") as table:
+        with _replacing(paths[0]) as words, _replacing(paths[1]) as table:
             write_typo_table(blob, off, stem_blob, stem_off, n, words, table)
-        for t, p in zip(tmp, paths):
-            os.replace(t, p)
+        for p in paths:
             self._record(man, p)
         return True
 
@@ -1483,19 +1473,15 @@ class IndexStore:
         line_at, bucket_at, ranks = gram_build(table.blob, n, bits)
         head = array("I", [n, bits, len(ranks) // 4])
         path = self.root / f"gram-{man.generation}.bin"
-        tmp = path.with_name(path.name + ".tmp")
-        with _private(tmp, "wb") as f:  # part by part: the ranks are tens of MB on a large vocabulary
+        with _replacing(path) as f:  # part by part: the ranks are tens of MB on a large vocabulary
             for part in (head.tobytes(), line_at, length_at.tobytes(), bucket_at, ranks):
                 f.write(part)
-        os.replace(tmp, path)
         self._record(man, path)
 
     def _record(self, man: Manifest, path: Path) -> None:
         with open(path, "rb") as f:
             st = os.fstat(f.fileno())
-            crc = 0
-            while chunk := f.read(CRC_CHUNK):  # a segment can be hundreds of MB: not all at once
-                crc = zlib.crc32(chunk, crc)
+            crc = _crc_of(f)
         man.stamps[path.name] = _stamp_of(st) + [crc]
 
     def _write_manifest(self, man: Manifest) -> None:
@@ -1518,9 +1504,7 @@ class IndexStore:
         _wait_for_clock(max(st.st_mtime_ns, st.st_ctime_ns))
         with open(path, "rb") as f:
             before = os.fstat(f.fileno())
-            crc_now = 0
-            while chunk := f.read(CRC_CHUNK):
-                crc_now = zlib.crc32(chunk, crc_now)
+            crc_now = _crc_of(f)
             after = os.fstat(f.fileno())
         if crc_now == crc and _stamp_of(before) == _stamp_of(after):
             fields = _MANIFEST_STAMP.pack(*_stamp_of(after))
@@ -1688,17 +1672,32 @@ def _stamp_of(st: os.stat_result) -> list[int]:
     return [getattr(st, k) for k in _STAMP_FIELDS]
 
 
+def _crc_of(f: BinaryIO) -> int:
+    """The CRC-32 of the rest of an open file, read a chunk at a time (a segment can be hundreds of MB)."""
+    crc = 0
+    while chunk := f.read(CRC_CHUNK):
+        crc = zlib.crc32(chunk, crc)
+    return crc
+
+
 def _private(path: Path, mode: str):
     """A new file open for writing, readable by its owner only."""
     path.unlink(missing_ok=True)  # a leftover of another mode keeps its mode bits
     return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE), mode)
 
 
-def _write_private(path: Path, data: bytes) -> None:
+@contextlib.contextmanager
+def _replacing(path: Path) -> Iterator[BinaryIO]:
+    """A private file written beside `path` (as path.tmp) that replaces it once written whole."""
     tmp = path.with_name(path.name + ".tmp")
     with _private(tmp, "wb") as f:
-        f.write(data)
+        yield f
     os.replace(tmp, path)
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    with _replacing(path) as f:
+        f.write(data)
 
 
 def _open_checked(path: Path, stamp: list) -> mmap.mmap:

@@ -25,14 +25,15 @@ from typing import NamedTuple, overload
 
 TEXT_SUFFIX = ".txt"
 PDF_SUFFIX = ".pdf"
-
+LISTING_HEAD = struct.Struct("<QQ")  # how many files, bytes of their joined paths
+STAMP_COLUMNS = 4  # size, mtime, ctime, inode
 
 
 def _listing_key(keys: Sequence[str], sizes: Sequence[int], mtimes: Sequence[int], ctimes: Sequence[int],
                  inos: Sequence[int]) -> bytes:
     """The paths and stamps of a source listing as one byte string (built in C, compared at once)."""
     names = "\0".join(keys).encode("utf-8", "surrogateescape")
-    parts = [struct.pack("<QQ", len(keys), len(names)), names]
+    parts = [LISTING_HEAD.pack(len(keys), len(names)), names]
     parts += [array("q", column).tobytes() for column in (sizes, mtimes, ctimes, inos)]
     return b"".join(parts)
 
@@ -44,10 +45,6 @@ def listing_key(files: Sequence[SourceFile]) -> bytes:
         return b""
     _shown, keys, sizes, mtimes, ctimes, inos = zip(*files)
     return _listing_key(keys, sizes, mtimes, ctimes, inos)
-
-
-LISTING_HEAD = struct.Struct("<QQ")  # how many files, bytes of their joined paths
-STAMP_COLUMNS = 4  # size, mtime, ctime, inode
 
 
 class SourceFile(NamedTuple):
@@ -143,7 +140,6 @@ class _ShownPaths(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self.sources)
-
 
 
 def collect(paths: Sequence[Path], warnings: list[str] | None = None) -> Sources:

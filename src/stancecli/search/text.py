@@ -51,9 +51,14 @@ def fold(text: str) -> str:
     text = text.lower()
     if text.isascii():
         return text
-    # str.replace is many times faster than translate with a dict; most text needs only these.
-    text = text.replace("ø", "o").replace("å", "aa").replace("æ", "ae")
+    text = _spelt(text)
     return text.translate(_FOLD) if _ACCENTED.search(text) else text
+
+
+def _spelt(low: str) -> str:
+    """Lower-case text with æ, ø and å as a user types them in ASCII: ae, o, aa."""
+    # str.replace is many times faster than translate with a dict; most text needs only these.
+    return low.replace("ø", "o").replace("å", "aa").replace("æ", "ae")
 
 
 def prepare(text: str) -> str:
@@ -184,7 +189,7 @@ def _latin1_folding() -> tuple[bytes, list[tuple[int, bytes]]]:
         table[byte] = _ASCII_WORD_BYTES[ord(chr(byte).lower())]
     for byte in range(128, 256):
         low = chr(byte).lower()
-        spelt = low.replace("ø", "o").replace("å", "aa").replace("æ", "ae").translate(_FOLD)
+        spelt = _spelt(low).translate(_FOLD)
         if spelt == low:
             table[byte] = ord(low) if low.isalnum() else 0x20
         elif len(spelt) == 1:
@@ -200,7 +205,7 @@ _LATIN1_WORD_BYTES, _TWO_LETTER_SPELLINGS = _latin1_folding()
 
 def _fold_for_tokens(low: str) -> tuple[str, bool]:
     """fold() of lower-case text, non-ASCII punctuation blanked; and whether it is ASCII."""
-    folded = low.replace("ø", "o").replace("å", "aa").replace("æ", "ae")
+    folded = _spelt(low)
     if folded.isascii():
         return folded, True
     for ch in set(_NON_ASCII.findall(folded)):
