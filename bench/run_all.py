@@ -49,11 +49,11 @@ def steps(args: argparse.Namespace, doc: Path | None) -> list[tuple[str, list[st
         search += ["--quick"]
     out = [("start-up and dataset size", startup, None), ("search", search, None)]
     if importlib.util.find_spec("tantivy") is not None:
-        from search_bench import ISSUE_SIZES, QUICK_SIZES
+        from search_bench import ISSUE_SIZES, QUICK_SIZES, RICH
 
         largest = max(QUICK_SIZES if args.quick else ISSUE_SIZES)
-        out.append(("tantivy probe", [py, "bench/tantivy_probe.py", _shown(args.work / f"rich-{largest}"),
-                                      "--own-index", _shown(args.work / f"rich-index-{largest}"),
+        out.append(("tantivy probe", [py, "bench/tantivy_probe.py", _shown(RICH.folder(args.work, largest)),
+                                      "--own-index", _shown(RICH.index_dir(args.work, largest)),
                                       "--work", _shown(args.work / "tantivy")],
                     args.work / "tantivy-probe.txt"))
     return out

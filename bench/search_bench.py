@@ -90,6 +90,12 @@ class Kind:
     marks: tuple[str, str]
     title: str
 
+    def folder(self, work: Path, n: int) -> Path:
+        return work / f"{self.prefix}-{n}"
+
+    def index_dir(self, work: Path, n: int) -> Path:
+        return work / f"{self.index}-{n}"
+
 
 PLAIN = Kind(False, "corpus", "index", PLAIN_MARKS, "Search")
 RICH = Kind(True, "rich", "rich-index", RICH_MARKS, "Search: realistic vocabulary")
@@ -118,7 +124,7 @@ def stancecli_cmd() -> list[str]:
 def corpus(work: Path, kind: Kind, n: int) -> Path:
     from gen_corpus import generate
 
-    folder = work / f"{kind.prefix}-{n}"
+    folder = kind.folder(work, n)
     if len(list(folder.glob("*.txt"))) != n:
         shutil.rmtree(folder, ignore_errors=True)
         print(f"[{kind.prefix} {n}] generating ...", file=sys.stderr)
@@ -470,7 +476,7 @@ def measure(kind: Kind, sizes: list[int], cfg: Settings, rg: str) -> dict:
                  "sizes": {}}
     for n in sizes:
         tag = f"[{kind.prefix} {n}]"
-        folder, index = corpus(cfg.work, kind, n), cfg.work / f"{kind.index}-{n}"
+        folder, index = corpus(cfg.work, kind, n), kind.index_dir(cfg.work, n)
         subprocess.run([rg, "-c", "-F", "anbud", str(folder)], stdout=subprocess.DEVNULL, check=False)  # file cache
         print(f"{tag} building ...", file=sys.stderr)
         repeats = 1 if cfg.quick or n > BUILD_REPEATS_UP_TO else 5
@@ -485,7 +491,7 @@ def measure(kind: Kind, sizes: list[int], cfg: Settings, rg: str) -> dict:
             row["recall"] = recall(folder, index, cfg.queries)
         res["sizes"][n] = row
     largest = max(sizes)
-    folder, index = cfg.work / f"{kind.prefix}-{largest}", cfg.work / f"{kind.index}-{largest}"
+    folder, index = kind.folder(cfg.work, largest), kind.index_dir(cfg.work, largest)
     if kind.rich:
         print(f"[{kind.prefix} {largest}] planning, stages ...", file=sys.stderr)
         res["planning"] = planning(folder, index, cfg.runs)
@@ -782,7 +788,7 @@ def stage_run(n: int, runs: int, work: Path) -> None:
     from stancecli.search.index import IndexStore
     from stancecli.search.listing import collect
 
-    folder, index = corpus(work, PLAIN, n), work / f"{PLAIN.index}-{n}"
+    folder, index = corpus(work, PLAIN, n), PLAIN.index_dir(work, n)
     IndexStore(index).sync(collect([folder]))  # built or brought up to date: then timed warm
     fresh = freshness(folder, index, runs)
     rows = {**stages(folder, index, runs), **listing_floor(folder, runs),

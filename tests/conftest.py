@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,9 @@ from stancecli.cli.app import app
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data" / "stances.yaml"
 SEEDS = REPO / "seeds"
+# The C extensions are optional (setup.py): a test that they were built needs a compiler.
+needs_a_compiler = pytest.mark.skipif(
+    os.name != "posix" or not (shutil.which("cc") or shutil.which("gcc")), reason="no C compiler")
 
 
 @pytest.fixture(autouse=True)

@@ -1,12 +1,17 @@
 """The analysis library: the proximity metric, matrices, the map, change over time, conflicts, --by kind."""
 
 import math
+import sys
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import REPO
 from stancecli import analysis as A
+
+sys.path.insert(0, str(REPO / "bench"))
+import gen_dataset  # noqa: E402
 
 ISSUES = st.sampled_from([f"i{n}" for n in range(8)])
 SCORES = st.integers(min_value=-2, max_value=2).map(float)
@@ -361,14 +366,9 @@ def many_sides(tmp_path_factory):
     """A generated hearing of 40 organisations and 30 issues, plus a second, later document for
     every fifth organisation (changing some stances) and reported views of others in it."""
     import random
-    import sys
 
-    from conftest import REPO
     from stancecli.loading import load_or_fail
     from stancecli.model import Document, Position, Text
-
-    sys.path.insert(0, str(REPO / "bench"))
-    import gen_dataset
 
     ds = load_or_fail(gen_dataset.build(tmp_path_factory.mktemp("many"), 40, 30, seed=3))
     rng = random.Random(5)
@@ -424,14 +424,8 @@ def test_matrix_is_the_reference_on_the_bundled_dataset(dataset, by, reported, i
 
 
 def test_matrix_from_the_snapshot_is_the_matrix_from_the_yaml(tmp_path):
-    import sys
-
-    from conftest import REPO
     from stancecli.cache import SnapshotDataset
     from stancecli.opening import open_dataset
-
-    sys.path.insert(0, str(REPO / "bench"))
-    import gen_dataset
 
     path = gen_dataset.build(tmp_path, 25, 20, seed=9)
     loaded = open_dataset(path).dataset

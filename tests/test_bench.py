@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from conftest import REPO
+
 DOC = REPO / "docs" / "benchmarks.md"
 sys.path.insert(0, str(REPO / "bench"))
 

@@ -266,17 +266,12 @@ def test_a_common_word_expands_to_the_same_terms_with_or_without_the_length_tabl
     terms and qualities are those of walking every term, here with far more compounds than kept."""
     import random
 
-    from stancecli.search import text
-    from stancecli.search.engine import MAX_EXPANSIONS, WALK_ALL_BELOW, plan
+    from stancecli.search.engine import MAX_EXPANSIONS, WALK_ALL_BELOW
     from stancecli.search.index import IndexStore, memory_snapshot
     from stancecli.search.listing import collect
 
     rng = random.Random(7)
-    letters = "abdefgiklmnoprstuvæøå"
-
-    def word(n: int) -> str:
-        return "".join(rng.choice(letters) for _ in range(n))
-
+    word = _random_words(rng)
     words = ["tiltak", "tiltaket", "tiltakene", "anbud", "anbudet"]
     for _ in range(WALK_ALL_BELOW + MAX_EXPANSIONS):  # enough to be walked by length: prefix, suffix, inner
         kind = rng.randrange(3)
@@ -288,13 +283,9 @@ def test_a_common_word_expands_to_the_same_terms_with_or_without_the_length_tabl
     on_disk = IndexStore(tmp_path / "ix").sync(collect([folder]))
     in_memory = memory_snapshot(collect([folder]))
 
-    def expansions(snap, query):
-        return [[(snap.vocab.term(tid), q) for tid, q in t.expansions] for t in plan(text.query_terms(query), snap.vocab)]
-
     for query in ("tiltak", "tiltaks", "anbud", "anbudet", "tiltakene", "tilta"):
-        got = expansions(on_disk, query)
-        assert got == expansions(in_memory, query), query
-    assert len(expansions(on_disk, "tiltak")[0]) == MAX_EXPANSIONS
+        assert _expansions(on_disk, query) == _expansions(in_memory, query), query
+    assert len(_expansions(on_disk, "tiltak")[0]) == MAX_EXPANSIONS
 
 
 def test_a_word_found_only_inside_long_compounds_expands_the_same_with_or_without_the_trigram_table(tmp_path):
@@ -302,17 +293,12 @@ def test_a_word_found_only_inside_long_compounds_expands_the_same_with_or_withou
     compound that only holds it scores less): still the terms and qualities of walking all."""
     import random
 
-    from stancecli.search import text
-    from stancecli.search.engine import MAX_EXPANSIONS, plan
+    from stancecli.search.engine import MAX_EXPANSIONS
     from stancecli.search.index import IndexStore, memory_snapshot
     from stancecli.search.listing import collect
 
     rng = random.Random(11)
-    letters = "abdefgiklmnoprstuvæøå"
-
-    def word(n: int) -> str:
-        return "".join(rng.choice(letters) for _ in range(n))
-
+    word = _random_words(rng)
     words = ["utsetting", "utsettingen", "utsettingsvedtak", "bevilling", "tilleggsbevilling"]
     for _ in range(2 * MAX_EXPANSIONS):
         words.append(word(rng.randint(4, 30)) + "utsetting" + word(rng.choice([0, 0, 2])))
@@ -326,9 +312,20 @@ def test_a_word_found_only_inside_long_compounds_expands_the_same_with_or_withou
     longest = max(len(t) for t in vocab.all_terms() + vocab.all_stems() if t.startswith("utsetting"))
     assert vocab.walks_by_length and vocab.longest_starting("utsetting") == longest < 40
 
-    def expansions(snap, query):
-        return [[(snap.vocab.term(tid), q) for tid, q in t.expansions] for t in plan(text.query_terms(query), snap.vocab)]
-
     for query in ("utsetting", "utsettingen", "bevilling", "tilleggsbevilling", "utsetingen"):
-        assert expansions(on_disk, query) == expansions(in_memory, query), query
-    assert len(expansions(on_disk, "utsetting")[0]) == MAX_EXPANSIONS
+        assert _expansions(on_disk, query) == _expansions(in_memory, query), query
+    assert len(_expansions(on_disk, "utsetting")[0]) == MAX_EXPANSIONS
+
+
+def _random_words(rng):
+    """word(n): n random letters, æøå among them."""
+    letters = "abdefgiklmnoprstuvæøå"
+    return lambda n: "".join(rng.choice(letters) for _ in range(n))
+
+
+def _expansions(snap, query: str) -> list[list[tuple[str, float]]]:
+    """Each query word's expansions as (term, quality)."""
+    from stancecli.search import text
+    from stancecli.search.engine import plan
+
+    return [[(snap.vocab.term(tid), q) for tid, q in t.expansions] for t in plan(text.query_terms(query), snap.vocab)]

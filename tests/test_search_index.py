@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS
+from conftest import SEEDS, needs_a_compiler
 from stancecli.search import index as ix
 from stancecli.search import listing
 from stancecli.search.engine import search
@@ -472,6 +472,7 @@ def test_the_trigram_table_finds_the_terms_a_scan_finds(corpus, tmp_path):
 needs_c_grams = pytest.mark.skipif(ix._grams is None, reason="the C trigram table is not built here")
 
 
+@needs_a_compiler
 def test_the_trigram_table_is_built_in_c_where_there_is_a_compiler():
     assert ix._grams is not None, "pip install -e . did not build src/stancecli/search/_grams.c (see its warning)"
 
@@ -519,6 +520,7 @@ def test_the_typo_table_is_built_alike_in_c_and_python(corpus, tmp_path):
     assert written == ix._typo_table_py(terms, stems)
 
 
+@needs_c_grams
 def test_an_index_built_without_the_c_trigram_table_plans_the_same(corpus, tmp_path, monkeypatch):
     from stancecli.search import engine, text
 

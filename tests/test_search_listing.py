@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SEEDS
+from conftest import SEEDS, needs_a_compiler
 from stancecli.search import listing as ls
 from stancecli.search.engine import search
 
@@ -18,7 +18,7 @@ needs_c = pytest.mark.skipif(ls._scan is None or not ls._FS_UTF8, reason="the C 
 ODD_NAME = os.fsdecode(b"caf\xe9-latin1.txt")  # not UTF-8: a surrogate-escaped str in Python
 
 
-@pytest.mark.skipif(os.name != "posix" or not (shutil.which("cc") or shutil.which("gcc")), reason="no C compiler")
+@needs_a_compiler
 def test_the_c_walk_is_built_where_there_is_a_compiler():
     assert ls._scan is not None, "pip install -e . did not build src/stancecli/search/_scan.c (see its warning)"
 
@@ -152,17 +152,17 @@ def test_any_tree_is_walked_alike_in_c_and_in_python(tmp_path_factory, monkeypat
     assert c_files == py_files and c_warn == py_warn and c_key == py_key
 
 
+@needs_c
 def test_a_folder_that_cannot_be_read_is_skipped_with_a_warning_by_either_walk(tree, monkeypatch):
     if os.geteuid() == 0:
         pytest.skip("root reads every folder")
     (tree / "b").chmod(0)
     try:
-        outcomes = _both(monkeypatch, [tree]) if ls._scan is not None else []
+        outcomes = _both(monkeypatch, [tree])
     finally:
         (tree / "b").chmod(0o755)
-    if outcomes:
-        assert outcomes[0][:3] == outcomes[1][:3]
-        assert any(w.startswith(f"{tree / 'b'}: Permission denied; skipped") for w in outcomes[0][1])
+    assert outcomes[0][:3] == outcomes[1][:3]
+    assert any(w.startswith(f"{tree / 'b'}: Permission denied; skipped") for w in outcomes[0][1])
 
 
 def test_a_listing_started_on_a_thread_gives_what_collect_gives(tree, tmp_path):
