@@ -46,7 +46,7 @@ def cli(runner, monkeypatch):
 @pytest.fixture
 def terminal(monkeypatch):
     """Make the CLI believe stdout is a terminal, 120 columns wide."""
-    monkeypatch.setattr("stancecli.cli.common.stdout_is_terminal", lambda: True)
+    monkeypatch.setattr("stancecli.cli.plain.stdout_is_terminal", lambda: True)
     monkeypatch.setenv("COLUMNS", "120")
     return True
 

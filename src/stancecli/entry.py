@@ -62,6 +62,26 @@ def _version_or_help(flag: str) -> None:
         print(top_help())
 
 
+def _command(argv: list[str]) -> None:
+    """A command line the direct path understands runs without Typer; any other goes to Typer."""
+    if argv[:1] == ["search"]:
+        from stancecli.cli import early
+
+        early.start(argv)  # its folders are listed while the engine (or Typer) loads
+    from stancecli.cli.direct import run
+
+    status = run(argv)
+    if status is not None:
+        sys.exit(status)
+    _typer(argv)
+
+
+def _typer(argv: list[str]) -> None:
+    from stancecli.cli.app import app_for
+
+    app_for(argv)()
+
+
 def main() -> None:
     try:
         signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -69,17 +89,13 @@ def main() -> None:
         _lossless_streams()
         from stancecli.cli import completing
 
-        if sys.argv[1:] in (["--version"], ["--help"], ["-h"]) and not completing():
-            # Answers that need no CLI framework, printed without importing one.
-            _version_or_help(sys.argv[1])
-            return
-        if sys.argv[1:2] == ["search"] and not completing():
-            from stancecli.cli import early
-
-            early.start(sys.argv[1:])  # its folders are listed while Typer loads
-        from stancecli.cli.app import app_for
-
-        app_for(sys.argv[1:])()
+        argv = sys.argv[1:]
+        if completing():
+            _typer(argv)
+        elif argv in (["--version"], ["--help"], ["-h"]):
+            _version_or_help(argv[0])  # answers that need no CLI framework, printed without one
+        else:
+            _command(argv)
     except BrokenPipeError:
         from stancecli.cli.failure import silence_stdout
 

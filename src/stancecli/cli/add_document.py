@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from stancecli.cli.common import DataOpt, stdout_is_terminal
+from stancecli.cli import plain
+from stancecli.cli.common import DataOpt
 from stancecli.cli.overview import summary
 
 HELP = summary("add-document") + """
@@ -136,7 +137,7 @@ def _say(message: str) -> None:
 def interactive() -> bool:
     """Whether a person can answer a question: stdin and stdout are terminals."""
     try:
-        return sys.stdin.isatty() and stdout_is_terminal()
+        return sys.stdin.isatty() and plain.stdout_is_terminal()
     except (AttributeError, ValueError):
         return False
 

@@ -11,9 +11,10 @@ Typer reads the root callback's signature on every run, and would compile each a
 
 import importlib
 from collections.abc import Iterable, Sequence
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from stancecli import __version__
 from stancecli.cli.overview import COMMANDS as OVERVIEW
@@ -41,10 +42,30 @@ def _root(
     ctx.meta[TRACEBACK_META] = show_traceback
 
 
+# Exits, aborts and usage errors belong to click (vendored by newer Typer): let them through.
+_CLICK_OWN: tuple[type[BaseException], ...] = (
+    typer.Exit, typer.Abort, *(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"))
+
+
+class StanceGroup(TyperGroup):
+    """Typer's group, with every command's failures turned into exit statuses in cli.failure."""
+
+    def invoke(self, ctx: Any) -> Any:
+        from stancecli.cli.failure import TRACEBACK_META, settle
+
+        try:
+            return super().invoke(ctx)
+        except _CLICK_OWN:
+            raise
+        except BaseException as exc:  # noqa: B036 - KeyboardInterrupt and SystemExit are decided below
+            if isinstance(exc, SystemExit):
+                raise
+            status = settle(exc, ctx.invoked_subcommand, bool(ctx.meta.get(TRACEBACK_META)))
+            raise typer.Exit(status) from None
+
+
 def build_app(modules: Iterable[str] | None = None) -> typer.Typer:
     """A Typer app with the commands of `modules` (all of them when None)."""
-    from stancecli.cli.failure import StanceGroup
-
     app = typer.Typer(
         cls=StanceGroup,
         name="stancecli",

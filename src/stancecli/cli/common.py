@@ -2,42 +2,27 @@
 
 from __future__ import annotations
 
-import os
-import sys
-from enum import Enum, IntEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
-from stancecli.errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_NO_RESULTS, EXIT_OK, NoResults, StanceError
-
-
-class ExitStatus(IntEnum):
-    OK = EXIT_OK  # results printed
-    NO_RESULTS = EXIT_NO_RESULTS  # nothing matched, like grep
-    ERROR = EXIT_ERROR  # bad usage or bad data
-    INTERRUPTED = EXIT_INTERRUPTED
-
-
-class Format(str, Enum):
-    table = "table"
-    tsv = "tsv"
-    csv = "csv"
-    json = "json"
-    jsonl = "jsonl"
-    markdown = "markdown"
-
-
-class Color(str, Enum):
-    auto = "auto"
-    always = "always"
-    never = "never"
-
-
-class Lang(str, Enum):
-    nb = "nb"
-    en = "en"
+from stancecli.cli.plain import (  # noqa: F401 - the commands import these from here
+    LANG_ENV,
+    Color,
+    ExitStatus,
+    Format,
+    Lang,
+    NoResultsMessage,
+    UsageProblem,
+    emit,
+    environment,
+    fail,
+    load,
+    progress_console,
+    resolve_format,
+    stdout_is_terminal,
+)
 
 
 def _complete_issue(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
@@ -91,7 +76,7 @@ ColorOpt = Annotated[
                         case_sensitive=False),
 ]
 LangOpt = Annotated[
-    Lang, typer.Option("--lang", envvar="STANCECLI_LANG", help="Language of titles and summaries.",
+    Lang, typer.Option("--lang", envvar=LANG_ENV, help="Language of titles and summaries.",
                        case_sensitive=False),
 ]
 IssueArg = Annotated[str, typer.Argument(help="Issue key, alias or title.", autocompletion=_complete_issue,
@@ -99,81 +84,3 @@ IssueArg = Annotated[str, typer.Argument(help="Issue key, alias or title.", auto
 OrgArg = Annotated[str, typer.Argument(help="Organisation id or name.", autocompletion=_complete_org,
                                        show_default=False)]
 DocArg = Annotated[str, typer.Argument(help="Document id.", autocompletion=_complete_doc, show_default=False)]
-
-
-# ---------------------------------------------------------------- errors
-
-class UsageProblem(StanceError):
-    """A command was asked something it cannot do (a CLI-level message, exit 2)."""
-
-
-class NoResultsMessage(NoResults):
-    """No results, with a message saying why (exit 1)."""
-
-
-def fail(message: str, status: ExitStatus = ExitStatus.ERROR) -> NoReturn:
-    """End the command with a one-line message; printed and turned into `status` in cli.failure."""
-    if status == ExitStatus.NO_RESULTS:
-        raise NoResultsMessage(message)
-    raise UsageProblem(message)
-
-
-# ---------------------------------------------------------------- loading
-
-def load(data: Path | None):
-    """The dataset for a read command; a warning on stderr for each source whose quotes are missing."""
-    from stancecli import names
-    from stancecli.datapath import resolve_data_path
-    from stancecli.opening import open_dataset
-    from stancecli.output.safe import escape
-
-    def tell(message: str) -> None:
-        sys.stderr.write(f"stancecli: note: {escape(message)}\n")
-
-    names.inexact_hook = tell
-    opened = open_dataset(resolve_data_path(data))
-    for warning in opened.warnings:
-        sys.stderr.write(f"stancecli: warning: {escape(str(warning))} (shown with ':?')\n")
-    return opened.dataset
-
-
-# ---------------------------------------------------------------- output
-
-def stdout_is_terminal() -> bool:
-    try:
-        return sys.stdout.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-def resolve_format(fmt: Format | None) -> str:
-    if fmt is not None:
-        return fmt.value
-    return "table" if stdout_is_terminal() else "tsv"
-
-
-def progress_console():
-    """A Rich console on stderr, for progress that must never mix with the data on stdout."""
-    from rich.console import Console
-
-    return Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")), highlight=False, emoji=False,
-                   markup=False)
-
-
-def environment(color: Color = Color.auto):
-    """Where output goes (terminal or pipe, width, colour, environment), built once per run."""
-    from stancecli.output.env import Environment
-
-    return Environment.from_system(color.value, is_terminal=stdout_is_terminal())
-
-
-def emit(result, fmt: Format | None, color: Color = Color.auto,
-         hide: tuple[str, ...] = (), empty_message: str | None = None) -> None:
-    """Print a result (a Listing or a typed result of stancecli.records) through the one output
-    path; exit 1 when it holds no result."""
-    from stancecli.output.present import present
-    from stancecli.records import listing_of
-
-    present(result, resolve_format(fmt), environment(color), hide)
-    if not listing_of(result).found:
-        raise NoResultsMessage(empty_message or "")

@@ -1,6 +1,5 @@
 # Annotations are evaluated when the module is imported (no `from __future__ import annotations`):
 # Typer reads the command's signature on every run, and would compile each annotation kept as text.
-import sys
 from typing import Annotated
 
 import typer
@@ -14,10 +13,8 @@ from stancecli.cli.common import (
     Lang,
     LangOpt,
     _complete_issue,
-    emit,
-    load,
-    resolve_format,
 )
+from stancecli.cli.direct import compare as body
 from stancecli.cli.overview import summary
 
 HELP = summary("compare") + """
@@ -52,23 +49,7 @@ def compare(
     color: ColorOpt = Color.auto,
     lang: LangOpt = Lang.nb,
 ) -> None:
-    from stancecli.names import resolve_issue
-    from stancecli.queries import compare as run
-
-    ds = load(data)
-    keys = list(dict.fromkeys(resolve_issue(ds, name) for name in issues))
-    if by == CompareBy.kind:
-        from stancecli.analysis import by_kind
-
-        emit(by_kind(ds, keys, lang.value), fmt, color)
-        return
-    chosen = resolve_format(fmt)
-    listing = run(ds, keys, lang.value, all_quotes=quotes, absent=absent or chosen in ("table", "markdown"))
-    for note in listing.notes:
-        sys.stderr.write(f"stancecli: note: {note}\n")
-    listing.notes = []
-    hide = ("issue",) if len(keys) == 1 else ()
-    emit(listing, fmt, color, hide=hide + ("score", "year"))
+    body.compare(issues=issues, quotes=quotes, absent=absent, by=by, data=data, fmt=fmt, color=color, lang=lang)
 
 
 def register(app: typer.Typer) -> None:

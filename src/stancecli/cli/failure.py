@@ -1,18 +1,16 @@
 """The one place where a failure becomes a message on stderr and an exit status.
 
-Every command runs inside `StanceGroup.invoke`: the library's `StanceError`s, a closed pipe,
-Ctrl-C and unexpected bugs all end here, in the CLI's test runner as in the console script.
+Every command runs inside `settle`'s reach: Typer's through `StanceGroup.invoke` (cli.app), the
+direct path's through `cli.direct.run`. The library's `StanceError`s, a closed pipe, Ctrl-C and
+unexpected bugs all end here, in the CLI's test runner as in the console script. Imports no
+CLI framework.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import traceback
 from typing import Any
-
-import typer
-from typer.core import TyperGroup
 
 from stancecli.errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, StanceError
 
@@ -21,10 +19,15 @@ TRACEBACK_META = "stancecli.traceback"
 MAX_PROBLEMS = 50
 
 
-def wants_traceback(ctx: typer.Context | None) -> bool:
-    if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
-        return True
-    return bool(ctx is not None and ctx.meta.get(TRACEBACK_META))
+def settle(exc: BaseException, command: str | None, asked_traceback: bool = False) -> int:
+    """The exit status for a command's failure, after telling the user (and the traceback when
+    asked for with --traceback or STANCECLI_DEBUG)."""
+    wanted = asked_traceback or os.environ.get(DEBUG_ENV, "") not in ("", "0")
+    if wanted and not isinstance(exc, (KeyboardInterrupt, BrokenPipeError)):
+        import traceback
+
+        traceback.print_exception(exc)
+    return status_for(exc, command)
 
 
 def _say(message: str) -> None:
@@ -44,7 +47,7 @@ def _problems(problems: list[Any], command: str | None) -> None:
         _say("the dataset has errors; run 'stancecli validate' for all of them")
 
 
-def status_for(exc: BaseException, ctx: typer.Context | None) -> int:
+def status_for(exc: BaseException, command: str | None) -> int:
     """Print what the user needs to know about `exc`; return the exit status."""
     if isinstance(exc, StanceError):
         from stancecli.loading import DatasetNotFound
@@ -54,7 +57,7 @@ def status_for(exc: BaseException, ctx: typer.Context | None) -> int:
             return exc.exit_status
         problems = getattr(exc, "problems", None)
         if problems:
-            _problems(problems, ctx.invoked_subcommand if ctx else None)
+            _problems(problems, command)
         elif str(exc):
             _say(str(exc))
         return exc.exit_status
@@ -82,24 +85,3 @@ def silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):
         pass
-
-
-# Exits, aborts and usage errors belong to click (vendored by newer Typer): let them through.
-_CLICK_OWN: tuple[type[BaseException], ...] = (
-    typer.Exit, typer.Abort, *(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"))
-
-
-class StanceGroup(TyperGroup):
-    """Typer's group, with every command's failures turned into exit statuses here."""
-
-    def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except _CLICK_OWN:
-            raise
-        except BaseException as exc:  # noqa: B036 - KeyboardInterrupt and SystemExit are decided below
-            if isinstance(exc, SystemExit):
-                raise
-            if wants_traceback(ctx) and not isinstance(exc, (KeyboardInterrupt, BrokenPipeError)):
-                traceback.print_exc()
-            raise typer.Exit(status_for(exc, ctx)) from None

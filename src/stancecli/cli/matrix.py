@@ -2,16 +2,9 @@ from __future__ import annotations
 
 import typer
 
-from stancecli.cli.analysis_opts import By, ByOpt, IssuesOpt, ReportedOpt, no_results, resolve_issues
-from stancecli.cli.common import (
-    Color,
-    ColorOpt,
-    DataOpt,
-    FormatOpt,
-    emit,
-    load,
-    resolve_format,
-)
+from stancecli.cli.analysis_opts import By, ByOpt, IssuesOpt, ReportedOpt
+from stancecli.cli.common import Color, ColorOpt, DataOpt, FormatOpt
+from stancecli.cli.direct import matrix as body
 from stancecli.cli.overview import summary
 
 HELP = summary("matrix") + """
@@ -42,14 +35,6 @@ Examples:
 """
 
 
-JSON_FORMATS = ("json", "jsonl")
-
-
-def _title(m, ds) -> str:
-    scope = f"{len(m.issues)} issues" if len(m.issues) != len(ds.issues) else f"all {len(ds.issues)} issues"
-    return f"Agreement by {m.by} over {scope}"
-
-
 def matrix(
     issues: IssuesOpt = None,
     by: ByOpt = By.organisation,
@@ -58,17 +43,7 @@ def matrix(
     fmt: FormatOpt = None,
     color: ColorOpt = Color.auto,
 ) -> None:
-    from stancecli import analysis
-
-    ds = load(data)
-    keys = resolve_issues(ds, issues)
-    m = analysis.matrix(ds, by.value, reported, keys)
-    if len(m.profiles) < 2:
-        no_results(f"fewer than two {by.value}s took a position on the chosen issues; nothing to compare")
-    from stancecli.results import MatrixResult
-
-    for_json = resolve_format(fmt) in JSON_FORMATS  # only JSON shows the records, with each pair's issues
-    emit(MatrixResult(analysis.matrix_listing(m, for_json), m, _title(m, ds)), fmt, color)
+    body.matrix(issues=issues, by=by, reported=reported, data=data, fmt=fmt, color=color)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from stancecli.cli import common
+from stancecli.cli import plain
 from stancecli.cli.analysis_opts import ReportedOpt
 from stancecli.cli.common import DataOpt, Lang, LangOpt, fail, load
 from stancecli.cli.overview import summary
@@ -68,13 +68,13 @@ def report(
     from stancecli.results import ReportResult
 
     to_stdout = output in (None, STDOUT)
-    if to_stdout and fmt == ReportFormat.html and common.stdout_is_terminal():
+    if to_stdout and fmt == ReportFormat.html and plain.stdout_is_terminal():
         fail("not writing HTML to a terminal; give -o report.html or redirect: stancecli report > report.html")
     ds = load(data)
     sources = Sources()
     r = build(ds, lang.value, reported, sources)
     result = ReportResult(r, extras(ds, r, generated_at(), sources))
-    env = common.environment()
+    env = plain.environment()
     if to_stdout:
         present(result, fmt.value, env)
         return

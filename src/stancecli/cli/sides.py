@@ -5,7 +5,8 @@ from typing import Annotated
 import typer
 
 from stancecli.cli.analysis_opts import SideBy, SideByOpt
-from stancecli.cli.common import Color, ColorOpt, DataOpt, FormatOpt, IssueArg, Lang, LangOpt, emit, load
+from stancecli.cli.common import Color, ColorOpt, DataOpt, FormatOpt, IssueArg, Lang, LangOpt
+from stancecli.cli.direct import sides as body
 from stancecli.cli.overview import summary
 
 StrongOpt = Annotated[bool, typer.Option("--strong", help="Only the strong label (strongly-for / strongly-against).")]
@@ -34,31 +35,14 @@ Examples:
 """
 
 
-def _run(issue: str, against: bool, strong: bool, by: SideBy, data, fmt, color, lang) -> None:
-    from stancecli.names import resolve_issue
-    from stancecli.queries import side
-
-    ds = load(data)
-    key = resolve_issue(ds, issue)
-    if by == SideBy.kind:
-        from stancecli.analysis import side_by_kind
-
-        emit(side_by_kind(ds, key, against, strong, lang.value), fmt, color)
-        return
-    listing = side(ds, key, against=against, strong=strong, lang=lang.value)
-    who = "opposes" if against else "supports"
-    emit(listing, fmt, color, hide=("score", "year"),
-         empty_message=f"no organisation {who} '{key}'{' strongly' if strong else ''}")
-
-
 def who_supports(issue: IssueArg, strong: StrongOpt = False, by: SideByOpt = SideBy.organisation, data: DataOpt = None,
                  fmt: FormatOpt = None, color: ColorOpt = Color.auto, lang: LangOpt = Lang.nb) -> None:
-    _run(issue, False, strong, by, data, fmt, color, lang)
+    body.who_supports(issue=issue, strong=strong, by=by, data=data, fmt=fmt, color=color, lang=lang)
 
 
 def who_opposes(issue: IssueArg, strong: StrongOpt = False, by: SideByOpt = SideBy.organisation, data: DataOpt = None,
                 fmt: FormatOpt = None, color: ColorOpt = Color.auto, lang: LangOpt = Lang.nb) -> None:
-    _run(issue, True, strong, by, data, fmt, color, lang)
+    body.who_opposes(issue=issue, strong=strong, by=by, data=data, fmt=fmt, color=color, lang=lang)
 
 
 def register(app: typer.Typer) -> None:
