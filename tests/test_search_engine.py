@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SEEDS
+from stancecli.search import engine
 from stancecli.search.engine import SearchError, search
 
 
@@ -329,3 +330,26 @@ def _expansions(snap, query: str) -> list[list[tuple[str, float]]]:
     from stancecli.search.engine import plan
 
     return [[(snap.vocab.term(tid), q) for tid, q in t.expansions] for t in plan(text.query_terms(query), snap.vocab)]
+
+
+WORD_LETTERS = "abeknæøå\u0301"  # with a combining accent: a letter of its own to both scans
+
+
+@pytest.mark.skipif(engine._grams is None, reason="the C typo scan is not built here")
+def test_the_typo_scan_finds_what_rapidfuzz_finds(monkeypatch):
+    """Words within one, two or three edits: the C scan against rapidfuzz's Levenshtein, on words of
+    every length from empty, with Norwegian letters and combining marks."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    word = st.text(WORD_LETTERS, max_size=12)
+
+    @settings(max_examples=400, deadline=None)
+    @given(word, st.lists(word, max_size=12), st.integers(0, 3))
+    def check(typed, words, reach):
+        with monkeypatch.context() as m:
+            m.setattr(engine, "_grams", None)
+            reference = sorted(engine._within(typed, words, reach))
+        assert sorted(engine._within(typed, words, reach)) == reference
+
+    check()

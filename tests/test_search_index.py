@@ -160,6 +160,26 @@ def test_the_query_path_imports_nothing_heavy(corpus, tmp_path):
     assert out.strip() == "[]"
 
 
+def test_the_search_command_imports_no_dataclasses(corpus, tmp_path):
+    """The console script, from indexing to grep and JSON lines: dataclasses would import inspect,
+    ast, dis and tokenize, some 10 ms of every search. (The table format draws with Rich, which
+    imports them itself.)"""
+    searches = [["anbud"], ["anbudsutseting", "--format", "json"], ["brukeroppfølging", "--format", "jsonl"],
+                ["tett oppfølging av brukere", "-C", "1"]]
+    probe = (
+        "import sys\nfrom stancecli.entry import main\n"
+        f"for argv in {searches!r}:\n"
+        f"    sys.argv = ['stancecli', 'search', *argv, {str(corpus)!r}, '--index-dir', {str(tmp_path / 'ix')!r}]\n"
+        "    try:\n        main()\n    except SystemExit as exit:\n        assert not exit.code, (argv, exit.code)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'dataclasses', 'inspect', 'typer', 'rich'}),"
+        " file=sys.stderr)\n"
+    )
+    process = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                             env={**os.environ, "STANCECLI_CACHE_DIR": str(tmp_path / "cache")})
+    assert process.stdout.count("anbud") > 1 and '"text": "anbudsutsetting"' in process.stdout
+    assert process.stderr.strip().splitlines()[-1] == "[]"
+
+
 def test_a_file_written_as_it_was_indexed_is_checked_once_more_then_trusted(corpus, tmp_path):
     import time
 

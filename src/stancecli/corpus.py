@@ -10,16 +10,17 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from stancecli.errors import SourceProblem
 
 if TYPE_CHECKING:
     from array import array
     from collections.abc import Iterator
+
+    from stancecli.span import Span
 
 MAX_SOURCE_BYTES = 64 * 1024 * 1024
 NEAREST_MAX_CHARS = 4 * 1024 * 1024
@@ -45,15 +46,13 @@ class SourceError(SourceProblem):
     """A source file that cannot be read as text."""
 
 
-@dataclass(frozen=True)
-class Span:
-    """Where a quote stands in its source: 1-based lines, 0-based offsets."""
+def __getattr__(name: str) -> Any:
+    """`Span`, a dataclass: in stancecli.span, imported when first asked for (a search never does)."""
+    if name == "Span":
+        from stancecli.span import Span
 
-    start: int
-    end: int
-    line_start: int
-    line_end: int
-    col: int
+        return Span
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Source:
@@ -129,6 +128,8 @@ class Source:
         for start, last in places:
             end = self._end_of(quote, words, start, last)
             if end is not None:
+                from stancecli.span import Span
+
                 line_start = self.line_of(start)
                 return Span(
                     start=start,

@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+# Search hits have a layout of their own too, but live in stancecli.output.hits, neither here nor
+# in stancecli.results: a search answers from its index in milliseconds, and should import no
+# dataclasses nor create a class it does not show. Named here too for other importers.
+from stancecli.output.hits import SearchResult as SearchResult
+
 
 @dataclass(frozen=True)
 class Column:
@@ -46,21 +51,6 @@ class Listing:
     @property
     def found(self) -> int:
         return len(self.rows) if self.result_count is None else self.result_count
-
-
-# Search hits have a layout of their own too, but live here rather than in stancecli.results: a
-# search answers from its index in milliseconds, and should create no class it does not show.
-@dataclass
-class SearchResult:
-    """Matching sentences (stancecli.search.engine.Hit), best first: a terminal layout, grep lines
-    or JSON, not a listing."""
-
-    hits: list[Any]
-    context: bool = False  # source lines shown around each hit: grep lines part hits with '--'
-
-    @property
-    def records(self) -> list[dict[str, Any]]:
-        return [hit.to_dict() for hit in self.hits]
 
 
 # The other results with a terminal layout of their own (evidence, agreement, matrix, map, report,

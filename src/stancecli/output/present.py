@@ -6,13 +6,18 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from stancecli.output.env import MIN_WIDTH, Environment
-from stancecli.records import Listing, SearchResult, listing_of
+from stancecli.output.hits import SearchResult
 
+# stancecli.records (and its dataclasses) is imported by the functions that need it, never for a
+# search: importing dataclasses would cost every search some 10 ms.
 if TYPE_CHECKING:
+    from stancecli.records import Listing
     from stancecli.results import Presentable, ProposalsResult, ReportResult, Result
 
 
 def _terminal(result: Result, env: Environment, hide: tuple[str, ...]) -> list[Any]:
+    from stancecli.records import Listing, listing_of
+
     listing = listing_of(result)
     if not isinstance(result, Listing):
         own = _own_renderables(result, listing, max(env.width, MIN_WIDTH))
@@ -61,6 +66,8 @@ def render(result: Presentable, fmt: str, env: Environment, hide: tuple[str, ...
         from stancecli.output.search import render_search
 
         return render_search(result, fmt, env)
+    from stancecli.records import Listing
+
     if not isinstance(result, Listing):
         return _result(result, fmt, env, hide)
     if fmt == "table":
@@ -75,6 +82,7 @@ def render(result: Presentable, fmt: str, env: Environment, hide: tuple[str, ...
 def _result(result: Result | ReportResult | ProposalsResult, fmt: str, env: Environment,
             hide: tuple[str, ...]) -> Iterable[str]:
     """The lines of a result other than a plain listing (stancecli.results)."""
+    from stancecli.records import listing_of
     from stancecli.results import (
         EvidenceResult,
         MapResult,
@@ -142,7 +150,11 @@ def present(result: Presentable, fmt: str, env: Environment, hide: tuple[str, ..
 
 
 def _utf8_formats(result: Presentable) -> frozenset[str]:
-    if isinstance(result, (Listing, SearchResult)):
+    if isinstance(result, SearchResult):
+        return UTF8_FORMATS
+    from stancecli.records import Listing
+
+    if isinstance(result, Listing):
         return UTF8_FORMATS
     from stancecli.results import ReportResult
 
@@ -155,4 +167,4 @@ def _utf8_bytes(out) -> Any:
     return None if encoding == "utf8" else getattr(out, "buffer", None)
 
 
-__all__ = ["Listing", "present", "render"]
+__all__ = ["present", "render"]

@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from stancecli.output.env import Environment
+from stancecli.output.hits import SearchResult
 from stancecli.output.safe import clean, mask
-from stancecli.records import Listing, SearchResult
 
 FORMATS = ("table", "grep", "json", "jsonl")
 SENTENCE_INDENT = 8  # under the score column
@@ -21,9 +21,9 @@ def render_search(result: SearchResult, fmt: str, env: Environment) -> Iterable[
     if fmt == "grep":
         return grep_lines(result)
     if fmt in ("json", "jsonl"):
-        from stancecli.output.text import render
+        from stancecli.output.text import json_document, json_objects
 
-        return render(Listing([], result.records), fmt)
+        return (json_document if fmt == "json" else json_objects)(result.records)
     from stancecli.output.table import draw
 
     return draw(env.wide(), list(hit_renderables(result.hits)))

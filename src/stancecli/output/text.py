@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stancecli.output.safe import clean, clean_column
-from stancecli.records import NUMERIC_KINDS, Listing, named
+
+# stancecli.records (and its dataclasses) only where markdown needs it: a search's JSON comes here
+# and imports no dataclasses (some 10 ms).
+if TYPE_CHECKING:
+    from stancecli.records import Listing
 
 __all__ = ["clean", "render", "RENDERERS"]
 
@@ -63,15 +67,25 @@ def _json_safe(value: Any) -> Any:
 
 
 def json_lines(listing: Listing) -> Iterable[str]:
+    return json_document(listing.json_records)
+
+
+def json_document(records: list[dict[str, Any]]) -> Iterable[str]:
+    """`records` as one JSON array."""
     import json  # here, not at import: a pipe's tsv is the common case
 
-    yield _escape_invisible(json.dumps(_json_safe(listing.json_records), ensure_ascii=False, indent=2))
+    yield _escape_invisible(json.dumps(_json_safe(records), ensure_ascii=False, indent=2))
 
 
 def jsonl(listing: Listing) -> Iterable[str]:
+    return json_objects(listing.json_records)
+
+
+def json_objects(records: list[dict[str, Any]]) -> Iterable[str]:
+    """`records` as JSON Lines, one object a line."""
     from json import dumps
 
-    for rec in listing.json_records:
+    for rec in records:
         yield _escape_invisible(dumps(_json_safe(rec), ensure_ascii=False))
 
 
@@ -105,6 +119,8 @@ def md_table(headers: list[str], rows: Iterable[list[str]], align: list[str] | N
 
 
 def markdown(listing: Listing) -> Iterable[str]:
+    from stancecli.records import NUMERIC_KINDS, named
+
     if listing.title:
         yield f"### {md(listing.title)}"
         yield ""

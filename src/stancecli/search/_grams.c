@@ -607,11 +607,94 @@ done:
 PyDoc_STRVAR(typo_table_doc, "typo_table(terms, term_off, stems, stem_off, n, words_fd, table_fd)\n\n"
                              "Write the typo table of n terms and their stems: typo-G.txt and typo-G.off.");
 
+#define MAX_TYPO_WORD 256 /* longer words are left to the caller's Python path */
+
+/* Levenshtein distance (unit costs) between a[0..n) and b[0..m), or reach + 1 once it must
+ * exceed reach: only a diagonal band of width 2 * reach + 1 is filled. */
+static Py_ssize_t bounded_distance(const Py_UCS4 *a, Py_ssize_t n, PyObject *b, Py_ssize_t m, Py_ssize_t reach,
+                                   Py_ssize_t *row) {
+    int kind = PyUnicode_KIND(b);
+    const void *data = PyUnicode_DATA(b);
+    Py_ssize_t over = reach + 1;
+    for (Py_ssize_t j = 0; j <= m; j++)
+        row[j] = j <= reach ? j : over;
+    for (Py_ssize_t i = 1; i <= n; i++) {
+        Py_ssize_t lo = i - reach > 1 ? i - reach : 1, hi = i + reach < m ? i + reach : m;
+        Py_ssize_t diag = row[lo - 1], best = over;
+        row[lo - 1] = lo - 1 == 0 && i <= reach ? i : over;
+        if (lo - 1 == 0)
+            best = row[0];
+        for (Py_ssize_t j = lo; j <= hi; j++) {
+            Py_ssize_t cost = diag + (a[i - 1] != PyUnicode_READ(kind, data, j - 1));
+            Py_ssize_t del = row[j] + 1, ins = row[j - 1] + 1;
+            diag = row[j];
+            Py_ssize_t d = cost < del ? cost : del;
+            d = d < ins ? d : ins;
+            row[j] = d > over ? over : d;
+            best = row[j] < best ? row[j] : best;
+        }
+        if (hi < m)
+            row[hi + 1] = over;
+        if (best > reach)
+            return over;
+    }
+    return row[m];
+}
+
+static PyObject *within(PyObject *self, PyObject *args) {
+    PyObject *word, *words, *out = NULL, *seq = NULL;
+    Py_ssize_t reach;
+    Py_UCS4 a[MAX_TYPO_WORD];
+    Py_ssize_t row[2 * MAX_TYPO_WORD + 2];
+    if (!PyArg_ParseTuple(args, "UOn", &word, &words, &reach))
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(word);
+    if (reach < 0 || n > MAX_TYPO_WORD) {
+        PyErr_SetString(PyExc_ValueError, "_grams.within: a word too long or a negative reach");
+        return NULL;
+    }
+    if (PyUnicode_AsUCS4(word, a, MAX_TYPO_WORD, 0) == NULL)
+        return NULL;
+    if ((seq = PySequence_Fast(words, "_grams.within: words must be a sequence")) == NULL)
+        return NULL;
+    if ((out = PyList_New(0)) == NULL)
+        goto done;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *w = PySequence_Fast_GET_ITEM(seq, k);
+        if (!PyUnicode_Check(w)) {
+            PyErr_SetString(PyExc_TypeError, "_grams.within: words must be strings");
+            Py_CLEAR(out);
+            goto done;
+        }
+        Py_ssize_t m = PyUnicode_GET_LENGTH(w);
+        if (m > n + reach || n > m + reach || m > 2 * MAX_TYPO_WORD)
+            continue;
+        Py_ssize_t d = bounded_distance(a, n, w, m, reach, row);
+        if (d > reach)
+            continue;
+        PyObject *pair = Py_BuildValue("(nn)", k, d);
+        if (pair == NULL || PyList_Append(out, pair) < 0) {
+            Py_XDECREF(pair);
+            Py_CLEAR(out);
+            goto done;
+        }
+        Py_DECREF(pair);
+    }
+done:
+    Py_DECREF(seq);
+    return out;
+}
+
+PyDoc_STRVAR(within_doc, "within(word, words, reach) -> [(k, edits)]\n\n"
+                         "The words (by index) at most `reach` edits (Levenshtein, unit costs) from `word`.");
+
 static PyMethodDef methods[] = {{"terms_holding", terms_holding, METH_VARARGS, terms_holding_doc},
                                 {"build", build, METH_VARARGS, build_doc},
                                 {"typo_table", typo_table, METH_VARARGS, typo_table_doc},
                                 {"intersect", intersect, METH_VARARGS, intersect_doc},
                                 {"at_least", at_least, METH_VARARGS, at_least_doc},
+                                {"within", within, METH_VARARGS, within_doc},
                                 {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_grams", "The typo table's trigram index, in C.", -1,

@@ -35,6 +35,12 @@ from stancecli.search.index import (
 )
 from stancecli.search.listing import PendingSources, Sources, collect, start_collect
 
+try:  # the typo scan in C (search/_grams.c); rapidfuzz otherwise
+    from stancecli.search import _grams
+except ImportError:  # pragma: no cover - built without a C compiler
+    _grams = None  # type: ignore[assignment]
+MAX_C_TYPO_WORD = 256  # _grams.within's limit
+
 # Below this much text, searching without an on-disk index is quick enough
 # (measured: see docs/benchmarks.md, "Brute force or index").
 BRUTE_FORCE_BYTES = 256 * 1024
@@ -453,9 +459,6 @@ def _relation(word: str, root: str, term: str, same_stem: bool) -> float:
 
 def _typos(word: str, root: str, vocab: Vocab) -> list[tuple[int, float]]:
     """Terms a few edits from `word`, or whose stem is: 1 edit below 8 letters, else 2."""
-    from rapidfuzz import process
-    from rapidfuzz.distance import Levenshtein
-
     allowed = 1 if len(word) < 8 else 2
     near = vocab.near(word, allowed) if root == word else None
     if near is None:
@@ -464,12 +467,24 @@ def _typos(word: str, root: str, vocab: Vocab) -> list[tuple[int, float]]:
         return []
     words, ids_of = near
     out: dict[int, float] = {}
-    for _, dist, k in process.extract(word, words, scorer=Levenshtein.distance, score_cutoff=allowed, limit=None):
+    for k, dist in _within(word, words, allowed):
         quality = 0.9 * (1 - (0.5 if dist == 0 else dist) / len(word))
         for tid in ids_of(k):
             if quality > out.get(tid, 0.0):
                 out[tid] = quality
     return list(out.items())
+
+
+def _within(word: str, words: list[str], reach: int) -> list[tuple[int, int]]:
+    """(k, edits) for each of `words` at most `reach` edits (Levenshtein) from `word`: in C when
+    built (importing rapidfuzz would cost a typo query more than the scan), else by rapidfuzz."""
+    if _grams is not None and len(word) <= MAX_C_TYPO_WORD:
+        return _grams.within(word, words, reach)
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    return [(k, dist) for _, dist, k in
+            process.extract(word, words, scorer=Levenshtein.distance, score_cutoff=reach, limit=None)]
 
 
 def _typos_everywhere(word: str, root: str, vocab: Vocab, allowed: int) -> list[tuple[int, float]]:

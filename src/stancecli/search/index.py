@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import dataclasses
 import itertools
 import marshal
 import mmap
@@ -46,7 +45,6 @@ import time
 import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, NamedTuple, overload
 
@@ -69,6 +67,9 @@ CRC_CHUNK = 1 << 20
 MAX_SEGMENTS = 6
 RACY_NS = 50_000_000  # mtime clocks tick coarsely: a write this close to indexing is suspect
 Progress = Callable[[int, int], None]
+
+# The classes here are __slots__ classes with their own __init__, not dataclasses: importing
+# dataclasses (with inspect, ast, dis, tokenize) would cost every `stancecli search` some 10 ms.
 
 
 class IndexFormatError(Exception):
@@ -367,17 +368,20 @@ class Vocab:
         return text.stem_all(self.all_terms())
 
 
-@dataclass
 class LengthTable:
     """typo-G: words in groups (see the module docstring), arrays as memoryviews of the file."""
 
-    blob: bytes | mmap.mmap
-    keys: Sequence[int]  # per group, its typo_key, ascending
-    byte_at: Sequence[int]  # per group, where its words start in `blob` (+ end)
-    line_at: Sequence[int]  # per group, the number of its first word (+ end)
-    ptr: Sequence[int]  # per word, where its term ids start in `ids` (+ end)
-    ids: Sequence[int]
-    covered: int  # the table holds terms 0 .. covered - 1 and their stems; later ones are scanned
+    __slots__ = ("blob", "keys", "byte_at", "line_at", "ptr", "ids", "covered")
+
+    def __init__(self, blob: bytes | mmap.mmap, keys: Sequence[int], byte_at: Sequence[int],
+                 line_at: Sequence[int], ptr: Sequence[int], ids: Sequence[int], covered: int):
+        self.blob = blob
+        self.keys = keys  # per group, its typo_key, ascending
+        self.byte_at = byte_at  # per group, where its words start in `blob` (+ end)
+        self.line_at = line_at  # per group, the number of its first word (+ end)
+        self.ptr = ptr  # per word, where its term ids start in `ids` (+ end)
+        self.ids = ids
+        self.covered = covered  # the table holds terms 0 .. covered - 1 and their stems; later ones are scanned
 
 
 TYPO_TAIL_SHARE = 0.05  # rewrite the typo table when the terms it misses pass 5 % of those it holds
@@ -392,7 +396,6 @@ def typo_key(section: int, length: int, letter: str) -> int:
     return (section << 30) | (min(length, MAX_TYPO_LENGTH) << 21) | ord(letter)
 
 
-@dataclass
 class GramTable:
     """gram-G.bin: the trigrams of the typo table's words (arrays as memoryviews of the file).
 
@@ -403,13 +406,17 @@ class GramTable:
     first; a word a few edits from another shares most of its buckets.
     """
 
-    table: LengthTable
-    line_at: Sequence[int]  # per rank, where its word starts in the table's blob (+ end)
-    length_at: Sequence[int]  # per length 0 .. MAX_TYPO_LENGTH + 1, its first rank
-    bucket_at: Sequence[int]  # per bucket, where its ranks start in `ranks` (+ end)
-    ranks: Sequence[int]
-    bits: int
-    _lengths: list[int] | None = field(default=None, repr=False)
+    __slots__ = ("table", "line_at", "length_at", "bucket_at", "ranks", "bits", "_lengths")
+
+    def __init__(self, table: LengthTable, line_at: Sequence[int], length_at: Sequence[int],
+                 bucket_at: Sequence[int], ranks: Sequence[int], bits: int, _lengths: list[int] | None = None):
+        self.table = table
+        self.line_at = line_at  # per rank, where its word starts in the table's blob (+ end)
+        self.length_at = length_at  # per length 0 .. MAX_TYPO_LENGTH + 1, its first rank
+        self.bucket_at = bucket_at  # per bucket, where its ranks start in `ranks` (+ end)
+        self.ranks = ranks
+        self.bits = bits
+        self._lengths = _lengths
 
     def buckets(self, needle: bytes) -> set[int]:
         return {gram_bucket(needle, i, self.bits) for i in range(len(needle) - GRAM + 1)}
@@ -655,7 +662,6 @@ def _encoded(words: list[str], pos: int) -> tuple[bytes, array]:
 # ----------------------------------------------------------------------- segments
 
 
-@dataclass
 class Segment:
     """Sentences of a set of documents; each distinct sentence text with its token ids and postings.
 
@@ -672,18 +678,23 @@ class Segment:
     postings (distinct text ids, ascending) in `post`.
     """
 
-    docs: Sequence[int]
-    sents: Sequence[int]
-    text: Sequence[int]
-    uhash: Sequence[int]
-    toff: Sequence[int]
-    fwd: Sequence[int]
-    ooff: Sequence[int]
-    occ: Sequence[int]
-    dir: Sequence[int]
-    post: Sequence[int]
-    paths: Sequence[str]
-    dead: frozenset[int] = frozenset()
+    __slots__ = ("docs", "sents", "text", "uhash", "toff", "fwd", "ooff", "occ", "dir", "post", "paths", "dead")
+
+    def __init__(self, docs: Sequence[int], sents: Sequence[int], text: Sequence[int], uhash: Sequence[int],
+                 toff: Sequence[int], fwd: Sequence[int], ooff: Sequence[int], occ: Sequence[int],
+                 dir: Sequence[int], post: Sequence[int], paths: Sequence[str], dead: frozenset[int] = frozenset()):
+        self.docs = docs
+        self.sents = sents
+        self.text = text
+        self.uhash = uhash
+        self.toff = toff
+        self.fwd = fwd
+        self.ooff = ooff
+        self.occ = occ
+        self.dir = dir
+        self.post = post
+        self.paths = paths
+        self.dead = dead
 
     @property
     def sentence_count(self) -> int:
@@ -963,28 +974,35 @@ class PackedPaths(Sequence[str]):
         return [self[k] for k in range(len(self))]
 
 
-@dataclass
 class Manifest:
-    generation: int = 0
-    vocab_size: int = 0
-    next_segment: int = 0
-    # Segment id -> its paths by slot: decoded on first use of `segments`, or one by one
-    # through `paths_of` (`_packed` holds them as written until then).
-    _segments: dict[int, list[str]] | None = None
-    _packed: dict[int, tuple[bytes, bytes]] | None = None
-    dead: dict[int, set[int]] = field(default_factory=dict)
-    # Index file name -> [size, mtime, ctime, inode, CRC-32] when it was written.
-    stamps: dict[str, list[int]] = field(default_factory=dict)
-    # The stamps of the source listing it was written for (`listing_key`), or b"" when some
-    # file was written too close to indexing to be trusted by its stamp: an equal listing
-    # means fresh, without reading the per-file columns.
-    listing: bytes = b""
-    errors: dict[str, str] = field(default_factory=dict)  # unreadable sources and why
-    # The files, one column per FileEntry field plus the paths first, parsed only when a
-    # listing differs (`_raw` holds them as written until then).
-    _columns: list[list] | None = None
-    _raw: bytes | memoryview | None = None
-    _files: dict[str, tuple] | None = None
+    __slots__ = ("generation", "vocab_size", "next_segment", "_segments", "_packed", "dead", "stamps", "listing",
+                 "errors", "_columns", "_raw", "_files")
+
+    def __init__(self, generation: int = 0, vocab_size: int = 0, next_segment: int = 0,
+                 _segments: dict[int, list[str]] | None = None, _packed: dict[int, tuple[bytes, bytes]] | None = None,
+                 dead: dict[int, set[int]] | None = None, stamps: dict[str, list[int]] | None = None,
+                 listing: bytes = b"", errors: dict[str, str] | None = None, _columns: list[list] | None = None,
+                 _raw: bytes | memoryview | None = None, _files: dict[str, tuple] | None = None):
+        self.generation = generation
+        self.vocab_size = vocab_size
+        self.next_segment = next_segment
+        # Segment id -> its paths by slot: decoded on first use of `segments`, or one by one
+        # through `paths_of` (`_packed` holds them as written until then).
+        self._segments = _segments
+        self._packed = _packed
+        self.dead: dict[int, set[int]] = {} if dead is None else dead
+        # Index file name -> [size, mtime, ctime, inode, CRC-32] when it was written.
+        self.stamps: dict[str, list[int]] = {} if stamps is None else stamps
+        # The stamps of the source listing it was written for (`listing_key`), or b"" when some
+        # file was written too close to indexing to be trusted by its stamp: an equal listing
+        # means fresh, without reading the per-file columns.
+        self.listing = listing
+        self.errors: dict[str, str] = {} if errors is None else errors  # unreadable sources and why
+        # The files, one column per FileEntry field plus the paths first, parsed only when a
+        # listing differs (`_raw` holds them as written until then).
+        self._columns = _columns
+        self._raw = _raw
+        self._files = _files
 
     @property
     def segments(self) -> dict[int, list[str]]:
@@ -1068,21 +1086,25 @@ class Manifest:
         )
 
 
-@dataclass
 class Snapshot:
     """What a query reads: the vocabulary and live segments."""
 
-    vocab: Vocab
-    segments: list[Segment]
-    errors: dict[str, str]
+    __slots__ = ("vocab", "segments", "errors")
+
+    def __init__(self, vocab: Vocab, segments: list[Segment], errors: dict[str, str]):
+        self.vocab = vocab
+        self.segments = segments
+        self.errors = errors
 
 
-@dataclass
 class SyncReport:
-    indexed: int = 0
-    removed: int = 0
-    merged_segments: int = 0
-    seconds: float = 0.0
+    __slots__ = ("indexed", "removed", "merged_segments", "seconds")
+
+    def __init__(self, indexed: int = 0, removed: int = 0, merged_segments: int = 0, seconds: float = 0.0):
+        self.indexed = indexed
+        self.removed = removed
+        self.merged_segments = merged_segments
+        self.seconds = seconds
 
 
 # -------------------------------------------------------------------- the store
@@ -1620,7 +1642,8 @@ def _remap(seg: Segment, ids: list[int]) -> Segment:
     for local, glob in enumerate(ids):
         directory[2 * glob] = old[2 * local]
         directory[2 * glob + 1] = old[2 * local + 1]
-    return dataclasses.replace(seg, fwd=fwd, dir=directory)
+    return Segment(seg.docs, seg.sents, seg.text, seg.uhash, seg.toff, fwd, seg.ooff, seg.occ, directory, seg.post,
+                   seg.paths, seg.dead)
 
 
 def _valid_length(off_path: Path, n: int) -> int:

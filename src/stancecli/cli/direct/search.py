@@ -44,8 +44,8 @@ def search(query: str, paths: list[Path] | None, context: int, limit: int, min_s
            doc: list[str] | None, exact: bool, index_dir: Path | None, data: Path | None, fmt: SearchFormat | None,
            color: Color) -> None:
     from stancecli.errors import NoResults
+    from stancecli.output.hits import SearchResult
     from stancecli.output.present import present
-    from stancecli.records import SearchResult
 
     if _wants_stdin(paths, org, doc, data):
         result = _search_stdin(query, limit=limit, min_score=min_score, exact=exact, context=context)
