@@ -49,3 +49,40 @@ def test_fast_tokenising_agrees_with_the_plain_one(body):
     spans = sentences.split(body)
     assert text.sentence_tokens(prepared, spans) == [text.tokens(prepared[s:e]) for s, e in spans]
     assert [t for _, _, t in text.token_spans(prepared)] == text.tokens(prepared)
+
+
+def _one_line_letter_by_letter(text_: str) -> tuple[str, list[int]]:
+    """The reference: one_line as first written, a letter at a time."""
+    import re
+
+    out: list[str] = []
+    where: list[int] = []
+    pos, i, n = 0, 0, len(text_)
+    while i < n:
+        ch = text_[i]
+        if ch in (text.JOINER, "\u00ad"):
+            where.append(pos)
+            i += 1
+        elif ch.isspace():
+            m = re.compile(r"\s+").match(text_, i)
+            assert m is not None
+            glue = "" if (out and out[-1] == "-" and "\n" in m.group() and m.end() < n) else " "
+            if not out or m.end() == n:
+                glue = ""
+            where.extend([pos] * (m.end() - i))
+            out.append(glue)
+            pos += len(glue)
+            i = m.end()
+        else:
+            where.append(pos)
+            out.append(ch)
+            pos += 1
+            i += 1
+    where.append(pos)
+    return "".join(out), where
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text("ab-æ \n\t\r\x01\u00ad\u00a0\u2028\x1c", max_size=40))
+def test_one_line_removes_layout_as_the_letter_by_letter_reference_does(sample):
+    assert text.one_line(sample) == _one_line_letter_by_letter(sample)

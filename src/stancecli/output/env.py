@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from collections.abc import Mapping
 from typing import TextIO
@@ -71,6 +70,8 @@ def terminal_width(environ: Mapping[str, str], is_terminal: bool) -> int:
     if given:
         return given
     if is_terminal:
+        import shutil  # here: a pipe needs no terminal size, nor shutil's imports
+
         return shutil.get_terminal_size((PIPE_WIDTH, 24)).columns
     return PIPE_WIDTH
 

@@ -255,7 +255,8 @@ def is_inflection(term: str, base: str) -> bool:
     return term.startswith(base) and term[len(base):] in INFLECTIONS
 
 
-_SPACE_RUN = re.compile(r"\s+")
+# Layout: a run of whitespace, or one joiner or soft hyphen (these vanish).
+_LAYOUT = re.compile("(\\s+)|[" + JOINER + "\u00ad]")
 
 
 def one_line(text: str) -> tuple[str, list[int]]:
@@ -267,28 +268,29 @@ def one_line(text: str) -> tuple[str, list[int]]:
     """
     out: list[str] = []
     where: list[int] = []
-    pos = 0
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == JOINER or (ch == "\u00ad"):
+    pos = i = 0
+    n = len(text)
+    last: str | None = None  # the last piece put out (a letter, or the glue of a whitespace run)
+    for m in _LAYOUT.finditer(text):
+        a, b = m.span()
+        if a > i:  # the words between, copied as they are
+            out.append(text[i:a])
+            where.extend(range(pos, pos + a - i))
+            pos += a - i
+            last = text[a - 1]
+        if m.group(1) is None:  # a joiner or soft hyphen
             where.append(pos)
-            i += 1
-        elif ch.isspace():
-            m = _SPACE_RUN.match(text, i)
-            assert m is not None
-            glue = "" if (out and out[-1] == "-" and "\n" in m.group() and m.end() < n) else " "
-            if not out or m.end() == n:
-                glue = ""
-            where.extend([pos] * (m.end() - i))
+        else:
+            glue = "" if (last == "-" and "\n" in m.group(1) and b < n) or last is None or b == n else " "
+            where.extend([pos] * (b - a))
             out.append(glue)
             pos += len(glue)
-            i = m.end()
-        else:
-            where.append(pos)
-            out.append(ch)
-            pos += 1
-            i += 1
+            last = glue
+        i = b
+    if i < n:
+        out.append(text[i:])
+        where.extend(range(pos, pos + n - i))
+        pos += n - i
     where.append(pos)
     return "".join(out), where
 
