@@ -51,6 +51,18 @@ class Param:
         return f"Param({self.dest!r}, {', '.join(map(repr, self.flags))})"
 
 
+def _shared() -> tuple[Param, Param, Param, Param]:
+    """--data, --format, --color and --lang, as cli.common's DataOpt, FormatOpt, ColorOpt, LangOpt."""
+    from stancecli.cli.plain import LANG_ENV, Color, Format, Lang
+
+    return (Param("data", "--data", kind=PATH), Param("fmt", "--format", "-f", kind=CHOICE, choices=Format),
+            Param("color", "--color", kind=CHOICE, choices=Color, default=Color.auto),
+            Param("lang", "--lang", kind=CHOICE, choices=Lang, default=Lang.nb, envvar=LANG_ENV))
+
+
+DATA, FORMAT, COLOR, LANG = _shared()
+
+
 class Refused(Exception):
     """The command line is not one this parser is sure of: Typer gets it."""
 

@@ -5,18 +5,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from stancecli.cli.direct import CHOICE, FLAG, PATH, Param
-from stancecli.cli.plain import LANG_ENV, Color, CompareBy, Format, Lang, emit, load, resolve_format
+from stancecli.cli.direct import CHOICE, COLOR, DATA, FLAG, FORMAT, LANG, Param
+from stancecli.cli.plain import Color, CompareBy, Format, Lang, emit, load, resolve_format
 
 PARAMS = (
     Param("issues", many=True, required=True),
     Param("quotes", "--quotes", kind=FLAG, default=False),
     Param("absent", "--absent", kind=FLAG, default=False),
     Param("by", "--by", kind=CHOICE, choices=CompareBy, default=CompareBy.position),
-    Param("data", "--data", kind=PATH),
-    Param("fmt", "--format", "-f", kind=CHOICE, choices=Format),
-    Param("color", "--color", kind=CHOICE, choices=Color, default=Color.auto),
-    Param("lang", "--lang", kind=CHOICE, choices=Lang, default=Lang.nb, envvar=LANG_ENV),
+    DATA, FORMAT, COLOR, LANG,
 )
 
 

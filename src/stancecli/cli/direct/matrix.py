@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from stancecli.cli.direct import CHOICE, FLAG, PATH, Param
+from stancecli.cli.direct import CHOICE, COLOR, DATA, FLAG, FORMAT, Param
 from stancecli.cli.plain import By, Color, Format, emit, load, no_results, resolve_format, resolve_issues
 
 PARAMS = (
     Param("issues", "--issues", "-i", many=True),
     Param("by", "--by", kind=CHOICE, choices=By, default=By.organisation),
     Param("reported", "--reported", kind=FLAG, off=("--no-reported",), default=True),
-    Param("data", "--data", kind=PATH),
-    Param("fmt", "--format", "-f", kind=CHOICE, choices=Format),
-    Param("color", "--color", kind=CHOICE, choices=Color, default=Color.auto),
+    DATA, FORMAT, COLOR,
 )
 JSON_FORMATS = ("json", "jsonl")
 

@@ -9,7 +9,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from stancecli.cli.direct import CHOICE, FLAG, FLOAT, INT, PATH, Param
+from stancecli.cli.direct import CHOICE, COLOR, DATA, FLAG, FLOAT, INT, PATH, Param
 from stancecli.cli.plain import Color, environment, fail, load, progress_console
 
 STDIN = "-"
@@ -34,9 +34,9 @@ PARAMS = (
     Param("doc", "--doc", many=True),
     Param("exact", "--exact", kind=FLAG, default=False),
     Param("index_dir", "--index-dir", kind=PATH),
-    Param("data", "--data", kind=PATH),
+    DATA,
     Param("fmt", "--format", "-f", kind=CHOICE, choices=SearchFormat),
-    Param("color", "--color", kind=CHOICE, choices=Color, default=Color.auto),
+    COLOR,
 )
 
 

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from stancecli.cli.direct import CHOICE, FLAG, PATH, Param
-from stancecli.cli.plain import LANG_ENV, Color, Format, Lang, SideBy, emit, load
+from stancecli.cli.direct import CHOICE, COLOR, DATA, FLAG, FORMAT, LANG, Param
+from stancecli.cli.plain import Color, Format, Lang, SideBy, emit, load
 
 PARAMS = (
     Param("issue", required=True),
     Param("strong", "--strong", kind=FLAG, default=False),
     Param("by", "--by", kind=CHOICE, choices=SideBy, default=SideBy.organisation),
-    Param("data", "--data", kind=PATH),
-    Param("fmt", "--format", "-f", kind=CHOICE, choices=Format),
-    Param("color", "--color", kind=CHOICE, choices=Color, default=Color.auto),
-    Param("lang", "--lang", kind=CHOICE, choices=Lang, default=Lang.nb, envvar=LANG_ENV),
+    DATA, FORMAT, COLOR, LANG,
 )
 
 
