@@ -24,5 +24,8 @@ class BuildPyWithData(build_py):
 SCAN = Extension("stancecli.search._scan", ["src/stancecli/search/_scan.c"], optional=True)
 # The vocabulary's trigram table, built and intersected in C (search/_grams.c); optional too.
 GRAMS = Extension("stancecli.search._grams", ["src/stancecli/search/_grams.c"], optional=True)
+# Phrase scoring (rapidfuzz's partial_ratio for short phrases) in C (search/_score.c); optional too.
+SCORE = Extension("stancecli.search._score", ["src/stancecli/search/_score.c"], optional=True)
 
-setup(cmdclass={"build_py": BuildPyWithData}, ext_modules=([SCAN] if os.name == "posix" else []) + [GRAMS])
+setup(cmdclass={"build_py": BuildPyWithData},
+      ext_modules=([SCAN] if os.name == "posix" else []) + [GRAMS, SCORE])

@@ -353,3 +353,32 @@ def test_the_typo_scan_finds_what_rapidfuzz_finds(monkeypatch):
         assert sorted(engine._within(typed, words, reach)) == reference
 
     check()
+
+
+@pytest.mark.skipif(engine._score is None, reason="the C phrase scoring is not built here")
+def test_phrase_scoring_in_c_gives_rapidfuzz_partial_ratio():
+    """Phrases of 1 to 64 letters against sentences as long or longer, and of the same length
+    (rapidfuzz then tries both ways round): the same float, so the same rounded score."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from rapidfuzz.fuzz import partial_ratio
+
+    letters = st.sampled_from(["abc", "ab cdeøå", "tiltak anbud", "a\u0301\u00e9x", "\u4e00\u4e01a"])
+
+    @settings(max_examples=600, deadline=None)
+    @given(letters.flatmap(lambda alphabet: st.tuples(st.text(alphabet, min_size=1, max_size=64),
+                                                      st.text(alphabet, max_size=90))))
+    def check(pair):
+        phrase, sentence = pair
+        sentence = sentence if len(sentence) >= len(phrase) else phrase[::-1]
+        assert engine._partial_ratio(phrase)(phrase, sentence) == partial_ratio(phrase, sentence)
+
+    check()
+
+
+def test_phrase_hits_are_the_same_without_the_c_scoring(monkeypatch):
+    queries = ["tett oppfølging av brukere", "varige tiltak", "ordinært arbeidsliv", "NAV selv"]
+    with_c = [[(h.score, str(h.path), h.line) for h in hits(q, limit=0)] for q in queries]
+    monkeypatch.setattr(engine, "_score", None)
+    assert [[(h.score, str(h.path), h.line) for h in hits(q, limit=0)] for q in queries] == with_c
+    assert all(with_c)

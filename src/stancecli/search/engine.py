@@ -39,7 +39,12 @@ try:  # the typo scan in C (search/_grams.c); rapidfuzz otherwise
     from stancecli.search import _grams
 except ImportError:  # pragma: no cover - built without a C compiler
     _grams = None  # type: ignore[assignment]
+try:  # phrase scoring in C (search/_score.c); rapidfuzz otherwise
+    from stancecli.search import _score
+except ImportError:  # pragma: no cover - built without a C compiler
+    _score = None  # type: ignore[assignment]
 MAX_C_TYPO_WORD = 256  # _grams.within's limit
+MAX_C_NEEDLE = 64  # _score.partial_ratio's: rapidfuzz scores a longer needle another way
 
 # Below this much text, searching without an on-disk index is quick enough
 # (measured: see docs/benchmarks.md, "Brute force or index").
@@ -647,9 +652,8 @@ def _rerank(pool: list[_Sentence], terms, segments, vocab: Vocab, min_score: flo
     score highest; an inflection or a typo costs a letter or two; words apart do not fit
     one window. The word-level score breaks ties.
     """
-    from rapidfuzz.fuzz import partial_ratio
-
     query = " ".join(t.text for t in terms)
+    partial_ratio = _partial_ratio(query)
     names: dict[int, str] = {}  # a pool's sentences share most of their words
     out = []
     for f in pool:
@@ -663,6 +667,16 @@ def _rerank(pool: list[_Sentence], terms, segments, vocab: Vocab, min_score: flo
             f.tie, f.score = f.score, score
             out.append(f)
     return out
+
+
+def _partial_ratio(query: str) -> Callable[[str, str], float]:
+    """rapidfuzz's partial_ratio for a query against longer sentences: in C for a query of up to
+    64 characters when built (importing rapidfuzz would cost a phrase search more than scoring)."""
+    if _score is not None and 0 < len(query) <= MAX_C_NEEDLE:
+        return _score.partial_ratio
+    from rapidfuzz.fuzz import partial_ratio
+
+    return partial_ratio
 
 
 def _filter(seg: Segment, keep: Mapping[int, set[int]] | None) -> Callable[[int], bool] | None:
