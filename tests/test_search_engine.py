@@ -382,3 +382,31 @@ def test_phrase_hits_are_the_same_without_the_c_scoring(monkeypatch):
     monkeypatch.setattr(engine, "_score", None)
     assert [[(h.score, str(h.path), h.line) for h in hits(q, limit=0)] for q in queries] == with_c
     assert all(with_c)
+
+
+@pytest.mark.skipif(engine._score is None, reason="the C phrase scoring is not built here")
+def test_the_chain_in_c_scores_and_marks_as_the_python_chain():
+    """Random sentences of term ids against random phrases (repeats, words matching several
+    terms, weights that tie): the same score, to the last bit, and the same chain."""
+    from array import array
+
+    from hypothesis import example, given, settings
+    from hypothesis import strategies as st
+
+    from stancecli.search.engine import Term
+
+    @settings(max_examples=500, deadline=None)
+    @example(([1.0, 1.0, 1.0], {1: [(0, 1.0)], 2: [(2, 1.0)]}, [1, 1, 2]))  # two chains of one worth
+    @given(st.integers(1, 6).flatmap(lambda n: st.tuples(
+        st.lists(st.sampled_from([0.5, 1.0, 2.0, 3.0, 6.5]), min_size=n, max_size=n),  # ties are common
+        st.dictionaries(st.integers(0, 9), st.lists(st.tuples(st.integers(0, n - 1), st.sampled_from([0.25, 0.5, 1.0])),
+                                                     min_size=1, max_size=3), max_size=6),
+        st.lists(st.integers(0, 12), max_size=40))))
+    def check(case):
+        weights, emap, tokens = case
+        terms = [Term(text=f"w{k}", weight=w, stop=False, expansions=[]) for k, w in enumerate(weights)]
+        total = sum(weights)
+        toks = memoryview(array("I", tokens))
+        assert engine._chain(toks, emap, terms, total) == engine._chain_py(toks, emap, terms, total)
+
+    check()

@@ -914,7 +914,20 @@ def _members(seg: Segment, terms, members, sets, seen) -> list[int]:
 
 
 def _chain(toks, emap, terms, total) -> tuple[float, tuple[int, ...]]:
-    """Score of the best in-order chain of matched words, and its positions."""
+    """Score of the best in-order chain of matched words, and its positions (in C when built:
+    the chain is most of a phrase's ranking)."""
+    if _score is None:
+        return _chain_py(toks, emap, terms, total)
+    got = _score.chain(toks, emap, [t.weight for t in terms], GAP_COST)
+    if got is None:
+        return 0.0, ()
+    value, positions, loose = got
+    value += LOOSE_SHARE * loose
+    return round(100 * min(1.0, value / total), 1), positions
+
+
+def _chain_py(toks, emap, terms, total) -> tuple[float, tuple[int, ...]]:
+    """_chain in Python: each matched word, the best chain ending there, then the best of those."""
     matches = []
     for p, tid in enumerate(toks):
         for i, q in emap.get(tid, ()):
