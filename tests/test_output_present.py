@@ -85,8 +85,8 @@ def _show(result, fmt: str, env: Environment | None = None) -> str:
 def test_search_hits_render_through_present_in_each_format():
     import json
 
+    from stancecli.output.hits import SearchResult
     from stancecli.output.search import FORMATS
-    from stancecli.records import SearchResult
 
     result = SearchResult(_hits(), context=True)
     out = {fmt: _show(result, fmt) for fmt in FORMATS}
@@ -103,7 +103,7 @@ def test_search_hits_render_through_present_in_each_format():
 def test_search_table_is_coloured_only_when_the_environment_says_so():
     import re
 
-    from stancecli.records import SearchResult
+    from stancecli.output.hits import SearchResult
 
     plain = _show(SearchResult(_hits()), "table", Environment(is_terminal=True, width=100, stdout=io.StringIO()))
     coloured = _show(SearchResult(_hits()), "table",

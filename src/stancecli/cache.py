@@ -277,7 +277,7 @@ def _position_packer() -> Callable[[Position], tuple]:
     known, so no value is asked its type (a value that is not plain makes marshal refuse it)."""
     from operator import attrgetter
 
-    from stancecli.corpus import Span
+    from stancecli.span import Span
 
     names = _field_names(Position)
     row_of, text_of, quote_of, span_of = (attrgetter(*_field_names(cls)) for cls in (Position, Text, Quote, Span))
@@ -419,7 +419,7 @@ class SnapshotDataset(Dataset):
 
 
 def _position(row: tuple) -> Position:
-    from stancecli.corpus import Span
+    from stancecli.span import Span
 
     def span(row: tuple | None) -> Span | None:
         return None if row is None else _made(Span, row, {})
@@ -464,12 +464,13 @@ def _unpack_dataset(core: tuple, count: int, sections: dict[str, tuple[int, int,
 
 # The classes a snapshot holds: the model's own.
 def _classes() -> dict[str, type]:
-    from stancecli import corpus, model
+    from stancecli import model
+    from stancecli.span import Span
 
     return {
         "Dataset": model.Dataset, "Organisation": model.Organisation, "Document": model.Document,
         "Issue": model.Issue, "Position": model.Position, "Quote": model.Quote, "Text": model.Text,
-        "Signatory": model.Signatory, "Span": corpus.Span,
+        "Signatory": model.Signatory, "Span": Span,
     }
 
 

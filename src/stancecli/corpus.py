@@ -12,7 +12,7 @@ import re
 import unicodedata
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from stancecli.errors import SourceProblem
 
@@ -27,7 +27,7 @@ NEAREST_MAX_CHARS = 4 * 1024 * 1024
 
 _HYPHENS = "-\u00ad"
 # Patterns are compiled on first use (re keeps them compiled), not when the module is imported:
-# every read command imports this module for its Span, few of them match text.
+# a search imports this module to read its hits' sources and matches no quote.
 _NOT_CHUNK = r"[\s\-\u00ad]+"
 _LAYOUT = r"[\s\-\u00ad]*"
 _LINE_END_HYPHEN = r"[\-\u00ad][^\S\n]*\n"
@@ -44,15 +44,6 @@ ANCHOR_CHARS = 64
 
 class SourceError(SourceProblem):
     """A source file that cannot be read as text."""
-
-
-def __getattr__(name: str) -> Any:
-    """`Span`, a dataclass: in stancecli.span, imported when first asked for (a search never does)."""
-    if name == "Span":
-        from stancecli.span import Span
-
-        return Span
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Source:

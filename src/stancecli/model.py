@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from stancecli.corpus import Span
+    from stancecli.span import Span
 
 @dataclass(frozen=True)
 class StanceLabel:

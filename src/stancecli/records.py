@@ -5,11 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-# Search hits have a layout of their own too, but live in stancecli.output.hits, neither here nor
-# in stancecli.results: a search answers from its index in milliseconds, and should import no
-# dataclasses nor create a class it does not show. Named here too for other importers.
-from stancecli.output.hits import SearchResult as SearchResult
-
 
 @dataclass(frozen=True)
 class Column:
@@ -53,7 +48,9 @@ class Listing:
         return len(self.rows) if self.result_count is None else self.result_count
 
 
-# The other results with a terminal layout of their own (evidence, agreement, matrix, map, report,
+# Search hits have a layout of their own too, but live in stancecli.output.hits: a search answers
+# from its index in milliseconds, and imports no dataclasses. The other results with a terminal
+# layout of their own (evidence, agreement, matrix, map, report,
 # proposals) live in stancecli.results, imported only by the commands that make them and by their
 # renderers: a listing command, or a search, creates none of their classes.
 if TYPE_CHECKING:

@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from stancecli.records import Listing, SearchResult
+from stancecli.output.hits import SearchResult
+from stancecli.records import Listing
 
 # Each carries the Listing that pipes and JSON get; the renderers in stancecli.output.present pick
 # the layout per (result type, format).
