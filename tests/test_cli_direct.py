@@ -30,6 +30,7 @@ COMMON_LINES = [
     ["search", "anbud"], ["search", "tett oppfølging av brukere", "seeds", "-C", "1", "-n", "5"],
     ["search", "anbud", "a", "b", "--exact", "--limit=0", "--min-score", "50.5", "--index-dir", "ix"],
     ["search", "anbud", "--org", "ntl", "--org", "fo", "--doc", "fo-2016", "-f", "grep"],
+    ["validate"], ["validate", "--no-warnings", "--data", "my-hearing/stances.yaml"],
 ]
 # Lines Typer refuses (exit 2): the direct path must leave every one to it.
 REFUSED_LINES = [
@@ -37,6 +38,7 @@ REFUSED_LINES = [
     ["compare", "anbud", "--format"], ["who-supports"], ["who-supports", "a", "b"],
     ["search"], ["search", "anbud", "-C", "51"], ["search", "anbud", "--limit", "-1"],
     ["search", "anbud", "--min-score", "101"], ["search", "anbud", "--bogus"],
+    ["validate", "extra"], ["validate", "--warnings=no"],
 ]
 
 
@@ -182,3 +184,14 @@ def test_everyday_lines_do_not_load_typer(argv, tmp_path):
     process = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True,
                              env={**os.environ, "STANCECLI_CACHE_DIR": str(tmp_path)})
     assert process.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_validate_says_the_same_directly(capsys, small_data, tmp_path):
+    ours, typers = _run_both(capsys, ["validate", "--data", str(small_data)])
+    assert ours == typers and ours[0] == 0 and "0 errors" in ours[1]
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(small_data.read_text(encoding="utf-8").replace("stance: for", "stance: fore", 1),
+                      encoding="utf-8")
+    for flags in ([], ["--no-warnings"]):
+        ours, typers = _run_both(capsys, ["validate", "--data", str(broken), *flags])
+        assert ours == typers and ours[0] == 2 and "fore" in ours[2]

@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "compare": ("compare", "compare"),
     "who-supports": ("sides", "who_supports"),
     "who-opposes": ("sides", "who_opposes"),
+    "validate": ("validate", "validate"),
 }
 
 TEXT, INT, FLOAT, PATH, FLAG, CHOICE = "text", "int", "float", "path", "flag", "choice"
