@@ -507,7 +507,7 @@ def measure(kind: Kind, sizes: list[int], cfg: Settings, rg: str) -> dict:
 
 # ---------------------------------------------------------------- judging
 
-def above_floor(row: dict, baseline: str = FLOOR) -> dict[str, float]:
+def above(row: dict, baseline: str = FLOOR) -> dict[str, float]:
     """Per query: median stancecli wall time minus the median floor (or bare Python) of the same run, ms."""
     t = row["times"]
     floor = med(t[baseline])
@@ -552,8 +552,8 @@ def goals(kind: Kind, res: dict, queries: dict[str, list[str]]) -> list[tuple[st
     small, large = sizes[0], sizes[-1]
     out: list[tuple[str, str, str]] = []
     if len(sizes) > 1:
-        a, b = above_floor(rows[small]), above_floor(rows[large])
-        bare_a, bare_b = above_floor(rows[small], BARE), above_floor(rows[large], BARE)
+        a, b = above(rows[small]), above(rows[large])
+        bare_a, bare_b = above(rows[small], BARE), above(rows[large], BARE)
         for cls, qs in queries.items():
             out.append((f"{cls} queries: time above the floor grows ≤ {GROWTH[cls]:g}× from {small:,} to "
                         f"{large:,} documents", *class_growth(cls, a, b, qs)))
@@ -707,7 +707,7 @@ def _aligned(rows: list[tuple[str, str]]) -> list[str]:
 def _size_table(n: int, row: dict, queries: dict[str, list[str]], kind: Kind) -> list[str]:
     t = row["times"]
     floor, bare = med(t[FLOOR]), med(t[BARE])
-    above = above_floor(row)
+    over = above(row)
     lines = [f"### {n:,} documents", "",
              f"{row['text'] / 1e6:.1f} MB of text. The floor {floor:.1f} ms; `python -c pass` {bare:.1f} ms.", "",
              "| query | class | stancecli | above the floor | × floor | in-process | rg -i -F | stancecli / rg |",
@@ -715,7 +715,7 @@ def _size_table(n: int, row: dict, queries: dict[str, list[str]], kind: Kind) ->
     for cls, qs in queries.items():
         for q in qs:
             ours, rg = med(t[f"stancecli:{q}"]), med(t[f"rg:{q}"])
-            lines.append(f"| `{q}` | {cls} | {ours:.1f} ms | {above[q]:.1f} ms | {ours / floor:.2f}× | "
+            lines.append(f"| `{q}` | {cls} | {ours:.1f} ms | {over[q]:.1f} ms | {ours / floor:.2f}× | "
                          f"{row['lib'][q]:.1f} ms | {rg:.1f} ms | {ours / rg:.2f}× |")
     if "recall" in row:
         lines += ["", "Top-20 recall against the brute-force scan: "
@@ -727,17 +727,17 @@ def _growth_table(res: dict, queries: dict[str, list[str]], baseline: str = FLOO
     sizes = sorted(res["sizes"])
     if len(sizes) < 2:
         return []
-    above = {n: above_floor(res["sizes"][n], baseline) for n in sizes}
+    over = {n: above(res["sizes"][n], baseline) for n in sizes}
     what = "the floor" if baseline == FLOOR else "bare Python (`python -c pass`)"
     lines = [f"### Time above {what} as the corpus grows", "",
              "| query | class | " + " | ".join(f"{n:,}" for n in sizes) + f" | {sizes[-1]:,} / {sizes[0]:,} | goal |",
              "|---|---|" + "---:|" * len(sizes) + "---:|---:|"]
     for cls, qs in queries.items():
         for q in qs:
-            g = growth(above[sizes[0]][q], above[sizes[-1]][q])
-            lines.append(f"| `{q}` | {cls} | " + " | ".join(f"{above[n][q]:.1f} ms" for n in sizes)
+            g = growth(over[sizes[0]][q], over[sizes[-1]][q])
+            lines.append(f"| `{q}` | {cls} | " + " | ".join(f"{over[n][q]:.1f} ms" for n in sizes)
                          + f" | {_x(g)} | |")
-        mean = {n: statistics.fmean(above[n][q] for q in qs) for n in sizes}
+        mean = {n: statistics.fmean(over[n][q] for q in qs) for n in sizes}
         lines.append(f"| **{cls} (mean)** | {cls} | " + " | ".join(f"{mean[n]:.1f} ms" for n in sizes)
                      + f" | {_x(growth(mean[sizes[0]], mean[sizes[-1]]))} | ≤ {GROWTH[cls]:g}× |")
     return lines + ["", "The goal is judged on each class's mean; a query alone, with a few ms above the floor at "

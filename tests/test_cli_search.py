@@ -192,3 +192,10 @@ def test_a_limit_that_cuts_results_says_so(cli):
     assert len(everything.stdout.splitlines()) > 3 and "showing the best" not in everything.stderr
     exact = cli("search", "anbudsutseting", "--limit", "100")
     assert "showing the best" not in exact.stderr
+
+
+def test_every_search_format_the_option_offers_is_one_the_renderer_draws():
+    from stancecli.cli.direct.search import SearchFormat
+    from stancecli.output.search import FORMATS
+
+    assert [f.value for f in SearchFormat] == list(FORMATS)

@@ -339,12 +339,16 @@ WORD_LETTERS = "abeknæøå\u0301"  # with a combining accent: a letter of its o
 def test_the_typo_scan_finds_what_rapidfuzz_finds(monkeypatch):
     """Words within one, two or three edits: the C scan against rapidfuzz's Levenshtein, on words of
     every length from empty, with Norwegian letters and combining marks."""
-    from hypothesis import given, settings
+    from hypothesis import example, given, settings
     from hypothesis import strategies as st
 
     word = st.text(WORD_LETTERS, max_size=12)
+    long = "anbud" * 51 + "s"  # 256 letters, the longest the C scan takes; one more goes to rapidfuzz
 
     @settings(max_examples=400, deadline=None)
+    @example(long, [long[:-1], long + "x", long[1:] + "t", "anbud"], 2)
+    @example(long + "e", [long, long + "er"], 1)
+    @example("tiltak\U0001f600", ["tiltak", "tiltak\U0001f601", "\U0001f600"], 1)
     @given(word, st.lists(word, max_size=12), st.integers(0, 3))
     def check(typed, words, reach):
         with monkeypatch.context() as m:
@@ -363,7 +367,8 @@ def test_phrase_scoring_in_c_gives_rapidfuzz_partial_ratio():
     from hypothesis import strategies as st
     from rapidfuzz.fuzz import partial_ratio
 
-    letters = st.sampled_from(["abc", "ab cdeøå", "tiltak anbud", "a\u0301\u00e9x", "\u4e00\u4e01a"])
+    letters = st.sampled_from(["abc", "ab cdeøå", "tiltak anbud", "a\u0301\u00e9x", "\u4e00\u4e01a",
+                               "\U0001f600\U0001d11ea b"])
 
     @settings(max_examples=600, deadline=None)
     @given(letters.flatmap(lambda alphabet: st.tuples(st.text(alphabet, min_size=1, max_size=64),

@@ -67,7 +67,7 @@ def _command(argv: list[str]) -> None:
     if argv[:1] == ["search"]:
         from stancecli.cli import early
 
-        early.start(argv)  # its folders are listed while the engine (or Typer) loads
+        early.start(argv)  # its folders are listed while the engine loads
     from stancecli.cli.direct import run
 
     status = run(argv)

@@ -10,16 +10,12 @@ import typer
 from stancecli.cli.plain import (  # noqa: F401 - the commands import these from here
     LANG_ENV,
     Color,
-    ExitStatus,
     Format,
     Lang,
-    NoResultsMessage,
-    UsageProblem,
     emit,
     environment,
     fail,
     load,
-    progress_console,
     resolve_format,
     stdout_is_terminal,
 )

@@ -1,9 +1,9 @@
 """Work a command starts before it has imported what it runs on.
 
 `stancecli search QUERY PATH...` starts listing and stat-ing the PATHs on a thread (the C walk
-releases the interpreter lock) while the engine (or, for a line only Typer reads, Typer) is
-imported: at 30,000 files the walk takes about as long as those imports. The line is read by the
-direct path's parser; the command uses the listing only when its paths are exactly the ones it
+releases the interpreter lock) while the engine is imported: at 30,000 files the walk takes about
+as long as the imports. The line is read by the direct path's parser (a line it leaves to Typer
+is not listed early); the command uses the listing only when its paths are exactly the ones it
 parsed, so a listing started for other paths costs time, never a wrong answer. Imported by the
 console script for `search` alone; imports nothing heavy.
 """

@@ -649,8 +649,8 @@ static PyObject *within(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "UOn", &word, &words, &reach))
         return NULL;
     Py_ssize_t n = PyUnicode_GET_LENGTH(word);
-    if (reach < 0 || n > MAX_TYPO_WORD) {
-        PyErr_SetString(PyExc_ValueError, "_grams.within: a word too long or a negative reach");
+    if (reach < 0 || reach > MAX_TYPO_WORD || n > MAX_TYPO_WORD) {
+        PyErr_SetString(PyExc_ValueError, "_grams.within: a word or a reach over 256, or a negative reach");
         return NULL;
     }
     if (PyUnicode_AsUCS4(word, a, MAX_TYPO_WORD, 0) == NULL)
@@ -668,7 +668,7 @@ static PyObject *within(PyObject *self, PyObject *args) {
             goto done;
         }
         Py_ssize_t m = PyUnicode_GET_LENGTH(w);
-        if (m > n + reach || n > m + reach || m > 2 * MAX_TYPO_WORD)
+        if (m > n + reach || n > m + reach)
             continue;
         Py_ssize_t d = bounded_distance(a, n, w, m, reach, row);
         if (d > reach)
@@ -700,4 +700,9 @@ static PyMethodDef methods[] = {{"terms_holding", terms_holding, METH_VARARGS, t
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_grams", "The typo table's trigram index, in C.", -1,
                                     methods};
 
-PyMODINIT_FUNC PyInit__grams(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__grams(void) {
+    PyObject *m = PyModule_Create(&module);
+    if (m != NULL && PyModule_AddIntConstant(m, "MAX_TYPO_WORD", MAX_TYPO_WORD) < 0)
+        Py_CLEAR(m);
+    return m;
+}

@@ -152,15 +152,21 @@ static Py_ssize_t matches_of(Py_buffer *toks, PyObject *emap, const double *weig
                 goto fail;
             continue;
         }
-        PyObject *seq = PySequence_Fast(found, "_score.chain: emap values must be sequences");
+        PyObject *seq = PySequence_Tuple(found); /* a copy: converting an item cannot change it */
         if (seq == NULL)
             goto fail;
-        for (Py_ssize_t k = 0; k < PySequence_Fast_GET_SIZE(seq); k++) {
-            Py_ssize_t i;
-            double q;
-            if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(seq, k), "nd", &i, &q) || i < 0 || i >= n_terms) {
+        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(seq); k++) {
+            PyObject *pair = PyTuple_GET_ITEM(seq, k);
+            Py_ssize_t i = -1;
+            double q = 0.0;
+            if (PyTuple_Check(pair) && PyTuple_GET_SIZE(pair) == 2) {
+                i = PyLong_AsSsize_t(PyTuple_GET_ITEM(pair, 0));
+                q = PyFloat_AsDouble(PyTuple_GET_ITEM(pair, 1));
+            }
+            if (PyErr_Occurred() || i < 0 || i >= n_terms) {
                 if (!PyErr_Occurred())
-                    PyErr_SetString(PyExc_IndexError, "_score.chain: a term index out of range");
+                    PyErr_SetString(PyExc_ValueError, "_score.chain: emap values must be (term index, quality) "
+                                                      "pairs with an index in range");
                 Py_DECREF(seq);
                 goto fail;
             }
@@ -274,19 +280,20 @@ static PyObject *chain(PyObject *self, PyObject *args) {
     PyObject *result = NULL, *wseq = NULL;
     double *weights = NULL;
     Match *ms = NULL;
-    if (toks.itemsize != 4 || toks.format == NULL || strchr("IL", toks.format[strlen(toks.format) - 1]) == NULL) {
+    if (toks.itemsize != 4 || toks.format == NULL || toks.format[0] == '\0' ||
+        strchr("IL", toks.format[strlen(toks.format) - 1]) == NULL) {
         PyErr_SetString(PyExc_TypeError, "_score.chain: tokens must be unsigned 32-bit integers");
         goto done;
     }
-    if ((wseq = PySequence_Fast(weights_obj, "_score.chain: weights must be a sequence")) == NULL)
+    if ((wseq = PySequence_Tuple(weights_obj)) == NULL) /* a copy: converting an item cannot change it */
         goto done;
-    Py_ssize_t n_terms = PySequence_Fast_GET_SIZE(wseq);
+    Py_ssize_t n_terms = PyTuple_GET_SIZE(wseq);
     if ((weights = PyMem_Malloc((n_terms ? n_terms : 1) * sizeof(double))) == NULL) {
         PyErr_NoMemory();
         goto done;
     }
     for (Py_ssize_t k = 0; k < n_terms; k++)
-        if ((weights[k] = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(wseq, k))) == -1.0 && PyErr_Occurred())
+        if ((weights[k] = PyFloat_AsDouble(PyTuple_GET_ITEM(wseq, k))) == -1.0 && PyErr_Occurred())
             goto done;
     Py_ssize_t m = matches_of(&toks, emap, weights, n_terms, &ms);
     if (m < 0)
@@ -310,4 +317,9 @@ static PyMethodDef methods[] = {{"partial_ratio", partial_ratio, METH_VARARGS, p
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_score", "Phrase scoring, in C.", -1, methods};
 
-PyMODINIT_FUNC PyInit__score(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__score(void) {
+    PyObject *m = PyModule_Create(&module);
+    if (m != NULL && PyModule_AddIntConstant(m, "MAX_NEEDLE", MAX_NEEDLE) < 0)
+        Py_CLEAR(m);
+    return m;
+}

@@ -43,8 +43,9 @@ try:  # phrase scoring in C (search/_score.c); rapidfuzz otherwise
     from stancecli.search import _score
 except ImportError:  # pragma: no cover - built without a C compiler
     _score = None  # type: ignore[assignment]
-MAX_C_TYPO_WORD = 256  # _grams.within's limit
-MAX_C_NEEDLE = 64  # _score.partial_ratio's: rapidfuzz scores a longer needle another way
+MAX_C_TYPO_WORD = _grams.MAX_TYPO_WORD if _grams is not None else 0  # longer words: rapidfuzz
+# The longest phrase _score.partial_ratio scores: rapidfuzz scores a longer needle another way.
+MAX_C_NEEDLE = _score.MAX_NEEDLE if _score is not None else 0
 
 # Below this much text, searching without an on-disk index is quick enough
 # (measured: see docs/benchmarks.md, "Brute force or index").
@@ -483,7 +484,7 @@ def _typos(word: str, root: str, vocab: Vocab) -> list[tuple[int, float]]:
 def _within(word: str, words: list[str], reach: int) -> list[tuple[int, int]]:
     """(k, edits) for each of `words` at most `reach` edits (Levenshtein) from `word`: in C when
     built (importing rapidfuzz would cost a typo query more than the scan), else by rapidfuzz."""
-    if _grams is not None and len(word) <= MAX_C_TYPO_WORD:
+    if _grams is not None and len(word) <= MAX_C_TYPO_WORD and reach <= MAX_C_TYPO_WORD:
         return _grams.within(word, words, reach)
     from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
@@ -771,10 +772,11 @@ def _rank_phrase(terms, segments, limit, min_score, exact, keep) -> list[_Senten
     words, not with the documents repeating them; a text is scored once.
     """
     total = sum(t.weight for t in terms)
-    emap: dict[int, list[tuple[int, float]]] = {}
+    matching: dict[int, list[tuple[int, float]]] = {}
     for i, t in enumerate(terms):
         for tid, q in t.expansions:
-            emap.setdefault(tid, []).append((i, q))
+            matching.setdefault(tid, []).append((i, q))
+    emap = {tid: tuple(pairs) for tid, pairs in matching.items()}  # _score.chain takes tuples as they are
     content = [i for i, t in enumerate(terms) if not t.stop]
     stop_weight = sum(t.weight for t in terms if t.stop)
     if exact and any(not t.expansions for t in terms):
@@ -922,8 +924,7 @@ def _chain(toks, emap, terms, total) -> tuple[float, tuple[int, ...]]:
     if got is None:
         return 0.0, ()
     value, positions, loose = got
-    value += LOOSE_SHARE * loose
-    return round(100 * min(1.0, value / total), 1), positions
+    return _chain_score(value + LOOSE_SHARE * loose, total), positions
 
 
 def _chain_py(toks, emap, terms, total) -> tuple[float, tuple[int, ...]]:
@@ -958,8 +959,15 @@ def _chain_py(toks, emap, terms, total) -> tuple[float, tuple[int, ...]]:
     for _p, i, v in matches:
         if i not in used and v > loose.get(i, 0.0):
             loose[i] = v
-    value += LOOSE_SHARE * sum(loose.values())
-    return round(100 * min(1.0, value / total), 1), tuple(sorted(chain))
+    loose_sum = 0.0
+    for v in loose.values():  # as _score.chain adds them (sum() compensates from Python 3.12 on)
+        loose_sum += v
+    return _chain_score(value + LOOSE_SHARE * loose_sum, total), tuple(sorted(chain))
+
+
+def _chain_score(value: float, total: float) -> float:
+    """A chain's value as the score shown: its share of the phrase's worth, 0-100, one decimal."""
+    return round(100 * min(1.0, value / total), 1)
 
 
 def _exact_chain(toks, emap, terms, total) -> tuple[float, tuple[int, ...]]:

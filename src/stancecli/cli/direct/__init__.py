@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 TEXT, INT, FLOAT, PATH, FLAG, CHOICE = "text", "int", "float", "path", "flag", "choice"
 _DIGITS = frozenset("0123456789")
+MAX_DIGITS = 18  # longer numbers go to Typer (Python's int() refuses over 4,300 digits)
 
 
 class Param:
@@ -175,9 +176,10 @@ def _convert(param: Param, value: str) -> Any:
         return Path(value)
     if kind == CHOICE:
         return _choice(param, value)
-    if kind == INT and value.isascii() and set(value) <= _DIGITS:
+    if kind == INT and len(value) <= MAX_DIGITS and value.isascii() and set(value) <= _DIGITS:
         return _in_range(param, int(value))
-    if kind == FLOAT and value.isascii() and set(value.replace(".", "", 1)) <= _DIGITS and value != ".":
+    if kind == FLOAT and len(value) <= MAX_DIGITS and value.isascii() and set(value.replace(".", "", 1)) <= _DIGITS \
+            and value != ".":
         return _in_range(param, float(value))
     raise Refused
 

@@ -23,7 +23,6 @@ class SearchFormat(str, Enum):
     jsonl = "jsonl"
 
 
-
 PARAMS = (
     Param("query", required=True),
     Param("paths", kind=PATH, many=True),
