@@ -398,8 +398,6 @@ def test_the_chain_in_c_scores_and_marks_as_the_python_chain():
     from hypothesis import example, given, settings
     from hypothesis import strategies as st
 
-    from stancecli.search.engine import Term
-
     @settings(max_examples=500, deadline=None)
     @example(([1.0, 1.0, 1.0], {1: [(0, 1.0)], 2: [(2, 1.0)]}, [1, 1, 2]))  # two chains of one worth
     @given(st.integers(1, 6).flatmap(lambda n: st.tuples(
@@ -409,9 +407,8 @@ def test_the_chain_in_c_scores_and_marks_as_the_python_chain():
         st.lists(st.integers(0, 12), max_size=40))))
     def check(case):
         weights, emap, tokens = case
-        terms = [Term(text=f"w{k}", weight=w, stop=False, expansions=[]) for k, w in enumerate(weights)]
         total = sum(weights)
         toks = memoryview(array("I", tokens))
-        assert engine._chain(toks, emap, terms, total) == engine._chain_py(toks, emap, terms, total)
+        assert engine._chain(toks, emap, weights, total) == engine._chain_py(toks, emap, weights, total)
 
     check()

@@ -495,16 +495,11 @@ def _within(word: str, words: list[str], reach: int) -> list[tuple[int, int]]:
 
 def _typos_everywhere(word: str, root: str, vocab: Vocab, allowed: int) -> list[tuple[int, float]]:
     """The same over every term and stem: an in-memory vocabulary has no length table."""
-    from rapidfuzz import process
-    from rapidfuzz.distance import Levenshtein
-
     out: dict[int, float] = {}
     for probe, choices in ((word, vocab.all_terms()), (root, vocab.all_stems())):
         if len(probe) < 5:
             continue
-        for _, dist, tid in process.extract(
-            probe, choices, scorer=Levenshtein.distance, score_cutoff=allowed, limit=None
-        ):
+        for tid, dist in _within(probe, choices, allowed):
             # Same stem as a misspelling's stem: still not the word typed.
             edits = 0.5 if dist == 0 and probe is root else float(dist)
             quality = 0.9 * (1 - edits / max(len(probe), 1))
@@ -790,6 +785,7 @@ def _rank_phrase(terms, segments, limit, min_score, exact, keep) -> list[_Senten
     where: dict[int, list[_Run]] = {}
     memo: dict[int, tuple[float, tuple[int, ...]]] = {}
     scorer = _exact_chain if exact else _chain
+    weights = [t.weight for t in terms]
     for si, seg in enumerate(segments):
         live = _Live(seg, _live_ranges(seg, keep))
         sets: dict[int, set[int]] = {}
@@ -825,7 +821,7 @@ def _rank_phrase(terms, segments, limit, min_score, exact, keep) -> list[_Senten
                 if got is None:
                     if len(memo) >= MAX_SCORED:
                         break
-                    got = memo[key] = scorer(seg.text_tokens(uid), emap, terms, total)
+                    got = memo[key] = scorer(seg.text_tokens(uid), emap, weights, total)
                 if got[0] <= 0 or got[0] < min_score or (limit and len(heap) >= limit and got[0] < heap[0][0]):
                     continue
                 item = (got[0], _Later(segments, (si, sid)), key)
@@ -915,24 +911,24 @@ def _members(seg: Segment, terms, members, sets, seen) -> list[int]:
     return sorted(found)
 
 
-def _chain(toks, emap, terms, total) -> tuple[float, tuple[int, ...]]:
-    """Score of the best in-order chain of matched words, and its positions (in C when built:
-    the chain is most of a phrase's ranking)."""
+def _chain(toks, emap, weights, total) -> tuple[float, tuple[int, ...]]:
+    """Score of the best in-order chain of matched words (the terms' `weights`), and its
+    positions (in C when built: the chain is most of a phrase's ranking)."""
     if _score is None:
-        return _chain_py(toks, emap, terms, total)
-    got = _score.chain(toks, emap, [t.weight for t in terms], GAP_COST)
+        return _chain_py(toks, emap, weights, total)
+    got = _score.chain(toks, emap, weights, GAP_COST)
     if got is None:
         return 0.0, ()
     value, positions, loose = got
     return _chain_score(value + LOOSE_SHARE * loose, total), positions
 
 
-def _chain_py(toks, emap, terms, total) -> tuple[float, tuple[int, ...]]:
+def _chain_py(toks, emap, weights, total) -> tuple[float, tuple[int, ...]]:
     """_chain in Python: each matched word, the best chain ending there, then the best of those."""
     matches = []
     for p, tid in enumerate(toks):
         for i, q in emap.get(tid, ()):
-            matches.append((p, i, terms[i].weight * q))
+            matches.append((p, i, weights[i] * q))
     if not matches:
         return 0.0, ()
     best: list[float] = []
@@ -970,9 +966,9 @@ def _chain_score(value: float, total: float) -> float:
     return round(100 * min(1.0, value / total), 1)
 
 
-def _exact_chain(toks, emap, terms, total) -> tuple[float, tuple[int, ...]]:
+def _exact_chain(toks, emap, weights, total) -> tuple[float, tuple[int, ...]]:
     """100 when the words stand side by side in query order, else 0."""
-    n = len(terms)
+    n = len(weights)
     first = [p for p, tid in enumerate(toks) if any(i == 0 for i, _ in emap.get(tid, ()))]
     for p in first:
         if p + n <= len(toks) and all(

@@ -21,6 +21,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from stancecli.cli.plain import LANG_ENV, Color, Format, Lang
+
 # command -> (module under stancecli.cli.direct, body function)
 COMMANDS: dict[str, tuple[str, str]] = {
     "search": ("search", "search"),
@@ -53,16 +55,11 @@ class Param:
         return f"Param({self.dest!r}, {', '.join(map(repr, self.flags))})"
 
 
-def _shared() -> tuple[Param, Param, Param, Param]:
-    """--data, --format, --color and --lang, as cli.common's DataOpt, FormatOpt, ColorOpt, LangOpt."""
-    from stancecli.cli.plain import LANG_ENV, Color, Format, Lang
-
-    return (Param("data", "--data", kind=PATH), Param("fmt", "--format", "-f", kind=CHOICE, choices=Format),
-            Param("color", "--color", kind=CHOICE, choices=Color, default=Color.auto),
-            Param("lang", "--lang", kind=CHOICE, choices=Lang, default=Lang.nb, envvar=LANG_ENV))
-
-
-DATA, FORMAT, COLOR, LANG = _shared()
+# --data, --format, --color and --lang, as cli.common's DataOpt, FormatOpt, ColorOpt and LangOpt.
+DATA = Param("data", "--data", kind=PATH)
+FORMAT = Param("fmt", "--format", "-f", kind=CHOICE, choices=Format)
+COLOR = Param("color", "--color", kind=CHOICE, choices=Color, default=Color.auto)
+LANG = Param("lang", "--lang", kind=CHOICE, choices=Lang, default=Lang.nb, envvar=LANG_ENV)
 
 
 class Refused(Exception):

@@ -69,8 +69,8 @@ def _search_files(query, paths, org, doc, data, index_dir, **options):
     from stancecli.cli import early
     from stancecli.search.listing import start_collect
 
-    # The files named are listed on a thread (since start-up, if entry guessed them right), while
-    # the engine is imported.
+    # The files named are listed on a thread (since start-up, see cli.early), while the engine is
+    # imported.
     listing = (early.take(paths) or start_collect(paths)) if paths and not org and not doc else None
     from stancecli.search.engine import search as run
 
