@@ -65,9 +65,12 @@ def _version_or_help(flag: str) -> None:
 def _command(argv: list[str]) -> None:
     """A command line the direct path understands runs without Typer; any other goes to Typer."""
     if argv[:1] == ["search"]:
+        from stancecli.search import prewalk
+
+        prewalk.start(argv[1:])  # every folder on the line is walked in C while the parser loads
         from stancecli.cli import early
 
-        early.start(argv)  # its folders are listed while the engine loads
+        early.start(argv)  # the line's own folders are listed while the engine loads
     from stancecli.cli.direct import run
 
     status = run(argv)

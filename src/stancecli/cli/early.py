@@ -4,7 +4,9 @@
 releases the interpreter lock) while the engine is imported: at 30,000 files the walk takes about
 as long as the imports. The line is read by the direct path's parser (a line it leaves to Typer
 is not listed early); the command uses the listing only when its paths are exactly the ones it
-parsed, so a listing started for other paths costs time, never a wrong answer. Imported by the
+parsed, so a listing started for other paths costs time, never a wrong answer. The console
+script started walking every folder on the line even before this parser was imported
+(search/prewalk.py); the listing takes over those walks for its own folders. Imported by the
 console script for `search` alone; imports nothing heavy.
 """
 
@@ -38,14 +40,18 @@ def search_paths(args: Sequence[str]) -> list[Path]:
 
 
 def start(argv: Sequence[str]) -> None:
-    """Start listing the paths of a `search` command line; anything else starts nothing."""
+    """Start listing the paths of a `search` command line, with the folder walks the console
+    script started for it (search/prewalk.py); anything else starts nothing."""
     global _started
+    from stancecli.search import prewalk
+
+    walked = prewalk.claim()
     paths = search_paths(argv[1:]) if argv[:1] == ["search"] else []
     if not paths:
         return
     from stancecli.search.listing import start_collect
 
-    _started = [str(p) for p in paths], start_collect(paths)
+    _started = [str(p) for p in paths], start_collect(paths, walked)
 
 
 def take(paths: Sequence[Path]) -> PendingSources | None:

@@ -21,7 +21,10 @@ import threading
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import NamedTuple, overload
+from typing import TYPE_CHECKING, NamedTuple, overload
+
+if TYPE_CHECKING:
+    from stancecli.search.prewalk import Walk
 
 TEXT_SUFFIX = ".txt"
 PDF_SUFFIX = ".pdf"
@@ -142,10 +145,12 @@ class _ShownPaths(Mapping[str, str]):
         return len(self.sources)
 
 
-def collect(paths: Sequence[Path], warnings: list[str] | None = None) -> Sources:
+def collect(paths: Sequence[Path], warnings: list[str] | None = None,
+            walked: Mapping[str, Walk] | None = None) -> Sources:
     """The .txt files under `paths`: files as given (a .pdf too), folders searched (hidden ones
     skipped). Links are followed; a loop, a dangling link or a file that vanishes while the
-    folder is read is skipped, with a line in `warnings`, as ripgrep does."""
+    folder is read is skipped, with a line in `warnings`, as ripgrep does. `walked`: walks of
+    folders already under way (search/prewalk.py), by folder key."""
     out: list[SourceFile] = []
     warn = warnings if warnings is not None else []
     for p in paths:
@@ -157,10 +162,11 @@ def collect(paths: Sequence[Path], warnings: list[str] | None = None) -> Sources
             why = "symbolic link loop" if exc.errno == errno.ELOOP else "no such file or folder"
             raise FileNotFoundError(f"{shown}: {why}") from None
         if stat.S_ISDIR(st.st_mode) and _scan is not None and _FS_UTF8:
-            walked = _walk_in_c(shown, key, st, warn)
+            early = walked.get(key) if walked else None
+            found = _walk_in_c(shown, key, st, warn, early.result(st.st_dev, st.st_ino) if early else None)
             if len(paths) == 1:
-                return walked
-            out += walked.files
+                return found
+            out += found.files
         elif stat.S_ISDIR(st.st_mode):
             pdfs: list[str] = []
             _walk(shown, key, out, warn, frozenset({(st.st_dev, st.st_ino)}), pdfs)
@@ -188,10 +194,11 @@ _FS_UTF8 = (sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()) == ("u
 _EV_STAT, _EV_DIR, _EV_LOOP, _EV_PDF = range(4)
 
 
-def _walk_in_c(shown: str, key: str, st: os.stat_result, warn: list[str]) -> Sources:
+def _walk_in_c(shown: str, key: str, st: os.stat_result, warn: list[str],
+               walked: tuple[bytes, int, list[tuple[int, bytes, int]]] | None) -> Sources:
     prefix = shown if shown.endswith(os.sep) else shown + os.sep
     base = key if key.endswith(os.sep) else key + os.sep
-    listing, total, events = _scan.walk(os.fsencode(base), st.st_dev, st.st_ino)
+    listing, total, events = walked or _scan.walk(os.fsencode(base), st.st_dev, st.st_ino)
     pdfs: list[str] = []
     for kind, rel, err in events:
         where = prefix + os.fsdecode(rel) if rel else shown
@@ -273,8 +280,9 @@ class PendingSources:
     """A `collect` running on a thread: `result()` waits for it and returns (or raises) what
     `collect` would have, with its warnings added to the list given."""
 
-    def __init__(self, paths: Sequence[Path]):
+    def __init__(self, paths: Sequence[Path], walked: Mapping[str, Walk] | None = None):
         self._paths = list(paths)
+        self._walked = walked
         self._warnings: list[str] = []
         self._files: Sources | None = None
         self._error: BaseException | None = None
@@ -283,7 +291,7 @@ class PendingSources:
 
     def _run(self) -> None:
         try:
-            self._files = collect(self._paths, self._warnings)
+            self._files = collect(self._paths, self._warnings, self._walked)
         except BaseException as exc:  # handed to the caller by result()
             self._error = exc
 
@@ -297,6 +305,6 @@ class PendingSources:
         return self._files
 
 
-def start_collect(paths: Sequence[Path]) -> PendingSources:
-    """`collect(paths)` on a thread, started now."""
-    return PendingSources(paths)
+def start_collect(paths: Sequence[Path], walked: Mapping[str, Walk] | None = None) -> PendingSources:
+    """`collect(paths, walked=walked)` on a thread, started now."""
+    return PendingSources(paths, walked)
