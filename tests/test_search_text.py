@@ -3,6 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from stancecli.folding import FOLD_TABLE
 from stancecli.search import sentences, text
 
 
@@ -10,6 +11,12 @@ def test_folding_spells_norwegian_letters_as_typed_in_ascii():
     assert text.fold("Høringsuttalelse") == "horingsuttalelse"
     assert text.fold("Målgrupper ÆRLIG") == "maalgrupper aerlig"
     assert text.fold("«Café»") == "«cafe»"
+
+
+@given(st.text(alphabet=st.one_of(st.characters(max_codepoint=0x2FF), st.sampled_from("æøåÆØÅ«»–’İł"))))
+def test_folding_is_the_lower_case_text_spelt_then_stripped_of_accents(value):
+    assert text.fold(value) == value.lower().replace("æ", "ae").replace("ø", "o").replace("å", "aa").translate(
+        FOLD_TABLE)
 
 
 def test_line_end_hyphenation_is_joined_but_real_hyphens_are_kept():

@@ -396,9 +396,9 @@ def _one_line(text: str | None, option: str) -> str:
     value = " ".join((text or "").split())
     if not value:
         raise CurationError(f"{option} must not be empty")
-    from stancecli.output.safe import UNSAFE
+    from stancecli.output.safe import has_unsafe
 
-    if UNSAFE.search(value):  # C0/C1 controls, and the bidi controls that would show it reordered
+    if has_unsafe(value):  # C0/C1 controls, and the bidi controls that would show it reordered
         raise CurationError(f"{option} contains control characters")
     return value
 

@@ -12,10 +12,10 @@ import re
 import unicodedata
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from stancecli.errors import SourceProblem
 
+TYPE_CHECKING = False  # typing is not imported at run time (see stancecli/typed.py)
 if TYPE_CHECKING:
     from array import array
     from collections.abc import Iterator

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # typing is not imported at run time (see stancecli/typed.py)
 if TYPE_CHECKING:
     from stancecli.search.listing import PendingSources
 

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
 
 from stancecli.errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, StanceError
+
+TYPE_CHECKING = False  # typing is not imported at run time (see stancecli/typed.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 DEBUG_ENV = "STANCECLI_DEBUG"
 TRACEBACK_META = "stancecli.traceback"

@@ -11,9 +11,12 @@ import os
 import sys
 from enum import Enum, IntEnum
 from pathlib import Path
-from typing import NoReturn
 
 from stancecli.errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_NO_RESULTS, EXIT_OK, NoResults, StanceError
+
+TYPE_CHECKING = False  # typing is not imported at run time (see stancecli/typed.py)
+if TYPE_CHECKING:
+    from typing import NoReturn
 
 
 class ExitStatus(IntEnum):

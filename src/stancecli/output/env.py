@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from typing import TextIO
+
+TYPE_CHECKING = False  # typing is not imported at run time (see stancecli/typed.py)
+if TYPE_CHECKING:
+    from typing import TextIO
 
 PIPE_WIDTH = 80  # a table asked for in a pipe, without $COLUMNS
 WIDE_PIPE_WIDTH = 160  # search hits and suggest blocks asked for in a pipe: long sentences, few breaks

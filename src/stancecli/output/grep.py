@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from stancecli.output.safe import clean
+
+TYPE_CHECKING = False  # typing is not imported at run time (see stancecli/typed.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 SEPARATOR = "--"  # between groups of lines, as grep -C writes it
 

@@ -6,7 +6,10 @@ tokenize) would cost every search some 10 ms, more than the query itself.
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # typing is not imported at run time (see stancecli/typed.py)
+if TYPE_CHECKING:
+    from typing import Any
+
 
 
 class SearchResult:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
 
 from stancecli.output.env import MIN_WIDTH, Environment
 from stancecli.output.hits import SearchResult
 
 # stancecli.records (and its dataclasses) is imported by the functions that need it, never for a
 # search: importing dataclasses would cost every search some 10 ms.
+TYPE_CHECKING = False  # typing is not imported at run time (see stancecli/typed.py)
 if TYPE_CHECKING:
+    from typing import Any
+
     from stancecli.records import Listing
     from stancecli.results import Presentable, ProposalsResult, ReportResult, Result
 

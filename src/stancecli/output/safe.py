@@ -7,15 +7,25 @@ separators, and the bidirectional controls that reorder what a reader sees (U+20
 from __future__ import annotations
 
 import re
-from typing import Any
 
-UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+TYPE_CHECKING = False  # typing is not imported at run time (see stancecli/typed.py)
+if TYPE_CHECKING:
+    from typing import Any
+
+# Every one of these is a character str.isprintable() refuses, so printable text needs no search:
+# the pattern is compiled (by re, which keeps it) only when some text is not printable.
+UNSAFE = "[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]"
 REPLACEMENT = "\ufffd"
-# Breaks and terminal sequences are all UNSAFE characters: these two are only needed, and compiled
-# (by re, which keeps them), when UNSAFE finds something.
+# Breaks and terminal sequences are all UNSAFE characters: these two are only needed, and compiled,
+# when UNSAFE finds something.
 _BREAKS = r"[\t\n\r\u2028\u2029]+"
 # A whole terminal sequence (CSI "ESC [ ... m", OSC "ESC ] ... BEL"), not only its ESC.
 _SEQUENCE = r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+
+
+def has_unsafe(text: str) -> bool:
+    """Whether the text holds an UNSAFE character."""
+    return not text.isprintable() and re.search(UNSAFE, text) is not None
 
 
 def _text(value: Any) -> str:
@@ -45,7 +55,7 @@ def clean_column(values: list[Any]) -> list[str]:
         texts = list(map(_float_text, values))
     else:
         texts = [_text(v) for v in values]
-    if UNSAFE.search("".join(texts)) is None:  # most columns
+    if not has_unsafe("".join(texts)):  # most columns
         return texts
     return [clean(text) for text in texts]
 
@@ -53,19 +63,19 @@ def clean_column(values: list[Any]) -> list[str]:
 def clean(value: Any) -> str:
     """One value as a single safe line: breaks and tabs become a space, other unsafe characters go."""
     text = _text(value)
-    if UNSAFE.search(text) is None:  # most text
+    if not has_unsafe(text):  # most text
         return text
     if "\x1b" in text:
         text = re.sub(_SEQUENCE, "", text)
     if re.search(_BREAKS, text):
         text = " ".join(re.sub(_BREAKS, " ", text).split())
-    return UNSAFE.sub("", text)
+    return re.sub(UNSAFE, "", text)
 
 
 def mask(text: str) -> str:
     """Text of the same length, safe on one line: breaks and tabs become spaces, other unsafe
     characters U+FFFD. For text with highlight spans (offsets) that must still fit."""
-    return UNSAFE.sub(lambda m: " " if re.fullmatch(_BREAKS, m.group()) else REPLACEMENT, text)
+    return re.sub(UNSAFE, lambda m: " " if re.fullmatch(_BREAKS, m.group()) else REPLACEMENT, text)
 
 
 def keep_lines(text: str) -> str:
@@ -73,10 +83,10 @@ def keep_lines(text: str) -> str:
     removed: for cells that hold several lines (a spreadsheet, an HTML page)."""
     if "\x1b" in text:
         text = re.sub(_SEQUENCE, "", text)
-    return UNSAFE.sub(lambda m: m.group() if m.group() in "\n\t" else "", text)
+    return re.sub(UNSAFE, lambda m: m.group() if m.group() in "\n\t" else "", text)
 
 
 def escape(text: str) -> str:
     """Unsafe characters shown as escapes (ESC as \\x1b): for messages about bad data."""
-    return UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+    return re.sub(UNSAFE, lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
                       else f"\\u{ord(m.group()):04x}", text)

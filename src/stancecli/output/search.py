@@ -6,11 +6,14 @@ Paths, sentences and source lines are untrusted: they pass through the one clean
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from stancecli.output.env import Environment
 from stancecli.output.hits import SearchResult
 from stancecli.output.safe import clean, mask
+
+TYPE_CHECKING = False  # typing is not imported at run time (see stancecli/typed.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 FORMATS = ("table", "grep", "json", "jsonl")
 SENTENCE_INDENT = 8  # under the score column

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
 
 from stancecli.output.safe import clean, clean_column
 
+TYPE_CHECKING = False  # typing is not imported at run time (see stancecli/typed.py)
 # stancecli.records (and its dataclasses) only where markdown needs it: a search's JSON comes here
 # and imports no dataclasses (some 10 ms).
 if TYPE_CHECKING:
+    from typing import Any
+
     from stancecli.records import Listing
 
 __all__ = ["clean", "render", "RENDERERS"]

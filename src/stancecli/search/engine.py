@@ -18,7 +18,6 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from itertools import combinations
 from operator import itemgetter
 from pathlib import Path
-from typing import NamedTuple
 
 from stancecli.errors import CacheUnavailable, SearchProblem
 from stancecli.search import text
@@ -34,6 +33,7 @@ from stancecli.search.index import (
     memory_snapshot,
 )
 from stancecli.search.listing import PendingSources, Sources, collect, start_collect
+from stancecli.typed import NamedTuple
 
 try:  # the typo scan in C (search/_grams.c); rapidfuzz otherwise
     from stancecli.search import _grams

@@ -46,11 +46,15 @@ import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import BinaryIO, NamedTuple, overload
 
 from stancecli.corpus import Source, SourceError, read_source
 from stancecli.search import text
 from stancecli.search.listing import PDF_SUFFIX, SourceFile, _listing_key, listing_key
+from stancecli.typed import NamedTuple, overload
+
+TYPE_CHECKING = False  # typing is not imported at run time (see stancecli/typed.py)
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 FORMAT = 11  # 9: postings by distinct sentence text; 10: texts told apart by a 64-bit BLAKE2 hash; 11: gram-G.bin
 MAGIC = b"STCSEG05"

@@ -21,8 +21,10 @@ import threading
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, overload
 
+from stancecli.typed import NamedTuple, overload
+
+TYPE_CHECKING = False  # typing is not imported at run time (see stancecli/typed.py)
 if TYPE_CHECKING:
     from stancecli.search.prewalk import Walk
 

@@ -17,7 +17,8 @@ from stancecli.folding import FOLD_TABLE
 # Letters a user may type in ASCII: æ as ae, ø as o, å as aa; other accents drop.
 _FOLD = FOLD_TABLE
 
-_ACCENTED = re.compile("[" + "".join(k for k in map(chr, _FOLD) if k not in "æøå") + "]")
+# Compiled by re on first use (and kept): text with no letters beyond æ, ø and å never needs it.
+_ACCENTED = "[" + "".join(k for k in map(chr, _FOLD) if k not in "æøå") + "]"
 
 JOINER = "\x01"
 # A word, possibly broken by a joiner that `prepare` put where a line-end hyphen was.
@@ -52,7 +53,9 @@ def fold(text: str) -> str:
     if text.isascii():
         return text
     text = _spelt(text)
-    return text.translate(_FOLD) if _ACCENTED.search(text) else text
+    if text.isascii():
+        return text
+    return text.translate(_FOLD) if re.search(_ACCENTED, text) else text
 
 
 def _spelt(low: str) -> str:

@@ -19,9 +19,12 @@ import sys
 from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Any
 
 from stancecli.cli.plain import LANG_ENV, Color, Format, Lang
+
+TYPE_CHECKING = False  # typing is not imported at run time (see stancecli/typed.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 # command -> (module under stancecli.cli.direct, body function)
 COMMANDS: dict[str, tuple[str, str]] = {

@@ -7,10 +7,13 @@ import sys
 import time
 from enum import Enum
 from pathlib import Path
-from typing import Any
 
 from stancecli.cli.direct import CHOICE, COLOR, DATA, FLAG, FLOAT, INT, PATH, Param
 from stancecli.cli.plain import Color, environment, fail, load, progress_console
+
+TYPE_CHECKING = False  # typing is not imported at run time (see stancecli/typed.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 STDIN = "-"
 STDIN_SHOWN = "(standard input)"  # as grep names it
