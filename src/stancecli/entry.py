@@ -7,9 +7,9 @@ KeyboardInterrupt again, so that writers can remove their temporary files on the
 
 from __future__ import annotations
 
+import _signal  # signal without its enum classes (about 1 ms): this module only sets a handler
 import gc
 import os
-import signal
 import sys
 
 READY_FD_ENV = "STANCECLI_READY_FD"  # a file descriptor told "ready" once the handlers are in place
@@ -26,7 +26,7 @@ def _quiet_exit(signum: int, frame: object) -> None:
     os._exit(130)
 
 
-signal.signal(signal.SIGINT, _quiet_exit)
+_signal.signal(_signal.SIGINT, _quiet_exit)
 
 
 def _announce_ready() -> None:
@@ -87,7 +87,7 @@ def _typer(argv: list[str]) -> None:
 
 def main() -> None:
     try:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        _signal.signal(_signal.SIGINT, _signal.default_int_handler)
         _announce_ready()
         _lossless_streams()
         from stancecli.cli import completing
