@@ -276,3 +276,32 @@ def test_a_damaged_stance_section_is_refused_and_the_snapshot_removed(tmp_path, 
     assert not snap.exists()
     again = cli("matrix", "--data", str(path))
     assert again.exit_code == 0 and again.stdout.count("\n") > 10
+
+
+# ---------------------------------------------------------------- spans kept for the next validation
+
+def test_the_spans_a_stale_snapshot_keeps_are_where_a_fresh_look_finds_them(tmp_path):
+    from stancecli.corpus import read_source
+
+    path = copy_dataset(tmp_path)
+    load(path)
+    path.write_text(path.read_text(encoding="utf-8").replace("short: Parat NAV", "short: Parat X"),
+                    encoding="utf-8")
+    assert cache.load(path) is None  # stale for reading ...
+    known = cache.located_before(path)  # ... but its sources are unchanged
+    assert sum(map(len, known.values())) > 100
+    for name, spans in known.items():
+        source = read_source(Path(name))
+        assert all(source.find(quote) == span for quote, span in spans.items())
+    changed = tmp_path / "seeds" / "000_1f65e360c591fba1.txt"
+    changed.write_text("\n\n" + changed.read_text(encoding="utf-8"), encoding="utf-8")
+    assert str(changed.resolve()) in known
+    assert cache.located_before(path).keys() == known.keys() - {str(changed.resolve())}
+
+
+def test_no_spans_are_kept_without_the_cache(tmp_path, monkeypatch):
+    path = copy_dataset(tmp_path)
+    load(path)
+    assert cache.located_before(path)
+    monkeypatch.setenv("STANCECLI_NO_CACHE", "1")
+    assert cache.located_before(path) == {}

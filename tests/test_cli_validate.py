@@ -66,3 +66,15 @@ def test_unknown_issue_in_a_position_suggests(cli, tmp_path):
     result = cli("validate", "--data", str(path))
     assert result.exit_code == 2
     assert "unknown issue 'egenregii'; did you mean 'egenregi'?" in result.stderr
+
+
+def test_validating_again_after_an_edit_says_what_a_first_validation_says(cli, tmp_path, monkeypatch):
+    path = dataset_copy(tmp_path)
+    assert cli("validate", "--data", str(path)).exit_code == 0
+    edited = path.read_text(encoding="utf-8").replace("short: Parat NAV", "short: Parat X")
+    path.write_text(edited.replace("codebook: true", "codebook: false", 1), encoding="utf-8")
+    again = cli("validate", "--data", str(path))  # quotes of unchanged sources from the stale snapshot
+    monkeypatch.setenv("STANCECLI_NO_CACHE", "1")
+    fresh = cli("validate", "--data", str(path))
+    assert "quotes located" in again.stdout and "codebook pairs decided" in again.stdout
+    assert (again.exit_code, again.stdout, again.stderr) == (fresh.exit_code, fresh.stdout, fresh.stderr)

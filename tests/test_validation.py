@@ -7,6 +7,7 @@ import pytest
 
 import minidata
 from minidata import YAML, line_of
+from stancecli import validation
 
 DATA = "data/stances.yaml"
 
@@ -236,3 +237,147 @@ def test_nearest_passage_hints_are_bounded_so_a_broken_dataset_is_checked_quickl
     assert len(missing) == 2
     assert sum("did you mean line" in m for m in missing) == 1  # the first gets its hint, the second none
     assert any("nearest passage is suggested for the first 1 only" in p.message for p in report.warnings)
+
+
+# ---------------------------------------------------------------- quotes found before an edit
+
+def _asked(monkeypatch) -> list[str]:
+    """The quotes Source.find is asked to look for, in order."""
+    from stancecli.corpus import Source
+
+    asked: list[str] = []
+    real = Source.find
+
+    def find(self, quote):
+        asked.append(quote)
+        return real(self, quote)
+
+    monkeypatch.setattr(Source, "find", find)
+    return asked
+
+
+def _spans(report) -> list:
+    return [q.span for p in report.dataset.positions for q in p.quotes]
+
+
+def _fresh_spans(report) -> list:
+    """Every quote looked for afresh in its source as it is now."""
+    from stancecli.corpus import read_source
+
+    ds = report.dataset
+    return [read_source(ds.documents[p.source_document].path).find(q.text) for p in ds.positions for q in p.quotes]
+
+
+def _findings(report) -> tuple:
+    return (report.problems, report.quotes, report.quotes_located, report.pairs_total, report.pairs_decided)
+
+
+def _validated_then_edited(tmp_path, edit_yaml=lambda text: text, source: str = minidata.SOURCE):
+    """A dataset validated once (its snapshot written), then its YAML edited."""
+    from stancecli.opening import validate_dataset
+
+    path = minidata.make(tmp_path, YAML, source)
+    assert validate_dataset(path).ok
+    path.write_text(edit_yaml(YAML.replace("Testforbundet er imot anbud.", "TF er imot anbud.")), encoding="utf-8")
+    return path
+
+
+def test_after_an_edit_of_the_dataset_quotes_of_unchanged_sources_are_not_looked_for_again(tmp_path, monkeypatch):
+    from stancecli.opening import validate_dataset
+
+    path = _validated_then_edited(tmp_path)
+    asked = _asked(monkeypatch)
+    report = validate_dataset(path)
+    assert asked == []
+    assert report.ok and report.quotes_located == report.quotes == 2
+    assert _spans(report) == _fresh_spans(report) and None not in _spans(report)
+    asked.clear()
+    monkeypatch.setenv("STANCECLI_NO_CACHE", "1")
+    again = validation.validate_path(path)
+    assert len(asked) == 2  # without the snapshot every quote is looked for, with the same findings
+    assert _findings(again) == _findings(report) and _spans(again) == _spans(report)
+
+
+def test_a_changed_quote_is_looked_for_again(tmp_path, monkeypatch):
+    path = _validated_then_edited(tmp_path, lambda text: text.replace(
+        '"Vi er imot anbudsutsetting av arbeidsmarkedstiltak."', '"Anbud gir dårligere kvalitet for brukerne."'))
+    asked = _asked(monkeypatch)
+    report = validation.validate_path(path)
+    assert asked == ["Anbud gir dårligere kvalitet for brukerne."]
+    assert _spans(report) == _fresh_spans(report) and report.dataset.positions[0].quotes[0].span.line_start == 4
+
+
+def test_the_quotes_of_a_changed_source_are_looked_for_again(tmp_path, monkeypatch):
+    path = _validated_then_edited(tmp_path)
+    source = tmp_path / "seeds" / "tf.txt"
+    source.write_text("\n\n" + minidata.SOURCE, encoding="utf-8")
+    asked = _asked(monkeypatch)
+    report = validation.validate_path(path)
+    assert len(asked) == 2
+    assert _spans(report) == _fresh_spans(report) and report.dataset.positions[0].quotes[0].span.line_start == 5
+
+
+def test_a_source_changed_in_the_instant_of_the_snapshot_is_compared_by_content(tmp_path, monkeypatch):
+    from stancecli import cache
+    from stancecli.opening import validate_dataset
+
+    path = minidata.make(tmp_path)
+    source = tmp_path / "seeds" / "tf.txt"
+    old, now_ns = cache.stamp(source), cache._now_ns
+    monkeypatch.setattr(cache, "_now_ns", lambda: old[2])  # written in the tick the source last changed
+    assert validate_dataset(path).ok
+    monkeypatch.setattr(cache, "_now_ns", now_ns)
+    # The same length, and (as the clock may not have ticked) the same stamp: the quote moves up a line.
+    moved = minidata.SOURCE.replace("Testforbundet\n\nVi er", "Testforbundet\nVi\n\ner")
+    source.write_text(moved, encoding="utf-8")
+    real = cache.stamp
+    monkeypatch.setattr(cache, "stamp", lambda p: old if str(p) == str(source) else real(p))
+    path.write_text(YAML.replace("Testforbundet er imot anbud.", "TF er imot anbud."), encoding="utf-8")
+    asked = _asked(monkeypatch)
+    report = validation.validate_path(path)
+    assert len(asked) == 2
+    assert _spans(report) == _fresh_spans(report) and report.dataset.positions[0].quotes[0].span.line_start == 2
+
+
+def test_a_document_moved_to_another_source_is_looked_for_there(tmp_path, monkeypatch):
+    path = _validated_then_edited(tmp_path, lambda text: text.replace("../seeds/tf.txt", "../seeds/tf2.txt"))
+    (tmp_path / "seeds" / "tf2.txt").write_text("Ny side\n\n\n" + minidata.SOURCE, encoding="utf-8")
+    asked = _asked(monkeypatch)
+    report = validation.validate_path(path)
+    assert len(asked) == 2
+    assert _spans(report) == _fresh_spans(report) and report.dataset.positions[0].quotes[0].span.line_start == 6
+
+
+@pytest.mark.parametrize("harm", ["missing", "garbage", "damaged section", "another version"])
+def test_without_an_intact_snapshot_every_quote_is_looked_for(tmp_path, monkeypatch, harm):
+    from stancecli import cache
+
+    path = _validated_then_edited(tmp_path)
+    snap = cache._snapshot_path(path)
+    raw = snap.read_bytes()
+    if harm == "missing":
+        snap.unlink()
+    elif harm == "garbage":
+        snap.write_bytes(b"not a snapshot")
+    elif harm == "damaged section":
+        snap.write_bytes(raw.replace(b"Vi er imot anbudsutsetting", b"Vi er imot anbudsutsettinG"))
+    else:
+        monkeypatch.setattr(cache, "__version__", "0.0.0-other")
+    asked = _asked(monkeypatch)
+    report = validation.validate_path(path)
+    assert len(asked) == 2
+    assert report.ok and _spans(report) == _fresh_spans(report) and None not in _spans(report)
+
+
+def test_a_quote_not_found_before_is_looked_for_again_with_its_hint(tmp_path, monkeypatch):
+    from stancecli.opening import open_dataset
+
+    broken = YAML.replace("egne ansatte og egne tiltak.", "egne ansatte og egne kurs.")
+    path = minidata.make(tmp_path, broken)
+    open_dataset(path)  # a read command keeps the snapshot, the quote not found in it
+    path.write_text(broken.replace("Testforbundet er imot anbud.", "TF er imot anbud."), encoding="utf-8")
+    asked = _asked(monkeypatch)
+    report = validation.validate_path(path)
+    assert asked == ["NAV bør gjøre mer i egenregi, med egne ansatte og egne kurs."]
+    assert [q.span is None for p in report.dataset.positions for q in p.quotes] == [False, True]
+    assert any("did you mean line 6" in p.message for p in report.errors)

@@ -21,12 +21,15 @@ import sys
 import zlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stancecli import __version__
 from stancecli.cachedir import cache_dir, check_private, private_dir
 from stancecli.errors import CacheUnavailable, StanceError
 from stancecli.model import Dataset, Document, Issue, Organisation, Position, Quote, Signatory, StanceColumns, Text
+
+if TYPE_CHECKING:
+    from stancecli.span import Span
 
 ENV_NO_CACHE = "STANCECLI_NO_CACHE"
 MAGIC = b"STANCECLI-SNAPSHOT 5\n"
@@ -132,6 +135,71 @@ def load_validated(data: Path) -> tuple[Dataset, dict[str, Any], list[tuple]] | 
             or type(found.get("problems")) is not list:
         return None
     return stored["dataset"], found["counts"], found["problems"]  # type: ignore[index]
+
+
+def located_before(data: Path) -> dict[str, dict[str, Span]]:
+    """Source path -> quote text -> where the quote stands, as the dataset's snapshot recorded it,
+    even when the dataset file has changed since: for every source that has not (the stamp it had,
+    its content compared when the stamp is racy, as `_fresh` does). Where a quote stands is a
+    function of the source's text and the quote's text alone, so a validation after an edit of the
+    dataset need not look again for the quotes it kept. Quotes that were not found are left out:
+    they are looked for again. Empty when there is no snapshot of this edition to read."""
+    if os.environ.get(ENV_NO_CACHE):
+        return {}
+    try:
+        target = _snapshot_path(data)
+        check_private(target.parent.parent)
+        check_private(target.parent)
+        raw = _mapped(target)
+    except (CacheUnavailable, OSError, ValueError):  # load and store warn about the cache
+        return {}
+    stored = _decode_file(raw, target)
+    if stored is None or stored["key"][:3] != _key(data, [])[:3]:  # another edition, or dataset
+        return {}
+    try:
+        return _spans_of(stored["dataset"], _unchanged_sources(stored))
+    except (SnapshotDamaged, TypeError, ValueError, IndexError, KeyError):
+        return {}
+
+
+def _unchanged_sources(stored: dict) -> set[str]:
+    """The sources (the files after the dataset's own) still as they were when `stored` was written."""
+    unchanged = set()
+    written_ns = stored["written_ns"]
+    for (name, st), crc in zip(stored["key"][3][1:], stored["crc"][1:]):
+        if st is None or stamp(name) != st:
+            continue
+        if max(st[1], st[2]) >= written_ns - RACY_NS and _content(name) != crc:
+            continue
+        unchanged.add(name)
+    return unchanged
+
+
+def _spans_of(dataset: SnapshotDataset, sources: set[str]) -> dict[str, dict[str, Span]]:
+    """The spans the snapshot's quotes of `sources` were found at, read from the positions' rows
+    without building the positions."""
+    from stancecli.span import Span
+
+    paths = {doc.id: str(doc.path) for doc in dataset.documents.values() if str(doc.path) in sources}
+    if not paths:
+        return {}
+    names, quote_names = _field_names(Position), _field_names(Quote)
+    document, reported_by, quotes = (names.index(n) for n in ("document", "reported_by", "quotes"))
+    text, span = quote_names.index("text"), quote_names.index("span")
+    found: dict[str, dict[str, Span]] = {}
+    for issue in dataset._sections:
+        for _, row in dataset._rows(issue):
+            # Position.source_document: the document the position's words come from.
+            path = paths.get(row[document] or row[reported_by] or "")
+            if path is None:
+                continue
+            known = found.setdefault(path, {})
+            for quote in row[quotes]:
+                if type(quote) is not tuple or len(quote) != len(quote_names):
+                    raise ValueError("a stored quote does not match the model")
+                if quote[span] is not None:
+                    known[quote[text]] = _made(Span, quote[span], {})
+    return found
 
 
 def _load_stored(data: Path) -> dict | None:

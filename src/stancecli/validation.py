@@ -6,11 +6,18 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from stancecli.corpus import SourceError, Sources, nearest_passage
 from stancecli.loading import Problem, did_you_mean, display_path, load_dataset, source_allowed
 from stancecli.model import Dataset, Position, Quote
 from stancecli.names import fold
+
+TYPE_CHECKING = False  # typing is not imported at run time (see stancecli/typed.py)
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from stancecli.span import Span
 
 # Openings by which a response reports what someone else says or proposes: a quote that opens
 # with one of them is the committee's, the government's or the local representatives' speech,
@@ -55,18 +62,27 @@ class Report:
 def validate_path(path) -> Report:
     dataset, problems = load_dataset(path)
     report = Report(dataset, list(problems))
-    check(dataset, report)
+    check(dataset, report, snapshot_of=Path(path))
     report.problems.sort(key=lambda p: (p.severity != "error", p.file, p.line))
     return report
 
 
-def check(dataset: Dataset, report: Report, sources: Sources | None = None) -> None:
+def check(dataset: Dataset, report: Report, sources: Sources | None = None,
+          snapshot_of: Path | None = None) -> None:
+    """Every check of `dataset`. With `snapshot_of` (the dataset file), a quote its snapshot found
+    in a source that has not changed since is not looked for again: it stands where it stood."""
     file = display_path(dataset.path)
     add = lambda line, where, msg, sev="error": report.problems.append(Problem(file, line, where, msg, sev))  # noqa: E731
     sources = sources or Sources()
     _check_references(dataset, add)
     _check_sources(dataset, add, sources)
-    _check_quotes(dataset, add, sources, report)
+    known: Mapping[str, Mapping[str, Span]] = {}
+    if snapshot_of is not None:
+        from stancecli.cache import located_before
+
+        # Only now that the sources have been read: the stamps it compares vouch for the texts read.
+        known = located_before(snapshot_of)
+    _check_quotes(dataset, add, sources, report, known)
     _check_speakers(dataset, add)
     _check_duplicates(dataset, add)
     _check_names(dataset, add)
@@ -128,8 +144,12 @@ def _check_sources(ds: Dataset, add, sources: Sources) -> None:
 MAX_NEAREST_HINTS = 25
 
 
-def _check_quotes(ds: Dataset, add, sources: Sources, report: Report) -> None:
+def _check_quotes(ds: Dataset, add, sources: Sources, report: Report,
+                  known: Mapping[str, Mapping[str, Span]]) -> None:
+    """Every quote looked for in its source, unless `known` (source path -> quote text -> span)
+    says where it stands."""
     readable = {doc.id for doc in _readable_documents(ds)}
+    nothing: Mapping[str, Span] = {}
     hints_left = MAX_NEAREST_HINTS
     for p in ds.positions:
         doc = ds.documents.get(p.source_document)
@@ -139,9 +159,11 @@ def _check_quotes(ds: Dataset, add, sources: Sources, report: Report) -> None:
             source = sources.get(doc.path)
         except SourceError:
             continue  # reported once, by _check_sources
+        found = known.get(str(doc.path), nothing)
         for i, quote in enumerate(p.quotes):
             report.quotes += 1
-            quote.span = source.find(quote.text)
+            span = found.get(quote.text)
+            quote.span = span if span is not None else source.find(quote.text)
             quote.resolved = True
             if quote.span:
                 report.quotes_located += 1
