@@ -83,3 +83,49 @@ def test_a_kept_warning_names_the_file_as_seen_from_where_validate_runs(cli, tmp
     again = cli("validate", "--data", str(data))
     assert again.exit_code == 0 and "organisations[uo]" in again.stderr
     assert "data/stances.yaml" not in again.stderr and "stances.yaml" in again.stderr
+
+
+# ---------------------------------------------------------------- a source edited while it is read
+
+def _edited_once_read(monkeypatch, source, new_text):
+    """The next read of `source` sees its text as it is; the file is then rewritten at once, as an
+    editor saving it while the command runs would."""
+    import os
+
+    from stancecli import corpus
+
+    real = corpus.read_source
+
+    def read_then_edit(path):
+        found = real(path)
+        if path.name == source.name:
+            monkeypatch.setattr(corpus, "read_source", real)
+            source.write_text(new_text, encoding="utf-8")
+            st = source.stat()
+            os.utime(source, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+        return found
+
+    monkeypatch.setattr(corpus, "read_source", read_then_edit)
+
+
+def test_a_source_edited_while_a_dataset_is_opened_is_read_again_next_time(tmp_path, monkeypatch):
+    data = minidata.make(tmp_path)
+    source = tmp_path / "seeds" / "tf.txt"
+    quote = "Vi er imot anbudsutsetting"
+    _edited_once_read(monkeypatch, source, "Ny innledning\n\n" + minidata.SOURCE)
+
+    def line_of_quote() -> int:
+        [span] = [q.span for p in open_dataset(data).dataset.positions for q in p.quotes if q.text.startswith(quote)]
+        return span.line_start
+
+    assert line_of_quote() == minidata.line_of(minidata.SOURCE, quote)  # the text as it was read
+    assert line_of_quote() == minidata.line_of(minidata.SOURCE, quote) + 2  # the text as it is now
+
+
+def test_a_source_edited_while_it_is_validated_is_validated_again_next_time(cli, tmp_path, monkeypatch):
+    data = minidata.make(tmp_path)
+    source = tmp_path / "seeds" / "tf.txt"
+    _edited_once_read(monkeypatch, source, minidata.SOURCE.replace("imot", "for"))
+    assert cli("validate", "--data", str(data)).exit_code == 0  # the text as it was read
+    again = cli("validate", "--data", str(data))
+    assert again.exit_code == 2 and "quote not found" in again.stderr

@@ -95,11 +95,38 @@ def _schema() -> list:
 
 
 def _files(data: Path, dataset: Dataset) -> list[str]:
-    return [str(data.resolve())] + [str(d.path) for d in dataset.documents.values()]
+    return [str(data.resolve())] + _sources(dataset)
 
 
-def _key(data: Path, files: list[str]) -> list:
-    return [__version__, _schema(), str(data.resolve()), [[f, stamp(f)] for f in files]]
+def _sources(dataset: Dataset) -> list[str]:
+    return [str(d.path) for d in dataset.documents.values()]
+
+
+class Stamps:
+    """The stamps of a run's files, each taken before the run read it. A snapshot keyed on them
+    goes stale for a file that changed while the run was reading, instead of vouching for a text
+    the run never saw. Take it before loading the dataset; `add_sources` before reading any source."""
+
+    def __init__(self, data: Path):
+        self._taken: dict[str, list[int] | None] = {}
+        self._take(str(data.resolve()))
+
+    def _take(self, name: str) -> None:
+        if name not in self._taken:
+            self._taken[name] = stamp(name)
+
+    def add_sources(self, dataset: Dataset) -> None:
+        for name in _sources(dataset):
+            self._take(name)
+
+    def get(self, name: str) -> list[int] | None:
+        """The stamp taken before the run read `name`; one taken now for a file it did not list."""
+        return self._taken[name] if name in self._taken else stamp(name)
+
+
+def _key(data: Path, files: list[str], stamps: Stamps | None = None) -> list:
+    stamp_of = stamps.get if stamps is not None else stamp
+    return [__version__, _schema(), str(data.resolve()), [[f, stamp_of(f)] for f in files]]
 
 
 def _fresh(stored: dict, data: Path, written_ns: int) -> bool:
@@ -221,11 +248,12 @@ def _load_stored(data: Path) -> dict | None:
     return stored if isinstance(stored["dataset"], Dataset) else None
 
 
-def store(data: Path, dataset: Dataset, validation: dict | None = None) -> None:
+def store(data: Path, dataset: Dataset, validation: dict | None = None, stamps: Stamps | None = None) -> None:
     """Write the snapshot atomically; skip it when the cache cannot (or must not) be written.
 
     `validation` ({"counts": {...}, "problems": [field tuples]}) is what a clean `validate` found,
-    kept so that it need not run again while nothing changed."""
+    kept so that it need not run again while nothing changed. `stamps`: the files' stamps from
+    before the run read them (without, the stamps now)."""
     if os.environ.get(ENV_NO_CACHE):
         return
     try:
@@ -234,7 +262,7 @@ def store(data: Path, dataset: Dataset, validation: dict | None = None) -> None:
         private_dir(target.parent)
         files = _files(data, dataset)
         written_ns = _now_ns()
-        stored = {"written_ns": written_ns, "key": _key(data, files), "crc": [_content(f) for f in files],
+        stored = {"written_ns": written_ns, "key": _key(data, files, stamps), "crc": [_content(f) for f in files],
                   "dataset": dataset, "validation": validation}
         write_private(target, _encode_file(stored))
     except CacheUnavailable as exc:

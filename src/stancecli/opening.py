@@ -36,9 +36,11 @@ def open_dataset(path: Path) -> Opened:
         from stancecli.loading import collector_paused, load_or_fail
 
         with collector_paused():
+            stamps = cache.Stamps(path)
             dataset = load_or_fail(path)
+            stamps.add_sources(dataset)
             _locate_all(dataset)
-            cache.store(path, dataset)
+            cache.store(path, dataset, stamps=stamps)
     return Opened(dataset, unlocated_warnings(dataset))
 
 
@@ -61,13 +63,14 @@ def validate_dataset(path: Path) -> Report:
         except (TypeError, KeyError, ValueError):
             pass  # kept by another edition of the report: validate again
     with collector_paused():
-        report = validate_path(path)
+        stamps = cache.Stamps(path)
+        report = validate_path(path, stamps)
         if report.ok and report.dataset is not None:
             _locate_all(report.dataset)  # the quotes validation could not read stay unfound, as on reading
             cache.store(path, report.dataset, {
                 "counts": {"context": context, **{name: getattr(report, name) for name in REPORT_COUNTS}},
                 "problems": [dataclasses.astuple(problem) for problem in report.problems],
-            })
+            }, stamps)
     return report
 
 

@@ -17,6 +17,7 @@ TYPE_CHECKING = False  # typing is not imported at run time (see stancecli/typed
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from stancecli.cache import Stamps
     from stancecli.span import Span
 
 # Openings by which a response reports what someone else says or proposes: a quote that opens
@@ -59,8 +60,12 @@ class Report:
         return not self.errors
 
 
-def validate_path(path) -> Report:
+def validate_path(path, stamps: Stamps | None = None) -> Report:
+    """Every check of the dataset at `path`; `stamps` (taken before it was loaded) gets the
+    sources' stamps before any source is read."""
     dataset, problems = load_dataset(path)
+    if stamps is not None and dataset is not None:
+        stamps.add_sources(dataset)
     report = Report(dataset, list(problems))
     check(dataset, report, snapshot_of=Path(path))
     report.problems.sort(key=lambda p: (p.severity != "error", p.file, p.line))
