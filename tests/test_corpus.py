@@ -110,6 +110,14 @@ def test_line_of_maps_offsets_to_lines():
     assert source.line_count == 4
 
 
+@given(st.text(alphabet="ab \n\r\u2028", max_size=40), st.integers(min_value=0, max_value=40))
+def test_line_col_is_the_line_and_column_the_line_starts_give(body, offset):
+    source = Source.from_text(Path("x.txt"), body)
+    offset = min(offset, len(source.text))
+    line = source.line_of(offset)
+    assert source.line_col(offset) == (line, offset - source.line_starts[line - 1] + 1)
+
+
 def test_a_fifo_is_refused_instead_of_blocking(tmp_path):
     import os
 

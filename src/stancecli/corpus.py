@@ -73,6 +73,12 @@ class Source:
         """1-based line number of a character offset."""
         return bisect.bisect_right(self.line_starts, offset)
 
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column (in characters) of a character offset. For a few offsets in a
+        source: counted in C, without listing where every line starts, as line_of does once."""
+        start = self.text.rfind("\n", 0, offset) + 1
+        return self.text.count("\n", 0, start) + 1, offset - start + 1
+
     def line(self, number: int) -> str:
         start = self.line_starts[number - 1]
         end = self.line_starts[number] - 1 if number < len(self.line_starts) else len(self.text)

@@ -791,18 +791,19 @@ def _rank_phrase(terms, segments, limit, min_score, exact, keep) -> list[_Senten
         sets: dict[int, set[int]] = {}
         seen: set[int] = set()
         uhash = seg.uhash
+        held = _held(seg, terms)
         for bound, members in groups:
             floor = max(min_score, heap[0][0] if limit and len(heap) >= limit else 0.0)
             if bound < floor or bound <= 0 or len(memo) >= MAX_SCORED:
                 break
-            found = _members(seg, terms, members, sets, seen)
+            found = _members(seg, held, members, sets, seen)
             if live.ranges is None:  # texts are numbered in order of first occurrence
                 firsts = [(seg.first_of(uid), uid) for uid in found]
             else:
                 firsts = sorted((sid, uid) for uid in found if (sid := live.first(uid)) is not None)
             tops = None
             if limit and not exact and len(firsts) > limit:
-                tops = _text_bounds(seg, terms, members, [uid for _, uid in firsts], extra, total)
+                tops = _text_bounds(seg, terms, held, members, [uid for _, uid in firsts], extra, total)
                 firsts.sort(key=lambda place: -tops[place[1]])  # stable: ties stay in file order
             for sid, uid in firsts:
                 key = uhash[uid]
@@ -865,14 +866,35 @@ def _groups(terms, content, stop_weight, total, exact) -> list[tuple[float, tupl
     return out
 
 
-def _text_bounds(seg: Segment, terms, members, uids: list[int], extra: float, total: float) -> dict[int, float]:
+class _Held:
+    """Per query word, the forms of it that texts of one segment hold (best first, as the
+    word's expansions are), and how many texts hold them: a word of a large vocabulary has
+    hundreds of forms, and most are absent from any one segment."""
+
+    __slots__ = ("forms", "sizes")
+
+    def __init__(self, forms: list[list[tuple[int, float]]], sizes: list[int]):
+        self.forms, self.sizes = forms, sizes
+
+
+def _held(seg: Segment, terms) -> _Held:
+    forms, sizes = [], []
+    for t in terms:
+        counts = [(tid, quality, seg.posting_count(tid)) for tid, quality in t.expansions]
+        forms.append([(tid, quality) for tid, quality, n in counts if n])
+        sizes.append(sum(n for _, _, n in counts))
+    return _Held(forms, sizes)
+
+
+def _text_bounds(seg: Segment, terms, held: _Held, members, uids: list[int], extra: float,
+                 total: float) -> dict[int, float]:
     """The most each text could score, from the best-matching form of each word it holds,
     rounded as scores are: a text whose bound is below the worst of the best found so far
     (or equal to it, standing later) is passed over unscored."""
     value = dict.fromkeys(uids, extra)
     for i in members:
         weight, left = terms[i].weight, set(uids)
-        for tid, quality in sorted(terms[i].expansions, key=lambda e: -e[1]):
+        for tid, quality in held.forms[i]:  # best first: a text takes its best form's quality
             hit = left.intersection(seg.postings(tid))
             if hit:
                 left -= hit
@@ -883,18 +905,17 @@ def _text_bounds(seg: Segment, terms, members, uids: list[int], extra: float, to
     return {uid: round(100 * min(1.0, v / total) + ROUNDING_SLACK, 1) for uid, v in value.items()}
 
 
-def _members(seg: Segment, terms, members, sets, seen) -> list[int]:
+def _members(seg: Segment, held: _Held, members, sets, seen) -> list[int]:
     """Distinct texts of `seg` holding every word in `members` not already scored, ascending.
 
     The rarest word's sentences become a set; a common word's postings are only
     streamed through it (in C), never made into a set of their own.
     """
-    sizes = {i: sum(len(seg.postings(tid)) for tid, _ in terms[i].expansions) for i in members}
-    order = sorted(members, key=sizes.__getitem__)
+    order = sorted(members, key=held.sizes.__getitem__)
     found = sets.get(order[0])
     if found is None:
         found = sets[order[0]] = set[int]()
-        for tid, _ in terms[order[0]].expansions:
+        for tid, _ in held.forms[order[0]]:
             found.update(seg.postings(tid))
     found = found - seen
     for i in order[1:]:
@@ -904,7 +925,7 @@ def _members(seg: Segment, terms, members, sets, seen) -> list[int]:
             found &= sets[i]
             continue
         kept: set[int] = set()
-        for tid, _ in terms[i].expansions:
+        for tid, _ in held.forms[i]:
             kept |= found.intersection(seg.postings(tid))
         found = kept
     seen |= found
@@ -1030,7 +1051,7 @@ def _hit(r, seg, sid, src, emap, key, shown, ids, context, typed) -> Hit | None:
     if end > len(src.text):
         raise _Stale
     chunk = _prepared(src.text, start, end)
-    spans = text.token_spans(chunk)
+    spans = text.token_bounds(chunk)
     toks = seg.tokens(sid)
     if len(spans) != len(toks):
         raise _Stale
@@ -1040,15 +1061,15 @@ def _hit(r, seg, sid, src, emap, key, shown, ids, context, typed) -> Hit | None:
     marks = _merge(chunk, [(spans[p][0], spans[p][1]) for p in positions])
     sentence, where = text.one_line(chunk)
     first, last = start + marks[0][0], start + marks[-1][1] - 1
-    line, end_line = src.line_of(first), src.line_of(last)
+    (line, col), (end_line, end_col) = src.line_col(first), src.line_col(last)
     return Hit(
         score=r.score,
         path=Path(shown.get(key, key)),
         doc_id=ids.get(key),
         line=line,
-        col=first - src.line_starts[line - 1] + 1,
+        col=col,
         end_line=end_line,
-        end_col=last - src.line_starts[end_line - 1] + 1,
+        end_col=end_col,
         sentence=sentence,
         match_spans=tuple((where[a], where[b]) for a, b in marks),
         context_before=_context(src, src.line_of(start), -1, context),

@@ -717,6 +717,10 @@ class Segment:
             raise IndexFormatError("a posting list runs past the end of its segment")
         return self.post[off:off + n]
 
+    def posting_count(self, tid: int) -> int:
+        """How many distinct texts hold term `tid`: len(postings(tid)) without the slice."""
+        return self.dir[2 * tid + 1] if 2 * tid + 1 < len(self.dir) else 0
+
     def tokens(self, sid: int) -> Sequence[int]:
         return self.text_tokens(self.text[sid])
 

@@ -217,9 +217,10 @@ def _fold_for_tokens(low: str) -> tuple[str, bool]:
     return folded, folded.isascii()
 
 
-def token_spans(prepared: str) -> list[tuple[int, int, str]]:
-    """(start, end, folded token) for each word of a prepared text."""
-    return [(m.start(), m.end(), fold(m.group()).replace(JOINER, "")) for m in TOKEN_RE.finditer(prepared)]
+def token_bounds(prepared: str) -> list[tuple[int, int]]:
+    """(start, end) of each word of a prepared text: the words `tokens` gives, in order (each
+    folds to its token)."""
+    return [m.span() for m in TOKEN_RE.finditer(prepared)]
 
 
 def query_terms(query: str) -> list[str]:
