@@ -1072,8 +1072,8 @@ def _hit(r, seg, sid, src, emap, key, shown, ids, context, typed) -> Hit | None:
         end_col=end_col,
         sentence=sentence,
         match_spans=tuple((where[a], where[b]) for a, b in marks),
-        context_before=_context(src, src.line_of(start), -1, context),
-        context_after=_context(src, src.line_of(end - 1), 1, context),
+        context_before=_context(src, start, -1, context),
+        context_after=_context(src, end - 1, 1, context),
     )
 
 
@@ -1094,13 +1094,15 @@ def _merge(chunk: str, marks: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _context(src, line: int, step: int, n: int) -> tuple[tuple[int, str], ...]:
-    """Up to n non-blank source lines before (step -1) or after (step 1) `line`.
+def _context(src, offset: int, step: int, n: int) -> tuple[tuple[int, str], ...]:
+    """Up to n non-blank source lines before (step -1) or after (step 1) the line of `offset`.
 
     Blank lines are skipped: some PDF extractions put one after every line.
     """
+    if n <= 0:
+        return ()  # without listing the source's line starts
     out: list[tuple[int, str]] = []
-    k = line + step
+    k = src.line_of(offset) + step
     while n > 0 and len(out) < n and 1 <= k <= src.line_count:
         body = src.line(k).rstrip()
         if body.strip():
