@@ -26,7 +26,7 @@ from stancecli.typed import NamedTuple, overload
 
 TYPE_CHECKING = False  # typing is not imported at run time (see stancecli/typed.py)
 if TYPE_CHECKING:
-    from stancecli.search.prewalk import Walk
+    from stancecli.search.prewalk import Walk, Walked
 
 TEXT_SUFFIX = ".txt"
 PDF_SUFFIX = ".pdf"
@@ -196,8 +196,7 @@ _FS_UTF8 = (sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()) == ("u
 _EV_STAT, _EV_DIR, _EV_LOOP, _EV_PDF = range(4)
 
 
-def _walk_in_c(shown: str, key: str, st: os.stat_result, warn: list[str],
-               walked: tuple[bytes, int, list[tuple[int, bytes, int]]] | None) -> Sources:
+def _walk_in_c(shown: str, key: str, st: os.stat_result, warn: list[str], walked: Walked | None) -> Sources:
     prefix = shown if shown.endswith(os.sep) else shown + os.sep
     base = key if key.endswith(os.sep) else key + os.sep
     listing, total, events = walked or _scan.walk(os.fsencode(base), st.st_dev, st.st_ino)
