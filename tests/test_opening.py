@@ -129,3 +129,30 @@ def test_a_source_edited_while_it_is_validated_is_validated_again_next_time(cli,
     assert cli("validate", "--data", str(data)).exit_code == 0  # the text as it was read
     again = cli("validate", "--data", str(data))
     assert again.exit_code == 2 and "quote not found" in again.stderr
+
+
+def test_a_source_rewritten_within_its_stamps_tick_while_it_is_read_is_read_again(tmp_path, monkeypatch):
+    """A coarse file clock may leave the stamp as it was: the checksum taken before the run read
+    the file is what tells, not one taken after."""
+    from stancecli import cache
+    from stancecli.opening import validate_dataset
+
+    data = minidata.make(tmp_path)
+    source = tmp_path / "seeds" / "tf.txt"
+    pinned, real_stamp = cache.stamp(source), cache.stamp
+    monkeypatch.setattr(cache, "stamp", lambda p: pinned if str(p) == str(source) else real_stamp(p))
+    moved = minidata.SOURCE.replace("Testforbundet\n\nVi er", "Testforbundet\nVi\n\ner")  # the same size
+    _edited_once_read(monkeypatch, source, moved)
+    assert validate_dataset(data).ok  # the text as it was read
+    [fresh] = [q.text for p in open_dataset(data).dataset.positions for q in p.quotes if "imot" in q.text]
+
+    def lines() -> list[int]:
+        return [q.span.line_start for p in open_dataset(data).dataset.positions for q in p.quotes if q.text == fresh]
+
+    from stancecli.corpus import read_source
+
+    now = read_source(source).find(fresh)
+    assert now is not None and lines() == [now.line_start] == [2]  # before the edit: line 3
+    data.write_text(minidata.YAML.replace("Testforbundet er imot anbud.", "TF er imot anbud."), encoding="utf-8")
+    report = validate_dataset(data)
+    assert [q.span.line_start for p in report.dataset.positions for q in p.quotes if q.text == fresh] == lines()

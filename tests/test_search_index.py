@@ -584,3 +584,12 @@ def test_words_near_a_typo_are_the_same_with_or_without_the_trigram_table(corpus
             used += vocab._sharing(word, reach) is not None
             assert within(vocab, word, reach) == within(plain, word, reach), (word, reach)
     assert used > 10
+
+
+def test_a_posting_list_said_to_run_past_its_segment_is_damage_even_when_empty(corpus):
+    seg = ix.memory_snapshot(listing.collect([corpus])).segments[0]
+    assert seg.posting_count(0) == len(seg.postings(0)) > 0
+    seg.dir[1], seg.dir[0] = 0, len(seg.post) + 1  # term 0: no postings, at an offset past the end
+    for count_or_list in (seg.postings, seg.posting_count):
+        with pytest.raises(ix.IndexFormatError):
+            count_or_list(0)

@@ -4,6 +4,8 @@ started for."""
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -110,3 +112,33 @@ def test_a_search_line_run_by_the_console_script_lists_its_folder_once_and_in_fu
     out = capsys.readouterr().out
     assert os.path.join("sub", "note.txt") in out
     assert prewalk.claim() == {}
+
+
+def test_the_query_is_not_walked_even_when_it_names_a_folder(tree, tmp_path):
+    prewalk.start([str(tree), str(tmp_path)])
+    assert set(prewalk.claim()) == {str(tmp_path)}
+
+
+def test_no_thread_to_be_had_means_no_walk_and_a_listing_all_the_same(tree, monkeypatch):
+    import _thread
+
+    def refuse(*args):
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(_thread, "start_new_thread", refuse)
+    prewalk.start(["anbud", str(tree)])
+    walked = prewalk.claim()
+    assert walked == {}
+    assert _listed([tree], walked) == _listed([tree])
+
+
+def test_a_search_from_a_removed_working_folder_still_answers(tree, tmp_path):
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    probe = ("import os, sys\nos.chdir(sys.argv[1]); os.rmdir(sys.argv[1])\n"
+             "sys.argv = ['stancecli', 'search', 'Tiltak i sub', sys.argv[2], '--index-dir', sys.argv[3], '-f', 'grep']\n"
+             "from stancecli.entry import main\nmain()\n")
+    done = subprocess.run([sys.executable, "-c", probe, str(gone), str(tree), str(tmp_path / "ix")],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert os.path.join("sub", "note.txt") in done.stdout and "Traceback" not in done.stderr

@@ -72,6 +72,17 @@ def test_overwriting_what_a_named_tuple_needs_is_refused_as_typing_refuses_it(ba
                 return self
 
 
+@pytest.mark.parametrize("base", [typed.NamedTuple, typing.NamedTuple])
+def test_a_named_tuple_with_a_mixin_is_refused_as_typing_refuses_it(base):
+    class Mixin:
+        def extra(self) -> int:
+            return 1
+
+    with pytest.raises(TypeError):
+        class Bad(base, Mixin):  # type: ignore[misc]
+            a: int
+
+
 def test_overload_leaves_the_implementation_in_place():
     class Box:
         @typed.overload

@@ -6,11 +6,14 @@ named in it): loading it runs nothing and builds only the model's own classes. E
 positions are a section of their own, read and built only when a command asks for that issue,
 so a warm load costs little more on a large dataset than on a small one. A clean validation's
 findings may be kept with it, for `validate` to give again. It is used only while the
-dataset file and every source it names have the size, mtime, ctime and inode they had when
-it was written (as git checks its index); a file changed within moments of the snapshot
-being written is also compared by content. Anything wrong with it (missing, stale, damaged,
-from another version) means it is ignored and rebuilt; a cache directory that cannot be
-written is simply not used, and one that other users could tamper with is refused.
+dataset file and every source it names have the size, mtime, ctime and inode they had before
+the run that wrote it read them (as git checks its index); a file changed within moments of
+that is also compared by content, with a checksum taken before the run read it. After the
+dataset file changes, the places of the quotes of sources that have not changed are still
+taken from it (`located_before`): a quote's place depends on the source's text and the quote
+alone. Anything wrong with it (missing, stale, damaged, from another version) means it is
+ignored and rebuilt; a cache directory that cannot be written is simply not used, and one that
+other users could tamper with is refused.
 """
 
 from __future__ import annotations
@@ -32,10 +35,10 @@ if TYPE_CHECKING:
     from stancecli.span import Span
 
 ENV_NO_CACHE = "STANCECLI_NO_CACHE"
-MAGIC = b"STANCECLI-SNAPSHOT 5\n"
+MAGIC = b"STANCECLI-SNAPSHOT 6\n"  # 6: stamps and checksums from before the run read the files
 MARSHAL_VERSION = 4  # a fixed format version: readable by every Python this runs on
 FILE_MODE = 0o600
-# File clocks tick coarsely: a file stamped this close to the snapshot's writing may have
+# File clocks tick coarsely: a file changed this close to the moment its stamp was taken may have
 # changed again within the same tick, so its stamp cannot vouch for it (git's "racy" case).
 RACY_NS = 50_000_000
 STANCE_COLUMNS = 6  # issue, organisation, source document, reported, score, index
@@ -103,40 +106,54 @@ def _sources(dataset: Dataset) -> list[str]:
 
 
 class Stamps:
-    """The stamps of a run's files, each taken before the run read it. A snapshot keyed on them
-    goes stale for a file that changed while the run was reading, instead of vouching for a text
-    the run never saw. Take it before loading the dataset; `add_sources` before reading any source."""
+    """A run's files as they were before the run read them: each one's stamp, and its checksum
+    where the stamp is racy. A snapshot keyed on them goes stale for a file that changed while
+    the run was reading, instead of vouching for a text the run never saw. Take it before
+    loading the dataset, and `add_sources` before reading any source."""
 
     def __init__(self, data: Path):
-        self._taken: dict[str, list[int] | None] = {}
+        self.taken_ns = _now_ns()
+        self._taken: dict[str, tuple[list[int] | None, int | None]] = {}
         self._take(str(data.resolve()))
 
     def _take(self, name: str) -> None:
         if name not in self._taken:
-            self._taken[name] = stamp(name)
+            st = stamp(name)
+            racy = st is not None and _racy(st, self.taken_ns)
+            self._taken[name] = st, _content(name) if racy else None
 
     def add_sources(self, dataset: Dataset) -> None:
         for name in _sources(dataset):
             self._take(name)
 
-    def get(self, name: str) -> list[int] | None:
-        """The stamp taken before the run read `name`; one taken now for a file it did not list."""
-        return self._taken[name] if name in self._taken else stamp(name)
+    def of(self, name: str) -> tuple[list[int] | None, int | None]:
+        """The stamp and checksum of `name` from before the run read it (taken now for a file
+        the run did not list)."""
+        self._take(name)
+        return self._taken[name]
 
 
-def _key(data: Path, files: list[str], stamps: Stamps | None = None) -> list:
-    stamp_of = stamps.get if stamps is not None else stamp
-    return [__version__, _schema(), str(data.resolve()), [[f, stamp_of(f)] for f in files]]
+def _racy(st: list[int], taken_ns: int) -> bool:
+    """Whether a file with stamp `st`, taken at `taken_ns`, may change within its stamp's tick."""
+    return max(st[1], st[2]) >= taken_ns - RACY_NS
 
 
-def _fresh(stored: dict, data: Path, written_ns: int) -> bool:
-    files = [f for f, _ in stored["key"][3]]
-    if not files or files[0] != str(data.resolve()) or stored["key"] != _key(data, files):
+def _vouched(name: str, st: list[int] | None, crc: int | None, taken_ns: int) -> bool:
+    """Whether file `name` is still as it was when its stamp `st` (and checksum) were taken."""
+    if stamp(name) != st:
         return False
-    for (name, st), crc in zip(stored["key"][3], stored["crc"]):
-        if st is not None and max(st[1], st[2]) >= written_ns - RACY_NS and _content(name) != crc:
-            return False
-    return True
+    return st is None or not _racy(st, taken_ns) or _content(name) == crc
+
+
+def _key(data: Path, entries: list) -> list:
+    return [__version__, _schema(), str(data.resolve()), entries]
+
+
+def _fresh(stored: dict, data: Path) -> bool:
+    entries = stored["key"][3]
+    if not entries or entries[0][0] != str(data.resolve()) or stored["key"] != _key(data, entries):
+        return False
+    return all(_vouched(name, st, crc, stored["taken_ns"]) for (name, st), crc in zip(entries, stored["crc"]))
 
 
 # ------------------------------------------------------------------ the snapshot
@@ -171,16 +188,7 @@ def located_before(data: Path) -> dict[str, dict[str, Span]]:
     function of the source's text and the quote's text alone, so a validation after an edit of the
     dataset need not look again for the quotes it kept. Quotes that were not found are left out:
     they are looked for again. Empty when there is no snapshot of this edition to read."""
-    if os.environ.get(ENV_NO_CACHE):
-        return {}
-    try:
-        target = _snapshot_path(data)
-        check_private(target.parent.parent)
-        check_private(target.parent)
-        raw = _mapped(target)
-    except (CacheUnavailable, OSError, ValueError):  # load and store warn about the cache
-        return {}
-    stored = _decode_file(raw, target)
+    stored = _read_stored(data)
     if stored is None or stored["key"][:3] != _key(data, [])[:3]:  # another edition, or dataset
         return {}
     try:
@@ -190,16 +198,9 @@ def located_before(data: Path) -> dict[str, dict[str, Span]]:
 
 
 def _unchanged_sources(stored: dict) -> set[str]:
-    """The sources (the files after the dataset's own) still as they were when `stored` was written."""
-    unchanged = set()
-    written_ns = stored["written_ns"]
-    for (name, st), crc in zip(stored["key"][3][1:], stored["crc"][1:]):
-        if st is None or stamp(name) != st:
-            continue
-        if max(st[1], st[2]) >= written_ns - RACY_NS and _content(name) != crc:
-            continue
-        unchanged.add(name)
-    return unchanged
+    """The sources (the files after the dataset's own) still as the run that wrote `stored` read them."""
+    return {name for (name, st), crc in zip(stored["key"][3][1:], stored["crc"][1:])
+            if st is not None and _vouched(name, st, crc, stored["taken_ns"])}
 
 
 def _spans_of(dataset: SnapshotDataset, sources: set[str]) -> dict[str, dict[str, Span]]:
@@ -229,7 +230,8 @@ def _spans_of(dataset: SnapshotDataset, sources: set[str]) -> dict[str, dict[str
     return found
 
 
-def _load_stored(data: Path) -> dict | None:
+def _read_stored(data: Path) -> dict | None:
+    """The snapshot of `data` as stored, fresh or not; None when there is none to read."""
     if os.environ.get(ENV_NO_CACHE):
         return None
     try:
@@ -242,18 +244,22 @@ def _load_stored(data: Path) -> dict | None:
         return None
     except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
         return None
-    stored = _decode_file(raw, target)
-    if stored is None or not _fresh(stored, data, stored["written_ns"]):
+    return _decode_file(raw, target)
+
+
+def _load_stored(data: Path) -> dict | None:
+    stored = _read_stored(data)
+    if stored is None or not _fresh(stored, data):
         return None
     return stored if isinstance(stored["dataset"], Dataset) else None
 
 
-def store(data: Path, dataset: Dataset, validation: dict | None = None, stamps: Stamps | None = None) -> None:
+def store(data: Path, dataset: Dataset, stamps: Stamps, validation: dict | None = None) -> None:
     """Write the snapshot atomically; skip it when the cache cannot (or must not) be written.
 
-    `validation` ({"counts": {...}, "problems": [field tuples]}) is what a clean `validate` found,
-    kept so that it need not run again while nothing changed. `stamps`: the files' stamps from
-    before the run read them (without, the stamps now)."""
+    `stamps`: the files as they were before the run read them. `validation` ({"counts": {...},
+    "problems": [field tuples]}) is what a clean `validate` found, kept so that it need not run
+    again while nothing changed."""
     if os.environ.get(ENV_NO_CACHE):
         return
     try:
@@ -261,8 +267,9 @@ def store(data: Path, dataset: Dataset, validation: dict | None = None, stamps: 
         private_dir(target.parent.parent)
         private_dir(target.parent)
         files = _files(data, dataset)
-        written_ns = _now_ns()
-        stored = {"written_ns": written_ns, "key": _key(data, files, stamps), "crc": [_content(f) for f in files],
+        taken = [stamps.of(f) for f in files]
+        entries = [[f, st] for f, (st, _) in zip(files, taken)]
+        stored = {"taken_ns": stamps.taken_ns, "key": _key(data, entries), "crc": [crc for _, crc in taken],
                   "dataset": dataset, "validation": validation}
         write_private(target, _encode_file(stored))
     except CacheUnavailable as exc:
@@ -329,7 +336,7 @@ def _decode_file(raw: Any, target: Path | None = None) -> dict | None:
         if len(payload) != length or crc != zlib.crc32(payload):
             return None
         stored = marshal.loads(payload)
-        if not isinstance(stored, dict) or not {"written_ns", "key", "crc", "dataset"} <= stored.keys():
+        if not isinstance(stored, dict) or not {"taken_ns", "key", "crc", "dataset"} <= stored.keys():
             return None
         core, count, sections, missing, stances = stored["dataset"]
         if type(count) is not int or type(sections) is not dict or type(missing) is not dict \

@@ -40,7 +40,7 @@ def open_dataset(path: Path) -> Opened:
             dataset = load_or_fail(path)
             stamps.add_sources(dataset)
             _locate_all(dataset)
-            cache.store(path, dataset, stamps=stamps)
+            cache.store(path, dataset, stamps)
     return Opened(dataset, unlocated_warnings(dataset))
 
 
@@ -67,10 +67,10 @@ def validate_dataset(path: Path) -> Report:
         report = validate_path(path, stamps)
         if report.ok and report.dataset is not None:
             _locate_all(report.dataset)  # the quotes validation could not read stay unfound, as on reading
-            cache.store(path, report.dataset, {
+            cache.store(path, report.dataset, stamps, {
                 "counts": {"context": context, **{name: getattr(report, name) for name in REPORT_COUNTS}},
                 "problems": [dataclasses.astuple(problem) for problem in report.problems],
-            }, stamps)
+            })
     return report
 
 

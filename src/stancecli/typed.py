@@ -6,7 +6,8 @@ names they use only in annotations under `if TYPE_CHECKING:` (a module constant:
 every `TYPE_CHECKING` as true, and Python never runs the block). Type checkers see typing's own
 `NamedTuple` and `overload`; at run time a class written `class Hit(NamedTuple): ...` becomes
 the `collections.namedtuple` that typing would have made, with the same fields, defaults,
-methods and docstring (tests/test_typed.py holds the two to each other).
+methods and docstring (tests/test_typed.py holds the two to each other). Its `__annotations__`
+are left as written (strings), as nothing reads them at run time.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ else:
         def __new__(mcls, name: str, bases: tuple, namespace: dict):
             if namespace.get("_root"):
                 return super().__new__(mcls, name, bases, namespace)
+            if bases != (NamedTuple,):
+                raise TypeError("can only inherit from NamedTuple alone")  # typing refuses a mixin too
             annotations = namespace.get("__annotations__", {})
             fields = list(annotations)
             defaults = [namespace[f] for f in fields if f in namespace]

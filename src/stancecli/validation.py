@@ -61,8 +61,9 @@ class Report:
 
 
 def validate_path(path, stamps: Stamps | None = None) -> Report:
-    """Every check of the dataset at `path`; `stamps` (taken before it was loaded) gets the
-    sources' stamps before any source is read."""
+    """Every check of the dataset at `path`. A quote its snapshot found in a source unchanged
+    since is not looked for again (cache.located_before); `stamps` (taken before the dataset was
+    loaded) takes the sources' stamps before any source is read."""
     dataset, problems = load_dataset(path)
     if stamps is not None and dataset is not None:
         stamps.add_sources(dataset)

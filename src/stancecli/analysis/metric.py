@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from stancecli.corpus import Sources
 
 
-
 SCALE_WIDTH = 4  # from strongly-against (-2) to strongly-for (+2)
 LABELS = {score: label for label, score in STANCES.items()}
 BY_CHOICES = ("organisation", "document", "kind")

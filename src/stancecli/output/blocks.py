@@ -100,7 +100,6 @@ def _side_text(rec: dict[str, Any], side: str, doc: str):
 def _change_head(rec: dict[str, Any]):
     from rich.text import Text
 
-
     head = Text()
     head.append(f"{rec['change']:<10}", style=CHANGE_STYLES.get(rec["change"], ""))
     head.append(f" {clean(rec['issue'])}  ", style="bold")

@@ -11,7 +11,6 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-
 class SearchResult:
     """Matching sentences (stancecli.search.engine.Hit), best first: a terminal layout, grep lines
     or JSON, not a listing."""

@@ -7,25 +7,31 @@ separators, and the bidirectional controls that reorder what a reader sees (U+20
 from __future__ import annotations
 
 import re
+from functools import cache
 
 TYPE_CHECKING = False  # typing is not imported at run time (see stancecli/typed.py)
 if TYPE_CHECKING:
     from typing import Any
 
 # Every one of these is a character str.isprintable() refuses, so printable text needs no search:
-# the pattern is compiled (by re, which keeps it) only when some text is not printable.
-UNSAFE = "[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]"
+# the pattern is compiled only when some text is not printable (most runs never compile it).
+UNSAFE_CHARS = "[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]"
 REPLACEMENT = "\ufffd"
-# Breaks and terminal sequences are all UNSAFE characters: these two are only needed, and compiled,
-# when UNSAFE finds something.
+# Breaks and terminal sequences are all unsafe characters: these two are only needed, and compiled
+# (by re, which keeps them), when there is something unsafe.
 _BREAKS = r"[\t\n\r\u2028\u2029]+"
 # A whole terminal sequence (CSI "ESC [ ... m", OSC "ESC ] ... BEL"), not only its ESC.
 _SEQUENCE = r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
 
 
+@cache
+def _unsafe() -> re.Pattern[str]:
+    return re.compile(UNSAFE_CHARS)
+
+
 def has_unsafe(text: str) -> bool:
-    """Whether the text holds an UNSAFE character."""
-    return not text.isprintable() and re.search(UNSAFE, text) is not None
+    """Whether the text holds an unsafe character (one of UNSAFE_CHARS)."""
+    return not text.isprintable() and _unsafe().search(text) is not None
 
 
 def _text(value: Any) -> str:
@@ -69,13 +75,13 @@ def clean(value: Any) -> str:
         text = re.sub(_SEQUENCE, "", text)
     if re.search(_BREAKS, text):
         text = " ".join(re.sub(_BREAKS, " ", text).split())
-    return re.sub(UNSAFE, "", text)
+    return _unsafe().sub("", text)
 
 
 def mask(text: str) -> str:
     """Text of the same length, safe on one line: breaks and tabs become spaces, other unsafe
     characters U+FFFD. For text with highlight spans (offsets) that must still fit."""
-    return re.sub(UNSAFE, lambda m: " " if re.fullmatch(_BREAKS, m.group()) else REPLACEMENT, text)
+    return _unsafe().sub(lambda m: " " if re.fullmatch(_BREAKS, m.group()) else REPLACEMENT, text)
 
 
 def keep_lines(text: str) -> str:
@@ -83,10 +89,10 @@ def keep_lines(text: str) -> str:
     removed: for cells that hold several lines (a spreadsheet, an HTML page)."""
     if "\x1b" in text:
         text = re.sub(_SEQUENCE, "", text)
-    return re.sub(UNSAFE, lambda m: m.group() if m.group() in "\n\t" else "", text)
+    return _unsafe().sub(lambda m: m.group() if m.group() in "\n\t" else "", text)
 
 
 def escape(text: str) -> str:
     """Unsafe characters shown as escapes (ESC as \\x1b): for messages about bad data."""
-    return re.sub(UNSAFE, lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+    return _unsafe().sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
                       else f"\\u{ord(m.group()):04x}", text)

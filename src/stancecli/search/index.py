@@ -718,8 +718,14 @@ class Segment:
         return self.post[off:off + n]
 
     def posting_count(self, tid: int) -> int:
-        """How many distinct texts hold term `tid`: len(postings(tid)) without the slice."""
-        return self.dir[2 * tid + 1] if 2 * tid + 1 < len(self.dir) else 0
+        """How many distinct texts hold term `tid`: len(postings(tid)) without the slice, and
+        the same check of its bounds."""
+        if 2 * tid + 1 >= len(self.dir):
+            return 0
+        off, n = self.dir[2 * tid], self.dir[2 * tid + 1]
+        if off + n > len(self.post):
+            raise IndexFormatError("a posting list runs past the end of its segment")
+        return n
 
     def tokens(self, sid: int) -> Sequence[int]:
         return self.text_tokens(self.text[sid])
@@ -927,7 +933,6 @@ class FileEntry(NamedTuple):
     error: str = ""
     ctime_ns: int = 0
     ino: int = 0
-
 
 
 # Field positions in the plain tuples the manifest keeps per file (FileEntry's order): the

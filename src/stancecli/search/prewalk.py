@@ -1,12 +1,14 @@
 """Folders walked in C from the first moments of a `search` process.
 
 At 30,000 files the walk (a readdir and a stat per file) takes longer than the imports a search
-makes. The console script starts a walk for every folder named on a `search` line before it
-imports the line's parser: the C walk releases the interpreter lock, so it runs beside the
-imports. `claim` then hands the walks to that line's listing and forgets them, so no later
-listing in the same process can take one. The listing uses a walk only for a folder it lists
-itself and only if the folder is still the same (device and inode); any other walk started here
-costs time, never a wrong answer. Imports nothing but the C walk.
+makes. The console script starts a walk for every folder named on a `search` line after its
+first argument (the query, as a line is usually written) before it imports the line's parser:
+the C walk releases the interpreter lock, so it runs beside the imports. Without the parser,
+an option's value that names a folder (`--index-dir`) is walked too. `claim` then hands the
+walks to that line's listing and forgets them, so no later listing in the same process can take
+one. The listing uses a walk only for a folder it lists itself and only if the folder is still
+the same (device and inode); any other walk started here costs time, never a wrong answer.
+Imports nothing but the C walk.
 """
 
 from __future__ import annotations
@@ -51,25 +53,33 @@ _walks: dict[str, Walk] = {}  # folder key (absolute path) -> its walk
 
 
 def start(args: list[str]) -> None:
-    """Start walking each existing folder among the arguments of a `search` line."""
+    """Start walking each existing folder among the arguments of a `search` line (the arguments
+    after `search`), but its first argument."""
     try:
         from stancecli.search import _scan
     except ImportError:
         return
-    for arg in args:
+    operands = [arg for arg in args if arg and not arg.startswith("-")]
+    for arg in operands[1:]:
         if len(_walks) >= MAX_WALKS:
             break
-        if not arg or arg.startswith("-"):
-            continue
-        key = os.path.abspath(arg)
         try:
+            key = os.path.abspath(arg)  # asks for the working folder, which may have been removed
             st = os.stat(key)
         except (OSError, ValueError):
             continue
         if st.st_mode & _FORMAT == _DIR and key not in _walks:
-            walk = _walks[key] = Walk(st.st_dev, st.st_ino)
-            base = key if key.endswith(os.sep) else key + os.sep
-            _thread.start_new_thread(walk.run, (_scan, os.fsencode(base)))
+            _start(_scan, key, st)
+
+
+def _start(scan: object, key: str, st: os.stat_result) -> None:
+    walk = Walk(st.st_dev, st.st_ino)
+    base = key if key.endswith(os.sep) else key + os.sep
+    try:
+        _thread.start_new_thread(walk.run, (scan, os.fsencode(base)))
+    except RuntimeError:  # no thread to be had: the listing walks the folder itself
+        return
+    _walks[key] = walk
 
 
 def claim() -> dict[str, Walk]:

@@ -17,8 +17,13 @@ from stancecli.folding import FOLD_TABLE
 # Letters a user may type in ASCII: æ as ae, ø as o, å as aa; other accents drop.
 _FOLD = FOLD_TABLE
 
-# Compiled by re on first use (and kept): text with no letters beyond æ, ø and å never needs it.
+# Compiled on first use: text with no letters beyond æ, ø and å never needs it.
 _ACCENTED = "[" + "".join(k for k in map(chr, _FOLD) if k not in "æøå") + "]"
+
+
+@lru_cache(maxsize=1)
+def _accented() -> re.Pattern[str]:
+    return re.compile(_ACCENTED)
 
 JOINER = "\x01"
 # A word, possibly broken by a joiner that `prepare` put where a line-end hyphen was.
@@ -55,7 +60,7 @@ def fold(text: str) -> str:
     text = _spelt(text)
     if text.isascii():
         return text
-    return text.translate(_FOLD) if re.search(_ACCENTED, text) else text
+    return text.translate(_FOLD) if _accented().search(text) else text
 
 
 def _spelt(low: str) -> str:

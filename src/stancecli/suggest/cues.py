@@ -57,7 +57,6 @@ INVESTIGATE = (r"\butred\w* (?:bedre|grundigere|nærmere|mer)\b|\b(?:bedre|grund
 CONTRAST = r"\bmen\b|\bimidlertid\b|\blikevel\b"
 
 
-
 def compile_cues(entries: list[tuple[str, float, bool]]) -> list[tuple[re.Pattern[str], float, bool]]:
     return [(re.compile(rf"\b(?:{p})\b"), score, explicit) for p, score, explicit in entries]
 

@@ -139,7 +139,6 @@ class SpeakerFinder:
             names.append(self._short[org] if org else n)
         return Speaker(" og ".join(names), ids)
 
-
     def _id_of(self, name: str) -> str | None:
         """The dataset's organisation for a name: exactly, or by its head word
         ("utvalget" for "NOU 2012:6-utvalget", "Arbeid og sosialdepartementet")."""
