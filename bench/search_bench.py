@@ -11,8 +11,9 @@ terms) and the one with a realistic vocabulary (`--rich-vocab`, at least 250,000
     of the whole process tree (proportional set size, sampled), index size over text size;
   - end-to-end `stancecli search QUERY CORPUS --index-dir ...` in a pipe, per query, interleaved
     with `rg -i -F QUERY CORPUS`, the floor (the one-command Typer app of bench/startup.py) and
-    `python -c pass`, so that machine noise hits all alike; queries of four classes: word, typo,
-    compound part, phrase;
+    `python -c pass`, every size of the corpus in the same rounds, so that machine noise hits all
+    alike and the sizes are compared under the same conditions; queries of four classes: word,
+    typo, compound part, phrase;
   - the search alone, in-process; the freshness check of an unchanged corpus (public API: collect
     and sync) and how many sources it opened;
   - top-20 recall against a brute-force rapidfuzz scan of every sentence (synthetic corpus only);
@@ -219,22 +220,28 @@ def build_figures(folder: Path, index: Path, repeats: int) -> dict:
 
 # ---------------------------------------------------------------- latency
 
-def latencies(folder: Path, index: Path, rg: str, cfg: Settings) -> dict[str, list[float]]:
-    """Wall times of every command, interleaved, after one round that warms the caches and stops the
-    bench if a search fails (with --quick that round is the only one)."""
+def latencies(corpora: dict[int, tuple[Path, Path]], rg: str, cfg: Settings) -> dict[int, dict[str, list[float]]]:
+    """Wall times of every command at every size ({size: (corpus, index)}), all sizes interleaved
+    in the same rounds with one floor and one bare Python, after one round that warms the caches
+    and stops the bench if a search fails (with --quick that round is the only one). Per size:
+    the shared floor and bare Python, and that size's searches and rg runs."""
     cmds: dict[str, list[str]] = {BARE: [sys.executable, "-c", "pass"], FLOOR: [sys.executable, "-c", TYPER_APP]}
-    for qs in cfg.queries.values():
-        for q in qs:
-            cmds[f"stancecli:{q}"] = stancecli_cmd() + ["search", q, str(folder), "--index-dir", str(index)]
-            cmds[f"rg:{q}"] = [rg, "-i", "-F", q, str(folder)]
+    for n, (folder, index) in corpora.items():
+        for qs in cfg.queries.values():
+            for q in qs:
+                cmds[f"{n}/stancecli:{q}"] = stancecli_cmd() + ["search", q, str(folder), "--index-dir", str(index)]
+                cmds[f"{n}/rg:{q}"] = [rg, "-i", "-F", q, str(folder)]
     first: dict[str, list[float]] = {}
     for name, cmd in cmds.items():
         started = time.perf_counter()
         done = subprocess.run(cmd, capture_output=True, text=True, env=ENV)
         first[name] = [time.perf_counter() - started]
-        if done.returncode and not name.startswith("rg:"):  # rg finds nothing: 1
+        if done.returncode and "/rg:" not in name:  # rg finds nothing: 1
             sys.exit(f"bench: {' '.join(cmd)} failed:\n{done.stderr}")
-    return first if cfg.quick else interleaved(cmds, cfg.runs, ENV, warm=False, check=False)
+    times = first if cfg.quick else interleaved(cmds, cfg.runs, ENV, warm=False, check=False)
+    return {n: {BARE: times[BARE], FLOOR: times[FLOOR],
+                **{name.split("/", 1)[1]: t for name, t in times.items() if name.startswith(f"{n}/")}}
+            for n in corpora}
 
 
 def in_process(folder: Path, index: Path, runs: int, queries: dict[str, list[str]]) -> dict[str, float]:
@@ -474,22 +481,24 @@ class Settings:
 def measure(kind: Kind, sizes: list[int], cfg: Settings, rg: str) -> dict:
     res: dict = {"rg": subprocess.run([rg, "--version"], capture_output=True, text=True).stdout.splitlines()[0],
                  "sizes": {}}
-    for n in sizes:
-        tag = f"[{kind.prefix} {n}]"
-        folder, index = corpus(cfg.work, kind, n), kind.index_dir(cfg.work, n)
-        subprocess.run([rg, "-c", "-F", "anbud", str(folder)], stdout=subprocess.DEVNULL, check=False)  # file cache
-        print(f"{tag} building ...", file=sys.stderr)
+    corpora = {n: (corpus(cfg.work, kind, n), kind.index_dir(cfg.work, n)) for n in sizes}
+    for n, (folder, index) in corpora.items():
+        print(f"[{kind.prefix} {n}] building ...", file=sys.stderr)
         repeats = 1 if cfg.quick or n > BUILD_REPEATS_UP_TO else 5
-        figures = build_figures(folder, index, repeats)
-        print(f"{tag} timing ...", file=sys.stderr)
-        row = {"text": text_bytes(folder), "index": index_bytes(index), "build": figures,
-               "times": latencies(folder, index, rg, cfg),
-               "lib": in_process(folder, index, 1 if cfg.quick else 3, cfg.queries),
-               "fresh": freshness(folder, index, max(cfg.runs, 3))}
+        res["sizes"][n] = {"text": text_bytes(folder), "build": build_figures(folder, index, repeats),
+                           "index": index_bytes(index)}
+    for folder, _ in corpora.values():
+        subprocess.run([rg, "-c", "-F", "anbud", str(folder)], stdout=subprocess.DEVNULL, check=False)  # file cache
+    print(f"[{kind.prefix}] timing every size in the same rounds ...", file=sys.stderr)
+    for n, times in latencies(corpora, rg, cfg).items():
+        res["sizes"][n]["times"] = times
+    for n, (folder, index) in corpora.items():
+        row = res["sizes"][n]
+        row["lib"] = in_process(folder, index, 1 if cfg.quick else 3, cfg.queries)
+        row["fresh"] = freshness(folder, index, max(cfg.runs, 3))
         if not kind.rich:
-            print(f"{tag} recall ...", file=sys.stderr)
+            print(f"[{kind.prefix} {n}] recall ...", file=sys.stderr)
             row["recall"] = recall(folder, index, cfg.queries)
-        res["sizes"][n] = row
     largest = max(sizes)
     folder, index = kind.folder(cfg.work, largest), kind.index_dir(cfg.work, largest)
     if kind.rich:
@@ -677,7 +686,8 @@ def _method(kind: Kind, cfg: Settings) -> list[str]:
     return [
         corpus_line, "",
         "The floor is the one-command Typer app of `bench/startup.py` (prints one line), run in the same "
-        "interleaved rounds as everything else; \"above the floor\" is a command's median minus the floor's "
+        "interleaved rounds as everything else, every size of the corpus included (so each size's table shows "
+        "the same floor); \"above the floor\" is a command's median minus the floor's "
         f"median of the same run. Each latency is the median wall time of {cfg.runs} run(s) of the whole process "
         "with stdout to a pipe, bytecode caching on, the index built beforehand, the index and the file cache "
         + ("cold (--quick: one round, no warm-up)" if cfg.quick else "warm (one untimed round first)")
