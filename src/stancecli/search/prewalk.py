@@ -54,7 +54,7 @@ _walks: dict[str, Walk] = {}  # folder key (absolute path) -> its walk
 
 def start(args: list[str]) -> None:
     """Start walking each existing folder among the arguments of a `search` line (the arguments
-    after `search`), but its first argument."""
+    after `search`), except the first that is not an option (the query, as lines are written)."""
     try:
         from stancecli.search import _scan
     except ImportError:
