@@ -33,10 +33,11 @@ else:
                 raise TypeError("can only inherit from NamedTuple alone")  # typing refuses a mixin too
             annotations = namespace.get("__annotations__", {})
             fields = list(annotations)
-            defaults = [namespace[f] for f in fields if f in namespace]
-            if fields[len(fields) - len(defaults):] != [f for f in fields if f in namespace]:
+            with_default = [f for f in fields if f in namespace]
+            if fields[len(fields) - len(with_default):] != with_default:
                 raise TypeError(f"{name}: a field without a default follows one with a default")
-            cls = namedtuple(name, fields, defaults=defaults, module=namespace["__module__"])
+            cls = namedtuple(name, fields, defaults=[namespace[f] for f in with_default],
+                             module=namespace["__module__"])
             cls.__qualname__ = namespace.get("__qualname__", name)
             cls.__annotations__ = dict(annotations)
             for key, value in namespace.items():

@@ -1103,7 +1103,7 @@ def _context(src, offset: int, step: int, n: int) -> tuple[tuple[int, str], ...]
         return ()  # without listing the source's line starts
     out: list[tuple[int, str]] = []
     k = src.line_of(offset) + step
-    while n > 0 and len(out) < n and 1 <= k <= src.line_count:
+    while len(out) < n and 1 <= k <= src.line_count:
         body = src.line(k).rstrip()
         if body.strip():
             out.append((k, body))

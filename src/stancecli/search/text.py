@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from stancecli.folding import FOLD_TABLE
 
@@ -21,7 +21,7 @@ _FOLD = FOLD_TABLE
 _ACCENTED = "[" + "".join(k for k in map(chr, _FOLD) if k not in "æøå") + "]"
 
 
-@lru_cache(maxsize=1)
+@cache
 def _accented() -> re.Pattern[str]:
     return re.compile(_ACCENTED)
 
