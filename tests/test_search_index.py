@@ -593,3 +593,16 @@ def test_a_posting_list_said_to_run_past_its_segment_is_damage_even_when_empty(c
     for count_or_list in (seg.postings, seg.posting_count):
         with pytest.raises(ix.IndexFormatError):
             count_or_list(0)
+
+
+def test_damage_found_while_ranking_a_phrase_is_repaired(corpus, tmp_path):
+    reference = search("tett oppfølging av brukere", [corpus], use_index=False, limit=0).hits
+    run("anbud", corpus, tmp_path / "ix")
+    seg = tmp_path / "ix" / "seg-0.bin"
+    st = seg.stat()
+    body = bytearray(seg.read_bytes())
+    body[-40:] = b"\xff" * 40  # posting ids far out of range
+    seg.write_bytes(bytes(body))
+    os.utime(seg, ns=(st.st_atime_ns, st.st_mtime_ns))
+    again = run("tett oppfølging av brukere", corpus, tmp_path / "ix", limit=0)
+    assert again.hits == reference and len(again.notes) == 1

@@ -23,6 +23,7 @@ from stancecli.errors import CacheUnavailable, SearchProblem
 from stancecli.search import text
 from stancecli.search.index import (
     DAMAGE,
+    IndexFormatError,
     IndexStore,
     Manifest,
     Progress,
@@ -757,6 +758,23 @@ def _sentences_of(seg: Segment, uids: Iterator[int]) -> Iterator[int]:
             heapq.heappop(heap)
 
 
+class _PhrasePlan(NamedTuple):
+    """What ranking a phrase needs besides the index: the phrase's worth, its groups, and what
+    words outside every group could add to a text's score (groups take the first ten)."""
+
+    total: float
+    groups: list[tuple[float, tuple[int, ...]]]
+    extra: float
+
+
+def _phrase_plan(terms, exact: bool) -> _PhrasePlan:
+    total = sum(t.weight for t in terms)
+    content = [i for i, t in enumerate(terms) if not t.stop]
+    stop_weight = sum(t.weight for t in terms if t.stop)
+    groups = _groups(terms, content, stop_weight, total, exact)
+    return _PhrasePlan(total, groups, stop_weight + sum(terms[i].weight * terms[i].best for i in content[MAX_GROUPED:]))
+
+
 def _rank_phrase(terms, segments, limit, min_score, exact, keep) -> list[_Sentence]:
     """Several words: score candidate sentences, most promising groups first.
 
@@ -765,20 +783,32 @@ def _rank_phrase(terms, segments, limit, min_score, exact, keep) -> list[_Senten
     the best sentences found so far beat the next group's bound. Postings list
     distinct sentence texts, so the work grows with the distinct texts holding the
     words, not with the documents repeating them; a text is scored once.
+
+    In C when built (_score.rank_phrase, step for step _rank_phrase_py).
     """
-    total = sum(t.weight for t in terms)
+    if exact and any(not t.expansions for t in terms):
+        return []
+    if _score is None:
+        return _rank_phrase_py(terms, segments, limit, min_score, exact, keep)
+    total, groups, extra = _phrase_plan(terms, exact)
+    lives = [_Live(seg, _live_ranges(seg, keep)) for seg in segments]
+    specs = [(seg.dir, seg.post, seg.toff, seg.fwd, seg.ooff, seg.occ, seg.docs, seg.uhash, seg.paths, live.ranges)
+             for seg, live in zip(segments, lives)]
+    found = _score.rank_phrase(
+        specs, [list(t.expansions) for t in terms], [t.weight for t in terms], groups, extra, total, limit,
+        min_score, exact, MAX_SCORED, GAP_COST, LOOSE_SHARE, ROUNDING_SLACK, IndexFormatError)
+    return [_Sentence(score, [_Run(si, sid, lives[si], uid) for si, sid, uid in runs], positions)
+            for score, _key, positions, runs in found]
+
+
+def _rank_phrase_py(terms, segments, limit, min_score, exact, keep) -> list[_Sentence]:
+    """_rank_phrase in Python."""
+    total, groups, extra = _phrase_plan(terms, exact)
     matching: dict[int, list[tuple[int, float]]] = {}
     for i, t in enumerate(terms):
         for tid, q in t.expansions:
             matching.setdefault(tid, []).append((i, q))
     emap = {tid: tuple(pairs) for tid, pairs in matching.items()}  # _score.chain takes tuples as they are
-    content = [i for i, t in enumerate(terms) if not t.stop]
-    stop_weight = sum(t.weight for t in terms if t.stop)
-    if exact and any(not t.expansions for t in terms):
-        return []
-    groups = _groups(terms, content, stop_weight, total, exact)
-    # What words outside every group could add to a text's score (groups take the first ten).
-    extra = stop_weight + sum(terms[i].weight * terms[i].best for i in content[MAX_GROUPED:])
     # The best `limit` distinct sentence texts so far, worst on top, and where each stands:
     # a sentence repeated in many documents is scored once and takes one place.
     heap: list[tuple[float, _Later, int]] = []
