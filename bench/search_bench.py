@@ -440,9 +440,24 @@ def stages(folder: Path, index: Path, runs: int) -> dict[str, float]:
         out[f"plan `{q}`"] = median_ms(lambda q=q: engine.plan(text.query_terms(q), snap.vocab))
         out[f"rank `{q}`"] = median_ms(
             lambda t=terms: engine.rank(t, snap.segments, 21, 0.0, False, None, snap.vocab))
+        in_c = getattr(engine, "_rank_phrase_py", None)  # private: skipped if it goes away
+        if len(terms) > 1 and in_c is not None:
+            out[f"rank `{q}`, the Python ranking (a build without a C compiler)"] = _python_ranking(
+                engine, lambda t=terms: median_ms(
+                    lambda: engine.rank(t, snap.segments, 21, 0.0, False, None, snap.vocab)))
         out[f"read the hits of `{q}`"] = median_ms(
             lambda r=ranked, t=terms: engine._materialise(r, t, snap, shown, {}, 0, []))
     return out
+
+
+def _python_ranking(engine, measure):
+    """`measure()` with the phrase ranking in Python (the C chain and re-ranking stay)."""
+    in_c = engine._rank_phrase
+    engine._rank_phrase = engine._rank_phrase_py
+    try:
+        return measure()
+    finally:
+        engine._rank_phrase = in_c
 
 
 def listing_floor(folder: Path, runs: int) -> dict[str, float]:

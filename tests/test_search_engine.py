@@ -476,3 +476,15 @@ def test_phrase_ranking_in_c_keeps_the_python_ranking(tmp_path, monkeypatch):
     monkeypatch.setattr(engine, "_score", None)
     assert run_all() == with_c
     assert sum(map(bool, with_c)) > len(cases) // 2  # most cases find something
+
+
+def test_a_query_of_seventy_words_ranks_the_same_in_c_and_python(monkeypatch):
+    """A pasted paragraph as the query, scored and --exact: hits, and the same without the C ranking."""
+    sentence = "Ingen anbudsutsetting av oppfølgings-, avklarings- og arbeidstreningstiltak."
+    query = " ".join([sentence] * 10)  # 70 words
+    assert len(engine.text.query_terms(query)) >= 70
+    with_c = [[(h.score, str(h.path), h.line) for h in hits(query, exact=exact, limit=0)] for exact in (False, True)]
+    assert with_c[0] and with_c[1] == []  # nowhere does the sentence stand ten times in a row
+    monkeypatch.setattr(engine, "_score", None)
+    assert [[(h.score, str(h.path), h.line) for h in hits(query, exact=exact, limit=0)]
+            for exact in (False, True)] == with_c

@@ -409,8 +409,26 @@ typedef struct {
     Py_ssize_t heap_n, heap_cap;
     Match *ms;
     Py_ssize_t ms_cap;
-    Py_ssize_t *chain_pos;
+    Py_ssize_t *chain_pos; /* a chain's positions: room for as many as there are matches */
+    Py_ssize_t pos_cap;
+    Py_ssize_t *group, *order; /* room for the largest group's members */
 } Ranking;
+
+/* Room for one more item in *items (holding n of cap): doubled from `first` when full. 0, or -1
+ * with MemoryError set. */
+static int room(void **items, Py_ssize_t n, Py_ssize_t *cap, Py_ssize_t first, size_t size) {
+    if (n < *cap)
+        return 0;
+    Py_ssize_t grown_cap = *cap ? 2 * *cap : first;
+    void *grown = PyMem_Realloc(*items, grown_cap * size);
+    if (grown == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    *items = grown;
+    *cap = grown_cap;
+    return 0;
+}
 
 static int damaged(Ranking *r, const char *what) {
     PyErr_Format(r->damage, "%s runs past the end of its segment", what);
@@ -489,15 +507,39 @@ static int live(const Seg *s, Py_ssize_t sid) {
     return lo > 0 && sid < s->ranges[2 * (lo - 1) + 1];
 }
 
-/* The first live sentence holding text uid, or -1 for none (-2 on an error). */
+/* Where the first of v[0:n] not below x stands (bisect_left). */
+static Py_ssize_t lower_bound(const uint32_t *v, Py_ssize_t n, Py_ssize_t x) {
+    Py_ssize_t lo = 0, hi = n;
+    while (lo < hi) {
+        Py_ssize_t mid = (lo + hi) / 2;
+        if ((Py_ssize_t)v[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The first live sentence holding text uid, as engine._Live.first: by each range's slice of its
+ * places, or by a test of each place, whichever takes fewer steps; -1 for none (-2 on an error). */
 static Py_ssize_t first_live(Ranking *r, Seg *s, Py_ssize_t uid) {
     const uint32_t *occ;
     Py_ssize_t n;
     if (occurrences(r, s, uid, &occ, &n) < 0)
         return -2;
-    for (Py_ssize_t k = 0; k < n; k++)
-        if (s->ranges == NULL || live(s, occ[k]))
-            return occ[k];
+    if (s->ranges == NULL)
+        return occ[0];
+    if (s->n_ranges > n) {
+        for (Py_ssize_t k = 0; k < n; k++)
+            if (live(s, occ[k]))
+                return occ[k];
+        return -1;
+    }
+    for (Py_ssize_t j = 0; j < s->n_ranges; j++) { /* the places from each range's start to its end */
+        Py_ssize_t lo = lower_bound(occ, n, s->ranges[2 * j]), hi = lower_bound(occ, n, s->ranges[2 * j + 1]);
+        if (lo < hi)
+            return occ[lo];
+    }
     return -1;
 }
 
@@ -594,16 +636,8 @@ static int sift_down(Ranking *r, Py_ssize_t at) {
 }
 
 static int heap_push(Ranking *r, Py_ssize_t e) {
-    if (r->heap_n == r->heap_cap) {
-        Py_ssize_t cap = r->heap_cap ? 2 * r->heap_cap : 64;
-        Py_ssize_t *grown = PyMem_Realloc(r->heap, cap * sizeof(Py_ssize_t));
-        if (grown == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        r->heap = grown;
-        r->heap_cap = cap;
-    }
+    if (room((void **)&r->heap, r->heap_n, &r->heap_cap, 64, sizeof(Py_ssize_t)) < 0)
+        return -1;
     heap_set(r, r->heap_n++, e);
     return sift_up(r, r->heap_n - 1);
 }
@@ -624,16 +658,8 @@ static int heap_replace(Ranking *r, Py_ssize_t e) {
 }
 
 static int add_run(Entry *e, Py_ssize_t si, Py_ssize_t sid, Py_ssize_t uid) {
-    if (e->n_runs == e->cap_runs) {
-        Py_ssize_t cap = e->cap_runs ? 2 * e->cap_runs : 2;
-        RunRec *grown = PyMem_Realloc(e->runs, cap * sizeof(RunRec));
-        if (grown == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        e->runs = grown;
-        e->cap_runs = cap;
-    }
+    if (room((void **)&e->runs, e->n_runs, &e->cap_runs, 2, sizeof(RunRec)) < 0)
+        return -1;
     RunRec run = {si, sid, uid};
     e->runs[e->n_runs++] = run;
     return 0;
@@ -674,16 +700,8 @@ static int grow_table(Ranking *r) {
 static Py_ssize_t add_entry(Ranking *r, uint64_t key, double score, Py_ssize_t si, Py_ssize_t uid) {
     if (2 * (r->n_entries + 1) > r->table_size && grow_table(r) < 0)
         return -1;
-    if (r->n_entries == r->cap_entries) {
-        Py_ssize_t cap = r->cap_entries ? 2 * r->cap_entries : 256;
-        Entry *grown = PyMem_Realloc(r->entries, cap * sizeof(Entry));
-        if (grown == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        r->entries = grown;
-        r->cap_entries = cap;
-    }
+    if (room((void **)&r->entries, r->n_entries, &r->cap_entries, 256, sizeof(Entry)) < 0)
+        return -1;
     Py_ssize_t e = r->n_entries++;
     Entry fresh = {key, score, si, uid, -1, 0, 0, NULL, 0, NULL, 0, 0};
     r->entries[e] = fresh;
@@ -762,20 +780,9 @@ static int score_text(Ranking *r, Py_ssize_t si, Py_ssize_t uid, double *score, 
         Py_ssize_t np;
         const Pair *pr = pairs_of(r, tok[p], &np);
         for (Py_ssize_t j = 0; j < np; j++) {
-            if (m == r->ms_cap) {
-                Py_ssize_t cap = r->ms_cap ? 2 * r->ms_cap : 64;
-                Match *grown = PyMem_Realloc(r->ms, cap * sizeof(Match));
-                Py_ssize_t *pos = PyMem_Realloc(r->chain_pos, cap * sizeof(Py_ssize_t));
-                if (grown != NULL)
-                    r->ms = grown;
-                if (pos != NULL)
-                    r->chain_pos = pos;
-                if (grown == NULL || pos == NULL) {
-                    PyErr_NoMemory();
-                    return -1;
-                }
-                r->ms_cap = cap;
-            }
+            if (room((void **)&r->ms, m, &r->ms_cap, 64, sizeof(Match)) < 0 ||
+                room((void **)&r->chain_pos, m, &r->pos_cap, 64, sizeof(Py_ssize_t)) < 0)
+                return -1;
             Match match = {p, pr[j].i, r->weights[pr[j].i] * pr[j].q};
             r->ms[m++] = match;
         }
@@ -866,7 +873,7 @@ static int union_of(Ranking *r, Seg *s, Local *L, Py_ssize_t i) {
 /* engine._members: the texts holding every word of the group not taken yet, ascending, into
  * `out` (room for the rarest word's texts); how many, or -1 on an error. */
 static Py_ssize_t members(Ranking *r, Seg *s, Local *L, const Py_ssize_t *group, Py_ssize_t size, uint32_t **out) {
-    Py_ssize_t order[64], n_order = 0;
+    Py_ssize_t *order = r->order, n_order = 0;
     for (Py_ssize_t k = 0; k < size; k++) { /* by how many texts each word's forms list, stably */
         Py_ssize_t at = n_order++;
         while (at > 0 && L->sizes[order[at - 1]] > L->sizes[group[k]]) {
@@ -1056,7 +1063,7 @@ static int rank_segment(Ranking *r, Py_ssize_t si, PyObject *groups) {
             floor = r->min_score;
         if (bound < floor || bound <= 0 || r->n_entries >= r->max_scored)
             break;
-        Py_ssize_t size = PyTuple_GET_SIZE(group_obj), group[64];
+        Py_ssize_t size = PyTuple_GET_SIZE(group_obj), *group = r->group;
         for (Py_ssize_t k = 0; k < size; k++)
             group[k] = PyLong_AsSsize_t(PyTuple_GET_ITEM(group_obj, k));
         uint32_t *cand = NULL;
@@ -1139,8 +1146,9 @@ static void release_seg(Seg *s) {
     s->ranges = NULL;
 }
 
-/* (dir, post, toff, fwd, ooff, occ, docs, uhash, paths, live ranges or None) */
-static int read_seg(PyObject *spec, Seg *s) {
+/* (dir, post, toff, fwd, ooff, occ, docs, uhash, paths, live ranges or None); live ranges out of
+ * order or overlapping come from damaged document offsets. */
+static int read_seg(Ranking *r, PyObject *spec, Seg *s) {
     if (!PyTuple_Check(spec) || PyTuple_GET_SIZE(spec) != N_ARRAYS + 2) {
         PyErr_SetString(PyExc_TypeError, "_score.rank_phrase: a segment is a tuple of its arrays, paths and ranges");
         return -1;
@@ -1152,7 +1160,8 @@ static int read_seg(PyObject *spec, Seg *s) {
     if (PyObject_GetBuffer(PyTuple_GET_ITEM(spec, UHASH), hb, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) < 0)
         return -1;
     s->n_held++;
-    if (hb->itemsize != 8 || hb->format == NULL || strchr("QLK", hb->format[strlen(hb->format) - 1]) == NULL) {
+    if (hb->itemsize != 8 || hb->format == NULL || hb->format[0] == '\0' ||
+        strchr("QLK", hb->format[strlen(hb->format) - 1]) == NULL) {
         PyErr_SetString(PyExc_TypeError, "_score.rank_phrase: text hashes must be unsigned 64-bit integers");
         return -1;
     }
@@ -1175,6 +1184,8 @@ static int read_seg(PyObject *spec, Seg *s) {
             if (!PyErr_Occurred())
                 PyErr_SetString(PyExc_TypeError, "_score.rank_phrase: a live range is a pair of sentence ids");
             status = -1;
+        } else if (s->ranges[2 * k] > s->ranges[2 * k + 1] || (k > 0 && s->ranges[2 * k - 1] > s->ranges[2 * k])) {
+            status = damaged(r, "a document's sentences");
         }
     }
     Py_DECREF(seq);
@@ -1191,8 +1202,8 @@ static int cmp_pair(const void *a, const void *b) {
 /* expansions: per term a list of (term id, quality), best first. */
 static int read_terms(Ranking *r, PyObject *expansions, PyObject *weights) {
     if (!PyList_Check(expansions) || !PyList_Check(weights) || PyList_GET_SIZE(expansions) != PyList_GET_SIZE(weights) ||
-        PyList_GET_SIZE(weights) < 1 || PyList_GET_SIZE(weights) > 64) {
-        PyErr_SetString(PyExc_ValueError, "_score.rank_phrase: 1 to 64 terms, each with its expansions and weight");
+        PyList_GET_SIZE(weights) < 1) {
+        PyErr_SetString(PyExc_TypeError, "_score.rank_phrase: one or more terms, each with its expansions and weight");
         return -1;
     }
     Py_ssize_t nt = r->n_terms = PyList_GET_SIZE(weights), total = 0;
@@ -1221,13 +1232,14 @@ static int read_terms(Ranking *r, PyObject *expansions, PyObject *weights) {
         }
         for (Py_ssize_t k = 0; k < n; k++) {
             PyObject *pair = PyList_GET_ITEM(forms, k);
-            unsigned int tid;
-            if (!PyTuple_Check(pair) || !PyArg_ParseTuple(pair, "Id", &tid, &r->form_q[i][k])) {
+            Py_ssize_t tid;
+            if (!PyTuple_Check(pair) || !PyArg_ParseTuple(pair, "nd", &tid, &r->form_q[i][k]) || tid < 0 ||
+                tid > (Py_ssize_t)UINT32_MAX) {
                 if (!PyErr_Occurred())
                     PyErr_SetString(PyExc_TypeError, "_score.rank_phrase: an expansion is (term id, quality)");
                 return -1;
             }
-            r->form_tid[i][k] = tid;
+            r->form_tid[i][k] = (uint32_t)tid;
         }
         total += n;
     }
@@ -1246,7 +1258,9 @@ static int read_terms(Ranking *r, PyObject *expansions, PyObject *weights) {
     return 0;
 }
 
-static int read_groups(PyObject *groups, Py_ssize_t n_terms) {
+/* Checks the groups, and makes room for the largest one's members. */
+static int read_groups(Ranking *r, PyObject *groups) {
+    Py_ssize_t largest = 1;
     if (!PyList_Check(groups))
         goto bad;
     for (Py_ssize_t g = 0; g < PyList_GET_SIZE(groups); g++) {
@@ -1255,15 +1269,23 @@ static int read_groups(PyObject *groups, Py_ssize_t n_terms) {
             !PyTuple_Check(PyTuple_GET_ITEM(item, 1)))
             goto bad;
         PyObject *members = PyTuple_GET_ITEM(item, 1);
-        if (PyTuple_GET_SIZE(members) < 1 || PyTuple_GET_SIZE(members) > 64)
+        if (PyTuple_GET_SIZE(members) < 1)
             goto bad;
+        if (PyTuple_GET_SIZE(members) > largest)
+            largest = PyTuple_GET_SIZE(members);
         for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(members); k++) {
             Py_ssize_t i = PyLong_Check(PyTuple_GET_ITEM(members, k)) ? PyLong_AsSsize_t(PyTuple_GET_ITEM(members, k)) : -1;
-            if (i < 0 || i >= n_terms) {
+            if (i < 0 || i >= r->n_terms) {
                 PyErr_Clear();
                 goto bad;
             }
         }
+    }
+    r->group = PyMem_Malloc(largest * sizeof(Py_ssize_t));
+    r->order = PyMem_Malloc(largest * sizeof(Py_ssize_t));
+    if (r->group == NULL || r->order == NULL) {
+        PyErr_NoMemory();
+        return -1;
     }
     return 0;
 bad:
@@ -1295,6 +1317,8 @@ static void free_ranking(Ranking *r) {
     PyMem_Free(r->heap);
     PyMem_Free(r->ms);
     PyMem_Free(r->chain_pos);
+    PyMem_Free(r->group);
+    PyMem_Free(r->order);
 }
 
 /* The best: [(score, key, positions, [(segment, first live sentence, text), ...]), ...]. */
@@ -1347,7 +1371,7 @@ static PyObject *rank_phrase(PyObject *self, PyObject *args, PyObject *kwargs) {
         PyErr_SetString(PyExc_ValueError, "_score.rank_phrase: limit must be 0 or more");
         return NULL;
     }
-    if (read_terms(&r, expansions, weights) < 0 || read_groups(groups, r.n_terms) < 0)
+    if (read_terms(&r, expansions, weights) < 0 || read_groups(&r, groups) < 0)
         goto done;
     r.segs = PyMem_Calloc(PyList_GET_SIZE(segments) ? PyList_GET_SIZE(segments) : 1, sizeof(Seg));
     if (r.segs == NULL) {
@@ -1356,7 +1380,7 @@ static PyObject *rank_phrase(PyObject *self, PyObject *args, PyObject *kwargs) {
     }
     for (Py_ssize_t k = 0; k < PyList_GET_SIZE(segments); k++) {
         r.n_segs = k + 1;
-        if (read_seg(PyList_GET_ITEM(segments, k), &r.segs[k]) < 0)
+        if (read_seg(&r, PyList_GET_ITEM(segments, k), &r.segs[k]) < 0)
             goto done;
     }
     if (grow_table(&r) < 0)
