@@ -488,3 +488,33 @@ def test_a_query_of_seventy_words_ranks_the_same_in_c_and_python(monkeypatch):
     monkeypatch.setattr(engine, "_score", None)
     assert [[(h.score, str(h.path), h.line) for h in hits(query, exact=exact, limit=0)]
             for exact in (False, True)] == with_c
+
+
+@pytest.mark.skipif(engine._score is None, reason="the C phrase scoring is not built here")
+def test_rescoring_a_pool_in_c_reads_the_words_as_the_vocabulary_does():
+    """A pool's sentences as term ids of a vocabulary (Norwegian letters, accents, CJK, emoji):
+    the same ratio as rapidfuzz's partial_ratio of the words joined by spaces, to the last bit,
+    and None for a sentence shorter than the query; a term id past the vocabulary is damage."""
+    from array import array
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from rapidfuzz.fuzz import partial_ratio
+
+    from stancecli.search.index import IndexFormatError, VocabBuilder
+
+    words = ["anbud", "tett", "oppfølging", "av", "brukere", "æøå", "a\u0301", "\u4e00\u4e01", "\U0001f600x", ""]
+    vocab = VocabBuilder(list(words)).frozen()
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.text("abcæøå é\u4e00\U0001f600", min_size=1, max_size=64),
+           st.lists(st.lists(st.integers(0, len(words) - 1), max_size=30), max_size=6))
+    def check(query, sentences):
+        got = engine._score.partial_ratios(query, *vocab.term_store(), [array("I", s) for s in sentences],
+                                           IndexFormatError)
+        bodies = [" ".join(words[t] for t in s) for s in sentences]
+        assert got == [partial_ratio(query, b) if len(b) >= len(query) else None for b in bodies]
+
+    check()
+    with pytest.raises(IndexFormatError):
+        engine._score.partial_ratios("anbud", *vocab.term_store(), [array("I", [0, len(words)])], IndexFormatError)

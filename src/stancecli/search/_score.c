@@ -84,22 +84,38 @@ static double similarity(const Block *b, Py_ssize_t len1, Text hay, Py_ssize_t s
 static int holds(const Block *b, Text t, Py_ssize_t i) { return positions(b, PyUnicode_READ(t.kind, t.data, i)) != 0; }
 
 /* rapidfuzz's _partial_ratio_impl: len(needle) <= len(hay), 1 <= len(needle) <= 64; 0..100. */
-static double partial(Text needle, Text hay) {
-    Block b;
-    block_of(&b, needle);
+static double partial_of(const Block *block, Text needle, Text hay) {
     Py_ssize_t len1 = needle.len, len2 = hay.len;
     double best = 0.0, sim;
     for (Py_ssize_t i = 1; i < len1; i++) /* prefixes */
-        if (holds(&b, hay, i - 1) && (sim = similarity(&b, len1, hay, 0, i)) > best && (best = sim) == 1.0)
+        if (holds(block, hay, i - 1) && (sim = similarity(block, len1, hay, 0, i)) > best && (best = sim) == 1.0)
             return 100.0;
     for (Py_ssize_t i = 0; i < len2 - len1; i++) /* windows of the needle's length */
-        if (holds(&b, hay, i + len1 - 1) && (sim = similarity(&b, len1, hay, i, i + len1)) > best &&
+        if (holds(block, hay, i + len1 - 1) && (sim = similarity(block, len1, hay, i, i + len1)) > best &&
             (best = sim) == 1.0)
             return 100.0;
     for (Py_ssize_t i = len2 - len1; i < len2; i++) /* suffixes */
-        if (holds(&b, hay, i) && (sim = similarity(&b, len1, hay, i, len2)) > best && (best = sim) == 1.0)
+        if (holds(block, hay, i) && (sim = similarity(block, len1, hay, i, len2)) > best && (best = sim) == 1.0)
             return 100.0;
     return best * 100.0;
+}
+
+static double partial(Text needle, Text hay) {
+    Block b;
+    block_of(&b, needle);
+    return partial_of(&b, needle, hay);
+}
+
+/* partial_ratio(s1, s2) with s1's block made already (s1 holds 1 to 64 characters). */
+static double ratio_with(const Block *b1, Text s1, Text s2) {
+    if (s1.len > s2.len)
+        return partial(s2, s1);
+    double score = partial_of(b1, s1, s2);
+    if (score != 100.0 && s1.len == s2.len) { /* rapidfuzz tries both ways round */
+        double other = partial(s2, s1);
+        score = other > score ? other : score;
+    }
+    return score;
 }
 
 static PyObject *partial_ratio(PyObject *self, PyObject *args) {
@@ -112,12 +128,9 @@ static PyObject *partial_ratio(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "_score.partial_ratio: the shorter string must hold 1 to 64 characters");
         return NULL;
     }
-    double score = partial(shorter, longer);
-    if (score != 100.0 && s1.len == s2.len) { /* rapidfuzz tries both ways round */
-        double other = partial(longer, shorter);
-        score = other > score ? other : score;
-    }
-    return PyFloat_FromDouble(score);
+    Block block;
+    block_of(&block, shorter);
+    return PyFloat_FromDouble(ratio_with(&block, shorter, longer));
 }
 
 PyDoc_STRVAR(partial_ratio_doc, "partial_ratio(s1, s2) -> float\n\n"
@@ -1130,7 +1143,7 @@ static int u32_view(Py_buffer *b, PyObject *obj, U32 *out) {
     if (b->itemsize != 4 || b->format == NULL || b->format[0] == '\0' ||
         strchr("IL", b->format[strlen(b->format) - 1]) == NULL) {
         PyBuffer_Release(b);
-        PyErr_SetString(PyExc_TypeError, "_score.rank_phrase: index arrays must hold unsigned 32-bit integers");
+        PyErr_SetString(PyExc_TypeError, "_score: index arrays must hold unsigned 32-bit integers");
         return -1;
     }
     out->v = b->buf;
@@ -1399,10 +1412,116 @@ PyDoc_STRVAR(rank_phrase_doc,
              "gap_cost, loose_share, slack, damage)\n-> [(score, key, positions, [(segment, sentence, text), ...])]\n\n"
              "engine._rank_phrase_py's best distinct sentence texts and where each stands.");
 
+/* ------------------------------------------------------------------ re-ranking a pool
+ *
+ * partial_ratios() is engine._rerank's loop over a phrase's candidates: each sentence's words
+ * read from the vocabulary's blob (term i is blob[offsets[i]:offsets[i + 1] - 1], as Vocab.term
+ * reads it) and joined by spaces, then partial_ratio against the query, whose block is made once.
+ */
+
+typedef struct {
+    char *p;
+    Py_ssize_t n, cap;
+} Bytes;
+
+static int add_bytes(Bytes *b, const char *s, Py_ssize_t n) {
+    if (b->n + n > b->cap) {
+        Py_ssize_t cap = b->cap ? b->cap : 256;
+        while (cap < b->n + n)
+            cap *= 2;
+        char *grown = PyMem_Realloc(b->p, cap);
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        b->p = grown;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    return 0;
+}
+
+/* A sentence's words joined by spaces, as a str (a new reference), or NULL on an error. */
+static PyObject *sentence_of(PyObject *tokens, Py_buffer *blob, const U32 *off, PyObject *damage, Bytes *body) {
+    Py_buffer tb;
+    U32 toks;
+    if (u32_view(&tb, tokens, &toks) < 0)
+        return NULL;
+    PyObject *out = NULL;
+    body->n = 0;
+    for (Py_ssize_t k = 0; k < toks.n; k++) {
+        Py_ssize_t tid = toks.v[k];
+        if (tid + 1 >= off->n || off->v[tid + 1] < 1 || off->v[tid] > off->v[tid + 1] - 1 ||
+            off->v[tid + 1] - 1 > blob->len) {
+            PyErr_SetString(damage, "a word of a sentence runs past the end of the vocabulary");
+            goto done;
+        }
+        if ((k > 0 && add_bytes(body, " ", 1) < 0) ||
+            add_bytes(body, (const char *)blob->buf + off->v[tid], off->v[tid + 1] - 1 - off->v[tid]) < 0)
+            goto done;
+    }
+    out = PyUnicode_DecodeUTF8(body->p ? body->p : "", body->n, "strict");
+done:
+    PyBuffer_Release(&tb);
+    return out;
+}
+
+static PyObject *partial_ratios(PyObject *self, PyObject *args) {
+    PyObject *query, *blob_obj, *off_obj, *lists, *damage;
+    if (!PyArg_ParseTuple(args, "UOOO!O", &query, &blob_obj, &off_obj, &PyList_Type, &lists, &damage))
+        return NULL;
+    Text needle = text_of(query);
+    if (needle.len < 1 || needle.len > MAX_NEEDLE) {
+        PyErr_SetString(PyExc_ValueError, "_score.partial_ratios: the query must hold 1 to 64 characters");
+        return NULL;
+    }
+    if (!PyType_Check(damage) || !PyType_IsSubtype((PyTypeObject *)damage, (PyTypeObject *)PyExc_Exception)) {
+        PyErr_SetString(PyExc_TypeError, "_score.partial_ratios: damage must be an exception class");
+        return NULL;
+    }
+    Py_buffer blob, ob;
+    U32 off;
+    if (PyObject_GetBuffer(blob_obj, &blob, PyBUF_SIMPLE) < 0)
+        return NULL;
+    if (u32_view(&ob, off_obj, &off) < 0) {
+        PyBuffer_Release(&blob);
+        return NULL;
+    }
+    Block b;
+    block_of(&b, needle);
+    Bytes body = {NULL, 0, 0};
+    PyObject *out = PyList_New(PyList_GET_SIZE(lists));
+    for (Py_ssize_t k = 0; out != NULL && k < PyList_GET_SIZE(lists); k++) {
+        PyObject *sentence = sentence_of(PyList_GET_ITEM(lists, k), &blob, &off, damage, &body), *score;
+        if (sentence == NULL) {
+            Py_CLEAR(out);
+            break;
+        }
+        Text hay = text_of(sentence);
+        score = hay.len >= needle.len ? PyFloat_FromDouble(ratio_with(&b, needle, hay)) : Py_NewRef(Py_None);
+        Py_DECREF(sentence);
+        if (score == NULL)
+            Py_CLEAR(out);
+        else
+            PyList_SET_ITEM(out, k, score);
+    }
+    PyMem_Free(body.p);
+    PyBuffer_Release(&ob);
+    PyBuffer_Release(&blob);
+    return out;
+}
+
+PyDoc_STRVAR(partial_ratios_doc,
+             "partial_ratios(query, blob, offsets, sentences, damage) -> [float | None]\n\n"
+             "partial_ratio(query, the sentence's words joined by spaces) for each sentence (its term ids), "
+             "None for a sentence shorter than the query.");
+
 static PyMethodDef methods[] = {{"partial_ratio", partial_ratio, METH_VARARGS, partial_ratio_doc},
                                 {"chain", chain, METH_VARARGS, chain_doc},
                                 {"rank_phrase", (PyCFunction)(void (*)(void))rank_phrase, METH_VARARGS | METH_KEYWORDS,
                                  rank_phrase_doc},
+                                {"partial_ratios", partial_ratios, METH_VARARGS, partial_ratios_doc},
                                 {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_score", "Phrase scoring, in C.", -1, methods};

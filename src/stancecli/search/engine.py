@@ -624,20 +624,25 @@ class _Later:
 
 
 def _places(found: list[_Sentence], limit: int, segments: Sequence[Segment]) -> list[_Ranked]:
-    """Every place of each sentence, best sentence first, until `limit` are taken."""
+    """Every place of each sentence, best sentence first (equals by where they first stand),
+    until `limit` are taken: where a sentence stands is looked up only for the scores reached."""
     out: list[_Ranked] = []
 
     def key(place: tuple[int, int]) -> tuple[str, int]:
         return _place_key(segments, place)
 
-    firsts = {id(f): min((key((r.si, r.first)) for r in f.runs), default=("", 0)) for f in found}
-    for f in sorted(found, key=lambda f: (-f.score, -f.tie, firsts[id(f)])):
-        # Each segment's places are in file order already: merge them, keys only for those taken.
-        places = iter(f.runs[0]) if len(f.runs) == 1 else heapq.merge(*f.runs, key=key)
-        for place in places:
-            if limit and len(out) >= limit:
-                return out
-            out.append(_Ranked(f.score, place, f.positions))
+    def first(f: _Sentence) -> tuple[str, int]:
+        return min((key((r.si, r.first)) for r in f.runs), default=("", 0))
+
+    for _, group in itertools.groupby(sorted(found, key=lambda f: (-f.score, -f.tie)), lambda f: (f.score, f.tie)):
+        equals = list(group)
+        for f in sorted(equals, key=first) if len(equals) > 1 else equals:
+            # Each segment's places are in file order already: merge them, keys only for those taken.
+            places = iter(f.runs[0]) if len(f.runs) == 1 else heapq.merge(*f.runs, key=key)
+            for place in places:
+                if limit and len(out) >= limit:
+                    return out
+                out.append(_Ranked(f.score, place, f.positions))
     return out
 
 
@@ -650,19 +655,29 @@ def _rerank(pool: list[_Sentence], terms, segments, vocab: Vocab, min_score: flo
     one window. The word-level score breaks ties.
     """
     query = " ".join(t.text for t in terms)
-    partial_ratio = _partial_ratio(query)
-    names: dict[int, str] = {}  # a pool's sentences share most of their words
+    sentences = [segments[f.runs[0].si].tokens(f.runs[0].first) for f in pool]
     out = []
-    for f in pool:
-        si, sid = f.runs[0].si, f.runs[0].first
-        toks = segments[si].tokens(sid)
-        for tid in set(toks).difference(names):
-            names[tid] = vocab.term(tid)
-        body = " ".join(map(names.__getitem__, toks))
-        score = round(partial_ratio(query, body), 1) if len(body) >= len(query) else f.score
+    for f, ratio in zip(pool, _ratios(query, sentences, vocab)):
+        score = round(ratio, 1) if ratio is not None else f.score
         if score >= min_score:
             f.tie, f.score = f.score, score
             out.append(f)
+    return out
+
+
+def _ratios(query: str, sentences: list[Sequence[int]], vocab: Vocab) -> list[float | None]:
+    """partial_ratio of the query against each sentence's words joined by spaces; None for a
+    sentence shorter than the query. In C for a query of up to 64 characters when built."""
+    if _score is not None and 0 < len(query) <= MAX_C_NEEDLE:
+        return _score.partial_ratios(query, *vocab.term_store(), sentences, IndexFormatError)
+    partial_ratio = _partial_ratio(query)
+    names: dict[int, str] = {}  # a pool's sentences share most of their words
+    out: list[float | None] = []
+    for toks in sentences:
+        for tid in set(toks).difference(names):
+            names[tid] = vocab.term(tid)
+        body = " ".join(map(names.__getitem__, toks))
+        out.append(partial_ratio(query, body) if len(body) >= len(query) else None)
     return out
 
 

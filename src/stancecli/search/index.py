@@ -104,6 +104,10 @@ class Vocab:
     def term(self, tid: int) -> str:
         return self._blob[self._off[tid]:self._off[tid + 1] - 1].decode()
 
+    def term_store(self) -> tuple[bytes | mmap.mmap, Sequence[int]]:
+        """Where `term` reads: term i is blob[offsets[i]:offsets[i + 1] - 1], UTF-8 (for C)."""
+        return self._blob, self._off
+
     def lookup(self, term: str) -> int | None:
         listed = self._listed(term)
         if listed is not None:
