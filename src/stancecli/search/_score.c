@@ -1,10 +1,12 @@
-/* How closely a sentence matches a phrase, in C: engine._chain's best in-order chain of the
- * phrase's words, and rapidfuzz's fuzz.partial_ratio for a needle of at most 64 characters.
+/* A phrase's ranking, in C: engine._chain's best in-order chain of the phrase's words, the
+ * ranking of candidate sentences that uses it (rank_phrase, below), and rapidfuzz's
+ * fuzz.partial_ratio for a needle of at most 64 characters (one pair, or a pool of sentences read
+ * from the vocabulary: partial_ratios, at the end).
  *
  * chain() is engine._chain_py step for step (the same floating-point operations in the same
  * order, so the same scores); tests hold the two together.
  *
- * A phrase search scores its candidate sentences with partial_ratio (engine._rerank); importing
+ * A phrase search re-scores its best candidates with partial_ratio (engine._rerank); importing
  * rapidfuzz costs a search more than the scoring itself. This is rapidfuzz's "short needle"
  * method, window for window (its Python reference is rapidfuzz/fuzz_py.py, _partial_ratio_impl):
  * the needle against every prefix, every window of its length and every suffix of the longer
