@@ -518,3 +518,29 @@ def test_rescoring_a_pool_in_c_reads_the_words_as_the_vocabulary_does():
     check()
     with pytest.raises(IndexFormatError):
         engine._score.partial_ratios("anbud", *vocab.term_store(), [array("I", [0, len(words)])], IndexFormatError)
+
+
+@pytest.mark.parametrize("in_c", [True, False])
+def test_a_posting_list_past_its_segment_met_while_ranking_a_phrase_is_damage(tmp_path, monkeypatch, in_c):
+    """The ranking reads the index as the search opened it: a word's posting list said to run past
+    the end of its segment raises IndexFormatError (which the search repairs), in C as in Python."""
+    from array import array
+
+    from stancecli.search import text
+    from stancecli.search.index import IndexFormatError, IndexStore
+
+    if in_c and engine._score is None:
+        pytest.skip("the C phrase scoring is not built here")
+    if not in_c:
+        monkeypatch.setattr(engine, "_score", None)
+    search("anbud", [SEEDS], index_dir=tmp_path / "ix")
+    _, snap = IndexStore(tmp_path / "ix", in_cache=False).open_as_is()
+    terms = engine.plan(text.query_terms("tett oppfølging av brukere"), snap.vocab)
+    assert engine.rank(terms, snap.segments, 20, vocab=snap.vocab)  # intact: hits
+    seg = snap.segments[0]
+    tid = terms[0].expansions[0][0]
+    damaged = array("I", seg.dir)
+    damaged[2 * tid + 1] = len(seg.post) + 1  # its count runs past the postings
+    seg.dir = memoryview(damaged)
+    with pytest.raises(IndexFormatError):
+        engine.rank(terms, snap.segments, 20, vocab=snap.vocab)
