@@ -1,6 +1,6 @@
 """Folding, hyphenation and tokens: what makes 'oppfolging' find 'oppfølging'."""
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from stancecli.folding import FOLD_TABLE
@@ -92,5 +92,9 @@ def _one_line_letter_by_letter(text_: str) -> tuple[str, list[int]]:
 
 @settings(max_examples=500, deadline=None)
 @given(st.text("ab-æ \n\t\r\x01\u00ad\u00a0\u2028\x1c", max_size=40))
+@example("\u00ad a b")  # a lone space first once the joiners vanish: it goes
+@example("a b\u00ad ")  # and last
+@example("a \u00adb")  # a lone space before a joiner: it stays
+@example("a- \u00ad\nb")  # a hyphen, a space, a joiner, a line break
 def test_one_line_removes_layout_as_the_letter_by_letter_reference_does(sample):
     assert text.one_line(sample) == _one_line_letter_by_letter(sample)

@@ -266,6 +266,9 @@ def is_inflection(term: str, base: str) -> bool:
 
 # Layout: a run of whitespace, or one joiner or soft hyphen (these vanish).
 _LAYOUT = re.compile("(\\s+)|[" + JOINER + "\u00ad]")
+# The same but for a lone space, which stays as it is anywhere but at either end of a text: most of
+# a sentence's layout, copied with its words instead of matched one space at a time.
+_ODD_LAYOUT = re.compile("(\\s{2,}|[^\\S ])|[" + JOINER + "\u00ad]")
 
 
 def one_line(text: str) -> tuple[str, list[int]]:
@@ -280,7 +283,8 @@ def one_line(text: str) -> tuple[str, list[int]]:
     pos = i = 0
     n = len(text)
     last: str | None = None  # the last piece put out (a letter, or the glue of a whitespace run)
-    for m in _LAYOUT.finditer(text):
+    at_ends = text.lstrip(JOINER + "\u00ad")[:1].isspace() or text[-1:].isspace()
+    for m in (_LAYOUT if at_ends else _ODD_LAYOUT).finditer(text):
         a, b = m.span()
         if a > i:  # the words between, copied as they are
             out.append(text[i:a])
