@@ -442,7 +442,7 @@ def stages(folder: Path, index: Path, runs: int) -> dict[str, float]:
             lambda t=terms: engine.rank(t, snap.segments, 21, 0.0, False, None, snap.vocab))
         in_c = getattr(engine, "_rank_phrase_py", None)  # private: skipped if it goes away
         if len(terms) > 1 and in_c is not None:
-            out[f"rank `{q}`, the Python ranking (a build without a C compiler)"] = _python_ranking(
+            out[f"rank `{q}`, the ranking loop in Python (its chain and re-scoring in C)"] = _python_ranking(
                 engine, lambda t=terms: median_ms(
                     lambda: engine.rank(t, snap.segments, 21, 0.0, False, None, snap.vocab)))
         out[f"read the hits of `{q}`"] = median_ms(

@@ -376,7 +376,7 @@ def test_phrase_scoring_in_c_gives_rapidfuzz_partial_ratio():
     def check(pair):
         phrase, sentence = pair
         sentence = sentence if len(sentence) >= len(phrase) else phrase[::-1]
-        assert engine._partial_ratio(phrase)(phrase, sentence) == partial_ratio(phrase, sentence)
+        assert engine._score.partial_ratio(phrase, sentence) == partial_ratio(phrase, sentence)
 
     check()
 

@@ -426,15 +426,21 @@ typedef struct {
     Py_ssize_t ms_cap;
     Py_ssize_t *chain_pos; /* a chain's positions: room for as many as there are matches */
     Py_ssize_t pos_cap;
-    Py_ssize_t *group, *order; /* room for the largest group's members */
+    Py_ssize_t n_groups;
+    double *bounds;        /* per group, the best score a text holding its words could get */
+    Py_ssize_t *members;   /* every group's term indices, one group after another */
+    Py_ssize_t *member_at; /* where each group's begin in members (and the end) */
+    Py_ssize_t *order;     /* room for the largest group's members */
 } Ranking;
 
-/* Room for one more item in *items (holding n of cap): doubled from `first` when full. 0, or -1
+/* Room for `need` items in *items (holding cap): doubled from `first` until it fits. 0, or -1
  * with MemoryError set. */
-static int room(void **items, Py_ssize_t n, Py_ssize_t *cap, Py_ssize_t first, size_t size) {
-    if (n < *cap)
+static int room(void **items, Py_ssize_t need, Py_ssize_t *cap, Py_ssize_t first, size_t size) {
+    if (need <= *cap)
         return 0;
-    Py_ssize_t grown_cap = *cap ? 2 * *cap : first;
+    Py_ssize_t grown_cap = *cap ? *cap : first;
+    while (grown_cap < need)
+        grown_cap *= 2;
     void *grown = PyMem_Realloc(*items, grown_cap * size);
     if (grown == NULL) {
         PyErr_NoMemory();
@@ -651,7 +657,7 @@ static int sift_down(Ranking *r, Py_ssize_t at) {
 }
 
 static int heap_push(Ranking *r, Py_ssize_t e) {
-    if (room((void **)&r->heap, r->heap_n, &r->heap_cap, 64, sizeof(Py_ssize_t)) < 0)
+    if (room((void **)&r->heap, r->heap_n + 1, &r->heap_cap, 64, sizeof(Py_ssize_t)) < 0)
         return -1;
     heap_set(r, r->heap_n++, e);
     return sift_up(r, r->heap_n - 1);
@@ -673,7 +679,7 @@ static int heap_replace(Ranking *r, Py_ssize_t e) {
 }
 
 static int add_run(Entry *e, Py_ssize_t si, Py_ssize_t sid, Py_ssize_t uid) {
-    if (room((void **)&e->runs, e->n_runs, &e->cap_runs, 2, sizeof(RunRec)) < 0)
+    if (room((void **)&e->runs, e->n_runs + 1, &e->cap_runs, 2, sizeof(RunRec)) < 0)
         return -1;
     RunRec run = {si, sid, uid};
     e->runs[e->n_runs++] = run;
@@ -715,7 +721,7 @@ static int grow_table(Ranking *r) {
 static Py_ssize_t add_entry(Ranking *r, uint64_t key, double score, Py_ssize_t si, Py_ssize_t uid) {
     if (2 * (r->n_entries + 1) > r->table_size && grow_table(r) < 0)
         return -1;
-    if (room((void **)&r->entries, r->n_entries, &r->cap_entries, 256, sizeof(Entry)) < 0)
+    if (room((void **)&r->entries, r->n_entries + 1, &r->cap_entries, 256, sizeof(Entry)) < 0)
         return -1;
     Py_ssize_t e = r->n_entries++;
     Entry fresh = {key, score, si, uid, -1, 0, 0, NULL, 0, NULL, 0, 0};
@@ -795,8 +801,8 @@ static int score_text(Ranking *r, Py_ssize_t si, Py_ssize_t uid, double *score, 
         Py_ssize_t np;
         const Pair *pr = pairs_of(r, tok[p], &np);
         for (Py_ssize_t j = 0; j < np; j++) {
-            if (room((void **)&r->ms, m, &r->ms_cap, 64, sizeof(Match)) < 0 ||
-                room((void **)&r->chain_pos, m, &r->pos_cap, 64, sizeof(Py_ssize_t)) < 0)
+            if (room((void **)&r->ms, m + 1, &r->ms_cap, 64, sizeof(Match)) < 0 ||
+                room((void **)&r->chain_pos, m + 1, &r->pos_cap, 64, sizeof(Py_ssize_t)) < 0)
                 return -1;
             Match match = {p, pr[j].i, r->weights[pr[j].i] * pr[j].q};
             r->ms[m++] = match;
@@ -827,7 +833,21 @@ typedef struct {
     Py_ssize_t **forms; /* per term, the indices of its forms this segment holds */
     Py_ssize_t *n_held;
     Py_ssize_t *sizes;  /* per term, how many texts its forms' postings list */
+    uint8_t *checked;   /* per term, whether its held forms' postings are known to name texts of the segment */
 } Local;
+
+/* Posting list f of the forms term i holds in the segment; the first time a term is asked for,
+ * every posting of its held forms is checked to name a text of the segment. */
+static int held_postings(Ranking *r, Seg *s, Local *L, Py_ssize_t i, Py_ssize_t f, const uint32_t **out,
+                         Py_ssize_t *n) {
+    if (!L->checked[i]) {
+        for (Py_ssize_t k = 0; k < L->n_held[i]; k++)
+            if (postings(r, s, r->form_tid[i][L->forms[i][k]], out, n) < 0)
+                return -1;
+        L->checked[i] = 1;
+    }
+    return posting_list(r, s, r->form_tid[i][L->forms[i][f]], out, n);
+}
 
 static int held(Ranking *r, Seg *s, Local *L) {
     for (Py_ssize_t i = 0; i < r->n_terms; i++) {
@@ -868,7 +888,7 @@ static int union_of(Ranking *r, Seg *s, Local *L, Py_ssize_t i) {
     for (Py_ssize_t k = 0; k < L->n_held[i]; k++) {
         const uint32_t *post;
         Py_ssize_t count;
-        if (postings(r, s, r->form_tid[i][L->forms[i][k]], &post, &count) < 0) {
+        if (held_postings(r, s, L, i, k, &post, &count) < 0) {
             PyMem_Free(bits);
             PyMem_Free(u);
             return -1;
@@ -916,7 +936,7 @@ static Py_ssize_t members(Ranking *r, Seg *s, Local *L, const Py_ssize_t *group,
         for (Py_ssize_t f = 0; f < L->n_held[i]; f++) {
             const uint32_t *post;
             Py_ssize_t count;
-            if (postings(r, s, r->form_tid[i][L->forms[i][f]], &post, &count) < 0) {
+            if (held_postings(r, s, L, i, f, &post, &count) < 0) {
                 PyMem_Free(cand);
                 return -1;
             }
@@ -973,7 +993,7 @@ static int text_bounds(Ranking *r, Seg *s, Local *L, const Py_ssize_t *group, Py
             double worth = r->weights[i] * r->form_q[i][form];
             const uint32_t *post;
             Py_ssize_t count;
-            if (postings(r, s, r->form_tid[i][form], &post, &count) < 0)
+            if (held_postings(r, s, L, i, f, &post, &count) < 0)
                 return -1;
             for (Py_ssize_t k = 0; k < count; k++) {
                 if (L->mark[post[k]] == stamp) {
@@ -1052,7 +1072,7 @@ static int consider(Ranking *r, Py_ssize_t si, const First *f, int bounded) {
     return add_run(e, si, f->sid, f->uid);
 }
 
-static int rank_segment(Ranking *r, Py_ssize_t si, PyObject *groups) {
+static int rank_segment(Ranking *r, Py_ssize_t si) {
     Seg *s = &r->segs[si];
     Py_ssize_t nt = r->n_terms, n_texts = s->n_texts ? s->n_texts : 1;
     Local L = {0};
@@ -1065,22 +1085,21 @@ static int rank_segment(Ranking *r, Py_ssize_t si, PyObject *groups) {
     L.forms = PyMem_Calloc(nt, sizeof(Py_ssize_t *));
     L.n_held = PyMem_Calloc(nt, sizeof(Py_ssize_t));
     L.sizes = PyMem_Calloc(nt, sizeof(Py_ssize_t));
-    if (!L.seen || !L.mark || !at || !L.unions || !L.n_union || !L.forms || !L.n_held || !L.sizes) {
+    L.checked = PyMem_Calloc(nt, 1);
+    if (!L.seen || !L.mark || !at || !L.unions || !L.n_union || !L.forms || !L.n_held || !L.sizes || !L.checked) {
         PyErr_NoMemory();
         goto done;
     }
     if (held(r, s, &L) < 0)
         goto done;
-    for (Py_ssize_t g = 0; g < PyList_GET_SIZE(groups); g++) {
-        PyObject *item = PyList_GET_ITEM(groups, g), *group_obj = PyTuple_GET_ITEM(item, 1);
-        double bound = PyFloat_AsDouble(PyTuple_GET_ITEM(item, 0)), floor = floor_of(r);
+    for (Py_ssize_t g = 0; g < r->n_groups; g++) {
+        double bound = r->bounds[g], floor = floor_of(r);
         if (r->min_score > floor)
             floor = r->min_score;
         if (bound < floor || bound <= 0 || r->n_entries >= r->max_scored)
             break;
-        Py_ssize_t size = PyTuple_GET_SIZE(group_obj), *group = r->group;
-        for (Py_ssize_t k = 0; k < size; k++)
-            group[k] = PyLong_AsSsize_t(PyTuple_GET_ITEM(group_obj, k));
+        const Py_ssize_t *group = r->members + r->member_at[g];
+        Py_ssize_t size = r->member_at[g + 1] - r->member_at[g];
         uint32_t *cand = NULL;
         Py_ssize_t n = members(r, s, &L, group, size, &cand), n_firsts = 0;
         if (n < 0)
@@ -1134,6 +1153,7 @@ done:
     PyMem_Free(L.forms);
     PyMem_Free(L.n_held);
     PyMem_Free(L.sizes);
+    PyMem_Free(L.checked);
     return status;
 }
 
@@ -1273,34 +1293,44 @@ static int read_terms(Ranking *r, PyObject *expansions, PyObject *weights) {
     return 0;
 }
 
-/* Checks the groups, and makes room for the largest one's members. */
+/* The groups, read once into C arrays (checked), and room for the largest one's members. */
 static int read_groups(Ranking *r, PyObject *groups) {
-    Py_ssize_t largest = 1;
+    Py_ssize_t largest = 1, total = 0;
     if (!PyList_Check(groups))
         goto bad;
-    for (Py_ssize_t g = 0; g < PyList_GET_SIZE(groups); g++) {
+    r->n_groups = PyList_GET_SIZE(groups);
+    for (Py_ssize_t g = 0; g < r->n_groups; g++) {
         PyObject *item = PyList_GET_ITEM(groups, g);
         if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 2 || !PyFloat_Check(PyTuple_GET_ITEM(item, 0)) ||
-            !PyTuple_Check(PyTuple_GET_ITEM(item, 1)))
+            !PyTuple_Check(PyTuple_GET_ITEM(item, 1)) || PyTuple_GET_SIZE(PyTuple_GET_ITEM(item, 1)) < 1)
             goto bad;
-        PyObject *members = PyTuple_GET_ITEM(item, 1);
-        if (PyTuple_GET_SIZE(members) < 1)
-            goto bad;
-        if (PyTuple_GET_SIZE(members) > largest)
-            largest = PyTuple_GET_SIZE(members);
+        Py_ssize_t size = PyTuple_GET_SIZE(PyTuple_GET_ITEM(item, 1));
+        largest = size > largest ? size : largest;
+        total += size;
+    }
+    r->bounds = PyMem_Malloc((r->n_groups ? r->n_groups : 1) * sizeof(double));
+    r->member_at = PyMem_Malloc((r->n_groups + 1) * sizeof(Py_ssize_t));
+    r->members = PyMem_Malloc((total ? total : 1) * sizeof(Py_ssize_t));
+    r->order = PyMem_Malloc(largest * sizeof(Py_ssize_t));
+    if (!r->bounds || !r->member_at || !r->members || !r->order) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    r->member_at[0] = 0;
+    for (Py_ssize_t g = 0; g < r->n_groups; g++) {
+        PyObject *item = PyList_GET_ITEM(groups, g), *members = PyTuple_GET_ITEM(item, 1);
+        r->bounds[g] = PyFloat_AS_DOUBLE(PyTuple_GET_ITEM(item, 0));
+        Py_ssize_t at = r->member_at[g];
         for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(members); k++) {
-            Py_ssize_t i = PyLong_Check(PyTuple_GET_ITEM(members, k)) ? PyLong_AsSsize_t(PyTuple_GET_ITEM(members, k)) : -1;
+            PyObject *member = PyTuple_GET_ITEM(members, k);
+            Py_ssize_t i = PyLong_Check(member) ? PyLong_AsSsize_t(member) : -1;
             if (i < 0 || i >= r->n_terms) {
                 PyErr_Clear();
                 goto bad;
             }
+            r->members[at + k] = i;
         }
-    }
-    r->group = PyMem_Malloc(largest * sizeof(Py_ssize_t));
-    r->order = PyMem_Malloc(largest * sizeof(Py_ssize_t));
-    if (r->group == NULL || r->order == NULL) {
-        PyErr_NoMemory();
-        return -1;
+        r->member_at[g + 1] = at + PyTuple_GET_SIZE(members);
     }
     return 0;
 bad:
@@ -1332,7 +1362,9 @@ static void free_ranking(Ranking *r) {
     PyMem_Free(r->heap);
     PyMem_Free(r->ms);
     PyMem_Free(r->chain_pos);
-    PyMem_Free(r->group);
+    PyMem_Free(r->bounds);
+    PyMem_Free(r->members);
+    PyMem_Free(r->member_at);
     PyMem_Free(r->order);
 }
 
@@ -1401,7 +1433,7 @@ static PyObject *rank_phrase(PyObject *self, PyObject *args, PyObject *kwargs) {
     if (grow_table(&r) < 0)
         goto done;
     for (Py_ssize_t si = 0; si < r.n_segs; si++)
-        if (rank_segment(&r, si, groups) < 0)
+        if (rank_segment(&r, si) < 0)
             goto done;
     out = results(&r);
 done:
@@ -1427,18 +1459,8 @@ typedef struct {
 } Bytes;
 
 static int add_bytes(Bytes *b, const char *s, Py_ssize_t n) {
-    if (b->n + n > b->cap) {
-        Py_ssize_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + n)
-            cap *= 2;
-        char *grown = PyMem_Realloc(b->p, cap);
-        if (grown == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        b->p = grown;
-        b->cap = cap;
-    }
+    if (room((void **)&b->p, b->n + n, &b->cap, 256, 1) < 0)
+        return -1;
     memcpy(b->p + b->n, s, n);
     b->n += n;
     return 0;

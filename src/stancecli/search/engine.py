@@ -45,7 +45,7 @@ try:  # phrase scoring in C (search/_score.c); rapidfuzz otherwise
 except ImportError:  # pragma: no cover - built without a C compiler
     _score = None  # type: ignore[assignment]
 MAX_C_TYPO_WORD = _grams.MAX_TYPO_WORD if _grams is not None else 0  # longer words: rapidfuzz
-# The longest phrase _score.partial_ratio scores: rapidfuzz scores a longer needle another way.
+# The longest phrase _score.partial_ratios scores: rapidfuzz scores a longer needle another way.
 MAX_C_NEEDLE = _score.MAX_NEEDLE if _score is not None else 0
 
 # Below this much text, searching without an on-disk index is quick enough
@@ -666,11 +666,13 @@ def _rerank(pool: list[_Sentence], terms, segments, vocab: Vocab, min_score: flo
 
 
 def _ratios(query: str, sentences: list[Sequence[int]], vocab: Vocab) -> list[float | None]:
-    """partial_ratio of the query against each sentence's words joined by spaces; None for a
-    sentence shorter than the query. In C for a query of up to 64 characters when built."""
+    """rapidfuzz's partial_ratio of the query against each sentence's words joined by spaces; None
+    for a sentence shorter than the query. In C for a query of up to 64 characters when built
+    (importing rapidfuzz would cost a phrase search more than the scoring)."""
     if _score is not None and 0 < len(query) <= MAX_C_NEEDLE:
         return _score.partial_ratios(query, *vocab.term_store(), sentences, IndexFormatError)
-    partial_ratio = _partial_ratio(query)
+    from rapidfuzz.fuzz import partial_ratio
+
     names: dict[int, str] = {}  # a pool's sentences share most of their words
     out: list[float | None] = []
     for toks in sentences:
@@ -679,16 +681,6 @@ def _ratios(query: str, sentences: list[Sequence[int]], vocab: Vocab) -> list[fl
         body = " ".join(map(names.__getitem__, toks))
         out.append(partial_ratio(query, body) if len(body) >= len(query) else None)
     return out
-
-
-def _partial_ratio(query: str) -> Callable[[str, str], float]:
-    """rapidfuzz's partial_ratio for a query against longer sentences: in C for a query of up to
-    64 characters when built (importing rapidfuzz would cost a phrase search more than scoring)."""
-    if _score is not None and 0 < len(query) <= MAX_C_NEEDLE:
-        return _score.partial_ratio
-    from rapidfuzz.fuzz import partial_ratio
-
-    return partial_ratio
 
 
 def _filter(seg: Segment, keep: Mapping[int, set[int]] | None) -> Callable[[int], bool] | None:
@@ -773,21 +765,14 @@ def _sentences_of(seg: Segment, uids: Iterator[int]) -> Iterator[int]:
             heapq.heappop(heap)
 
 
-class _PhrasePlan(NamedTuple):
+def _phrase_plan(terms, exact: bool) -> tuple[float, list[tuple[float, tuple[int, ...]]], float]:
     """What ranking a phrase needs besides the index: the phrase's worth, its groups, and what
     words outside every group could add to a text's score (groups take the first ten)."""
-
-    total: float
-    groups: list[tuple[float, tuple[int, ...]]]
-    extra: float
-
-
-def _phrase_plan(terms, exact: bool) -> _PhrasePlan:
     total = sum(t.weight for t in terms)
     content = [i for i, t in enumerate(terms) if not t.stop]
     stop_weight = sum(t.weight for t in terms if t.stop)
     groups = _groups(terms, content, stop_weight, total, exact)
-    return _PhrasePlan(total, groups, stop_weight + sum(terms[i].weight * terms[i].best for i in content[MAX_GROUPED:]))
+    return total, groups, stop_weight + sum(terms[i].weight * terms[i].best for i in content[MAX_GROUPED:])
 
 
 def _rank_phrase(terms, segments, limit, min_score, exact, keep) -> list[_Sentence]:
