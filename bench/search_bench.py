@@ -14,8 +14,8 @@ terms) and the one with a realistic vocabulary (`--rich-vocab`, at least 250,000
     `python -c pass`, every size of the corpus in the same rounds, so that machine noise hits all
     alike and the sizes are compared under the same conditions; queries of four classes: word,
     typo, compound part, phrase;
-  - the search alone, in-process; the freshness check of an unchanged corpus (public API: collect
-    and sync) and how many sources it opened;
+  - the search alone, in-process; the freshness check of an unchanged corpus (public API: read the
+    index's folder memo, collect, sync) and how many sources it opened;
   - top-20 recall against a brute-force rapidfuzz scan of every sentence (synthetic corpus only);
   - on the largest realistic corpus: typo planning in-process, and where a warm search spends its time.
 Then it judges issue 14's goals: the time above the floor (stancecli minus the floor, same run;
@@ -274,14 +274,16 @@ def _audit(event: str, args: tuple) -> None:
 
 def freshness(folder: Path, index: Path, runs: int) -> dict:
     """The check a search makes before it reads the index, on an unchanged corpus, through the
-    public API (list the sources, sync the index): median ms, sources opened, documents re-indexed."""
+    public API (read the index's folder memo, list the sources, sync the index): median ms,
+    sources opened, documents re-indexed."""
     global _OPENED, _WATCHED, _HOOKED
+    from stancecli.search import memo
     from stancecli.search.index import IndexStore
     from stancecli.search.listing import collect
 
     def check() -> IndexStore:
         store = IndexStore(index)
-        store.sync(collect([folder]))
+        store.sync(collect([folder], memo=memo.of_index([str(folder)], index)))
         return store
 
     check()
@@ -412,7 +414,7 @@ STAGE_QUERIES = ["tiltak", "anbudsutseting", "utsetting", "tett oppfølging av b
 def stages(folder: Path, index: Path, runs: int) -> dict[str, float]:
     """Median ms of each stage of a warm search, in-process: where the time goes. Uses the
     engine's private functions: when they change, bench/search_bench.py must follow."""
-    from stancecli.search import engine, text
+    from stancecli.search import engine, memo, text
     from stancecli.search.index import IndexStore, _stale
     from stancecli.search.listing import collect
 
@@ -429,7 +431,10 @@ def stages(folder: Path, index: Path, runs: int) -> dict[str, float]:
     files = collect([folder])
     man = store._manifest()
     snap = store.snapshot(man)
-    out = {"list and stat every file": median_ms(lambda: collect([folder])),
+    kept = memo.of_index([str(folder)], index)
+    out = {"list and stat every file, unchanged folders from the index's memo": median_ms(
+               lambda: collect([folder], memo=kept)),
+           "list and stat every file, every folder read (no memo)": median_ms(lambda: collect([folder])),
            "load the manifest": median_ms(store._manifest),
            "compare stamps": median_ms(lambda: _stale(man, files)),
            "open the index": median_ms(lambda: store.snapshot(man))}

@@ -1,5 +1,6 @@
 """Where the cache lives: never in the root folder, never under a relative path."""
 
+import os
 from pathlib import Path
 
 from stancecli import cachedir
@@ -20,3 +21,11 @@ def test_a_relative_xdg_cache_home_is_ignored(monkeypatch, tmp_path):
     assert cachedir.cache_dir() == tmp_path / ".cache" / "stancecli"
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert cachedir.cache_dir() == tmp_path / "xdg" / "stancecli"
+
+
+def test_a_search_keeps_its_index_where_the_line_says_else_one_per_set_of_folders_in_the_cache(tmp_path):
+    assert cachedir.index_path(["a"], tmp_path / "mine") == str(tmp_path / "mine")
+    one = cachedir.index_path(["a", "b"])
+    assert one == cachedir.index_path(["b", "a"]) == cachedir.index_path([os.path.abspath("a"), "b"])
+    assert one != cachedir.index_path(["a"])
+    assert os.path.dirname(one) == str(cachedir.cache_dir() / "search")

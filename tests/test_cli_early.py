@@ -1,11 +1,16 @@
 """A search's folders listed while the engine loads (cli/early.py): used only for the paths parsed."""
 
+import shutil
+import time
 from pathlib import Path
 
 import pytest
 
 from conftest import SEEDS
+from stancecli.cachedir import index_path
 from stancecli.cli import early
+from stancecli.search import listing, memo
+from stancecli.search.engine import search
 
 
 @pytest.mark.parametrize("args, paths", [
@@ -39,3 +44,22 @@ def test_a_listing_started_early_serves_only_the_paths_parsed_and_only_once():
 def test_nothing_is_listed_early_for_other_command_lines(argv):
     early.start(argv)
     assert early.take([SEEDS]) is None and early.take([Path("-")]) is None
+
+
+@pytest.mark.parametrize("named", [False, True], ids=["cache", "index-dir"])
+def test_a_listing_started_early_takes_the_folder_memo_of_the_lines_index(tmp_path, named):
+    if listing._scan is None or not listing._FS_UTF8:
+        pytest.skip("the C walk is not built here")
+    tree = tmp_path / "sources"
+    shutil.copytree(SEEDS, tree)
+    time.sleep(memo.RACY_NS / 1e9 + 0.03)  # the folder's times can vouch for it
+    index = tmp_path / "index" if named else None
+    search("tiltak", [tree], index_dir=index, use_index=True)  # keeps the index and its memo
+    path = Path(index_path([str(tree)], index)) / memo.MEMO_NAME
+    first = next(tree.glob("001_*.txt")).name
+    path.write_bytes(path.read_bytes().replace(first.encode(), b"999" + first[3:].encode()))
+    early.start(["search", "anbud", str(tree), *(["--index-dir", str(index)] if named else [])])
+    pending = early.take([tree])
+    warnings: list[str] = []
+    assert pending is not None and len(pending.result(warnings)) == 4
+    assert warnings == [f"{tree / ('999' + first[3:])}: vanished while the folder was read; skipped"]

@@ -176,3 +176,12 @@ def test_a_listing_started_on_a_thread_gives_what_collect_gives(tree, tmp_path):
     missing = ls.start_collect([tmp_path / "missing"])
     with pytest.raises(FileNotFoundError, match="no such file or folder"):
         missing.result([])
+
+
+@needs_c
+def test_a_file_dated_past_what_nanoseconds_hold_is_listed_alike_by_either_walk(tree, monkeypatch):
+    far = 13_000_000_000 * 10**9  # the year 2381: past 2**63 ns
+    os.utime(tree / "a" / "note.txt", ns=(far, far))
+    (c_files, c_warn, c_key, *_), (py_files, py_warn, py_key, *_) = _both(monkeypatch, [tree])
+    assert c_files == py_files and c_warn == py_warn and c_key == py_key
+    assert [f.mtime_ns for f in c_files if f.key.endswith(f"{os.sep}a{os.sep}note.txt")] == [2**63 - 1]

@@ -1,12 +1,18 @@
 """Where the user's cache lives, and the checks that keep it private. Apart from the dataset
-snapshot (stancecli.cache), so that a search, which keeps its index there, needs no model."""
+snapshot (stancecli.cache), so that a search, which keeps its index there, needs no model.
+Imports no pathlib: the console script asks where a search's index is before it loads anything
+(search/prewalk.py)."""
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from stancecli.errors import CacheUnavailable
+
+TYPE_CHECKING = False  # typing is not imported at run time (see stancecli/typed.py)
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
 
 ENV_CACHE = "STANCECLI_CACHE_DIR"
 DIR_MODE = 0o700
@@ -18,19 +24,38 @@ def cache_dir() -> Path:
     A relative XDG_CACHE_HOME is ignored (the XDG spec says so), and an empty or relative
     HOME falls back to the account's home folder; with no usable home there is no cache.
     """
+    from pathlib import Path
+
+    return Path(cache_path())
+
+
+def cache_path() -> str:
+    """`cache_dir()` as a string."""
     chosen = os.environ.get(ENV_CACHE)
     if chosen:
-        return Path(os.path.abspath(chosen))
+        return os.path.abspath(chosen)
     xdg = os.environ.get("XDG_CACHE_HOME", "")
     if os.path.isabs(xdg):
-        return Path(xdg) / "stancecli"
+        return os.path.join(xdg, "stancecli")
     home = _home()
     if home is None:
         raise CacheUnavailable("no home folder to keep a cache in")
-    return home / ".cache" / "stancecli"
+    return os.path.join(home, ".cache", "stancecli")
 
 
-def _home() -> Path | None:
+def index_path(roots: Sequence[str], chosen: str | os.PathLike[str] | None = None) -> str:
+    """The folder a search over `roots` keeps its index in: `chosen` when one was, else one in
+    the cache per set of roots."""
+    if chosen is not None:
+        return os.fspath(chosen)
+    import zlib  # lighter than hashlib, which costs 4 ms to import
+
+    data = "\0".join(sorted(os.path.abspath(r) for r in roots)).encode("utf-8", "surrogateescape")
+    key = f"{zlib.crc32(data):08x}{zlib.adler32(data[::-1]):08x}"
+    return os.path.join(cache_path(), "search", key)
+
+
+def _home() -> str | None:
     home = os.environ.get("HOME", "")
     if not os.path.isabs(home):
         try:
@@ -41,7 +66,7 @@ def _home() -> Path | None:
             return None
     if not os.path.isabs(home) or home == os.sep:
         return None
-    return Path(home)
+    return home
 
 
 def private_dir(path: Path) -> Path:

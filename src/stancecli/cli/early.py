@@ -12,12 +12,13 @@ console script for `search` alone; imports nothing heavy.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 TYPE_CHECKING = False  # typing is not imported at run time (see stancecli/typed.py)
 if TYPE_CHECKING:
     from stancecli.search.listing import PendingSources
+    from stancecli.search.prewalk import Walk
 
 _started: tuple[list[str], PendingSources] | None = None
 
@@ -26,17 +27,22 @@ def search_paths(args: Sequence[str]) -> list[Path]:
     """The folders and files a `search` line (the arguments after `search`) lists on its own:
     none when it reads standard input or the dataset's documents, or is not a line the direct
     path parses."""
+    return _search_line(args)[0]
+
+
+def _search_line(args: Sequence[str]) -> tuple[list[Path], Path | None]:
+    """search_paths(args), and the index folder the line names."""
     from stancecli.cli.direct import Refused, parse
     from stancecli.cli.direct.search import PARAMS, STDIN
 
     try:
         line = parse(args, PARAMS)
     except Refused:
-        return []
+        return [], None
     paths: list[Path] = line["paths"] or []
     if line["org"] or line["doc"] or any(str(p) == STDIN for p in paths):
-        return []
-    return paths
+        return [], None
+    return paths, line["index_dir"]
 
 
 def start(argv: Sequence[str]) -> None:
@@ -46,12 +52,19 @@ def start(argv: Sequence[str]) -> None:
     from stancecli.search import prewalk
 
     walked = prewalk.claim()
-    paths = search_paths(argv[1:]) if argv[:1] == ["search"] else []
+    paths, index_dir = _search_line(argv[1:]) if argv[:1] == ["search"] else ([], None)
     if not paths:
         return
+    _started = [str(p) for p in paths], listing(paths, index_dir, walked)
+
+
+def listing(paths: Sequence[Path], index_dir: Path | None,
+            walked: Mapping[str, Walk] | None = None) -> PendingSources:
+    """The listing of a search over `paths`, started now with the folder memo of its index."""
+    from stancecli.search import memo
     from stancecli.search.listing import start_collect
 
-    _started = [str(p) for p in paths], start_collect(paths, walked)
+    return start_collect(paths, walked, memo.of_index([str(p) for p in paths], index_dir))
 
 
 def take(paths: Sequence[Path]) -> PendingSources | None:

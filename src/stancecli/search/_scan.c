@@ -9,7 +9,18 @@
  * check; reading a large folder's names costs a third of that again. The walk stats at once only
  * what it must to go on (folders, links); the files' stats are put off and handed, a block at a
  * time, to threads that stat them while the walk goes on reading names. Everything is reported
- * in walk order once all are done.
+ * in walk order once all are done. What the walk met is logged once, in chunks that never move
+ * (the threads write each stat into its entry), with each name once and each folder's path
+ * once; the full paths are put together only in the listing returned.
+ *
+ * A folder's names need not be read again while it is unchanged. The walk is given the memo
+ * the last walk left (search/memo.py keeps it beside the index): for each folder read, its
+ * stamp (device, inode, mtime, ctime) and the entries the walk noted there, in the order
+ * listed. A folder whose stamp is the same now is walked from its record; any other is read.
+ * A record is left only for a folder that stood still while it was read and whose times are
+ * older than the racy margin, so that no later change can leave the same stamp. Adding or
+ * removing a name changes a folder's mtime; a file's own changes show in its stat, which is
+ * made every time.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -23,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifdef __APPLE__
@@ -37,6 +49,7 @@
 #define PARALLEL_MIN 1024 /* put-off stats before other threads are worth starting */
 #define BLOCK 256         /* put-off stats handed to a thread at a time */
 #define ARENA_CHUNK 65536 /* bytes of names per arena chunk */
+#define LOG_CHUNK 4096    /* entries per chunk of the log */
 #define MAX_OPEN_DIRS 128 /* folders kept open for the put-off stats; the files of any more are
                              stat-ed by their whole path */
 
@@ -58,14 +71,20 @@ typedef struct {
     size_t off, len; /* the path below the root, in Walk.evnames */
 } Event;
 
+/* What the walk met: an entry of a folder, a folder it could not read (named ""), a loop. */
 typedef struct {
-    size_t path, name; /* offsets in Walk.paths of its full path and of the name in it */
-    int item, kind, err;
+    const char *name; /* in the arena, with its NUL */
+    uint32_t folder;  /* where it was met, in Walk.folders */
+    uint16_t len;
+    unsigned char item, kind;
+    int err;
     mode_t mode;
-    dev_t dev;
-    ino_t ino;
     Stamp st;
 } Item;
+
+typedef struct {
+    size_t off, len; /* its full path (with a separator after it) in Walk.folder_paths */
+} Folder;
 
 typedef struct {
     dev_t dev;
@@ -73,13 +92,12 @@ typedef struct {
 } Id;
 
 /* A put-off stat: the name to stat in an open folder (or a whole path, with AT_FDCWD), and
- * where its result goes in the log. Blocks never move, so threads can work on them while
- * the walk goes on growing its own arrays. */
+ * the entry its result goes to. Blocks never move, so threads can work on them while the
+ * walk goes on. */
 typedef struct {
-    size_t item;
+    Item *it;
     int fd;
     const char *name; /* in the arena */
-    Item got;
 } Deferred;
 
 typedef struct Block {
@@ -101,20 +119,28 @@ typedef struct {
     int done;           /* no more blocks will come */
 } Queue;
 
+/* The memo: records found by folder path in an open-addressed table. */
+typedef struct {
+    const unsigned char *p; /* the memo given, NULL when there is none or it does not parse */
+    size_t n;
+    size_t *slots; /* record offsets + 1, 0 for an empty slot */
+    size_t nslots;
+} Memo;
+
 typedef struct {
     Buf path;        /* the folder being read: root key plus separator, then the path below it */
     size_t root_len; /* where the path below the root starts */
-    Buf names;       /* every file's full path, each followed by a NUL */
-    Stamp *stamps;
-    size_t n, cap;
     Event *ev;
     size_t nev, capev;
     Buf evnames;
     Id *anc;
     size_t nanc, capanc;
-    Item *log; /* everything met, in walk order */
-    size_t nlog, caplog;
-    Buf paths; /* the full paths of what is in the log, each followed by a NUL */
+    Item **log; /* everything met, in walk order, LOG_CHUNK to a chunk */
+    size_t nlog, nchunks, capchunks;
+    Folder *folders; /* every folder read, in walk order */
+    size_t nfolders, capfolders;
+    Buf folder_paths;
+    size_t files, names; /* the .txt files found, and the bytes of their full paths joined by NUL */
     DIR **dirs; /* kept open until their files are stat-ed */
     size_t ndirs, capdirs;
     Block *blocks, *filling; /* every block, newest first; the one being filled */
@@ -126,6 +152,11 @@ typedef struct {
     int64_t total;
     int threads;
     int nomem;
+    Memo memo;
+    Buf out;         /* the records of the memo this walk leaves */
+    int64_t racy_ns;   /* a folder's times this close to the walk's start cannot vouch for it */
+    int64_t coarse_ns; /* nor, when its ctime is in whole seconds, this close */
+    int64_t began;   /* the wall clock when the walk began, in ns */
 } Walk;
 
 static int grow(void **p, size_t *cap, size_t need, size_t item) {
@@ -147,27 +178,55 @@ static int buf_add(Buf *b, const char *s, size_t n) {
     return 0;
 }
 
-static void event(Walk *w, int kind, int err, const char *rel, size_t len) {
-    size_t off = w->evnames.n;
-    if (grow((void **)&w->ev, &w->capev, w->nev + 1, sizeof(Event)) || buf_add(&w->evnames, rel, len)) {
-        w->nomem = 1;
-        return;
+/* A copy of the two pieces `a` and `b` as one string, that stays put while the walk goes on. */
+static const char *arena_copy(Walk *w, const char *a, size_t na, const char *b, size_t nb) {
+    size_t n = na + nb;
+    Chunk *c = w->arena;
+    if (!c || c->cap - c->used < n + 1) {
+        size_t cap = n + 1 > ARENA_CHUNK ? n + 1 : ARENA_CHUNK;
+        c = malloc(sizeof(Chunk) + cap);
+        if (!c) return NULL;
+        *c = (Chunk){.next = w->arena, .cap = cap};
+        w->arena = c;
     }
-    w->ev[w->nev++] = (Event){kind, err, off, len};
+    char *out = c->text + c->used;
+    memcpy(out, a, na);
+    memcpy(out + na, b, nb);
+    out[n] = '\0';
+    c->used += n + 1;
+    return out;
 }
 
-/* Notes what the walk met: `name` in the folder being read (or the folder itself, for ""). */
-static Item *note(Walk *w, int item, const char *name, size_t len) {
-    Item *it;
-    size_t path = w->paths.n;
-    if (grow((void **)&w->log, &w->caplog, w->nlog + 1, sizeof(Item)) || buf_add(&w->paths, w->path.p, w->path.n) ||
-        buf_add(&w->paths, name, len + 1)) {
+/* Notes what the walk met: `name` in folder `folder` ("" for the folder itself). */
+static Item *note(Walk *w, uint32_t folder, int item, const char *name, size_t len) {
+    size_t k = w->nlog / LOG_CHUNK;
+    if (k == w->nchunks) {
+        if (grow((void **)&w->log, &w->capchunks, k + 1, sizeof(Item *)) || !(w->log[k] = malloc(LOG_CHUNK * sizeof(Item)))) {
+            w->nomem = 1;
+            return NULL;
+        }
+        w->nchunks++;
+    }
+    const char *copy = len ? arena_copy(w, name, len, "", 0) : "";
+    if (!copy) {
         w->nomem = 1;
         return NULL;
     }
-    it = &w->log[w->nlog++];
-    *it = (Item){.path = path, .name = w->path.n, .item = item};
+    Item *it = &w->log[k][w->nlog++ % LOG_CHUNK];
+    *it = (Item){.name = copy, .folder = folder, .len = (uint16_t)len, .item = (unsigned char)item};
     return it;
+}
+
+/* Starts a folder: the one being read (`w->path`). */
+static uint32_t add_folder(Walk *w) {
+    size_t off = w->folder_paths.n;
+    if (w->nfolders >= UINT32_MAX || grow((void **)&w->folders, &w->capfolders, w->nfolders + 1, sizeof(Folder)) ||
+        buf_add(&w->folder_paths, w->path.p, w->path.n)) {
+        w->nomem = 1;
+        return 0;
+    }
+    w->folders[w->nfolders] = (Folder){off, w->path.n};
+    return (uint32_t)w->nfolders++;
 }
 
 /* -------------------------------------------------- Python's order of str (code points) */
@@ -222,34 +281,26 @@ static int cmp_subs(const void *a, const void *b) {
 
 /* ------------------------------------------------------------------------ stat-ing */
 
-static void stat_item(int fd, const char *path, Item *it) {
+/* A time in ns; times past what int64 holds in ns (before 1678, after 2262) are clamped, as
+ * listing.py clamps them. */
+static int64_t ns_of(const struct timespec *t) {
+    int64_t ns;
+    if (__builtin_mul_overflow((int64_t)t->tv_sec, (int64_t)1000000000, &ns) ||
+        __builtin_add_overflow(ns, (int64_t)t->tv_nsec, &ns))
+        return t->tv_sec < 0 ? INT64_MIN : INT64_MAX;
+    return ns;
+}
+
+/* Stats `path` (in the folder open as `fd`) into `it`; `dev`, if given, gets its device. */
+static void stat_item(int fd, const char *path, Item *it, dev_t *dev) {
     struct stat st;
     if (fstatat(fd, path, &st, 0)) {
         it->err = errno;
         return;
     }
     it->mode = st.st_mode;
-    it->dev = st.st_dev;
-    it->ino = st.st_ino;
-    it->st = (Stamp){st.st_size, (int64_t)st.MTIM.tv_sec * 1000000000 + st.MTIM.tv_nsec,
-                     (int64_t)st.CTIM.tv_sec * 1000000000 + st.CTIM.tv_nsec, (int64_t)st.st_ino};
-}
-
-/* A copy of `s` that stays put while the walk goes on. */
-static const char *arena_copy(Walk *w, const char *s, size_t n) {
-    Chunk *c = w->arena;
-    if (!c || c->cap - c->used < n + 1) {
-        size_t cap = n + 1 > ARENA_CHUNK ? n + 1 : ARENA_CHUNK;
-        c = malloc(sizeof(Chunk) + cap);
-        if (!c) return NULL;
-        *c = (Chunk){.next = w->arena, .cap = cap};
-        w->arena = c;
-    }
-    char *out = c->text + c->used;
-    memcpy(out, s, n);
-    out[n] = '\0';
-    c->used += n + 1;
-    return out;
+    if (dev) *dev = st.st_dev;
+    it->st = (Stamp){st.st_size, ns_of(&st.MTIM), ns_of(&st.CTIM), (int64_t)st.st_ino};
 }
 
 static Block *take(Walk *w) {
@@ -261,14 +312,37 @@ static Block *take(Walk *w) {
     return b;
 }
 
-static void stat_block(Block *b) {
-    for (size_t i = 0; i < b->n; i++) stat_item(b->d[i].fd, b->d[i].name, &b->d[i].got);
+/* A folder open for one thread alone. Threads that stat through one shared descriptor all
+ * count references on one open file, and that count moves between their CPUs at every stat. */
+typedef struct {
+    int64_t folder; /* the folder (in Walk.folders) open as `fd`, -1 for none */
+    int fd;
+} Own;
+
+static int own_fd(Own *o, const Deferred *d) {
+    if (d->fd == AT_FDCWD) return d->fd;
+    if (d->it->folder != o->folder) {
+        if (o->fd >= 0) close(o->fd);
+        o->folder = d->it->folder;
+        o->fd = openat(d->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    }
+    return o->fd >= 0 ? o->fd : d->fd;
+}
+
+static void stat_block(Block *b, Own *o) {
+    for (size_t i = 0; i < b->n; i++) stat_item(o ? own_fd(o, &b->d[i]) : b->d[i].fd, b->d[i].name, b->d[i].it, NULL);
+}
+
+/* The walk's own thread stats through the folders' descriptors; the others, through their own. */
+static void stat_all(Walk *w, int own) {
+    Own o = {-1, -1};
+    Block *b;
+    while ((b = take(w))) stat_block(b, own ? &o : NULL);
+    if (o.fd >= 0) close(o.fd);
 }
 
 static void *stat_blocks(void *arg) {
-    Walk *w = arg;
-    Block *b;
-    while ((b = take(w))) stat_block(b);
+    stat_all(arg, 1);
     return NULL;
 }
 
@@ -288,9 +362,8 @@ static void hand_over(Walk *w) {
         w->started++;
 }
 
-/* Puts off the stat of `name` (in the folder open as `fd`, or a whole path with AT_FDCWD). */
-static void defer(Walk *w, int fd, const char *name, size_t len) {
-    const char *copy = arena_copy(w, name, len);
+/* Puts off the stat of `it`: `name` in the folder open as `fd`, or a whole path with AT_FDCWD. */
+static void defer(Walk *w, Item *it, int fd, const char *name) {
     if (w->filling && w->filling->n == BLOCK) hand_over(w);
     if (!w->filling) {
         Block *b = malloc(sizeof(Block));
@@ -299,30 +372,24 @@ static void defer(Walk *w, int fd, const char *name, size_t len) {
             w->blocks = w->filling = b;
         }
     }
-    if (!copy || !w->filling) {
+    if (!name || !w->filling) {
         w->nomem = 1;
         return;
     }
-    w->filling->d[w->filling->n++] = (Deferred){.item = w->nlog - 1, .fd = fd, .name = copy};
+    w->filling->d[w->filling->n++] = (Deferred){.it = it, .fd = fd, .name = name};
     w->deferred++;
 }
 
-/* Waits for every put-off stat (the walk's thread takes its share) and writes them to the log. */
+/* Waits for every put-off stat (the walk's thread takes its share). */
 static void finish_stats(Walk *w) {
     hand_over(w);
     pthread_mutex_lock(&w->q.mu);
     w->q.done = 1;
     pthread_cond_broadcast(&w->q.ready);
     pthread_mutex_unlock(&w->q.mu);
-    stat_blocks(w);
+    stat_all(w, 0);
     for (int k = 0; k < w->started; k++) pthread_join(w->tid[k], NULL);
     w->started = 0;
-    for (Block *b = w->blocks; b; b = b->next)
-        for (size_t i = 0; i < b->n; i++) {
-            Item *it = &w->log[b->d[i].item];
-            const Item *got = &b->d[i].got;
-            it->err = got->err, it->mode = got->mode, it->dev = got->dev, it->ino = got->ino, it->st = got->st;
-        }
 }
 
 /* ------------------------------------------------------------------------- walking */
@@ -337,68 +404,256 @@ static int suffix_is(const char *name, size_t len, const char *ext) {
     return 1;
 }
 
-/* Reads one folder: notes its entries in the order listed and returns its sub-folders. */
-static void read_dir(Walk *w, Sub **subs, size_t *nsubs) {
-    size_t capsub = 0, deferred = 0;
-    int read_err = 0, keep = w->ndirs < MAX_OPEN_DIRS && !grow((void **)&w->dirs, &w->capdirs, w->ndirs + 1, sizeof(DIR *));
-    int fd = open(w->path.p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    DIR *d = fd < 0 ? NULL : fdopendir(fd);
-    if (!d) {
-        int err = errno;
-        Item *it = note(w, L_DIR, "", 0);
-        if (it) it->err = err;
-        if (fd >= 0) close(fd);
+/* ---------------------------------------------------------------------------- memo */
+
+/* A record: its length after this field, then the folder's path length, device, inode, mtime,
+ * ctime and entry count, its path, and each entry as kind, type, name length, name. */
+#define REC_FIXED 40 /* the fields after the length, up to the path */
+#define ENTRY_FIXED 4
+static const char MEMO_HEAD[8] = {'S', 'C', 'L', 'M', 'E', 'M', 'O', '1'};
+
+/* The memo's numbers are little-endian, `size` bytes each. */
+static uint64_t get(const unsigned char *p, int size) {
+    uint64_t v = 0;
+    for (int i = size - 1; i >= 0; i--) v = v << 8 | p[i];
+    return v;
+}
+
+static void put(unsigned char *p, uint64_t v, int size) {
+    for (int i = 0; i < size; i++) p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t hash_bytes(const unsigned char *p, size_t n) {
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 1099511628211ULL;
+    return h;
+}
+
+static int kind_of(const char *name, size_t len) {
+    return suffix_is(name, len, ".txt") ? K_TXT : suffix_is(name, len, ".pdf") ? K_PDF : K_OTHER;
+}
+
+/* Whether the entries of a record, `n` of them in [p, end), are ones a walk could have noted. */
+static int entries_ok(const unsigned char *p, const unsigned char *end, uint32_t n) {
+    for (uint32_t i = 0; i < n; i++) {
+        if (end - p < ENTRY_FIXED) return 0;
+        int kind = p[0], type = p[1];
+        size_t len = (size_t)get(p + 2, 2);
+        const char *name = (const char *)p + ENTRY_FIXED;
+        if (len == 0 || len > 255 || (size_t)(end - p) - ENTRY_FIXED < len || name[0] == '.' ||
+            memchr(name, '/', len) || memchr(name, '\0', len) || kind != kind_of(name, len) ||
+            (kind == K_OTHER && type != DT_DIR && type != DT_LNK))
+            return 0;
+        p += ENTRY_FIXED + len;
+    }
+    return p == end;
+}
+
+/* Reads the memo given into a table by folder path; a memo that does not parse is not used. */
+static int memo_load(Walk *w, const unsigned char *p, size_t n) {
+    size_t count = 0, at;
+    if (n < sizeof MEMO_HEAD || memcmp(p, MEMO_HEAD, sizeof MEMO_HEAD)) return 0;
+    for (at = sizeof MEMO_HEAD; at < n; count++) {
+        if (n - at < 4 + REC_FIXED) return 0;
+        size_t len = (size_t)get(p + at, 4), plen = (size_t)get(p + at + 4, 4);
+        if (len < REC_FIXED || len > n - at - 4 || plen == 0 || plen > len - REC_FIXED) return 0;
+        const unsigned char *rec = p + at + 4;
+        if (!entries_ok(rec + REC_FIXED + plen, rec + len, (uint32_t)get(rec + 36, 4))) return 0;
+        at += 4 + len;
+    }
+    size_t nslots = 16;
+    while (nslots < 2 * count) nslots *= 2;
+    w->memo.slots = calloc(nslots, sizeof(size_t));
+    if (!w->memo.slots) return -1;
+    w->memo.nslots = nslots;
+    for (at = sizeof MEMO_HEAD; at < n; at += 4 + (size_t)get(p + at, 4)) {
+        const unsigned char *rec = p + at + 4;
+        size_t plen = (size_t)get(rec, 4);
+        size_t k = (size_t)hash_bytes(rec + REC_FIXED, plen) & (nslots - 1);
+        while (w->memo.slots[k]) k = (k + 1) & (nslots - 1);
+        w->memo.slots[k] = at + 1;
+    }
+    w->memo.p = p, w->memo.n = n;
+    return 0;
+}
+
+static int same_times(const struct stat *a, const struct stat *b) {
+    return a->MTIM.tv_sec == b->MTIM.tv_sec && a->MTIM.tv_nsec == b->MTIM.tv_nsec &&
+           a->CTIM.tv_sec == b->CTIM.tv_sec && a->CTIM.tv_nsec == b->CTIM.tv_nsec;
+}
+
+static int same_stamp(const unsigned char *rec, const struct stat *st) {
+    return get(rec + 4, 8) == (uint64_t)st->st_dev && get(rec + 12, 8) == (uint64_t)st->st_ino &&
+           (int64_t)get(rec + 20, 8) == ns_of(&st->MTIM) &&
+           (int64_t)get(rec + 28, 8) == ns_of(&st->CTIM);
+}
+
+/* The record (from its length field on) of the folder being read, if its stamp is still `st`. */
+static const unsigned char *memo_find(Walk *w, const struct stat *st) {
+    if (!w->memo.p) return NULL;
+    const unsigned char *path = (const unsigned char *)w->path.p;
+    size_t k = (size_t)hash_bytes(path, w->path.n) & (w->memo.nslots - 1);
+    for (; w->memo.slots[k]; k = (k + 1) & (w->memo.nslots - 1)) {
+        const unsigned char *at = w->memo.p + w->memo.slots[k] - 1, *rec = at + 4;
+        size_t plen = (size_t)get(rec, 4);
+        if (plen == w->path.n && !memcmp(rec + REC_FIXED, path, plen)) return same_stamp(rec, st) ? at : NULL;
+    }
+    return NULL;
+}
+
+static int64_t wall_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    return ns_of(&t);
+}
+
+/* Leaves a record of the folder being read: stamp `st`, `n` entries encoded in `ents`. */
+static void memo_add(Walk *w, const struct stat *st, const Buf *ents, uint32_t n) {
+    size_t len = REC_FIXED + w->path.n + ents->n, at = w->out.n;
+    if (len > UINT32_MAX) return; /* a folder too large to remember: read it every time */
+    if (grow((void **)&w->out.p, &w->out.cap, at + 4 + len, 1)) {
+        w->nomem = 1;
         return;
     }
+    unsigned char *p = (unsigned char *)w->out.p + at;
+    put(p, len, 4), put(p + 4, w->path.n, 4), put(p + 8, (uint64_t)st->st_dev, 8), put(p + 16, (uint64_t)st->st_ino, 8);
+    put(p + 24, (uint64_t)ns_of(&st->MTIM), 8);
+    put(p + 32, (uint64_t)ns_of(&st->CTIM), 8);
+    put(p + 40, n, 4);
+    memcpy(p + 4 + REC_FIXED, w->path.p, w->path.n);
+    if (ents->n) memcpy(p + 4 + REC_FIXED + w->path.n, ents->p, ents->n);
+    w->out.n = at + 4 + len;
+}
+
+/* Whether a folder's stamp can vouch for its names: set well before the walk began (a ctime in
+ * whole seconds may come from a clock that ticks in seconds, or two: older still, as memo.py says). */
+static int settled(const Walk *w, const struct stat *st) {
+    int64_t before = w->began - (st->CTIM.tv_nsec == 0 ? w->coarse_ns : w->racy_ns);
+    return ns_of(&st->MTIM) < before && ns_of(&st->CTIM) < before;
+}
+
+/* ------------------------------------------------------------------------- reading */
+
+typedef struct {
+    int fd, keep;
+    uint32_t folder;
+    size_t deferred, capsub;
+    Sub **subs;
+    size_t *nsubs;
+} Reading;
+
+/* Notes one entry the walk keeps (`type` as listed); 0 when the walk must stop. */
+static int take_entry(Walk *w, Reading *r, const char *name, size_t len, int kind, unsigned char type) {
+    Item *it = note(w, r->folder, L_ENTRY, name, len);
+    if (!it) return 0;
+    it->kind = (unsigned char)kind;
+    if (type == DT_REG) { /* a file: its stat can wait */
+        if (r->keep)
+            defer(w, it, r->fd, it->name);
+        else
+            defer(w, it, AT_FDCWD, arena_copy(w, w->path.p, w->path.n, it->name, len));
+        r->deferred++;
+        return !w->nomem;
+    }
+    dev_t dev = 0;
+    stat_item(r->fd, it->name, it, &dev);
+    if (!it->err && S_ISDIR(it->mode)) {
+        if (grow((void **)r->subs, &r->capsub, *r->nsubs + 1, sizeof(Sub)) ||
+            !((*r->subs)[*r->nsubs].name = strndup(name, len))) {
+            w->nomem = 1;
+            return 0;
+        }
+        (*r->subs)[(*r->nsubs)++].id = (Id){dev, (ino_t)it->st.ino};
+    }
+    return 1;
+}
+
+/* Walks a folder's entries from its record in the memo. */
+static void replay_dir(Walk *w, Reading *r, const unsigned char *at) {
+    size_t len = (size_t)get(at, 4);
+    const unsigned char *rec = at + 4, *p = rec + REC_FIXED + get(rec, 4);
+    uint32_t n = (uint32_t)get(rec + 36, 4);
+    for (uint32_t i = 0; i < n; i++) {
+        size_t nlen = (size_t)get(p + 2, 2);
+        if (!take_entry(w, r, (const char *)p + ENTRY_FIXED, nlen, p[0], p[1])) return;
+        p += ENTRY_FIXED + nlen;
+    }
+    if (grow((void **)&w->out.p, &w->out.cap, w->out.n + 4 + len, 1)) {
+        w->nomem = 1;
+        return;
+    }
+    memcpy(w->out.p + w->out.n, at, 4 + len); /* unchanged: the same record again */
+    w->out.n += 4 + len;
+}
+
+/* Reads a folder's names; returns the error that stopped the reading, or 0. `ents` gets the
+ * entries noted, encoded as in a record, and `n` their count. */
+static int list_dir(Walk *w, Reading *r, DIR *d, Buf *ents, uint32_t *n) {
     while (!w->nomem) {
         errno = 0;
         struct dirent *de = readdir(d);
-        if (!de) {
-            read_err = errno;
-            break;
-        }
+        if (!de) return errno;
         const char *name = de->d_name;
         if (name[0] == '.') continue;
         size_t len = strlen(name);
-        int kind = suffix_is(name, len, ".txt") ? K_TXT : suffix_is(name, len, ".pdf") ? K_PDF : K_OTHER;
+        int kind = kind_of(name, len);
         unsigned char type = de->d_type;
         if (kind != K_TXT) { /* as Python: a folder or link by its listed type, else a .pdf */
             if (type == DT_UNKNOWN) {
                 struct stat st;
-                if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+                if (fstatat(r->fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
                     type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
-                else if (errno != ENOENT) {
-                    read_err = errno;
-                    break;
-                }
+                else if (errno != ENOENT)
+                    return errno;
             }
             if (type != DT_DIR && type != DT_LNK && kind != K_PDF) continue;
         }
-        Item *it = note(w, L_ENTRY, name, len);
-        if (!it) break;
-        it->kind = kind;
-        if (type == DT_REG) { /* a file: its stat can wait */
-            if (keep)
-                defer(w, fd, name, len);
-            else
-                defer(w, AT_FDCWD, w->paths.p + it->path, strlen(w->paths.p + it->path));
-            deferred++;
-            continue;
+        unsigned char head[ENTRY_FIXED] = {(unsigned char)kind, type};
+        put(head + 2, len, 2);
+        if (buf_add(ents, (const char *)head, ENTRY_FIXED) || buf_add(ents, name, len)) {
+            w->nomem = 1;
+            return 0;
         }
-        stat_item(fd, name, it);
-        if (!it->err && S_ISDIR(it->mode)) {
-            if (grow((void **)subs, &capsub, *nsubs + 1, sizeof(Sub)) || !((*subs)[*nsubs].name = strdup(name))) {
-                w->nomem = 1;
-                break;
-            }
-            (*subs)[(*nsubs)++].id = (Id){it->dev, it->ino};
-        }
+        (*n)++;
+        if (!take_entry(w, r, name, len, kind, type)) return 0;
+    }
+    return 0;
+}
+
+/* Reads one folder (or walks it from the memo): notes its entries in the order listed and
+ * returns its sub-folders. */
+static void read_dir(Walk *w, uint32_t folder, Sub **subs, size_t *nsubs) {
+    Reading r = {.subs = subs, .nsubs = nsubs, .folder = folder};
+    int read_err = 0;
+    r.keep = w->ndirs < MAX_OPEN_DIRS && !grow((void **)&w->dirs, &w->capdirs, w->ndirs + 1, sizeof(DIR *));
+    r.fd = open(w->path.p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = r.fd < 0 ? NULL : fdopendir(r.fd);
+    if (!d) {
+        int err = errno;
+        Item *it = note(w, folder, L_DIR, "", 0);
+        if (it) it->err = err;
+        if (r.fd >= 0) close(r.fd);
+        return;
+    }
+    struct stat before, after;
+    int stamped = fstat(r.fd, &before) == 0;
+    const unsigned char *rec = stamped ? memo_find(w, &before) : NULL;
+    if (rec)
+        replay_dir(w, &r, rec);
+    else {
+        Buf ents = {0};
+        uint32_t n = 0;
+        read_err = list_dir(w, &r, d, &ents, &n);
+        if (!read_err && !w->nomem && stamped && settled(w, &before) && fstat(r.fd, &after) == 0 &&
+            before.st_dev == after.st_dev && before.st_ino == after.st_ino && same_times(&before, &after))
+            memo_add(w, &before, &ents, n);
+        free(ents.p);
     }
     if (read_err) {
-        Item *it = note(w, L_DIR, "", 0);
+        Item *it = note(w, folder, L_DIR, "", 0);
         if (it) it->err = read_err;
     }
-    if (keep && deferred)
+    if (r.keep && r.deferred)
         w->dirs[w->ndirs++] = d; /* closed once the put-off stats are made */
     else
         closedir(d);
@@ -407,17 +662,19 @@ static void read_dir(Walk *w, Sub **subs, size_t *nsubs) {
 static void walk_dir(Walk *w) {
     Sub *subs = NULL;
     size_t nsubs = 0, here = w->path.n;
-    read_dir(w, &subs, &nsubs);
+    uint32_t folder = add_folder(w);
+    if (!w->nomem) read_dir(w, folder, &subs, &nsubs);
     if (nsubs) qsort(subs, nsubs, sizeof(Sub), cmp_subs);
     for (size_t i = 0; i < nsubs; i++) {
         const char *name = subs[i].name;
         size_t k;
+        if (i && !strcmp(name, subs[i - 1].name)) continue; /* only a doctored record names one twice */
         for (k = 0; k < w->nanc; k++)
             if (w->anc[k].dev == subs[i].id.dev && w->anc[k].ino == subs[i].id.ino) break;
         if (w->nomem)
             ; /* only freeing the names from here on */
         else if (k < w->nanc)
-            note(w, L_LOOP, name, strlen(name));
+            note(w, folder, L_LOOP, name, strlen(name));
         else if (grow((void **)&w->anc, &w->capanc, w->nanc + 1, sizeof(Id)) ||
                  buf_add(&w->path, name, strlen(name)) || buf_add(&w->path, "/", 1))
             w->nomem = 1;
@@ -428,38 +685,49 @@ static void walk_dir(Walk *w) {
             w->path.n = here;
             w->path.p[here] = '\0';
         }
-        free(subs[i].name);
     }
+    for (size_t i = 0; i < nsubs; i++) free(subs[i].name);
     free(subs);
 }
 
-static void add_file(Walk *w, const char *path, size_t len, const Stamp *st) {
-    if (grow((void **)&w->stamps, &w->cap, w->n + 1, sizeof(Stamp)) || buf_add(&w->names, path, len + 1)) {
-        w->nomem = 1; /* with its NUL, above */
+/* Adds an event: `name` in `folder` (the folder itself, without its separator, for ""). */
+static void event(Walk *w, int kind, int err, const Item *it) {
+    const Folder *f = &w->folders[it->folder];
+    const char *rel = w->folder_paths.p + f->off + w->root_len;
+    size_t rlen = f->len - w->root_len, off = w->evnames.n;
+    if (!it->len && rlen) rlen--;
+    if (grow((void **)&w->ev, &w->capev, w->nev + 1, sizeof(Event)) || buf_add(&w->evnames, rel, rlen) ||
+        buf_add(&w->evnames, it->name, it->len)) {
+        w->nomem = 1;
         return;
     }
-    w->stamps[w->n++] = *st;
-    w->total += st->size;
+    w->ev[w->nev++] = (Event){kind, err, off, rlen + it->len};
 }
 
-/* The files and events of the log, in its order. */
-static void replay(Walk *w) {
+static const Item *item_at(const Walk *w, size_t i) { return &w->log[i / LOG_CHUNK][i % LOG_CHUNK]; }
+
+static int is_file(const Item *it) {
+    return it->item == L_ENTRY && !it->err && !S_ISDIR(it->mode) && it->kind == K_TXT;
+}
+
+/* Goes over the log once all is stat-ed: the events in its order, the files' count and size. */
+static void tally(Walk *w) {
     for (size_t i = 0; i < w->nlog && !w->nomem; i++) {
-        const Item *it = &w->log[i];
-        const char *path = w->paths.p + it->path, *rel = path + w->root_len;
-        size_t len = strlen(path), rlen = len - w->root_len;
+        const Item *it = item_at(w, i);
         if (it->item == L_DIR)
-            event(w, EV_DIR, it->err, rel, rlen ? rlen - 1 : 0); /* without the separator after it */
+            event(w, EV_DIR, it->err, it);
         else if (it->item == L_LOOP)
-            event(w, EV_LOOP, 0, rel, rlen);
+            event(w, EV_LOOP, 0, it);
         else if (it->err)
-            event(w, EV_STAT, it->err, rel, rlen);
+            event(w, EV_STAT, it->err, it);
         else if (S_ISDIR(it->mode))
             ; /* walked already */
-        else if (it->kind == K_TXT)
-            add_file(w, path, len, &it->st);
-        else if (it->kind == K_PDF)
-            event(w, EV_PDF, 0, rel, rlen);
+        else if (it->kind == K_TXT) {
+            w->names += (w->files ? 1 : 0) + w->folders[it->folder].len + it->len;
+            w->files++;
+            w->total += it->st.size;
+        } else if (it->kind == K_PDF)
+            event(w, EV_PDF, 0, it);
     }
 }
 
@@ -468,7 +736,7 @@ static void walk_all(Walk *w) {
     finish_stats(w);
     for (size_t i = 0; i < w->ndirs; i++) closedir(w->dirs[i]);
     w->ndirs = 0;
-    replay(w);
+    tally(w);
 }
 
 static int thread_count(void) {
@@ -483,15 +751,17 @@ static int thread_count(void) {
 
 static void walk_free(Walk *w) {
     free(w->path.p);
-    free(w->names.p);
-    free(w->stamps);
     free(w->ev);
     free(w->evnames.p);
     free(w->anc);
+    for (size_t k = 0; k < w->nchunks; k++) free(w->log[k]);
     free(w->log);
-    free(w->paths.p);
+    free(w->folders);
+    free(w->folder_paths.p);
     for (size_t i = 0; i < w->ndirs; i++) closedir(w->dirs[i]);
     free(w->dirs);
+    free(w->memo.slots);
+    free(w->out.p);
     while (w->blocks) {
         Block *b = w->blocks;
         w->blocks = b->next;
@@ -506,33 +776,36 @@ static void walk_free(Walk *w) {
     pthread_mutex_destroy(&w->q.mu);
 }
 
-/* The listing key: header, names, then one column per stamp field. */
-static PyObject *listing(Walk *w) {
-    size_t names = w->n ? w->names.n - 1 : 0, size = 16 + names + 32 * w->n;
-    if (w->n == 0) return PyBytes_FromStringAndSize("", 0);
-    PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)size);
-    if (!out) return NULL;
-    unsigned char *p = (unsigned char *)PyBytes_AS_STRING(out);
-    uint64_t head[2] = {w->n, names};
+/* Writes the listing key into `p`: header, full paths joined by NUL, one column per stamp field. */
+static void fill_listing(const Walk *w, unsigned char *p) {
+    uint64_t head[2] = {w->files, w->names};
     for (int h = 0; h < 2; h++)
         for (int b = 0; b < 8; b++) *p++ = (unsigned char)(head[h] >> (8 * b));
-    memcpy(p, w->names.p, names);
-    p += names;
-    int64_t *col = (int64_t *)PyMem_Malloc(8 * (w->n ? w->n : 1));
-    if (!col) {
-        Py_DECREF(out);
-        return PyErr_NoMemory();
+    unsigned char *col = p + w->names;
+    int64_t stamp[4];
+    size_t k = 0;
+    for (size_t i = 0; i < w->nlog; i++) {
+        const Item *it = item_at(w, i);
+        if (!is_file(it)) continue;
+        const Folder *f = &w->folders[it->folder];
+        if (k) *p++ = '\0';
+        memcpy(p, w->folder_paths.p + f->off, f->len);
+        memcpy(p + f->len, it->name, it->len);
+        p += f->len + it->len;
+        stamp[0] = it->st.size, stamp[1] = it->st.mtime, stamp[2] = it->st.ctime, stamp[3] = it->st.ino;
+        for (int c = 0; c < 4; c++) memcpy(col + 8 * (c * w->files + k), &stamp[c], 8);
+        k++;
     }
-    for (int f = 0; f < 4; f++) {
-        for (size_t i = 0; i < w->n; i++) {
-            const Stamp *s = &w->stamps[i];
-            col[i] = f == 0 ? s->size : f == 1 ? s->mtime : f == 2 ? s->ctime : s->ino;
-        }
-        memcpy(p, col, 8 * w->n);
-        p += 8 * w->n;
-    }
-    PyMem_Free(col);
-    return out;
+}
+
+/* The listing key as bytes, filled without the GIL (nothing else can see it yet). */
+static PyObject *listing(const Walk *w) {
+    if (w->files == 0) return PyBytes_FromStringAndSize("", 0);
+    PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(16 + w->names + 32 * w->files));
+    if (!out) return NULL;
+    unsigned char *p = (unsigned char *)PyBytes_AS_STRING(out);
+    Py_BEGIN_ALLOW_THREADS fill_listing(w, p);
+    Py_END_ALLOW_THREADS return out;
 }
 
 static PyObject *events(Walk *w) {
@@ -550,10 +823,15 @@ static PyObject *events(Walk *w) {
 }
 
 PyDoc_STRVAR(walk_doc,
-             "walk(key: bytes, dev: int, ino: int, threads: int = 0) -> (listing: bytes, total_size: int, events: list)\n\n"
+             "walk(key: bytes, dev: int, ino: int, threads: int = 0, memo: bytes | None = None, racy_ns: int = 0,\n"
+             "     coarse_ns: int = 0)\n"
+             "    -> (listing: bytes, total_size: int, events: list, records: bytes)\n\n"
              "The .txt files under the folder `key` (which ends with a separator) as a listing key;\n"
              "events are (kind, path below the folder, errno) in the order met. `dev` and `ino` are the\n"
-             "folder's own; `threads` stat at once in a large folder (0: one per CPU, at most 4).");
+             "folder's own; `threads` stat at once in a large folder (0: one per CPU, at most 4).\n"
+             "`memo` (MEMO_HEAD and records) spares reading the names of a folder that is unchanged;\n"
+             "`records` are this walk's, for the next: folders whose times are `racy_ns` older than the walk\n"
+             "(`coarse_ns` for times in whole seconds).");
 
 static PyObject *walk(PyObject *self, PyObject *args) {
     (void)self;
@@ -561,7 +839,14 @@ static PyObject *walk(PyObject *self, PyObject *args) {
     Py_ssize_t len;
     unsigned long long dev, ino;
     int threads = 0;
-    if (!PyArg_ParseTuple(args, "y#KK|i", &key, &len, &dev, &ino, &threads)) return NULL;
+    long long racy_ns = 0, coarse_ns = 0;
+    PyObject *memo = Py_None;
+    if (!PyArg_ParseTuple(args, "y#KK|iOLL", &key, &len, &dev, &ino, &threads, &memo, &racy_ns, &coarse_ns))
+        return NULL;
+    if (memo != Py_None && !PyBytes_Check(memo)) {
+        PyErr_SetString(PyExc_TypeError, "walk: memo must be bytes or None");
+        return NULL;
+    }
     Walk w = {0};
     pthread_mutex_init(&w.q.mu, NULL);
     pthread_cond_init(&w.q.ready, NULL);
@@ -572,15 +857,26 @@ static PyObject *walk(PyObject *self, PyObject *args) {
     }
     w.root_len = w.path.n;
     w.anc[w.nanc++] = (Id){(dev_t)dev, (ino_t)ino};
-    Py_BEGIN_ALLOW_THREADS walk_all(&w);
+    w.racy_ns = racy_ns > 0 ? racy_ns : 0;
+    w.coarse_ns = coarse_ns > w.racy_ns ? coarse_ns : w.racy_ns;
+    const unsigned char *kept = memo != Py_None ? (const unsigned char *)PyBytes_AS_STRING(memo) : NULL;
+    size_t nkept = memo != Py_None ? (size_t)PyBytes_GET_SIZE(memo) : 0;
+    /* `memo` stays alive while the walk reads it: the call's arguments hold it */
+    Py_BEGIN_ALLOW_THREADS w.began = wall_ns();
+    if (kept && memo_load(&w, kept, nkept))
+        w.nomem = 1;
+    else
+        walk_all(&w);
     Py_END_ALLOW_THREADS
     PyObject *out = NULL;
     if (w.nomem)
         PyErr_NoMemory();
     else {
         PyObject *lst = listing(&w), *evs = lst ? events(&w) : NULL;
-        if (evs) out = Py_BuildValue("(NLN)", lst, (long long)w.total, evs);
-        else Py_XDECREF(lst);
+        PyObject *recs = evs ? PyBytes_FromStringAndSize(w.out.p ? w.out.p : "", (Py_ssize_t)w.out.n) : NULL;
+        if (recs) out = Py_BuildValue("(NLNN)", lst, (long long)w.total, evs, recs);
+        else Py_XDECREF(evs);
+        if (!recs) Py_XDECREF(lst);
     }
     walk_free(&w);
     return out;
@@ -590,4 +886,8 @@ static PyMethodDef methods[] = {{"walk", walk, METH_VARARGS, walk_doc}, {NULL, N
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_scan", "The source listing, walked in C.", -1, methods};
 
-PyMODINIT_FUNC PyInit__scan(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__scan(void) {
+    PyObject *m = PyModule_Create(&module);
+    if (m && PyModule_AddObject(m, "MEMO_HEAD", PyBytes_FromStringAndSize(MEMO_HEAD, sizeof MEMO_HEAD))) Py_CLEAR(m);
+    return m;
+}

@@ -20,7 +20,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from stancecli.errors import CacheUnavailable, SearchProblem
-from stancecli.search import text
+from stancecli.search import memo, text
 from stancecli.search.index import (
     DAMAGE,
     IndexFormatError,
@@ -30,7 +30,6 @@ from stancecli.search.index import (
     Segment,
     Snapshot,
     Vocab,
-    default_index_dir,
     memory_snapshot,
 )
 from stancecli.search.listing import PendingSources, Sources, collect, start_collect
@@ -180,7 +179,7 @@ def search(
     key = list(index_key) if index_key else [str(p) for p in paths]
     typed = text.typed_words(query) if exact else []
     repairs: list[str] = []
-    listing = listing or start_collect(paths)
+    listing = listing or start_collect(paths, memo=memo.of_index(key, index_dir) if use_index is not False else None)
     for attempt in range(ATTEMPTS):
         last = attempt == ATTEMPTS - 1
         notes: list[str] = []
@@ -242,7 +241,7 @@ class _Early:
         if use_index is False:
             return None
         try:
-            store = IndexStore(index_dir or default_index_dir(key), in_cache=index_dir is None)
+            store = _store(key, index_dir)
         except OSError:
             return None
         opened = store.open_as_is()
@@ -261,11 +260,20 @@ class _Early:
             self.planned = None
 
     def fresh_for(self, files: Sources, index_dir: Path | None, use_index: bool | None) -> bool:
-        return _uses_index(files, index_dir, use_index) and self.store.is_fresh(self.man, files)
+        if not (_uses_index(files, index_dir, use_index) and self.store.is_fresh(self.man, files)):
+            return False
+        self.store.keep_memo(files)
+        return True
 
     def opened(self) -> tuple[Snapshot, str, int, IndexStore | None]:
         """As _snapshot gives it: the snapshot, "index", none indexed, the store."""
         return self.snap, "index", 0, self.store
+
+
+def _store(key: list[str], index_dir: Path | None) -> IndexStore:
+    from stancecli.cachedir import index_path
+
+    return IndexStore(Path(index_path(key, index_dir)), in_cache=index_dir is None)
 
 
 def _first_want(limit: int, exact: bool) -> int:
@@ -278,7 +286,7 @@ def _snapshot(files, key, index_dir, use_index, progress, notes
     if not _uses_index(files, index_dir, use_index):
         return memory_snapshot(files), "memory", len(files), None
     try:
-        store = IndexStore(index_dir or default_index_dir(key), in_cache=index_dir is None)
+        store = _store(key, index_dir)
         snap = store.sync(files, progress)
     except OSError as exc:  # no safe cache, a read-only or full disk: search without keeping an index
         where = index_dir or "the cache"

@@ -8,6 +8,8 @@ Layout of an index folder:
                        parsed only when the listing differs
     manifest.stamp     a large manifest's own stamp, recorded once it was written and read back:
                        while it holds, the manifest's CRC-32 need not be checked
+    folders.memo       what each source folder held when last read (search/memo.py): an
+                       unchanged folder's names are not read again
     vocab-G.txt/.off   folded terms, one per line, with byte offsets (append-only)
     stems-G.txt/.off   the Snowball stem of each term, same order
     typo-G.txt/.off    every distinct term and stem twice, grouped by length and first letter,
@@ -48,8 +50,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from stancecli.corpus import Source, SourceError, read_source
-from stancecli.search import text
-from stancecli.search.listing import PDF_SUFFIX, SourceFile, _listing_key, listing_key
+from stancecli.search import memo, text
+from stancecli.search.listing import PDF_SUFFIX, SourceFile, Sources, _listing_key, listing_key
 from stancecli.typed import NamedTuple, overload
 
 TYPE_CHECKING = False  # typing is not imported at run time (see stancecli/typed.py)
@@ -69,7 +71,6 @@ FILE_MODE = 0o600
 CLOCK_TICK_NS = 20_000_000
 CRC_CHUNK = 1 << 20
 MAX_SEGMENTS = 6
-RACY_NS = 50_000_000  # mtime clocks tick coarsely: a write this close to indexing is suspect
 Progress = Callable[[int, int], None]
 
 # The classes here are __slots__ classes with their own __init__, not dataclasses: importing
@@ -1059,7 +1060,7 @@ class Manifest:
         files = self.files
         keys = list(files)
         cols = [list(c) for c in zip(*files.values())] if keys else [[] for _ in FileEntry._fields]
-        racy = any(e[F_INDEXED] - max(e[F_MTIME], e[F_CTIME]) < RACY_NS for e in files.values())
+        racy = any(memo.racy(e[F_INDEXED], e[F_MTIME], e[F_CTIME]) for e in files.values())
         head = marshal.dumps(
             {
                 "format": FORMAT,
@@ -1275,6 +1276,11 @@ class IndexStore:
         Damage found on the way (another process may just be changing the index: then it
         is looked at again under the lock) means one note and a rebuild from the sources.
         """
+        snap = self._synced(files, progress)
+        self.keep_memo(files)
+        return snap
+
+    def _synced(self, files: Sequence[SourceFile], progress: Progress | None) -> Snapshot:
         try:
             return self._sync(files, progress)
         except DAMAGE:
@@ -1285,6 +1291,12 @@ class IndexStore:
                 return self._sync(files, progress, locked=True)
             except DAMAGE as exc:
                 return self._rebuild(files, progress, exc)
+
+    def keep_memo(self, files: Sequence[SourceFile]) -> None:
+        """Keep the folder memo the listing of `files` left (search/memo.py) with the index."""
+        data = files.memo if isinstance(files, Sources) else None
+        if data is not None and self.root.is_dir():
+            memo.keep(str(self.root), data)
 
     def rebuild(self, files: Sequence[SourceFile], progress: Progress | None, why: BaseException) -> Snapshot:
         """Start again from the sources: damage turned up while querying."""
@@ -1684,7 +1696,7 @@ def _stale(man: Manifest, files: Sequence[SourceFile]) -> bool:
         if (sizes != [f.size for f in files] or mtimes != [f.mtime_ns for f in files]
                 or ctimes != [f.ctime_ns for f in files] or inos != [f.ino for f in files]):
             return True
-        return any(i - max(m, c) < RACY_NS for i, m, c in zip(indexed, mtimes, ctimes))
+        return any(map(memo.racy, indexed, mtimes, ctimes))
     entries = man.files
     for f in files:
         if _differs(entries.get(f.key), f):
@@ -1698,7 +1710,7 @@ def _differs(entry: tuple | None, f: SourceFile) -> bool:
             f.size, f.mtime_ns, f.ctime_ns, f.ino):
         return True
     # Written in the same instant it was indexed: its stamp cannot vouch for it.
-    return entry[F_INDEXED] - max(entry[F_MTIME], entry[F_CTIME]) < RACY_NS
+    return memo.racy(entry[F_INDEXED], entry[F_MTIME], entry[F_CTIME])
 
 
 _MANIFEST_STAMP = struct.Struct("<qqqq")  # size, mtime, ctime, inode
@@ -1814,13 +1826,3 @@ def memory_snapshot(files: Sequence[SourceFile]) -> Snapshot:
     segs = [builder.finish()] if builder.paths else []
     return Snapshot(vocab.frozen(), segs, errors)
 
-
-def default_index_dir(roots: Sequence[str]) -> Path:
-    """A folder in the user's cache directory, one per set of source roots."""
-    import zlib  # lighter than hashlib, which costs 4 ms to import
-
-    from stancecli.cachedir import cache_dir
-
-    data = "\0".join(sorted(os.path.abspath(r) for r in roots)).encode()
-    key = f"{zlib.crc32(data):08x}{zlib.adler32(data[::-1]):08x}"
-    return cache_dir() / "search" / key

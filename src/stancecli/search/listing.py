@@ -7,6 +7,9 @@ stamps as one byte string that the index compares with the one it was built for.
 `start_collect` does the same walk on a thread while the caller goes on (the C walk releases the
 GIL): a search opens its index and plans its query while the files are listed and stat-ed.
 
+Given the folder memo of the index (search/memo.py), the C walk reads again only the folders
+that changed since; the listing carries the memo its walks leave, for the index to keep.
+
 This module imports little, so a command can start the walk before importing the engine.
 """
 
@@ -22,6 +25,7 @@ from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
+from stancecli.search.memo import COARSE_NS, RACY_NS
 from stancecli.typed import NamedTuple, overload
 
 TYPE_CHECKING = False  # typing is not imported at run time (see stancecli/typed.py)
@@ -72,9 +76,10 @@ class Sources(Sequence[SourceFile]):
     """
 
     def __init__(self, files: list[SourceFile] | None = None, *, key: bytes | None = None,
-                 total_size: int | None = None, prefixes: tuple[str, str] = ("", "")):
+                 total_size: int | None = None, prefixes: tuple[str, str] = ("", ""), memo: bytes | None = None):
         self._files = files
         self._key = key
+        self.memo = memo  # the folder memo the walks left (search/memo.py); None when a folder was walked in Python
         self.total_size = sum(f.size for f in files or ()) if total_size is None else total_size
         self._shown, self._base = prefixes  # a walked folder's shown path and key, each with a separator
 
@@ -148,12 +153,14 @@ class _ShownPaths(Mapping[str, str]):
 
 
 def collect(paths: Sequence[Path], warnings: list[str] | None = None,
-            walked: Mapping[str, Walk] | None = None) -> Sources:
+            walked: Mapping[str, Walk] | None = None, memo: bytes | None = None) -> Sources:
     """The .txt files under `paths`: files as given (a .pdf too), folders searched (hidden ones
     skipped). Links are followed; a loop, a dangling link or a file that vanishes while the
     folder is read is skipped, with a line in `warnings`, as ripgrep does. `walked`: walks of
-    folders already under way (search/prewalk.py), by folder key."""
+    folders already under way (search/prewalk.py), by folder key; `memo`: the folder memo of
+    the index the files are listed for (search/memo.py)."""
     out: list[SourceFile] = []
+    records: list[bytes] | None = []
     warn = warnings if warnings is not None else []
     for p in paths:
         shown = str(p)
@@ -165,19 +172,30 @@ def collect(paths: Sequence[Path], warnings: list[str] | None = None,
             raise FileNotFoundError(f"{shown}: {why}") from None
         if stat.S_ISDIR(st.st_mode) and _scan is not None and _FS_UTF8:
             early = walked.get(key) if walked else None
-            found = _walk_in_c(shown, key, st, warn, early.result(st.st_dev, st.st_ino) if early else None)
+            found = _walk_in_c(shown, key, st, warn, early.result(st.st_dev, st.st_ino) if early else None, memo)
             if len(paths) == 1:
                 return found
             out += found.files
+            if records is not None and found.memo is not None:
+                records.append(found.memo[len(_scan.MEMO_HEAD):])
         elif stat.S_ISDIR(st.st_mode):
+            records = None
             pdfs: list[str] = []
             _walk(shown, key, out, warn, frozenset({(st.st_dev, st.st_ino)}), pdfs)
             _warn_pdfs(pdfs, warn)
         else:
-            out.append(SourceFile(shown, key, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+            out.append(SourceFile(shown, key, st.st_size, _ns(st.st_mtime_ns), _ns(st.st_ctime_ns), st.st_ino))
     if len(paths) > 1:  # overlapping paths name some files twice
         out = list({f.key: f for f in reversed(out)}.values())[::-1]
-    return Sources(out)
+    return Sources(out, memo=_scan.MEMO_HEAD + b"".join(records) if records and _scan is not None else None)
+
+
+def _ns(t: int) -> int:
+    """A time in ns as the listing holds it: clamped to int64 (before 1678, after 2262), as in C."""
+    return t if _NS_MIN <= t <= _NS_MAX else max(_NS_MIN, min(t, _NS_MAX))
+
+
+_NS_MIN, _NS_MAX = -(1 << 63), (1 << 63) - 1
 
 
 def _warn_pdfs(pdfs: list[str], warn: list[str]) -> None:
@@ -196,10 +214,12 @@ _FS_UTF8 = (sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()) == ("u
 _EV_STAT, _EV_DIR, _EV_LOOP, _EV_PDF = range(4)
 
 
-def _walk_in_c(shown: str, key: str, st: os.stat_result, warn: list[str], walked: Walked | None) -> Sources:
+def _walk_in_c(shown: str, key: str, st: os.stat_result, warn: list[str], walked: Walked | None,
+               memo: bytes | None) -> Sources:
     prefix = shown if shown.endswith(os.sep) else shown + os.sep
     base = key if key.endswith(os.sep) else key + os.sep
-    listing, total, events = walked or _scan.walk(os.fsencode(base), st.st_dev, st.st_ino)
+    listing, total, events, records = walked or _scan.walk(os.fsencode(base), st.st_dev, st.st_ino, 0, memo, RACY_NS,
+                                                                  COARSE_NS)
     pdfs: list[str] = []
     for kind, rel, err in events:
         where = prefix + os.fsdecode(rel) if rel else shown
@@ -212,7 +232,7 @@ def _walk_in_c(shown: str, key: str, st: os.stat_result, warn: list[str], walked
         else:
             pdfs.append(where)
     _warn_pdfs(pdfs, warn)
-    return Sources(key=listing, total_size=total, prefixes=(prefix, base))
+    return Sources(key=listing, total_size=total, prefixes=(prefix, base), memo=_scan.MEMO_HEAD + records)
 
 
 _SCANDIR_FD = os.scandir in os.supports_fd
@@ -246,8 +266,8 @@ def _walk(shown: str, key: str, out: list[SourceFile], warn: list[str],
                 if stat.S_ISDIR(st.st_mode):
                     subdirs.append((name, st))
                 elif suffix == TEXT_SUFFIX:
-                    add(new(SourceFile, (prefix + name, base + name, st.st_size, st.st_mtime_ns,
-                                         st.st_ctime_ns, st.st_ino)))
+                    add(new(SourceFile, (prefix + name, base + name, st.st_size, _ns(st.st_mtime_ns),
+                                         _ns(st.st_ctime_ns), st.st_ino)))
                 elif suffix == PDF_SUFFIX:
                     pdfs.append(prefix + name)
     except OSError as exc:  # the folder itself went away while being read
@@ -281,9 +301,10 @@ class PendingSources:
     """A `collect` running on a thread: `result()` waits for it and returns (or raises) what
     `collect` would have, with its warnings added to the list given."""
 
-    def __init__(self, paths: Sequence[Path], walked: Mapping[str, Walk] | None = None):
+    def __init__(self, paths: Sequence[Path], walked: Mapping[str, Walk] | None = None, memo: bytes | None = None):
         self._paths = list(paths)
         self._walked = walked
+        self._memo = memo
         self._warnings: list[str] = []
         self._files: Sources | None = None
         self._error: BaseException | None = None
@@ -292,7 +313,7 @@ class PendingSources:
 
     def _run(self) -> None:
         try:
-            self._files = collect(self._paths, self._warnings, self._walked)
+            self._files = collect(self._paths, self._warnings, self._walked, self._memo)
         except BaseException as exc:  # handed to the caller by result()
             self._error = exc
 
@@ -306,6 +327,7 @@ class PendingSources:
         return self._files
 
 
-def start_collect(paths: Sequence[Path], walked: Mapping[str, Walk] | None = None) -> PendingSources:
-    """`collect(paths, walked=walked)` on a thread, started now."""
-    return PendingSources(paths, walked)
+def start_collect(paths: Sequence[Path], walked: Mapping[str, Walk] | None = None,
+                  memo: bytes | None = None) -> PendingSources:
+    """`collect(paths, walked=walked, memo=memo)` on a thread, started now."""
+    return PendingSources(paths, walked, memo)

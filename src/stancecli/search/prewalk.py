@@ -4,11 +4,16 @@ At 30,000 files the walk (a readdir and a stat per file) takes longer than the i
 makes. The console script starts a walk for every folder named on a `search` line after its
 first argument (the query, as a line is usually written) before it imports the line's parser:
 the C walk releases the interpreter lock, so it runs beside the imports. Without the parser,
-an option's value that names a folder (`--index-dir`) is walked too. `claim` then hands the
-walks to that line's listing and forgets them, so no later listing in the same process can take
-one. The listing uses a walk only for a folder it lists itself and only if the folder is still
-the same (device and inode); any other walk started here costs time, never a wrong answer.
-Imports nothing but the C walk.
+the one option read here is `--index-dir`, whose folder is not walked; any other option's value
+that names a folder is walked too. `claim` then hands the walks to that line's listing and
+forgets them, so no later listing in the same process can take one. The listing uses a walk only
+for a folder it lists itself and only if the folder is still the same (device and inode); any
+other walk started here costs time, never a wrong answer.
+
+The walks take the folder memo (search/memo.py) of the index the line names, or else of the one
+in the cache for the existing paths after the query, as most lines are written; on other lines
+that memo is another index's or none, and the walk reads the folders it cannot vouch for.
+Imports nothing but the C walk, the memo and where the cache is.
 """
 
 from __future__ import annotations
@@ -16,10 +21,13 @@ from __future__ import annotations
 import _thread
 import os
 
+from stancecli.search import memo
+
 _DIR, _FORMAT = 0o040000, 0o170000  # stat.S_IFDIR and stat.S_IFMT, without importing stat
 MAX_WALKS = 4  # folders walked early for one line; the line's listing walks any others itself
+INDEX_DIR = "--index-dir"  # as cli/direct/search.py spells it (a test holds the two together)
 
-Walked = tuple[bytes, int, list[tuple[int, bytes, int]]]  # what _scan.walk returns
+Walked = tuple[bytes, int, list[tuple[int, bytes, int]], bytes]  # what _scan.walk returns
 
 
 class Walk:
@@ -33,9 +41,12 @@ class Walk:
         self._done.acquire()  # released when the walk ends
         self._out: Walked | None = None
 
-    def run(self, scan: object, base: bytes) -> None:
+    def run(self, scan: object, base: bytes, sources: list[str], index_dir: str | None) -> None:
         try:
-            self._out = scan.walk(base, self.dev, self.ino)  # type: ignore[attr-defined]
+            # Asked here, not before the thread starts: the parser starts loading at once.
+            kept = memo.of_index(sources, index_dir) if sources or index_dir else None
+            self._out = scan.walk(base, self.dev, self.ino, 0, kept,  # type: ignore[attr-defined]
+                                  memo.RACY_NS, memo.COARSE_NS)
         except BaseException:  # MemoryError and the like: the listing walks again
             self._out = None
         finally:
@@ -59,24 +70,39 @@ def start(args: list[str]) -> None:
         from stancecli.search import _scan
     except ImportError:
         return
-    operands = [arg for arg in args if arg and not arg.startswith("-")]
+    index_dir = _index_dir(args)
+    operands = [arg for arg in args if arg and not arg.startswith("-") and arg != index_dir]
+    found = []
     for arg in operands[1:]:
-        if len(_walks) >= MAX_WALKS:
-            break
         try:
             key = os.path.abspath(arg)  # asks for the working folder, which may have been removed
-            st = os.stat(key)
+            found.append((key, os.stat(key)))
         except (OSError, ValueError):
             continue
+    sources = [key for key, _st in found]
+    for key, st in found:
+        if len(_walks) >= MAX_WALKS:
+            break
         if st.st_mode & _FORMAT == _DIR and key not in _walks:
-            _start(_scan, key, st)
+            _start(_scan, key, st, sources, index_dir)
 
 
-def _start(scan: object, key: str, st: os.stat_result) -> None:
+def _index_dir(args: list[str]) -> str | None:
+    """The value of the line's last --index-dir option, if any."""
+    found = None
+    for i, arg in enumerate(args):
+        if arg == INDEX_DIR and i + 1 < len(args):
+            found = args[i + 1]
+        elif arg.startswith(INDEX_DIR + "="):
+            found = arg[len(INDEX_DIR) + 1:]
+    return found
+
+
+def _start(scan: object, key: str, st: os.stat_result, sources: list[str], index_dir: str | None) -> None:
     walk = Walk(st.st_dev, st.st_ino)
     base = key if key.endswith(os.sep) else key + os.sep
     try:
-        _thread.start_new_thread(walk.run, (scan, os.fsencode(base)))
+        _thread.start_new_thread(walk.run, (scan, os.fsencode(base), sources, index_dir))
     except RuntimeError:  # no thread to be had: the listing walks the folder itself
         return
     _walks[key] = walk

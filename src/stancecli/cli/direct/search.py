@@ -70,11 +70,10 @@ def search(query: str, paths: list[Path] | None, context: int, limit: int, min_s
 
 def _search_files(query, paths, org, doc, data, index_dir, **options):
     from stancecli.cli import early
-    from stancecli.search.listing import start_collect
 
     # The files named are listed on a thread (since start-up, see cli.early), while the engine is
     # imported.
-    listing = (early.take(paths) or start_collect(paths)) if paths and not org and not doc else None
+    listing = (early.take(paths) or early.listing(paths, index_dir)) if paths and not org and not doc else None
     from stancecli.search.engine import search as run
 
     sources, only, doc_ids, key = _sources(paths, org, doc, data)
