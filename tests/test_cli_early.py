@@ -53,6 +53,8 @@ def test_a_listing_started_early_takes_the_folder_memo_of_the_lines_index(tmp_pa
     tree = tmp_path / "sources"
     shutil.copytree(SEEDS, tree)
     time.sleep(memo.RACY_NS / 1e9 + 0.03)  # the folder's times can vouch for it
+    if listing.collect([tree]).memo == listing._scan.MEMO_HEAD:
+        pytest.skip("this file system is not one the walk trusts to keep folder times (search/_scan.c)")
     index = tmp_path / "index" if named else None
     search("tiltak", [tree], index_dir=index, use_index=True)  # keeps the index and its memo
     path = Path(index_path([str(tree)], index)) / memo.MEMO_NAME

@@ -20,7 +20,8 @@
  * A record is left only for a folder that stood still while it was read and whose times are
  * older than the racy margin, so that no later change can leave the same stamp. Adding or
  * removing a name changes a folder's mtime; a file's own changes show in its stat, which is
- * made every time.
+ * made every time. Records are left only on the local Linux file systems known to keep folder
+ * times so (`keeps_folder_times`): FAT written by Windows, for one, does not.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -34,6 +35,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#ifdef __linux__
+#include <sys/vfs.h>
+#endif
 #include <time.h>
 #include <unistd.h>
 
@@ -155,7 +159,7 @@ typedef struct {
     Memo memo;
     Buf out;         /* the records of the memo this walk leaves */
     int64_t racy_ns;   /* a folder's times this close to the walk's start cannot vouch for it */
-    int64_t coarse_ns; /* nor, when its ctime is in whole seconds, this close */
+    int64_t coarse_ns; /* nor, when a time is in whole seconds, this close */
     int64_t began;   /* the wall clock when the walk began, in ns */
 } Walk;
 
@@ -525,11 +529,35 @@ static void memo_add(Walk *w, const struct stat *st, const Buf *ents, uint32_t n
     w->out.n = at + 4 + len;
 }
 
-/* Whether a folder's stamp can vouch for its names: set well before the walk began (a ctime in
+/* Whether a folder's stamp can vouch for its names: set well before the walk began (a time in
  * whole seconds may come from a clock that ticks in seconds, or two: older still, as memo.py says). */
 static int settled(const Walk *w, const struct stat *st) {
-    int64_t before = w->began - (st->CTIM.tv_nsec == 0 ? w->coarse_ns : w->racy_ns);
+    int coarse = st->MTIM.tv_nsec == 0 || st->CTIM.tv_nsec == 0;
+    int64_t before = w->began - (coarse ? w->coarse_ns : w->racy_ns);
     return ns_of(&st->MTIM) < before && ns_of(&st->CTIM) < before;
+}
+
+/* Whether the file system of the folder open as `fd` changes a folder's times with its names:
+ * the local ones that do, by their magic numbers (linux/magic.h); elsewhere none is assumed to. */
+static int keeps_folder_times(int fd) {
+#ifdef __linux__
+    static const unsigned long known[] = {
+        0xEF53,     /* ext2, ext3, ext4 */
+        0x58465342, /* XFS */
+        0x9123683E, /* btrfs */
+        0x01021994, /* tmpfs */
+        0x794C7630, /* overlayfs */
+        0x2FC12FC1, /* ZFS */
+        0xF2F52010, /* F2FS */
+    };
+    struct statfs fs;
+    if (fstatfs(fd, &fs)) return 0;
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (((unsigned long)fs.f_type & 0xFFFFFFFFUL) == known[i]) return 1;
+#else
+    (void)fd;
+#endif
+    return 0;
 }
 
 /* ------------------------------------------------------------------------- reading */
@@ -645,7 +673,8 @@ static void read_dir(Walk *w, uint32_t folder, Sub **subs, size_t *nsubs) {
         uint32_t n = 0;
         read_err = list_dir(w, &r, d, &ents, &n);
         if (!read_err && !w->nomem && stamped && settled(w, &before) && fstat(r.fd, &after) == 0 &&
-            before.st_dev == after.st_dev && before.st_ino == after.st_ino && same_times(&before, &after))
+            before.st_dev == after.st_dev && before.st_ino == after.st_ino && same_times(&before, &after) &&
+            keeps_folder_times(r.fd))
             memo_add(w, &before, &ents, n);
         free(ents.p);
     }

@@ -1,9 +1,10 @@
 """The folder memo: what each folder held when the listing last read it.
 
-A folder's names change only with its mtime and ctime, so the C walk (search/_scan.c) need not
-read the names of a folder whose stamp (device, inode, mtime, ctime) is what it was: it walks
-the folder from its record and stats every file as ever. The memo lives in the index folder it
-was made for (MEMO_NAME) and is rewritten by the search that keeps that index when it changes.
+A folder's names change only with its mtime and ctime (on the local file systems _scan.c names),
+so the C walk (search/_scan.c) need not read the names of a folder whose stamp (device, inode,
+mtime, ctime) is what it was: it walks the folder from its record and stats every file as ever.
+The memo lives in the index folder it was made for (MEMO_NAME) and is rewritten by the search
+that keeps that index when it changes.
 A memo that is not the user's own, can be written by others, or does not parse is not used:
 the walk then reads every folder, as it does without one. The records are written by the walk
 alone; here they are only read and kept.
@@ -25,9 +26,8 @@ if TYPE_CHECKING:
 MEMO_NAME = "folders.memo"
 MAX_MEMO_BYTES = 1 << 30  # a memo this large is not read
 # A stamp this close to the moment it was taken cannot vouch for what it stands for: file
-# clocks tick coarsely, and a change in the same tick leaves the same time. A ctime (which no
-# one can set) in whole seconds may come from a clock that ticks in seconds (in two, on FAT):
-# such a stamp must be older still.
+# clocks tick coarsely, and a change in the same tick leaves the same time. A time in whole
+# seconds may come from a clock that ticks in seconds (in two, on FAT): it must be older still.
 RACY_NS = 50_000_000
 COARSE_NS = 2_000_000_000 + RACY_NS
 SECOND_NS = 1_000_000_000
@@ -36,7 +36,8 @@ _PRIVATE = 0o022  # the bits that let others write
 
 def racy(taken_ns: int, mtime_ns: int, ctime_ns: int) -> bool:
     """Whether a stamp (`mtime_ns`, `ctime_ns`) taken at `taken_ns` is too recent to vouch."""
-    return taken_ns - max(mtime_ns, ctime_ns) < (COARSE_NS if ctime_ns % SECOND_NS == 0 else RACY_NS)
+    coarse = mtime_ns % SECOND_NS == 0 or ctime_ns % SECOND_NS == 0
+    return taken_ns - max(mtime_ns, ctime_ns) < (COARSE_NS if coarse else RACY_NS)
 
 
 def of_index(sources: Sequence[str], index_dir: str | os.PathLike[str] | None = None) -> bytes | None:
