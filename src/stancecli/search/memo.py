@@ -4,10 +4,11 @@ A folder's names change only with its mtime and ctime (on the local file systems
 so the C walk (search/_scan.c) need not read the names of a folder whose stamp (device, inode,
 mtime, ctime) is what it was: it walks the folder from its record and stats every file as ever.
 The memo lives in the index folder it was made for (MEMO_NAME) and is rewritten by the search
-that keeps that index when it changes.
-A memo that is not the user's own, can be written by others, or does not parse is not used:
-the walk then reads every folder, as it does without one. The records are written by the walk
-alone; here they are only read and kept.
+that keeps that index when it changes. A memo that is not the user's own, can be written by
+others, or does not parse is not used: the walk then reads every folder, as it does without
+one. The records are written by the walk alone; here they are only read and kept.
+
+Also the home of the racy rule: when a stamp is too recent to vouch for what it stands for.
 
 Imports nothing heavy: the console script reads the memo before it starts its walks
 (search/prewalk.py).
