@@ -29,3 +29,11 @@ def test_a_search_keeps_its_index_where_the_line_says_else_one_per_set_of_folder
     assert one == cachedir.index_path(["b", "a"]) == cachedir.index_path([os.path.abspath("a"), "b"])
     assert one != cachedir.index_path(["a"])
     assert os.path.dirname(one) == str(cachedir.cache_dir() / "search")
+
+
+def test_the_index_of_a_dataset_search_is_the_same_from_any_working_folder(tmp_path, monkeypatch):
+    key = [f"{cachedir.DATASET_KEY}{tmp_path / 'data' / 'stances.yaml'}"]
+    monkeypatch.chdir(tmp_path)
+    here = cachedir.index_path(key)
+    monkeypatch.chdir("/")
+    assert cachedir.index_path(key) == here

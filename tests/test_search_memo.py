@@ -7,7 +7,10 @@ import os
 import shutil
 import stat
 import struct
+import sys
+import threading
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -49,7 +52,7 @@ def tree(tmp_path) -> Path:
 
 
 def _needs_records(root: Path) -> None:
-    if ls.collect([root]).memo == ls._scan.MEMO_HEAD:
+    if not ls.collect([root]).records:
         pytest.skip("this file system is not one the walk trusts to keep folder times (search/_scan.c)")
 
 
@@ -67,11 +70,19 @@ def _python_listing(monkeypatch, paths):
         return list(files), warnings, ls.listing_key(files)
 
 
+START = len(ls._scan.MEMO_HEAD) + memo.CRC.size  # where the records start
+
+
+def _sealed(body: bytes) -> bytes:
+    """A memo of these records with its CRC-32 right, as if the walk had made them."""
+    return ls._scan.MEMO_HEAD + memo.CRC.pack(zlib.crc32(body)) + body
+
+
 def _doctored(kept: bytes, name: str, instead: str) -> bytes:
-    """The memo with one entry's name put in place of another of the same length."""
+    """The memo with one entry's name put in place of another of the same length (sealed again)."""
     old, new = name.encode(), instead.encode()
     assert len(old) == len(new) and kept.count(old) == 1
-    return kept.replace(old, new)
+    return _sealed(kept[START:].replace(old, new))
 
 
 def test_a_listing_with_the_memo_is_the_listing_without_it(tree, monkeypatch):
@@ -171,7 +182,7 @@ def test_a_folder_still_changing_when_read_leaves_no_record(tmp_path):
 def _as_text(kept: bytes, name: bytes) -> bytes:
     """The memo with the entry `name` marked a .txt file (an entry is kind, type, name length, name)."""
     at = kept.index(name) - 4
-    return kept[:at] + b"\0" + kept[at + 1:]
+    return _sealed(kept[START:at] + b"\0" + kept[at + 1:])
 
 
 @pytest.mark.parametrize("damage", ["truncated", "head", "length", "slash", "dotdot", "kind", "garbage", "empty"])
@@ -181,10 +192,10 @@ def test_a_damaged_memo_is_not_used(tree, monkeypatch, damage):
         "kind": _as_text(kept, b"report.pdf"),  # a PDF would be read as text
         "truncated": kept[:-3],
         "head": b"XXXXXXXX" + kept[8:],
-        "length": kept[:8] + b"\xff\xff\xff\x7f" + kept[12:],
+        "length": _sealed(b"\xff\xff\xff\x7f" + kept[START + 4:]),
         "slash": _doctored(kept, "report.pdf", "b/port.pdf"),  # a name may not lead out of its folder
         "dotdot": _doctored(kept, "report.pdf", "..repo.pdf"),  # nor be one the walk skips
-        "garbage": kept[:8] + os.urandom(len(kept) - 8),
+        "garbage": _sealed(os.urandom(len(kept) - START)),
         "empty": b"",
     }[damage]
     again, renewed = _listed([tree], bad)
@@ -277,7 +288,7 @@ ENTRY = struct.Struct("<BBH")  # kind, type, name length
 
 def _records(kept: bytes) -> list[tuple[tuple, bytes, list[tuple[int, int, bytes]]]]:
     """The records of a memo, as docs/search.md describes them: (fields, path, entries)."""
-    out, at = [], len(ls._scan.MEMO_HEAD)
+    out, at = [], START
     while at < len(kept):
         fields = RECORD.unpack_from(kept, at)
         length, plen, n = fields[0], fields[1], fields[6]
@@ -293,12 +304,12 @@ def _records(kept: bytes) -> list[tuple[tuple, bytes, list[tuple[int, int, bytes
 
 
 def _memo_of(records) -> bytes:
-    parts = [ls._scan.MEMO_HEAD]
+    parts = []
     for fields, path, entries in records:
         body = b"".join(ENTRY.pack(k, t, len(name)) + name for k, t, name in entries)
         parts.append(RECORD.pack(RECORD.size - 4 + len(path) + len(body), len(path), *fields[2:6], len(entries)))
         parts += [path, body]
-    return b"".join(parts)
+    return _sealed(b"".join(parts))
 
 
 def test_the_memo_is_what_docs_search_md_describes(tree):
@@ -320,3 +331,90 @@ def test_a_record_that_names_a_folder_many_times_walks_it_once(tree, monkeypatch
         records.append((fields, path, [e for e in entries for _ in range(10 if e[1] == stat.S_IFDIR >> 12 else 1)]))
     again, _ = _listed([tree], _memo_of(records))
     assert again == plain
+
+
+def _kept_on_disk(tree: Path, index: Path) -> Path:
+    IndexStore(index).sync(ls.collect([tree], memo=memo.of_index([str(tree)], index)))
+    return index / memo.MEMO_NAME
+
+
+def test_a_memo_changed_on_disk_is_not_used(tree, tmp_path, monkeypatch):
+    path = _kept_on_disk(tree, tmp_path / "index")
+    kept = path.read_bytes()
+    assert kept.count(b"note-a.txt") == 1
+    path.write_bytes(kept.replace(b"note-a.txt", b"gone-a.txt"))  # well formed, but not what was kept
+    assert memo.read(str(tmp_path / "index")) is None
+    listed, _ = _listed([tree], memo.of_index([str(tree)], tmp_path / "index"))
+    assert listed == _python_listing(monkeypatch, [tree])
+
+
+def test_a_memo_is_not_read_from_a_cache_others_may_write(tree):
+    search("tiltak", [tree], use_index=True)  # keeps its index, and the memo, in the cache
+    assert memo.of_index([str(tree)]) is not None
+    searches = Path(index_path([str(tree)])).parent
+    searches.chmod(0o777)
+    try:
+        assert memo.of_index([str(tree)]) is None
+    finally:
+        searches.chmod(0o700)
+
+
+def test_a_memo_that_is_a_fifo_is_not_waited_for(tree, tmp_path):
+    path = _kept_on_disk(tree, tmp_path / "index")
+    path.unlink()
+    os.mkfifo(path, 0o600)
+    got: list[bytes | None] = []
+    reader = threading.Thread(target=lambda: got.append(memo.read(str(tmp_path / "index"))), daemon=True)
+    reader.start()
+    reader.join(timeout=10)  # no writer is waited for
+    assert got == [None]
+
+
+def test_a_stamp_in_whole_seconds_must_be_older_to_vouch():
+    now = time.time_ns()
+    fine, whole = now - 100_000_000 - 123, (now // memo.SECOND_NS - 1) * memo.SECOND_NS
+    assert not memo.racy(now, fine, fine)
+    assert memo.racy(now, whole, fine) and memo.racy(now, fine, whole)  # a clock that may tick in seconds
+    assert not memo.racy(whole + memo.COARSE_NS + 1, whole, whole)
+
+
+def test_a_folder_whose_time_is_in_whole_seconds_is_remembered_only_later(tmp_path):
+    root = tmp_path / "whole"
+    root.mkdir()
+    (root / "doc.txt").write_text("Tekst.\n", encoding="utf-8")
+    whole = (time.time_ns() // memo.SECOND_NS - 1) * memo.SECOND_NS
+    os.utime(root, ns=(whole, whole))
+    _settle()
+    _needs_records(tmp_path)  # (the folder above is remembered: its times are fine)
+    _listing, kept = _listed([root])
+    assert b"doc.txt" not in kept  # 2.05 s have not passed since the folder's change
+    fine = whole + 123
+    os.utime(root, ns=(fine, fine))
+    _settle()
+    _listing, kept = _listed([root])
+    assert b"doc.txt" in kept
+
+
+def test_a_source_whose_time_is_in_whole_seconds_is_checked_by_content_until_it_can_vouch(tmp_path):
+    root = tmp_path / "docs"
+    root.mkdir()
+    for name in ("whole.txt", "fine.txt"):
+        (root / name).write_text(f"Tiltak i {name}.\n", encoding="utf-8")
+    whole = (time.time_ns() // memo.SECOND_NS - 10) * memo.SECOND_NS
+    os.utime(root / "whole.txt", ns=(whole, whole))  # as unzip or cp -p from a coarse file system leave it
+    _settle()
+    index = tmp_path / "index"
+    search("sjøløve", [root], index_dir=index)  # no hits: no source is opened to show one
+    opened: list[str] = []
+    watching = str(root)
+
+    def audit(event, args):
+        if event == "open" and isinstance(args[0], str) and args[0].startswith(watching):
+            opened.append(os.path.basename(args[0]))
+
+    sys.addaudithook(audit)
+    try:
+        search("sjøløve", [root], index_dir=index)
+    finally:
+        watching = "\0"  # an audit hook cannot be removed: it stops counting
+    assert "whole.txt" in opened and "fine.txt" not in opened

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 ENV_CACHE = "STANCECLI_CACHE_DIR"
 DIR_MODE = 0o700
+OTHERS_WRITE = 0o022  # the mode bits that let others write
+DATASET_KEY = "dataset:"  # an index key that names a dataset file, not a folder searched
 
 
 def cache_dir() -> Path:
@@ -50,7 +52,8 @@ def index_path(roots: Sequence[str], chosen: str | os.PathLike[str] | None = Non
         return os.fspath(chosen)
     import zlib  # lighter than hashlib, which costs 4 ms to import
 
-    data = "\0".join(sorted(os.path.abspath(r) for r in roots)).encode("utf-8", "surrogateescape")
+    keys = (r if r.startswith(DATASET_KEY) else os.path.abspath(r) for r in roots)
+    data = "\0".join(sorted(keys)).encode("utf-8", "surrogateescape")
     key = f"{zlib.crc32(data):08x}{zlib.adler32(data[::-1]):08x}"
     return os.path.join(cache_path(), "search", key)
 
@@ -85,11 +88,19 @@ def private_dir(path: Path) -> Path:
 
 def check_private(path: Path) -> None:
     """Raise CacheUnavailable when another user owns `path` or may write into it."""
-    st = path.stat()
+    why = not_private(path.stat())
+    if why:
+        raise CacheUnavailable(f"{path} {why}; not using it as a cache")
+
+
+def not_private(st: os.stat_result) -> str | None:
+    """Why a file or folder with this stat is not the user's alone ("belongs to another user",
+    "can be written by other users"), or None when it is."""
     getuid = getattr(os, "getuid", None)
     if getuid is None:  # pragma: no cover - Windows: no owners or mode bits to check
-        return
+        return None
     if st.st_uid != getuid():
-        raise CacheUnavailable(f"{path} belongs to another user; not using it as a cache")
-    if st.st_mode & 0o022:
-        raise CacheUnavailable(f"{path} can be written by other users; not using it as a cache")
+        return "belongs to another user"
+    if st.st_mode & OTHERS_WRITE:
+        return "can be written by other users"
+    return None

@@ -414,7 +414,8 @@ static int suffix_is(const char *name, size_t len, const char *ext) {
  * ctime and entry count, its path, and each entry as kind, type, name length, name. */
 #define REC_FIXED 40 /* the fields after the length, up to the path */
 #define ENTRY_FIXED 4
-static const char MEMO_HEAD[8] = {'S', 'C', 'L', 'M', 'E', 'M', 'O', '1'};
+#define MEMO_CRC 4 /* after the head: a CRC-32 of the records, checked by memo.py before a walk is given them */
+static const char MEMO_HEAD[8] = {'S', 'C', 'L', 'M', 'E', 'M', 'O', '2'};
 
 /* The memo's numbers are little-endian, `size` bytes each. */
 static uint64_t get(const unsigned char *p, int size) {
@@ -456,8 +457,8 @@ static int entries_ok(const unsigned char *p, const unsigned char *end, uint32_t
 /* Reads the memo given into a table by folder path; a memo that does not parse is not used. */
 static int memo_load(Walk *w, const unsigned char *p, size_t n) {
     size_t count = 0, at;
-    if (n < sizeof MEMO_HEAD || memcmp(p, MEMO_HEAD, sizeof MEMO_HEAD)) return 0;
-    for (at = sizeof MEMO_HEAD; at < n; count++) {
+    if (n < sizeof MEMO_HEAD + MEMO_CRC || memcmp(p, MEMO_HEAD, sizeof MEMO_HEAD)) return 0;
+    for (at = sizeof MEMO_HEAD + MEMO_CRC; at < n; count++) {
         if (n - at < 4 + REC_FIXED) return 0;
         size_t len = (size_t)get(p + at, 4), plen = (size_t)get(p + at + 4, 4);
         if (len < REC_FIXED || len > n - at - 4 || plen == 0 || plen > len - REC_FIXED) return 0;
@@ -470,7 +471,7 @@ static int memo_load(Walk *w, const unsigned char *p, size_t n) {
     w->memo.slots = calloc(nslots, sizeof(size_t));
     if (!w->memo.slots) return -1;
     w->memo.nslots = nslots;
-    for (at = sizeof MEMO_HEAD; at < n; at += 4 + (size_t)get(p + at, 4)) {
+    for (at = sizeof MEMO_HEAD + MEMO_CRC; at < n; at += 4 + (size_t)get(p + at, 4)) {
         const unsigned char *rec = p + at + 4;
         size_t plen = (size_t)get(rec, 4);
         size_t k = (size_t)hash_bytes(rec + REC_FIXED, plen) & (nslots - 1);
@@ -538,7 +539,9 @@ static int settled(const Walk *w, const struct stat *st) {
 }
 
 /* Whether the file system of the folder open as `fd` changes a folder's times with its names:
- * the local ones that do, by their magic numbers (linux/magic.h); elsewhere none is assumed to. */
+ * the local ones that do, by their magic numbers (linux/magic.h); elsewhere none is assumed to.
+ * Not overlayfs: a merged folder shows its upper layer's stamp, which a change made to a lower
+ * layer while it was not mounted leaves as it was. */
 static int keeps_folder_times(int fd) {
 #ifdef __linux__
     static const unsigned long known[] = {
@@ -546,7 +549,6 @@ static int keeps_folder_times(int fd) {
         0x58465342, /* XFS */
         0x9123683E, /* btrfs */
         0x01021994, /* tmpfs */
-        0x794C7630, /* overlayfs */
         0x2FC12FC1, /* ZFS */
         0xF2F52010, /* F2FS */
     };
@@ -858,7 +860,8 @@ PyDoc_STRVAR(walk_doc,
              "The .txt files under the folder `key` (which ends with a separator) as a listing key;\n"
              "events are (kind, path below the folder, errno) in the order met. `dev` and `ino` are the\n"
              "folder's own; `threads` stat at once in a large folder (0: one per CPU, at most 4).\n"
-             "`memo` (MEMO_HEAD and records) spares reading the names of a folder that is unchanged;\n"
+             "`memo` (MEMO_HEAD, a CRC-32 of the records, the records) spares reading the names of a folder\n"
+             "that is unchanged;\n"
              "`records` are this walk's, for the next: folders whose times are `racy_ns` older than the walk\n"
              "(`coarse_ns` for times in whole seconds).");
 

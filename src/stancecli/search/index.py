@@ -41,6 +41,7 @@ import itertools
 import marshal
 import mmap
 import os
+import stat
 import struct
 import sys
 import time
@@ -1141,17 +1142,21 @@ class IndexStore:
 
     def _manifest(self) -> Manifest:
         try:
-            with open(self.root / "manifest.marshal", "rb") as f:
-                before = os.fstat(f.fileno())
-                # Mapped, not read: while its stamp vouches for it, only the head is looked at.
-                data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if before.st_size else b""
-                trusted = _stamp_of(before) == _stamp_of(os.fstat(f.fileno())) == self._recorded_stamp()
+            fd = os.open(self.root / "manifest.marshal", os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         except FileNotFoundError:
             return Manifest()
         try:
+            before = os.fstat(fd)
+            if not stat.S_ISREG(before.st_mode):
+                raise IndexFormatError("manifest.marshal: not a file")
+            # Mapped, not read: while its stamp vouches for it, only the head is looked at.
+            data = mmap.mmap(fd, 0, access=mmap.ACCESS_READ) if before.st_size else b""
+            trusted = _stamp_of(before) == _stamp_of(os.fstat(fd)) == self._recorded_stamp()
             return Manifest.load(data, trusted)
         except (ValueError, EOFError, TypeError, KeyError, struct.error) as exc:
             raise IndexFormatError(f"manifest.marshal: unreadable ({exc})") from None
+        finally:
+            os.close(fd)
 
     def snapshot(self, man: Manifest) -> Snapshot:
         vocab = self._vocab(man)

@@ -25,7 +25,7 @@ from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
-from stancecli.search.memo import COARSE_NS, RACY_NS
+from stancecli.search import memo as folder_memo
 from stancecli.typed import NamedTuple, overload
 
 TYPE_CHECKING = False  # typing is not imported at run time (see stancecli/typed.py)
@@ -76,12 +76,17 @@ class Sources(Sequence[SourceFile]):
     """
 
     def __init__(self, files: list[SourceFile] | None = None, *, key: bytes | None = None,
-                 total_size: int | None = None, prefixes: tuple[str, str] = ("", ""), memo: bytes | None = None):
+                 total_size: int | None = None, prefixes: tuple[str, str] = ("", ""), records: bytes | None = None):
         self._files = files
         self._key = key
-        self.memo = memo  # the folder memo the walks left (search/memo.py); None when a folder was walked in Python
+        self.records = records  # the folder records the walks left (search/memo.py); None when a folder was walked in Python
         self.total_size = sum(f.size for f in files or ()) if total_size is None else total_size
         self._shown, self._base = prefixes  # a walked folder's shown path and key, each with a separator
+
+    @property
+    def memo(self) -> bytes | None:
+        """The folder memo of this listing, for the index to keep (search/memo.py)."""
+        return folder_memo.assemble([self.records]) if self.records is not None else None
 
     @property
     def key(self) -> bytes:
@@ -176,8 +181,8 @@ def collect(paths: Sequence[Path], warnings: list[str] | None = None,
             if len(paths) == 1:
                 return found
             out += found.files
-            if records is not None and found.memo is not None:
-                records.append(found.memo[len(_scan.MEMO_HEAD):])
+            if records is not None and found.records is not None:
+                records.append(found.records)
         elif stat.S_ISDIR(st.st_mode):
             records = None
             pdfs: list[str] = []
@@ -187,7 +192,7 @@ def collect(paths: Sequence[Path], warnings: list[str] | None = None,
             out.append(SourceFile(shown, key, st.st_size, _ns(st.st_mtime_ns), _ns(st.st_ctime_ns), st.st_ino))
     if len(paths) > 1:  # overlapping paths name some files twice
         out = list({f.key: f for f in reversed(out)}.values())[::-1]
-    return Sources(out, memo=_scan.MEMO_HEAD + b"".join(records) if records and _scan is not None else None)
+    return Sources(out, records=b"".join(records) if records else None)
 
 
 def _ns(t: int) -> int:
@@ -218,8 +223,7 @@ def _walk_in_c(shown: str, key: str, st: os.stat_result, warn: list[str], walked
                memo: bytes | None) -> Sources:
     prefix = shown if shown.endswith(os.sep) else shown + os.sep
     base = key if key.endswith(os.sep) else key + os.sep
-    listing, total, events, records = walked or _scan.walk(os.fsencode(base), st.st_dev, st.st_ino, 0, memo, RACY_NS,
-                                                                  COARSE_NS)
+    listing, total, events, records = walked or folder_memo.walk(_scan, os.fsencode(base), st.st_dev, st.st_ino, memo)
     pdfs: list[str] = []
     for kind, rel, err in events:
         where = prefix + os.fsdecode(rel) if rel else shown
@@ -232,7 +236,7 @@ def _walk_in_c(shown: str, key: str, st: os.stat_result, warn: list[str], walked
         else:
             pdfs.append(where)
     _warn_pdfs(pdfs, warn)
-    return Sources(key=listing, total_size=total, prefixes=(prefix, base), memo=_scan.MEMO_HEAD + records)
+    return Sources(key=listing, total_size=total, prefixes=(prefix, base), records=records)
 
 
 _SCANDIR_FD = os.scandir in os.supports_fd

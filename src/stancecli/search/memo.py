@@ -4,9 +4,11 @@ A folder's names change only with its mtime and ctime (on the local file systems
 so the C walk (search/_scan.c) need not read the names of a folder whose stamp (device, inode,
 mtime, ctime) is what it was: it walks the folder from its record and stats every file as ever.
 The memo lives in the index folder it was made for (MEMO_NAME) and is rewritten by the search
-that keeps that index when it changes. A memo that is not the user's own, can be written by
-others, or does not parse is not used: the walk then reads every folder, as it does without
-one. The records are written by the walk alone; here they are only read and kept.
+that keeps that index when it changes: the walk's head, a CRC-32 of the records, the records.
+A memo that is not the user's own, can be written by others (it, its folder, or the cache's
+search folder above an index kept there), is not a plain file, or does not check out is not
+used: the walk then reads every folder, as it does without one. The records are made by the
+walk alone; here they are only read, checked, put together and kept.
 
 Also the home of the racy rule: when a stamp is too recent to vouch for what it stands for.
 
@@ -19,20 +21,22 @@ from __future__ import annotations
 import _thread
 import os
 import stat
+import struct
 
 TYPE_CHECKING = False  # typing is not imported at run time (see stancecli/typed.py)
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
 MEMO_NAME = "folders.memo"
 MAX_MEMO_BYTES = 1 << 30  # a memo this large is not read
+CRC = struct.Struct("<I")
 # A stamp this close to the moment it was taken cannot vouch for what it stands for: file
 # clocks tick coarsely, and a change in the same tick leaves the same time. A time in whole
 # seconds may come from a clock that ticks in seconds (in two, on FAT): it must be older still.
 RACY_NS = 50_000_000
 COARSE_NS = 2_000_000_000 + RACY_NS
 SECOND_NS = 1_000_000_000
-_PRIVATE = 0o022  # the bits that let others write
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
 
 def racy(taken_ns: int, mtime_ns: int, ctime_ns: int) -> bool:
@@ -41,40 +45,69 @@ def racy(taken_ns: int, mtime_ns: int, ctime_ns: int) -> bool:
     return taken_ns - max(mtime_ns, ctime_ns) < (COARSE_NS if coarse else RACY_NS)
 
 
+def walk(scan: object, key: bytes, dev: int, ino: int, kept: bytes | None) -> tuple:
+    """`scan.walk` (search/_scan.c) of the folder `key` with the memo `kept` and the racy rule."""
+    return scan.walk(key, dev, ino, 0, kept, RACY_NS, COARSE_NS)  # type: ignore[attr-defined]
+
+
+def assemble(records: Iterable[bytes]) -> bytes:
+    """The memo of one listing: the walk's head, a CRC-32 of the records, the records."""
+    from stancecli.search import _scan
+
+    body = b"".join(records)
+    return _scan.MEMO_HEAD + CRC.pack(_crc32(body)) + body
+
+
+def _crc32(data: bytes | memoryview) -> int:
+    import zlib
+
+    return zlib.crc32(data)
+
+
 def of_index(sources: Sequence[str], index_dir: str | os.PathLike[str] | None = None) -> bytes | None:
     """The memo of the index a search over `sources` keeps (in `index_dir`, else in the cache)."""
     from stancecli.cachedir import index_path
     from stancecli.errors import CacheUnavailable
 
     try:
-        return read(index_path(sources, index_dir))
+        return read(index_path(sources, index_dir), in_cache=index_dir is None)
     except CacheUnavailable:
         return None
 
 
-def read(index_root: str) -> bytes | None:
-    """The memo kept in an index folder; None when there is none or it is not safe to use."""
+def read(index_root: str, in_cache: bool = False) -> bytes | None:
+    """The memo kept in an index folder; None when there is none or it is not safe to use. An
+    index in the cache needs the folder above it private too, as the index itself does."""
+    from stancecli.cachedir import not_private
+
     try:
-        if not _private(os.stat(index_root)):
+        folders = [index_root, os.path.dirname(os.path.abspath(index_root))] if in_cache else [index_root]
+        if any(not_private(os.stat(f)) for f in folders):
             return None
-        fd = os.open(os.path.join(index_root, MEMO_NAME), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = os.open(os.path.join(index_root, MEMO_NAME), _OPEN_FLAGS)
     except (OSError, ValueError):
         return None
     try:
         st = os.fstat(fd)
-        if not (stat.S_ISREG(st.st_mode) and _private(st)) or st.st_size > MAX_MEMO_BYTES:
+        if not stat.S_ISREG(st.st_mode) or not_private(st) or st.st_size > MAX_MEMO_BYTES:
             return None
         with open(fd, "rb", closefd=False) as f:
-            return f.read()
+            data = f.read()
     except OSError:
         return None
     finally:
         os.close(fd)
+    return data if _checks_out(data) else None
 
 
-def _private(st: os.stat_result) -> bool:
-    getuid = getattr(os, "getuid", None)
-    return getuid is not None and st.st_uid == getuid() and not st.st_mode & _PRIVATE
+def _checks_out(data: bytes) -> bool:
+    try:
+        from stancecli.search import _scan
+    except ImportError:  # no C walk: no memo to use
+        return False
+    start = len(_scan.MEMO_HEAD) + CRC.size
+    return (len(data) >= start and data.startswith(_scan.MEMO_HEAD)
+            and CRC.unpack_from(data, len(_scan.MEMO_HEAD))[0] == _crc32(memoryview(data)[start:]))
 
 
 def keep(index_root: str, data: bytes) -> None:
@@ -88,6 +121,7 @@ def keep(index_root: str, data: bytes) -> None:
     except OSError:
         pass
     tmp = f"{path}.{os.getpid()}.{_thread.get_ident()}.tmp"
+    kept = False
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
         try:
@@ -96,9 +130,12 @@ def keep(index_root: str, data: bytes) -> None:
         finally:
             os.close(fd)
         os.replace(tmp, path)
+        kept = True
     except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-
+        pass
+    finally:
+        if not kept:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass

@@ -45,8 +45,7 @@ class Walk:
         try:
             # Asked here, not before the thread starts: the parser starts loading at once.
             kept = memo.of_index(sources, index_dir) if sources or index_dir else None
-            self._out = scan.walk(base, self.dev, self.ino, 0, kept,  # type: ignore[attr-defined]
-                                  memo.RACY_NS, memo.COARSE_NS)
+            self._out = memo.walk(scan, base, self.dev, self.ino, kept)
         except BaseException:  # MemoryError and the like: the listing walks again
             self._out = None
         finally:

@@ -143,7 +143,9 @@ def _sources(paths, org, doc, data):
     from stancecli.datapath import display_path
 
     sources = sorted({Path(display_path(d.path)) for d in ds.documents.values()})
-    return sources, only, doc_ids, [f"dataset:{Path(ds.path).resolve()}"]
+    from stancecli.cachedir import DATASET_KEY
+
+    return sources, only, doc_ids, [f"{DATASET_KEY}{Path(ds.path).resolve()}"]
 
 
 class _Progress:
