@@ -12,6 +12,7 @@ console script for `search` alone; imports nothing heavy.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -60,11 +61,14 @@ def start(argv: Sequence[str]) -> None:
 
 def listing(paths: Sequence[Path], index_dir: Path | None,
             walked: Mapping[str, Walk] | None = None) -> PendingSources:
-    """The listing of a search over `paths`, started now with the folder memo of its index."""
+    """The listing of a search over `paths`, started now with the folder memo of its index (not
+    read again when every path was walked early: those walks took it)."""
     from stancecli.search import memo
     from stancecli.search.listing import start_collect
 
-    return start_collect(paths, walked, memo.of_index([str(p) for p in paths], index_dir))
+    keys = [str(p) for p in paths]
+    taken = walked and all(os.path.abspath(k) in walked for k in keys)
+    return start_collect(paths, walked, None if taken else memo.of_index(keys, index_dir))
 
 
 def take(paths: Sequence[Path]) -> PendingSources | None:

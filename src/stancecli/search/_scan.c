@@ -616,8 +616,8 @@ static void replay_dir(Walk *w, Reading *r, const unsigned char *at) {
     w->out.n += 4 + len;
 }
 
-/* Reads a folder's names; returns the error that stopped the reading, or 0. `ents` gets the
- * entries noted, encoded as in a record, and `n` their count. */
+/* Reads a folder's names; returns the error that stopped the reading, or 0. `ents`, if given,
+ * gets the entries noted, encoded as in a record, and `n` their count. */
 static int list_dir(Walk *w, Reading *r, DIR *d, Buf *ents, uint32_t *n) {
     while (!w->nomem) {
         errno = 0;
@@ -638,13 +638,15 @@ static int list_dir(Walk *w, Reading *r, DIR *d, Buf *ents, uint32_t *n) {
             }
             if (type != DT_DIR && type != DT_LNK && kind != K_PDF) continue;
         }
-        unsigned char head[ENTRY_FIXED] = {(unsigned char)kind, type};
-        put(head + 2, len, 2);
-        if (buf_add(ents, (const char *)head, ENTRY_FIXED) || buf_add(ents, name, len)) {
-            w->nomem = 1;
-            return 0;
+        if (ents) {
+            unsigned char head[ENTRY_FIXED] = {(unsigned char)kind, type};
+            put(head + 2, len, 2);
+            if (buf_add(ents, (const char *)head, ENTRY_FIXED) || buf_add(ents, name, len)) {
+                w->nomem = 1;
+                return 0;
+            }
+            (*n)++;
         }
-        (*n)++;
         if (!take_entry(w, r, name, len, kind, type)) return 0;
     }
     return 0;
@@ -671,12 +673,13 @@ static void read_dir(Walk *w, uint32_t folder, Sub **subs, size_t *nsubs) {
     if (rec)
         replay_dir(w, &r, rec);
     else {
+        /* Entries are put in a record only for a folder whose stamp can vouch for them. */
         Buf ents = {0};
         uint32_t n = 0;
-        read_err = list_dir(w, &r, d, &ents, &n);
-        if (!read_err && !w->nomem && stamped && settled(w, &before) && fstat(r.fd, &after) == 0 &&
-            before.st_dev == after.st_dev && before.st_ino == after.st_ino && same_times(&before, &after) &&
-            keeps_folder_times(r.fd))
+        int remember = stamped && settled(w, &before) && keeps_folder_times(r.fd);
+        read_err = list_dir(w, &r, d, remember ? &ents : NULL, &n);
+        if (remember && !read_err && !w->nomem && fstat(r.fd, &after) == 0 && before.st_dev == after.st_dev &&
+            before.st_ino == after.st_ino && same_times(&before, &after))
             memo_add(w, &before, &ents, n);
         free(ents.p);
     }
@@ -703,7 +706,7 @@ static void walk_dir(Walk *w) {
         for (k = 0; k < w->nanc; k++)
             if (w->anc[k].dev == subs[i].id.dev && w->anc[k].ino == subs[i].id.ino) break;
         if (w->nomem)
-            ; /* only freeing the names from here on */
+            ; /* nothing more is walked */
         else if (k < w->nanc)
             note(w, folder, L_LOOP, name, strlen(name));
         else if (grow((void **)&w->anc, &w->capanc, w->nanc + 1, sizeof(Id)) ||

@@ -25,7 +25,7 @@ import struct
 
 TYPE_CHECKING = False  # typing is not imported at run time (see stancecli/typed.py)
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
 MEMO_NAME = "folders.memo"
 MAX_MEMO_BYTES = 1 << 30  # a memo this large is not read
@@ -52,10 +52,8 @@ def walk(scan: object, key: bytes, dev: int, ino: int, kept: bytes | None) -> tu
 
 def assemble(records: Iterable[bytes]) -> bytes:
     """The memo of one listing: the walk's head, a CRC-32 of the records, the records."""
-    from stancecli.search import _scan
-
     body = b"".join(records)
-    return _scan.MEMO_HEAD + CRC.pack(_crc32(body)) + body
+    return _head() + CRC.pack(_crc32(body)) + body
 
 
 def _crc32(data: bytes | memoryview) -> int:
@@ -84,30 +82,46 @@ def read(index_root: str, in_cache: bool = False) -> bytes | None:
         folders = [index_root, os.path.dirname(os.path.abspath(index_root))] if in_cache else [index_root]
         if any(not_private(os.stat(f)) for f in folders):
             return None
-        fd = os.open(os.path.join(index_root, MEMO_NAME), _OPEN_FLAGS)
+    except (OSError, ValueError):
+        return None
+    data = _plain_file(os.path.join(index_root, MEMO_NAME),
+                       lambda st: not not_private(st) and st.st_size <= MAX_MEMO_BYTES)
+    return data if data is not None and _checks_out(data) else None
+
+
+def _plain_file(path: str, wanted: Callable[[os.stat_result], bool]) -> bytes | None:
+    """What the plain file at `path` holds, if its stat is `wanted`; None for anything else (a
+    link, a FIFO, which is not waited for, a file that is missing or cannot be read)."""
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
     except (OSError, ValueError):
         return None
     try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or not_private(st) or st.st_size > MAX_MEMO_BYTES:
+        if not (stat.S_ISREG(st.st_mode) and wanted(st)):
             return None
         with open(fd, "rb", closefd=False) as f:
-            data = f.read()
+            return f.read()
     except OSError:
         return None
     finally:
         os.close(fd)
-    return data if _checks_out(data) else None
 
 
 def _checks_out(data: bytes) -> bool:
     try:
-        from stancecli.search import _scan
+        head = _head()
     except ImportError:  # no C walk: no memo to use
         return False
-    start = len(_scan.MEMO_HEAD) + CRC.size
-    return (len(data) >= start and data.startswith(_scan.MEMO_HEAD)
-            and CRC.unpack_from(data, len(_scan.MEMO_HEAD))[0] == _crc32(memoryview(data)[start:]))
+    start = len(head) + CRC.size
+    return (len(data) >= start and data.startswith(head)
+            and CRC.unpack_from(data, len(head))[0] == _crc32(memoryview(data)[start:]))
+
+
+def _head() -> bytes:
+    from stancecli.search import _scan
+
+    return _scan.MEMO_HEAD
 
 
 def keep(index_root: str, data: bytes) -> None:
@@ -115,11 +129,8 @@ def keep(index_root: str, data: bytes) -> None:
     cache that vouches for nothing by itself (every record is checked against its folder),
     so a failed write is let go, and the last of two writers wins with a memo as good."""
     path = os.path.join(index_root, MEMO_NAME)
-    try:
-        if os.stat(path).st_size == len(data) and read(index_root) == data:
-            return
-    except OSError:
-        pass
+    if _plain_file(path, lambda st: st.st_size == len(data)) == data:
+        return
     tmp = f"{path}.{os.getpid()}.{_thread.get_ident()}.tmp"
     kept = False
     try:
